@@ -1,0 +1,42 @@
+// n8n's lint rules for community nodes (both the classic eslint-plugin-n8n-nodes-base rule sets and
+// @n8n/eslint-plugin-community-nodes) on the n8n-facing code; TypeScript parsing everywhere else.
+const tsParser = require('@typescript-eslint/parser');
+const n8nNodesBase = require('eslint-plugin-n8n-nodes-base');
+const { n8nCommunityNodesPlugin, configs: communityConfigs } = require('@n8n/eslint-plugin-community-nodes');
+
+const community = communityConfigs.recommendedWithoutN8nCloudSupport;
+
+module.exports = [
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'out/**', 'tmp/**', '**/*.js', '!index.js'] },
+	{
+		files: ['**/*.ts'],
+		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
+		rules: {},
+	},
+	{
+		files: ['package.json'],
+		languageOptions: { parser: require('jsonc-eslint-parser') },
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: { ...n8nNodesBase.configs.community.rules },
+	},
+	{
+		files: ['credentials/**/*.ts'],
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: { ...n8nNodesBase.configs.credentials.rules },
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: { ...n8nNodesBase.configs.nodes.rules },
+	},
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
+		plugins: { '@n8n/community-nodes': n8nCommunityNodesPlugin },
+		rules: {
+			...community.rules,
+			// jsforce and papaparse are runtime dependencies on purpose: this is a self-hosted
+			// community package (not verified for n8n Cloud), as the README states.
+			'@n8n/community-nodes/no-runtime-dependencies': 'off',
+		},
+	},
+];

@@ -1,0 +1,136 @@
+/**
+ * The public API's types: what `publishPlan` and `importModel` take and give back.
+ * Used by scripts outside n8n (through index.js) and by the two nodes.
+ */
+import type { PlanIssue, PlanRow } from './plan/types';
+import type { ChangeSet, PublishMethod } from './sync/types';
+
+/** How to reach the org. Secrets here never reach outputs, logs or error messages. */
+export type ConnectionSettings =
+	| { authType: 'password'; loginUrl: string; username: string; password: string; securityToken?: string; clientId?: string; clientSecret?: string }
+	| { authType: 'clientCredentials'; loginUrl: string; clientId: string; clientSecret: string }
+	| { authType: 'jwt'; loginUrl: string; clientId: string; username: string; privateKey: string; audience?: string }
+	| { authType: 'refreshToken'; loginUrl: string; clientId: string; clientSecret?: string; refreshToken: string; instanceUrl?: string }
+	| { authType: 'accessToken'; instanceUrl: string; accessToken: string };
+
+export interface ConnectionOptions {
+	connection: ConnectionSettings;
+	/** REST API version; defaults to API_VERSION. */
+	apiVersion?: string;
+}
+
+export interface Progress {
+	phase: string;
+	done: number;
+	total: number;
+}
+export type ProgressCallback = (progress: Progress) => void;
+
+/** Which model: by DeveloperName (created in Planning state when absent) or by Id. */
+export interface ModelTarget {
+	developerName?: string;
+	id?: string;
+	/** Label for a model that must be created. */
+	name?: string;
+}
+
+export interface PublishOptions extends ConnectionOptions {
+	/** The plan: rows (items) or CSV text. */
+	plan: { rows: PlanRow[] } | { csv: string };
+	model: ModelTarget;
+	/** Key (DeveloperName) of the territory to publish under; default: model root. */
+	scopeRootKey?: string | null;
+	method?: PublishMethod;
+	dryRun?: boolean;
+	deleteMissing?: boolean;
+	touchHandMadeRules?: boolean;
+	createMissingTypes?: boolean;
+	allowActiveModel?: boolean;
+	/** Manage manual account assignments from the Accounts column (default true when the column is present). */
+	manageAccounts?: boolean;
+	/** Account field holding the external key used in the Accounts column (default: Account Ids). */
+	accountKeyField?: string;
+	/** Column header → canonical column name or null to ignore the column. */
+	columnMap?: Record<string, string | null>;
+	/** Ignore columns the plan format does not know instead of failing. */
+	ignoreUnknownColumns?: boolean;
+	onProgress?: ProgressCallback;
+}
+
+export type RowOutcomeStatus = 'created' | 'updated' | 'deleted' | 'unchanged' | 'skipped' | 'failed' | 'planned';
+
+export interface ChangeOutcome {
+	changeId: string;
+	object: string;
+	action: string;
+	label: string;
+	status: 'done' | 'failed' | 'skipped' | 'planned';
+	recordId: string | null;
+	errorCode?: string;
+	message?: string;
+}
+
+export interface RowOutcome {
+	row: number;
+	key: string;
+	territory: string;
+	status: RowOutcomeStatus;
+	/** Per-object counts of what was written for this row, e.g. { Territory2: 'created', UserTerritory2Association: 2 }. */
+	changes: ChangeOutcome[];
+	errorCode?: string;
+	message?: string;
+}
+
+export interface ApiUsage {
+	/** Requests this run made. */
+	calls: number;
+	/** From Sforce-Limit-Info after the last call. */
+	used: number | null;
+	limit: number | null;
+	remaining: number | null;
+}
+
+export interface PublishSummary {
+	model: { id: string | null; developerName: string; created: boolean };
+	dryRun: boolean;
+	/** object → action → count */
+	counts: Record<string, Record<string, number>>;
+	failed: number;
+	skipped: number;
+	/** Stopped before the end (REQUEST_LIMIT_EXCEEDED, a hard failure); what was not done is in outcomes. */
+	stopped: { code: string; message: string } | null;
+	apiUsage: ApiUsage;
+	durationMs: number;
+}
+
+export interface PublishResult {
+	summary: PublishSummary;
+	rows: RowOutcome[];
+	changeSet: ChangeSet;
+	/** Validation problems; when any exist nothing was written. */
+	issues: PlanIssue[];
+}
+
+export interface ImportOptions extends ConnectionOptions {
+	model: ModelTarget;
+	/** Export only the subtree under this territory key (the root included). */
+	scopeRootKey?: string | null;
+	includeAccounts?: boolean;
+	accountKeyField?: string;
+	onProgress?: ProgressCallback;
+}
+
+export interface ImportSummary {
+	model: { id: string; developerName: string; name: string; state: string };
+	territories: number;
+	users: number;
+	rules: number;
+	accounts: number;
+	apiUsage: ApiUsage;
+}
+
+export interface ImportResult {
+	summary: ImportSummary;
+	rows: PlanRow[];
+	csv: string;
+}

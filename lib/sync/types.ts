@@ -1,0 +1,178 @@
+/**
+ * What the org holds (OrgSnapshot) and what must change (ChangeSet). Diff is a pure function
+ * (plan, snapshot, options) → ChangeSet; `lib/org/apply.ts` writes a ChangeSet.
+ */
+import type { SObjectName } from '../plan/salesforce';
+
+export interface SnapshotModel {
+	id: string;
+	name: string;
+	developerName: string;
+	description: string | null;
+	state: string;
+}
+
+export interface SnapshotType {
+	id: string;
+	developerName: string;
+	masterLabel: string;
+	priority: number;
+	description: string | null;
+}
+
+export interface SnapshotTerritory {
+	id: string;
+	name: string;
+	developerName: string;
+	parentId: string | null;
+	typeId: string;
+	description: string | null;
+	accountAccessLevel: string | null;
+	opportunityAccessLevel: string | null;
+	caseAccessLevel: string | null;
+	forecastUserId: string | null;
+}
+
+export interface SnapshotRuleItem {
+	id: string;
+	sortOrder: number;
+	/** As stored; may carry the "Account." prefix. */
+	field: string;
+	operation: string;
+	value: string | null;
+}
+
+export interface SnapshotRule {
+	id: string;
+	developerName: string;
+	masterLabel: string;
+	isActive: boolean;
+	booleanFilter: string | null;
+	items: SnapshotRuleItem[];
+}
+
+export interface SnapshotRuleAssociation {
+	id: string;
+	ruleId: string;
+	territoryId: string;
+	isInherited: boolean;
+}
+
+export interface SnapshotUserAssociation {
+	id: string;
+	userId: string;
+	territoryId: string;
+	role: string | null;
+}
+
+export interface SnapshotAccountAssociation {
+	id: string;
+	/** Account Id. */
+	objectId: string;
+	territoryId: string;
+}
+
+export interface SnapshotUser {
+	id: string;
+	username: string;
+	email: string | null;
+	federationIdentifier: string | null;
+	isActive: boolean;
+	name: string | null;
+}
+
+export interface SnapshotAccount {
+	id: string;
+	/** The value of the chosen external key field, when one is used. */
+	externalKey: string | null;
+}
+
+/** A model and everything in it, plus the org records the plan refers to. */
+export interface OrgSnapshot {
+	/** null when the target model does not exist yet. */
+	model: SnapshotModel | null;
+	/** All models of the org (to count against the edition's limit and refuse archived names). */
+	models: SnapshotModel[];
+	types: SnapshotType[];
+	territories: SnapshotTerritory[];
+	rules: SnapshotRule[];
+	ruleAssociations: SnapshotRuleAssociation[];
+	userAssociations: SnapshotUserAssociation[];
+	/** Manual assignments (AssociationCause = Territory2Manual) only. */
+	accountAssociations: SnapshotAccountAssociation[];
+	/** Users the plan refers to, and users assigned in the model. */
+	users: SnapshotUser[];
+	/** Accounts the plan refers to, and accounts assigned manually in the model. */
+	accounts: SnapshotAccount[];
+	/** RoleInTerritory2 picklist values of the org. */
+	roles: string[];
+}
+
+export type PublishMethod = 'add' | 'overwriteMatching' | 'overwriteAll';
+
+export interface DiffOptions {
+	/** Target model DeveloperName (used when the model must be created). */
+	modelDeveloperName: string;
+	/** Model label when created; defaults to the DeveloperName. */
+	modelName?: string;
+	/** Territory key (DeveloperName) the plan is published under; null = model root. */
+	scopeRootKey: string | null;
+	method: PublishMethod;
+	/** Delete territories in scope that the plan does not name (off by default; implied by overwriteAll). */
+	deleteMissing: boolean;
+	/** Touch hand-made (non TP_) rules of territories in scope (never by default). */
+	touchHandMadeRules: boolean;
+	/** Create territory types the plan names that the org lacks, with a free unique priority. */
+	createMissingTypes: boolean;
+	/** Publish into an Active model (refused unless set). */
+	allowActiveModel: boolean;
+	/** Manage manual account assignments (the Accounts column). */
+	manageAccounts: boolean;
+}
+
+/** A field value that is the Id of a record created earlier in the same apply. */
+export interface RecordRef {
+	$ref: string;
+}
+export type FieldValue = string | number | boolean | null | RecordRef;
+
+export type ChangeAction = 'create' | 'update' | 'delete';
+
+export interface FieldChange {
+	field: string;
+	from: unknown;
+	to: unknown;
+}
+
+export interface Change {
+	/** Stable id within the change set, e.g. "Territory2:Bay_Area"; RecordRef.$ref points here. */
+	id: string;
+	object: SObjectName;
+	action: ChangeAction;
+	/** Existing record Id for update and delete. */
+	recordId: string | null;
+	/** What a person recognises: a territory key, "Bay_Area → ana@acme.example", a rule name. */
+	label: string;
+	/** For create: all fields; for update: only the changed fields. Values may be RecordRefs. */
+	fields: Record<string, FieldValue>;
+	/** For update: old → new per field. */
+	diff: FieldChange[];
+	/** Why: "new in plan", "Description changed", "not in plan (deleteMissing)". */
+	reason: string;
+	/** Plan rows this change serves (empty for org-only deletes). */
+	rows: number[];
+	/** Change ids that must succeed first (RecordRefs and ordering constraints). */
+	dependsOn: string[];
+	/** Apply phase; changes run phase by phase in ascending order. */
+	phase: number;
+}
+
+export interface ChangeSet {
+	modelDeveloperName: string;
+	/** Existing model Id, or null when the change set creates it. */
+	modelId: string | null;
+	/** In apply order: phase ascending, then deterministic order within a phase. */
+	changes: Change[];
+	/** Problems that make the plan unpublishable against this org (unknown users, types, limits). */
+	issues: import('../plan/types').PlanIssue[];
+}
