@@ -151,6 +151,11 @@ export interface Change {
 	action: ChangeAction;
 	/** Existing record Id for update and delete. */
 	recordId: string | null;
+	/**
+	 * For an update of a record created earlier in the same apply (a new rule's BooleanFilter, a new
+	 * territory's ForecastUserId): the id of the change that creates it; recordId is then null.
+	 */
+	recordRef?: string;
 	/** What a person recognises: a territory key, "Bay_Area → ana@acme.example", a rule name. */
 	label: string;
 	/** For create: all fields; for update: only the changed fields. Values may be RecordRefs. */

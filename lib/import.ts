@@ -1,0 +1,45 @@
+/**
+ * importModel: snapshot → plan territories → plan rows and CSV, in the same table Publish reads,
+ * so that a model can be copied, edited in a sheet and published again.
+ */
+import type { ImportOptions, ImportResult } from './api-types';
+import { connect } from './org/connect';
+import { readSnapshot } from './org/snapshot';
+import { rowsToCsv, territoryToRow } from './plan';
+import { exportPlan } from './sync';
+
+export async function importModel(options: ImportOptions): Promise<ImportResult> {
+	const conn = await connect(options);
+	const snapshot = await readSnapshot(conn, options.model, { users: [], accounts: [], accountKeyField: options.accountKeyField }, options.onProgress);
+	if (!snapshot.model) {
+		const wanted = options.model.developerName ?? options.model.id ?? '(none given)';
+		throw new Error(`No territory model ${wanted} exists in the org`);
+	}
+	const territories = exportPlan(snapshot, {
+		scopeRootKey: options.scopeRootKey ?? null,
+		includeAccounts: options.includeAccounts ?? false,
+	});
+	const rows = territories.map((t) => territoryToRow(t));
+	const exportedIds = new Set(
+		snapshot.territories.filter((t) => territories.some((p) => p.key === t.developerName)).map((t) => t.id),
+	);
+	const usersInScope = new Set(snapshot.userAssociations.filter((a) => exportedIds.has(a.territoryId)).map((a) => a.userId));
+	const rulesInScope = new Set(snapshot.ruleAssociations.filter((a) => exportedIds.has(a.territoryId)).map((a) => a.ruleId));
+	return {
+		summary: {
+			model: {
+				id: snapshot.model.id,
+				developerName: snapshot.model.developerName,
+				name: snapshot.model.name,
+				state: snapshot.model.state,
+			},
+			territories: territories.length,
+			users: usersInScope.size,
+			rules: rulesInScope.size,
+			accounts: territories.reduce((n, t) => n + t.accounts.length, 0),
+			apiUsage: conn.usage(),
+		},
+		rows,
+		csv: rowsToCsv(rows),
+	};
+}

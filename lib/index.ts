@@ -1,0 +1,12 @@
+/**
+ * The engine's public API: what scripts and schedulers outside n8n use (through index.js), and what
+ * the two nodes call. Nothing here knows about n8n.
+ */
+export { publishPlan } from './publish';
+export { importModel } from './import';
+export { parsePlan, parseCsv, rowsToCsv, territoryToRow } from './plan';
+export { diff, describeChangeSet, exportPlan } from './sync';
+export { PLAN_COLUMNS } from './plan/types';
+export type * from './api-types';
+export type { PlanRow, PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
+export type { ChangeSet, Change, PublishMethod } from './sync/types';

@@ -1,0 +1,318 @@
+/**
+ * Opening a session with the org for every auth flow of ConnectionSettings, and OrgConnection: the one
+ * road to the org, which counts the API calls it makes and re-authenticates when a session expires.
+ *
+ * All flows use the OAuth 2.0 token endpoint (the SOAP login jsforce's `conn.login` uses is retired).
+ */
+import { createSign } from 'node:crypto';
+import { Connection } from 'jsforce';
+import type { ApiUsage, ConnectionOptions, ConnectionSettings } from '../api-types';
+import { API_VERSION } from '../plan/salesforce';
+import { OrgError, errorCodeOf, messageOf, redact } from './errors';
+
+const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** Salesforce accepts JWT assertions that expire within 3 minutes. */
+const JWT_LIFETIME_SECONDS = 180;
+/**
+ * jsforce retries a request after every successful refresh; an org that keeps answering 401 would loop.
+ * More than this many refreshes without a successful response in between is treated as a failure.
+ */
+const MAX_REFRESHES_IN_A_ROW = 2;
+
+export interface TokenResult {
+	accessToken: string;
+	instanceUrl: string;
+	/** Identity URL …/id/{orgId}/{userId}, when the flow returns one. */
+	identityUrl: string | null;
+	refreshToken: string | null;
+}
+
+/** Knobs for retries of transient failures; tests shorten the delays. */
+export interface OrgTuning {
+	/** Tries per request for transient failures (the first try included). Default 3. */
+	maxTries?: number;
+	/** First backoff delay; doubled per retry. Default 1000 ms. */
+	retryDelayMs?: number;
+	/** Per-request timeout. Default 120 s: a composite of 1,000 records takes seconds, not minutes. */
+	timeoutMs?: number;
+}
+
+interface HttpResponseLike {
+	statusCode?: number;
+	headers?: Record<string, string | undefined>;
+}
+
+type JsforceTransport = {
+	httpRequest: (req: unknown, opts?: unknown) => Promise<HttpResponseLike>;
+};
+
+/** The secrets of a settings object, to scrub from any message. */
+export function secretsOf(settings: ConnectionSettings): string[] {
+	const s = settings as Partial<Record<string, unknown>>;
+	return ['password', 'securityToken', 'clientSecret', 'privateKey', 'refreshToken', 'accessToken']
+		.map((k) => s[k])
+		.filter((v): v is string => typeof v === 'string' && v.length > 0)
+		.flatMap((v) => (s.securityToken && v === s.password ? [v, `${v}${String(s.securityToken)}`] : [v]));
+}
+
+function normaliseUrl(url: string | undefined, what: string): string {
+	const trimmed = (url ?? '').trim().replace(/\/+$/, '');
+	if (!/^https?:\/\/[^\s/]+/i.test(trimmed)) {
+		throw new OrgError('INVALID_SETTINGS', `${what} must be an http(s) URL, got ${JSON.stringify(url ?? '')}`);
+	}
+	return trimmed;
+}
+
+function describeWho(settings: ConnectionSettings): string {
+	switch (settings.authType) {
+		case 'password':
+		case 'jwt':
+			return `for user ${settings.username} at ${settings.loginUrl}`;
+		case 'clientCredentials':
+		case 'refreshToken':
+			return `for connected app ${settings.clientId} at ${settings.loginUrl}`;
+		case 'accessToken':
+			return `at ${settings.instanceUrl}`;
+	}
+}
+
+/** An RS256-signed JWT bearer assertion (iss = client id, sub = username, aud = login URL). */
+export function buildJwtAssertion(
+	settings: { clientId: string; username: string; privateKey: string; audience?: string; loginUrl: string },
+	nowSeconds = Math.floor(Date.now() / 1000),
+): string {
+	const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+	const header = enc({ alg: 'RS256', typ: 'JWT' });
+	const claims = enc({
+		iss: settings.clientId,
+		sub: settings.username,
+		aud: (settings.audience || settings.loginUrl).replace(/\/+$/, ''),
+		exp: nowSeconds + JWT_LIFETIME_SECONDS,
+	});
+	let signature: string;
+	try {
+		// Keys pasted into a form often carry literal "\n" sequences instead of line breaks.
+		const pem = settings.privateKey.includes('\\n') ? settings.privateKey.replace(/\\n/g, '\n') : settings.privateKey;
+		signature = createSign('RSA-SHA256').update(`${header}.${claims}`).sign(pem, 'base64url');
+	} catch {
+		throw new OrgError('INVALID_PRIVATE_KEY', 'The JWT private key could not be read: expected an RSA private key in PEM format');
+	}
+	return `${header}.${claims}.${signature}`;
+}
+
+/** One token request for the flow; errors come back with secrets removed. */
+export async function requestToken(settings: ConnectionSettings, currentRefreshToken?: string): Promise<TokenResult> {
+	if (settings.authType === 'accessToken') {
+		throw new OrgError(
+			'INVALID_SESSION_ID',
+			`The access token ${describeWho(settings)} has expired or is invalid; supply a new one (an access token cannot be renewed)`,
+			401,
+		);
+	}
+	const loginUrl = normaliseUrl(settings.loginUrl, 'loginUrl');
+	const params: Record<string, string> = {};
+	switch (settings.authType) {
+		case 'password':
+			if (!settings.clientId) {
+				throw new OrgError(
+					'INVALID_SETTINGS',
+					'Password login needs the client id (and secret) of a connected app: it uses the OAuth username-password flow, SOAP login is retired',
+				);
+			}
+			Object.assign(params, {
+				grant_type: 'password',
+				username: settings.username,
+				password: `${settings.password}${settings.securityToken ?? ''}`,
+				client_id: settings.clientId,
+			});
+			if (settings.clientSecret) params.client_secret = settings.clientSecret;
+			break;
+		case 'clientCredentials':
+			Object.assign(params, { grant_type: 'client_credentials', client_id: settings.clientId, client_secret: settings.clientSecret });
+			break;
+		case 'jwt':
+			Object.assign(params, { grant_type: JWT_GRANT, assertion: buildJwtAssertion({ ...settings, loginUrl }) });
+			break;
+		case 'refreshToken':
+			Object.assign(params, {
+				grant_type: 'refresh_token',
+				refresh_token: currentRefreshToken ?? settings.refreshToken,
+				client_id: settings.clientId,
+			});
+			if (settings.clientSecret) params.client_secret = settings.clientSecret;
+			break;
+	}
+	const secrets = [...secretsOf(settings), params.assertion, params.refresh_token];
+	let body: Record<string, unknown> | undefined;
+	let status: number;
+	try {
+		const res = await fetch(`${loginUrl}/services/oauth2/token`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+			body: new URLSearchParams(params).toString(),
+		});
+		status = res.status;
+		const text = await res.text();
+		try {
+			body = JSON.parse(text) as Record<string, unknown>;
+		} catch {
+			body = { error: `ERROR_HTTP_${status}`, error_description: text.slice(0, 200) };
+		}
+	} catch (err) {
+		throw new OrgError(
+			'CONNECTION_FAILED',
+			redact(`Could not reach Salesforce ${describeWho(settings)}: ${messageOf(err)}`, secrets),
+		);
+	}
+	if (status >= 400 || typeof body?.access_token !== 'string') {
+		const code = typeof body?.error === 'string' ? body.error : `ERROR_HTTP_${status}`;
+		const description = typeof body?.error_description === 'string' ? body.error_description : 'no access token returned';
+		throw new OrgError(
+			code,
+			redact(`Salesforce rejected the credentials (${code}: ${description}) ${describeWho(settings)}`, secrets),
+			status,
+		);
+	}
+	return {
+		accessToken: body.access_token,
+		instanceUrl: normaliseUrl(typeof body.instance_url === 'string' ? body.instance_url : undefined, 'instance_url'),
+		identityUrl: typeof body.id === 'string' ? body.id : null,
+		refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : null,
+	};
+}
+
+/**
+ * A logged-in org: the jsforce Connection plus call accounting. Every HTTP request jsforce makes to the
+ * org (REST, composite, Bulk 2.0) goes through the one transport this class wraps.
+ */
+export class OrgConnection {
+	private callCount = 0;
+	private lastUsage: { used: number; limit: number } | null = null;
+	private refreshesInARow = 0;
+	readonly tuning: Required<OrgTuning>;
+
+	constructor(
+		readonly conn: Connection,
+		readonly apiVersion: string,
+		/** Identity of the session's user, when known. */
+		readonly userId: string | null,
+		readonly orgId: string | null,
+		tuning: OrgTuning = {},
+		private readonly secrets: readonly string[] = [],
+	) {
+		this.tuning = { maxTries: 3, retryDelayMs: 1000, timeoutMs: 120_000, ...tuning };
+		const transport = (conn as unknown as { _transport: JsforceTransport })._transport;
+		const send = transport.httpRequest.bind(transport);
+		transport.httpRequest = (req, opts) => {
+			this.callCount++;
+			const pending = send(req, opts);
+			pending.then(
+				(res) => this.noteResponse(res),
+				() => undefined,
+			);
+			return pending;
+		};
+	}
+
+	/** Requests this connection sent to the org (token requests excluded: they are not API calls). */
+	get calls(): number {
+		return this.callCount;
+	}
+
+	usage(): ApiUsage {
+		const usage = this.lastUsage ?? this.conn.limitInfo?.apiUsage ?? null;
+		return {
+			calls: this.callCount,
+			used: usage ? usage.used : null,
+			limit: usage ? usage.limit : null,
+			remaining: usage ? usage.limit - usage.used : null,
+		};
+	}
+
+	/** `/services/data/vNN.N` */
+	get basePath(): string {
+		return `/services/data/v${this.apiVersion}`;
+	}
+
+	/** Removes the connection's secrets from a message. */
+	redact(text: string): string {
+		return redact(text, [...this.secrets, this.conn.accessToken, this.conn.refreshToken]);
+	}
+
+	/** Called by the refresh function; throws when the org keeps refusing fresh sessions. */
+	noteRefresh(): void {
+		this.refreshesInARow++;
+		if (this.refreshesInARow > MAX_REFRESHES_IN_A_ROW) {
+			this.refreshesInARow = 0;
+			throw new OrgError('INVALID_SESSION_ID', 'Salesforce refused the session again right after it was renewed', 401);
+		}
+	}
+
+	private noteResponse(res: HttpResponseLike): void {
+		if (res?.statusCode !== undefined && res.statusCode !== 401) this.refreshesInARow = 0;
+		const header = res?.headers?.['sforce-limit-info'];
+		const m = typeof header === 'string' ? /api-usage=(\d+)\/(\d+)/.exec(header) : null;
+		if (m) this.lastUsage = { used: Number(m[1]), limit: Number(m[2]) };
+	}
+}
+
+function parseIdentity(identityUrl: string | null): { userId: string | null; orgId: string | null } {
+	if (!identityUrl) return { userId: null, orgId: null };
+	const [orgId, userId] = identityUrl.split('/').slice(-2);
+	return { userId: userId || null, orgId: orgId || null };
+}
+
+/**
+ * Opens a session for any auth flow. The connection renews its session on 401 INVALID_SESSION_ID by
+ * running the same flow again (or the refresh-token grant); a plain access token cannot be renewed and
+ * fails with a clear message instead.
+ */
+export async function connect(options: ConnectionOptions, tuning?: OrgTuning): Promise<OrgConnection> {
+	const settings = options.connection;
+	if (!settings || typeof settings !== 'object') throw new OrgError('INVALID_SETTINGS', 'No connection settings given');
+	const apiVersion = (options.apiVersion ?? API_VERSION).replace(/^v/i, '');
+	if (!/^\d+\.\d$/.test(apiVersion)) {
+		throw new OrgError('INVALID_SETTINGS', `apiVersion must look like "${API_VERSION}", got ${JSON.stringify(options.apiVersion)}`);
+	}
+	const secrets = secretsOf(settings);
+
+	let token: TokenResult;
+	if (settings.authType === 'accessToken') {
+		if (!settings.accessToken) throw new OrgError('INVALID_SETTINGS', 'accessToken is empty');
+		token = {
+			accessToken: settings.accessToken,
+			instanceUrl: normaliseUrl(settings.instanceUrl, 'instanceUrl'),
+			identityUrl: null,
+			refreshToken: null,
+		};
+	} else if (['password', 'clientCredentials', 'jwt', 'refreshToken'].includes(settings.authType)) {
+		token = await requestToken(settings);
+	} else {
+		throw new OrgError('INVALID_SETTINGS', `Unknown authType ${JSON.stringify((settings as { authType?: unknown }).authType)}`);
+	}
+	// Refresh tokens may rotate: keep the newest for the next renewal.
+	let refreshToken = settings.authType === 'refreshToken' ? (token.refreshToken ?? settings.refreshToken) : undefined;
+
+	let org: OrgConnection | undefined;
+	const conn = new Connection({
+		instanceUrl: token.instanceUrl,
+		accessToken: token.accessToken,
+		version: apiVersion,
+		refreshFn: (c, callback) => {
+			(async () => {
+				org?.noteRefresh();
+				const fresh = await requestToken(settings, refreshToken);
+				if (fresh.refreshToken) refreshToken = fresh.refreshToken;
+				c.instanceUrl = fresh.instanceUrl;
+				return fresh.accessToken;
+			})().then(
+				(accessToken) => callback(null, accessToken),
+				(err: unknown) =>
+					callback(err instanceof OrgError ? err : new OrgError(errorCodeOf(err), redact(messageOf(err), secrets))),
+			);
+		},
+	});
+	const { userId, orgId } = parseIdentity(token.identityUrl);
+	org = new OrgConnection(conn, apiVersion, userId, orgId, tuning, secrets);
+	return org;
+}

@@ -1,0 +1,52 @@
+/**
+ * Errors the org layer raises. Every message that may carry text from a request or a response goes
+ * through `redact` first, so that passwords, tokens, keys and client secrets never reach a caller.
+ */
+
+export class OrgError extends Error {
+	constructor(
+		/** Salesforce error code (INVALID_SESSION_ID, invalid_grant, …) or one of ours. */
+		public readonly code: string,
+		message: string,
+		public readonly status?: number,
+	) {
+		super(message);
+		this.name = 'OrgError';
+	}
+}
+
+/** Replaces every occurrence of each secret (and its URL-encoded form) with "[redacted]". */
+export function redact(text: string, secrets: readonly (string | undefined | null)[]): string {
+	let out = text;
+	for (const secret of secrets) {
+		// Very short values would blank out ordinary words; no real secret is that short.
+		if (!secret || secret.length < 4) continue;
+		for (const form of new Set([secret, encodeURIComponent(secret)])) {
+			out = out.split(form).join('[redacted]');
+		}
+	}
+	return out;
+}
+
+/** The Salesforce error code of anything jsforce or fetch threw (errorCode, name or a socket code). */
+export function errorCodeOf(err: unknown): string {
+	if (err && typeof err === 'object') {
+		const e = err as { errorCode?: unknown; code?: unknown; name?: unknown; data?: unknown };
+		if (typeof e.errorCode === 'string' && e.errorCode) return e.errorCode;
+		if (typeof e.code === 'string' && e.code) return e.code;
+		if (typeof e.name === 'string' && e.name && e.name !== 'Error') return e.name;
+	}
+	return 'UNKNOWN_ERROR';
+}
+
+export function messageOf(err: unknown): string {
+	return err instanceof Error ? err.message : String(err);
+}
+
+/** HTTP status jsforce attaches to HttpApiError (ERROR_HTTP_503 style codes or data.status). */
+export function statusOf(err: unknown): number | undefined {
+	const code = errorCodeOf(err);
+	const m = /^ERROR_HTTP_(\d{3})$/.exec(code);
+	if (m) return Number(m[1]);
+	return undefined;
+}

@@ -1,0 +1,255 @@
+/**
+ * publishPlan: plan → validate → snapshot → diff → (dry run | apply) → per-row outcomes.
+ * The one road every caller takes (the Publish node, scripts, the demo), so that what a dry run
+ * shows is exactly the change set that gets applied.
+ */
+import type {
+	ApiUsage,
+	ChangeOutcome,
+	PublishOptions,
+	PublishResult,
+	PublishSummary,
+	RowOutcome,
+	RowOutcomeStatus,
+} from './api-types';
+import { connect } from './org/connect';
+import { readSnapshot } from './org/snapshot';
+import { applyChangeSet } from './org/apply';
+import { parseCsv, parsePlan } from './plan';
+import type { PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
+import { diff } from './sync';
+import type { Change, ChangeSet, DiffOptions } from './sync/types';
+
+export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
+	const started = Date.now();
+	const plan = readPlan(options);
+	const modelDeveloperName = options.model.developerName ?? '';
+	const progress = options.onProgress ?? (() => undefined);
+
+	const conn = await connect(options);
+	progress({ phase: 'Reading the org', done: 0, total: 1 });
+	const snapshot = await readSnapshot(
+		conn,
+		options.model,
+		{
+			users: collectUserRefs(plan.territories),
+			accounts: options.manageAccounts === false ? [] : collectAccountRefs(plan.territories),
+			accountKeyField: options.accountKeyField,
+		},
+		options.onProgress,
+	);
+	progress({ phase: 'Reading the org', done: 1, total: 1 });
+
+	const diffOptions: DiffOptions = {
+		modelDeveloperName: snapshot.model?.developerName ?? modelDeveloperName,
+		modelName: options.model.name,
+		scopeRootKey: options.scopeRootKey ?? null,
+		method: options.method ?? 'overwriteMatching',
+		deleteMissing: options.deleteMissing ?? false,
+		touchHandMadeRules: options.touchHandMadeRules ?? false,
+		createMissingTypes: options.createMissingTypes ?? false,
+		allowActiveModel: options.allowActiveModel ?? false,
+		manageAccounts: options.manageAccounts ?? plan.columns.includes('Accounts'),
+	};
+	if (!diffOptions.modelDeveloperName) {
+		plan.issues.push({
+			row: 0,
+			column: null,
+			value: options.model.id ?? null,
+			code: 'MODEL_NOT_FOUND',
+			message: options.model.id
+				? `No territory model with Id ${options.model.id} exists in the org`
+				: 'Name the territory model to publish to (its DeveloperName or Id)',
+		});
+	}
+
+	const changeSet = diff(plan, snapshot, diffOptions);
+	const issues = sortIssues([...plan.issues, ...changeSet.issues]);
+	const usageAfterRead = conn.usage();
+
+	if (issues.length > 0) {
+		return {
+			summary: summarize(changeSet, [], {
+				dryRun: options.dryRun ?? false,
+				usage: usageAfterRead,
+				started,
+				stopped: null,
+				modelCreated: false,
+			}),
+			rows: rowsWithIssues(plan, issues),
+			changeSet,
+			issues,
+		};
+	}
+
+	if (options.dryRun) {
+		const planned: ChangeOutcome[] = changeSet.changes.map((change) => ({
+			changeId: change.id,
+			object: change.object,
+			action: change.action,
+			label: change.label,
+			status: 'planned',
+			recordId: change.recordId,
+		}));
+		return {
+			summary: summarize(changeSet, planned, {
+				dryRun: true,
+				usage: usageAfterRead,
+				started,
+				stopped: null,
+				modelCreated: false,
+			}),
+			rows: rowOutcomes(plan, changeSet, planned),
+			changeSet,
+			issues: [],
+		};
+	}
+
+	const applied = await applyChangeSet(conn, changeSet, { onProgress: options.onProgress });
+	const modelChange = changeSet.changes.find((c) => c.object === 'Territory2Model' && c.action === 'create');
+	const modelOutcome = modelChange && applied.outcomes.find((o) => o.changeId === modelChange.id);
+	const summary = summarize(changeSet, applied.outcomes, {
+		dryRun: false,
+		usage: conn.usage(),
+		started,
+		stopped: applied.stopped,
+		modelCreated: modelOutcome?.status === 'done',
+	});
+	if (modelOutcome?.recordId) summary.model.id = modelOutcome.recordId;
+	return { summary, rows: rowOutcomes(plan, changeSet, applied.outcomes), changeSet, issues: [] };
+}
+
+function readPlan(options: PublishOptions): TerritoryPlan {
+	const parseOptions = { columnMap: options.columnMap, ignoreUnknownColumns: options.ignoreUnknownColumns };
+	if ('csv' in options.plan) {
+		const parsed = parseCsv(options.plan.csv);
+		const plan = parsePlan(parsed.rows, parseOptions);
+		plan.issues.unshift(...parsed.issues);
+		return plan;
+	}
+	return parsePlan(options.plan.rows, parseOptions);
+}
+
+function collectUserRefs(territories: PlanTerritory[]): string[] {
+	const refs = new Set<string>();
+	for (const t of territories) {
+		for (const user of t.users) refs.add(user.ref);
+		if (t.forecastManager) refs.add(t.forecastManager);
+	}
+	return [...refs];
+}
+
+function collectAccountRefs(territories: PlanTerritory[]): string[] {
+	return [...new Set(territories.flatMap((t) => t.accounts))];
+}
+
+function sortIssues(issues: PlanIssue[]): PlanIssue[] {
+	return [...issues].sort((a, b) => a.row - b.row);
+}
+
+interface SummaryContext {
+	dryRun: boolean;
+	usage: ApiUsage;
+	started: number;
+	stopped: PublishSummary['stopped'];
+	modelCreated: boolean;
+}
+
+function summarize(changeSet: ChangeSet, outcomes: ChangeOutcome[], context: SummaryContext): PublishSummary {
+	return {
+		model: { id: changeSet.modelId, developerName: changeSet.modelDeveloperName, created: context.modelCreated },
+		dryRun: context.dryRun,
+		counts: countWritten(changeSet, outcomes),
+		failed: outcomes.filter((o) => o.status === 'failed').length,
+		skipped: outcomes.filter((o) => o.status === 'skipped').length,
+		stopped: context.stopped,
+		apiUsage: context.usage,
+		durationMs: Date.now() - context.started,
+	};
+}
+
+/** object → action → count of the changes that were written (on a dry run: that would be). */
+function countWritten(changeSet: ChangeSet, outcomes: ChangeOutcome[]): Record<string, Record<string, number>> {
+	const written = new Set(outcomes.filter((o) => o.status === 'done' || o.status === 'planned').map((o) => o.changeId));
+	const counts: Record<string, Record<string, number>> = {};
+	for (const change of changeSet.changes) {
+		if (!written.has(change.id)) continue;
+		const perObject = (counts[change.object] ??= {});
+		perObject[change.action] = (perObject[change.action] ?? 0) + 1;
+	}
+	return counts;
+}
+
+function rowsWithIssues(plan: TerritoryPlan, issues: PlanIssue[]): RowOutcome[] {
+	const byRow = new Map<number, PlanIssue[]>();
+	for (const issue of issues) byRow.set(issue.row, [...(byRow.get(issue.row) ?? []), issue]);
+	return plan.territories.map((t) => {
+		const own = t.rows.flatMap((row) => byRow.get(row) ?? []);
+		return {
+			row: t.row,
+			key: t.key,
+			territory: t.name,
+			status: own.length ? 'failed' : 'skipped',
+			changes: [],
+			errorCode: own[0]?.code ?? 'PLAN_INVALID',
+			message: own.length
+				? own.map((i) => i.message).join('; ')
+				: 'Not published: the plan has validation errors in other rows',
+		};
+	});
+}
+
+/** Folds change outcomes onto the plan rows they serve; org-only deletes get rows of their own. */
+function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: ChangeOutcome[]): RowOutcome[] {
+	const outcomeById = new Map(outcomes.map((o) => [o.changeId, o]));
+	const changesByRow = new Map<number, Change[]>();
+	const orphans: Change[] = [];
+	for (const change of changeSet.changes) {
+		if (change.rows.length === 0) orphans.push(change);
+		for (const row of change.rows) changesByRow.set(row, [...(changesByRow.get(row) ?? []), change]);
+	}
+
+	const result: RowOutcome[] = plan.territories.map((t) => {
+		const changes = uniqueChanges(t.rows.flatMap((row) => changesByRow.get(row) ?? []));
+		const own = changes.map((c) => outcomeById.get(c.id)).filter((o): o is ChangeOutcome => !!o);
+		const territoryChange = changes.find((c) => c.object === 'Territory2');
+		const failed = own.find((o) => o.status === 'failed');
+		const skipped = own.find((o) => o.status === 'skipped');
+		let status: RowOutcomeStatus;
+		if (own.length === 0) status = 'unchanged';
+		else if (failed) status = 'failed';
+		else if (skipped) status = 'skipped';
+		else if (own.every((o) => o.status === 'planned')) status = 'planned';
+		else if (territoryChange?.action === 'create') status = 'created';
+		else status = 'updated';
+		const problem = failed ?? skipped;
+		return {
+			row: t.row,
+			key: t.key,
+			territory: t.name,
+			status,
+			changes: own,
+			...(problem ? { errorCode: problem.errorCode, message: problem.message } : {}),
+		};
+	});
+
+	for (const change of orphans.filter((c) => c.object === 'Territory2' && c.action === 'delete')) {
+		const outcome = outcomeById.get(change.id);
+		if (!outcome) continue;
+		const status: RowOutcomeStatus =
+			outcome.status === 'done' ? 'deleted' : outcome.status === 'planned' ? 'planned' : outcome.status;
+		result.push({
+			row: 0,
+			key: change.label,
+			territory: change.label,
+			status,
+			changes: [outcome],
+			...(outcome.errorCode ? { errorCode: outcome.errorCode, message: outcome.message } : {}),
+		});
+	}
+	return result;
+}
+
+function uniqueChanges(changes: Change[]): Change[] {
+	return [...new Map(changes.map((c) => [c.id, c])).values()];
+}

@@ -1,0 +1,105 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { importModel, type ImportResult } from '../../lib';
+import { toConnectionSettings } from '../shared/connection';
+import { modelLocator, scopeRootKey } from '../shared/descriptions';
+import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
+
+export class ImportTerritoryModel implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Import Territory Model',
+		name: 'importTerritoryModel',
+		icon: { light: 'file:salesforceTerritory.svg', dark: 'file:salesforceTerritory.dark.svg' },
+		group: ['input'],
+		version: 1,
+		subtitle: '={{$parameter["output"] === "binary" ? "To CSV file" : "To items"}}',
+		description: 'Read a Salesforce territory model back into the territory plan table',
+		defaults: { name: 'Import Territory Model' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'salesforceTerritoryApi', required: true, testedBy: 'salesforceTerritoryApiTest' }],
+		properties: [
+			modelLocator,
+			scopeRootKey,
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				options: [
+					{ name: 'Items (One per Territory Row)', value: 'items' },
+					{ name: 'CSV File (Binary)', value: 'binary' },
+				],
+				default: 'items',
+			},
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: 'territory-plan.csv',
+				displayOptions: { show: { output: ['binary'] } },
+			},
+			{
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				displayOptions: { show: { output: ['binary'] } },
+			},
+			{
+				displayName: 'Include Manual Account Assignments',
+				name: 'includeAccounts',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to fill the Accounts column with the accounts assigned to each territory by hand',
+			},
+			{
+				displayName: 'Account Key Field',
+				name: 'accountKeyField',
+				type: 'string',
+				default: '',
+				placeholder: 'External_Key__c',
+				displayOptions: { show: { includeAccounts: [true] } },
+				description: 'Account field to write in the Accounts column; empty means Account IDs',
+			},
+		],
+	};
+
+	methods = {
+		listSearch: { searchModels },
+		credentialTest: { salesforceTerritoryApiTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const credentials = await this.getCredentials(CREDENTIAL_NAME);
+		let result: ImportResult;
+		try {
+			result = await importModel({
+				connection: toConnectionSettings(credentials),
+				model: { developerName: this.getNodeParameter('model', 0, '', { extractValue: true }) as string },
+				scopeRootKey: (this.getNodeParameter('scopeRootKey', 0, '') as string) || null,
+				includeAccounts: this.getNodeParameter('includeAccounts', 0, false) as boolean,
+				accountKeyField: (this.getNodeParameter('accountKeyField', 0, '') as string) || undefined,
+				onProgress: ({ phase, done, total }) => this.logger.info(`Import Territory Model: ${phase} ${done}/${total}`),
+			});
+		} catch (error) {
+			if (this.continueOnFail()) return [[{ json: { error: (error as Error).message }, pairedItem: { item: 0 } }]];
+			throw new NodeOperationError(this.getNode(), error as Error);
+		}
+
+		if (this.getNodeParameter('output', 0) === 'binary') {
+			const fileName = this.getNodeParameter('fileName', 0) as string;
+			const property = this.getNodeParameter('binaryPropertyName', 0) as string;
+			const binary = await this.helpers.prepareBinaryData(Buffer.from(result.csv, 'utf8'), fileName, 'text/csv');
+			return [[{ json: result.summary as unknown as IDataObject, binary: { [property]: binary }, pairedItem: { item: 0 } }]];
+		}
+		return [result.rows.map((row) => ({ json: row as IDataObject, pairedItem: { item: 0 } }))];
+	}
+}

@@ -1,0 +1,206 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { publishPlan, type PublishMethod, type PublishResult } from '../../lib';
+import { toConnectionSettings } from '../shared/connection';
+import { modelLocator, scopeRootKey } from '../shared/descriptions';
+import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
+import { readPlanInput } from './input';
+import { formatIssues, toOutputItems } from './output';
+
+export class PublishTerritoryModel implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Publish Territory Model',
+		name: 'publishTerritoryModel',
+		icon: { light: 'file:salesforceTerritory.svg', dark: 'file:salesforceTerritory.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["dryRun"] ? "Dry run" : "Publish"}}',
+		description: 'Make a Salesforce territory model match a territory plan: territories, hierarchy, rules, users',
+		defaults: { name: 'Publish Territory Model' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'salesforceTerritoryApi', required: true, testedBy: 'salesforceTerritoryApiTest' }],
+		properties: [
+			modelLocator,
+			{
+				displayName: 'Model Label',
+				name: 'modelName',
+				type: 'string',
+				default: '',
+				description: 'Label of the model when it has to be created (in Planning state); defaults to its Developer Name',
+			},
+			{
+				displayName: 'Plan Source',
+				name: 'source',
+				type: 'options',
+				options: [
+					{ name: 'Input Items (One per Territory Row)', value: 'items' },
+					{ name: 'CSV File (Binary Property)', value: 'binary' },
+				],
+				default: 'items',
+			},
+			{
+				displayName: 'Input Binary Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				required: true,
+				displayOptions: { show: { source: ['binary'] } },
+				description: 'Name of the binary property that holds the plan as a CSV file',
+			},
+			{
+				displayName: 'Method',
+				name: 'method',
+				type: 'options',
+				options: [
+					{
+						name: 'Add',
+						value: 'add',
+						description: 'Create the plan as new territories; a key that already exists is an error',
+					},
+					{
+						name: 'Overwrite Matching',
+						value: 'overwriteMatching',
+						description: 'Update territories whose key matches, create the rest, leave others alone',
+					},
+					{
+						name: 'Overwrite All',
+						value: 'overwriteAll',
+						description: 'Make the scope exactly the plan: territories not in the plan are deleted',
+					},
+				],
+				default: 'overwriteMatching',
+			},
+			scopeRootKey,
+			{
+				displayName: 'Dry Run',
+				name: 'dryRun',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to only show the change set without writing anything to Salesforce',
+			},
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				options: [
+					{ name: 'Summary', value: 'summary', description: 'One item: counts, the change set, API usage' },
+					{ name: 'One Item per Plan Row', value: 'rows', description: 'The outcome of every territory row' },
+				],
+				default: 'summary',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Account Key Field',
+						name: 'accountKeyField',
+						type: 'string',
+						default: '',
+						placeholder: 'External_Key__c',
+						description: 'Account field that the Accounts column refers to; empty means Account IDs',
+					},
+					{
+						displayName: 'Allow Active Model',
+						name: 'allowActiveModel',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to publish into the Active model (changes reach users as soon as rules run)',
+					},
+					{
+						displayName: 'Create Missing Territory Types',
+						name: 'createMissingTypes',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to create territory types the plan names that the org lacks',
+					},
+					{
+						displayName: 'Delete Territories Not in Plan',
+						name: 'deleteMissing',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to delete territories under the scope that the plan does not name',
+					},
+					{
+						displayName: 'Ignore Unknown Columns',
+						name: 'ignoreUnknownColumns',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to ignore columns the plan format does not know instead of failing',
+					},
+					{
+						displayName: 'Manage Manual Account Assignments',
+						name: 'manageAccounts',
+						type: 'boolean',
+						default: true,
+						description: 'Whether the Accounts column sets the manual account assignments',
+					},
+					{
+						displayName: 'Update Hand-Made Rules',
+						name: 'touchHandMadeRules',
+						type: 'boolean',
+						default: false,
+						description: 'Whether assignment rules not created by this tool may be changed',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		listSearch: { searchModels },
+		credentialTest: { salesforceTerritoryApiTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const credentials = await this.getCredentials(CREDENTIAL_NAME);
+		const model = this.getNodeParameter('model', 0, '', { extractValue: true }) as string;
+		const options = this.getNodeParameter('options', 0, {}) as {
+			accountKeyField?: string;
+			allowActiveModel?: boolean;
+			createMissingTypes?: boolean;
+			deleteMissing?: boolean;
+			ignoreUnknownColumns?: boolean;
+			manageAccounts?: boolean;
+			touchHandMadeRules?: boolean;
+		};
+		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
+
+		let result: PublishResult;
+		try {
+			result = await publishPlan({
+				connection: toConnectionSettings(credentials),
+				plan: await readPlanInput(this),
+				model: { developerName: model, name: (this.getNodeParameter('modelName', 0, '') as string) || undefined },
+				scopeRootKey: (this.getNodeParameter('scopeRootKey', 0, '') as string) || null,
+				method: this.getNodeParameter('method', 0) as PublishMethod,
+				dryRun,
+				...options,
+				accountKeyField: options.accountKeyField || undefined,
+				onProgress: ({ phase, done, total }) =>
+					this.logger.info(`Publish Territory Model: ${phase} ${done}/${total}`),
+			});
+		} catch (error) {
+			if (this.continueOnFail()) return [[{ json: { error: (error as Error).message }, pairedItem: { item: 0 } }]];
+			throw new NodeOperationError(this.getNode(), error as Error);
+		}
+
+		if (result.issues.length > 0 && !this.continueOnFail()) {
+			throw new NodeOperationError(this.getNode(), `The plan has ${result.issues.length} problem(s); nothing was written`, {
+				description: formatIssues(result.issues),
+			});
+		}
+		return [toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows')];
+	}
+}

@@ -1,0 +1,36 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { describeChangeSet, type PlanIssue, type PublishResult } from '../../lib';
+
+const MAX_ISSUES_SHOWN = 50;
+
+/** Every problem on its own line, row and column first, so a user can find it in the sheet. */
+export function formatIssues(issues: PlanIssue[]): string {
+	const lines = issues.slice(0, MAX_ISSUES_SHOWN).map((issue) => {
+		const where = [issue.row ? `row ${issue.row}` : 'plan', issue.column].filter(Boolean).join(', ');
+		const value = issue.value ? ` (value: ${issue.value})` : '';
+		return `${where}: ${issue.message}${value} [${issue.code}]`;
+	});
+	if (issues.length > MAX_ISSUES_SHOWN) lines.push(`… and ${issues.length - MAX_ISSUES_SHOWN} more`);
+	return lines.join('\n');
+}
+
+export function toOutputItems(result: PublishResult, output: 'summary' | 'rows'): INodeExecutionData[] {
+	if (output === 'rows') {
+		return result.rows.map((row) => ({ json: row as unknown as IDataObject, pairedItem: { item: Math.max(row.row - 2, 0) } }));
+	}
+	const described = describeChangeSet(result.changeSet);
+	return [
+		{
+			json: {
+				...result.summary,
+				changes: described.lines,
+				issues: result.issues as unknown as IDataObject[],
+				rows: result.rows.reduce<Record<string, number>>((counts, row) => {
+					counts[row.status] = (counts[row.status] ?? 0) + 1;
+					return counts;
+				}, {}),
+			} as IDataObject,
+			pairedItem: { item: 0 },
+		},
+	];
+}

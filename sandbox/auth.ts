@@ -1,0 +1,312 @@
+import { createHmac, generateKeyPairSync, randomBytes, timingSafeEqual, verify } from 'node:crypto';
+
+/**
+ * OAuth 2.0 as the sandbox org answers it: the token endpoint for the password, client-credentials,
+ * JWT-bearer and refresh-token grants, and the access tokens that guard the REST API.
+ */
+
+export interface OrgCredentials {
+	orgId: string;
+	password: string;
+	clientId: string;
+	clientSecret: string;
+	privateKeyPem: string;
+	publicKeyPem: string;
+}
+
+export interface AuthUser {
+	Id: string;
+	Username: string;
+	IsActive?: unknown;
+	Name?: unknown;
+	Email?: unknown;
+	[field: string]: unknown;
+}
+
+/** What auth needs from the org: its users. */
+export interface UserDirectory {
+	findUserByUsername(username: string): AuthUser | undefined;
+	findUserById(id: string): AuthUser | undefined;
+	/** The user client-credentials sessions run as. */
+	integrationUserId(): string;
+}
+
+interface Session {
+	userId: string;
+	issuedAt: number;
+	expiresAt: number;
+}
+
+export interface TokenResponse {
+	access_token: string;
+	instance_url: string;
+	id: string;
+	token_type: 'Bearer';
+	issued_at: string;
+	signature: string;
+	scope?: string;
+	refresh_token?: string;
+}
+
+export interface OAuthError {
+	status: number;
+	body: { error: string; error_description: string };
+}
+
+const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** Audiences a JWT assertion may name besides the sandbox itself (what real orgs accept). */
+const KNOWN_AUDIENCES = ['https://login.salesforce.com', 'https://test.salesforce.com'];
+
+function randomToken(chars: number): string {
+	// Base64url without padding: the shape (not the length) of a Salesforce session id body.
+	return randomBytes(Math.ceil((chars * 3) / 4)).toString('base64url').slice(0, chars);
+}
+
+function randomAlnum(chars: number): string {
+	const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+	const bytes = randomBytes(chars);
+	let out = '';
+	for (const b of bytes) out += alphabet[b % alphabet.length];
+	return out;
+}
+
+/** Fresh credentials for a new org: an RSA key pair for JWT, a connected app and a password. */
+export function generateCredentials(): OrgCredentials {
+	const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+		modulusLength: 2048,
+		privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+		publicKeyEncoding: { type: 'spki', format: 'pem' },
+	});
+	return {
+		orgId: `00D8d0${randomAlnum(9)}`,
+		password: `Sandbox-${randomAlnum(12)}`,
+		clientId: `3MVG9sandbox.${randomAlnum(40)}`,
+		clientSecret: randomAlnum(64).toUpperCase(),
+		privateKeyPem: privateKey,
+		publicKeyPem: publicKey,
+	};
+}
+
+function safeEqual(a: string, b: string): boolean {
+	const x = Buffer.from(a);
+	const y = Buffer.from(b);
+	return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function oauthError(error: string, description: string, status = 400): OAuthError {
+	return { status, body: { error, error_description: description } };
+}
+
+const AUTH_FAILURE = () => oauthError('invalid_grant', 'authentication failure');
+
+export class AuthService {
+	private sessions = new Map<string, Session>();
+	private refreshTokens = new Map<string, string>();
+
+	constructor(
+		readonly credentials: OrgCredentials,
+		private readonly users: UserDirectory,
+		private readonly urls: { loginUrl: () => string; instanceUrl: () => string },
+		private readonly tokenTtlSeconds: number,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	/** A refresh token for a user, as the web-server flow would have issued (tests use it for the refresh grant). */
+	issueRefreshToken(username: string): string {
+		const user = this.activeUser(username);
+		if (!user) throw new Error(`No active user ${username} in the sandbox org`);
+		const token = `5Aep${randomToken(80)}`;
+		this.refreshTokens.set(token, user.Id);
+		return token;
+	}
+
+	/** Invalidates every access token issued so far (refresh tokens stay valid). */
+	expireAllSessions(): void {
+		this.sessions.clear();
+	}
+
+	/** The user behind a valid, unexpired bearer token. */
+	authenticate(authorization: string | undefined): { userId: string } | undefined {
+		const match = /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(authorization ?? '');
+		if (!match) return undefined;
+		const session = this.sessions.get(match[1]);
+		if (!session) return undefined;
+		if (session.expiresAt <= this.now()) {
+			this.sessions.delete(match[1]);
+			return undefined;
+		}
+		return { userId: session.userId };
+	}
+
+	/** `POST /services/oauth2/token`. */
+	token(form: URLSearchParams): { status: 200; body: TokenResponse } | OAuthError {
+		const grant = form.get('grant_type');
+		switch (grant) {
+			case 'password':
+				return this.passwordGrant(form);
+			case 'client_credentials':
+				return this.clientCredentialsGrant(form);
+			case JWT_GRANT:
+				return this.jwtGrant(form);
+			case 'refresh_token':
+				return this.refreshGrant(form);
+			default:
+				return oauthError('unsupported_grant_type', 'grant type not supported');
+		}
+	}
+
+	identity(userId: string): Record<string, unknown> | undefined {
+		const user = this.users.findUserById(userId);
+		if (!user) return undefined;
+		const base = this.urls.instanceUrl();
+		const v = '{version}';
+		return {
+			id: `${this.urls.loginUrl()}/id/${this.credentials.orgId}/${user.Id}`,
+			asserted_user: true,
+			user_id: user.Id,
+			organization_id: this.credentials.orgId,
+			username: user.Username,
+			nick_name: String(user.Username).split('@')[0],
+			display_name: user.Name ?? user.Username,
+			email: user.Email ?? null,
+			active: user.IsActive !== false,
+			user_type: 'STANDARD',
+			language: 'en_US',
+			locale: 'en_US',
+			utcOffset: 0,
+			urls: {
+				rest: `${base}/services/data/v${v}/`,
+				sobjects: `${base}/services/data/v${v}/sobjects/`,
+				query: `${base}/services/data/v${v}/query/`,
+				limits: `${base}/services/data/v${v}/limits/`,
+				profile: `${base}/${user.Id}`,
+			},
+			is_app_installed: true,
+		};
+	}
+
+	/** OpenID Connect userinfo, keyed the way Salesforce keys it. */
+	userInfo(userId: string): Record<string, unknown> | undefined {
+		const user = this.users.findUserById(userId);
+		if (!user) return undefined;
+		return {
+			sub: `${this.urls.loginUrl()}/id/${this.credentials.orgId}/${user.Id}`,
+			user_id: user.Id,
+			organization_id: this.credentials.orgId,
+			preferred_username: user.Username,
+			name: user.Name ?? user.Username,
+			email: user.Email ?? null,
+			active: user.IsActive !== false,
+		};
+	}
+
+	private activeUser(username: string | null): AuthUser | undefined {
+		if (!username) return undefined;
+		const user = this.users.findUserByUsername(username);
+		return user && user.IsActive !== false ? user : undefined;
+	}
+
+	/** Checks client_id (and client_secret when required or given). */
+	private checkClient(form: URLSearchParams, secretRequired: boolean): OAuthError | undefined {
+		const clientId = form.get('client_id');
+		const secret = form.get('client_secret');
+		if (clientId === null && !secretRequired) return undefined;
+		if (clientId === null || !safeEqual(clientId, this.credentials.clientId)) {
+			return oauthError('invalid_client_id', 'client identifier invalid');
+		}
+		if (secret === null ? secretRequired : !safeEqual(secret, this.credentials.clientSecret)) {
+			return oauthError('invalid_client', 'invalid client credentials');
+		}
+		return undefined;
+	}
+
+	private passwordGrant(form: URLSearchParams) {
+		const clientError = this.checkClient(form, false);
+		if (clientError) return clientError;
+		const user = this.activeUser(form.get('username'));
+		const password = form.get('password') ?? '';
+		// A security token may be appended to the password; the sandbox's token is empty.
+		if (!user || !safeEqual(password, this.credentials.password)) return AUTH_FAILURE();
+		return this.issue(user.Id, false);
+	}
+
+	private clientCredentialsGrant(form: URLSearchParams) {
+		const clientError = this.checkClient(form, true);
+		if (clientError) return clientError;
+		const user = this.users.findUserById(this.users.integrationUserId());
+		if (!user) return oauthError('invalid_grant', 'no client credentials user enabled');
+		return this.issue(user.Id, false);
+	}
+
+	private refreshGrant(form: URLSearchParams) {
+		const clientError = this.checkClient(form, false);
+		if (clientError) return clientError;
+		if (form.get('client_id') === null) return oauthError('invalid_client_id', 'client identifier invalid');
+		const userId = this.refreshTokens.get(form.get('refresh_token') ?? '');
+		if (!userId) return oauthError('invalid_grant', 'expired access/refresh token');
+		const user = this.users.findUserById(userId);
+		if (!user || user.IsActive === false) return oauthError('invalid_grant', 'inactive user');
+		return this.issue(userId, false);
+	}
+
+	private jwtGrant(form: URLSearchParams) {
+		const assertion = form.get('assertion') ?? '';
+		const parts = assertion.split('.');
+		if (parts.length !== 3) return oauthError('invalid_grant', 'invalid assertion');
+		let header: Record<string, unknown>;
+		let claims: Record<string, unknown>;
+		try {
+			header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+			claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+		} catch {
+			return oauthError('invalid_grant', 'invalid assertion');
+		}
+		if (header.alg !== 'RS256') return oauthError('invalid_grant', 'invalid assertion');
+		const signed = verify(
+			'RSA-SHA256',
+			Buffer.from(`${parts[0]}.${parts[1]}`),
+			this.credentials.publicKeyPem,
+			Buffer.from(parts[2], 'base64url'),
+		);
+		if (!signed) return oauthError('invalid_grant', 'invalid assertion');
+		if (typeof claims.iss !== 'string' || !safeEqual(claims.iss, this.credentials.clientId)) {
+			return oauthError('invalid_client_id', 'client identifier invalid');
+		}
+		const audiences = [this.urls.loginUrl(), ...KNOWN_AUDIENCES].map((a) => a.replace(/\/$/, ''));
+		const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+		if (!aud.some((a) => typeof a === 'string' && audiences.includes(a.replace(/\/$/, '')))) {
+			return oauthError('invalid_grant', 'audience is invalid');
+		}
+		if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.now()) {
+			return oauthError('invalid_grant', 'expired authorization code');
+		}
+		const user = this.activeUser(typeof claims.sub === 'string' ? claims.sub : null);
+		if (!user) return oauthError('invalid_grant', 'user hasn\'t approved this consumer');
+		return this.issue(user.Id, false);
+	}
+
+	private issue(userId: string, withRefresh: boolean): { status: 200; body: TokenResponse } {
+		const issuedAt = this.now();
+		const accessToken = `${this.credentials.orgId}!${randomToken(96)}`;
+		this.sessions.set(accessToken, { userId, issuedAt, expiresAt: issuedAt + this.tokenTtlSeconds * 1000 });
+		const id = `${this.urls.loginUrl()}/id/${this.credentials.orgId}/${userId}`;
+		const signature = createHmac('sha256', this.credentials.clientSecret)
+			.update(id + String(issuedAt))
+			.digest('base64');
+		const body: TokenResponse = {
+			access_token: accessToken,
+			instance_url: this.urls.instanceUrl(),
+			id,
+			token_type: 'Bearer',
+			issued_at: String(issuedAt),
+			signature,
+			scope: 'api',
+		};
+		if (withRefresh) {
+			const refresh = `5Aep${randomToken(80)}`;
+			this.refreshTokens.set(refresh, userId);
+			body.refresh_token = refresh;
+		}
+		return { status: 200, body };
+	}
+}

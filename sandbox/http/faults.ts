@@ -1,0 +1,122 @@
+import type { EndpointKind } from './request-log';
+
+/** Failures the sandbox can inject, to exercise retries, refreshes and crash recovery. */
+export interface FaultSettings {
+	/** Added delay before every response (ms). */
+	latencyMs?: number;
+	/** Seed of the PRNG behind the rates, so a failing run can be replayed. Default 1. */
+	seed?: number;
+	/** Share (0..1) of writes refused with UNABLE_TO_LOCK_ROW: per record in collections, per request otherwise. */
+	lockRowRate?: number;
+	/** Share (0..1) of requests answered 503 SERVER_UNAVAILABLE. */
+	unavailableRate?: number;
+	/** Endpoint kinds the rates apply to. Default: sobject, collections, composite, query, bulk2. */
+	endpoints?: EndpointKind[];
+	/** Object types the rates apply to (case-insensitive). Default: all. */
+	objects?: string[];
+	/** After this many API calls, every session issued so far becomes invalid (once). */
+	expireSessionsAfterCalls?: number;
+	/** After this many records written, the org "crashes": the request that crosses the line is cut, later writes fail. */
+	stopAfterRecordsWritten?: number;
+	/** How a crashed write fails: a 500 error or a destroyed connection. Default 'destroy'. */
+	stopMode?: 'error500' | 'destroy';
+}
+
+const DEFAULT_ENDPOINTS: EndpointKind[] = ['sobject', 'collections', 'composite', 'query', 'bulk2'];
+
+/** mulberry32: small, fast and deterministic for a given seed. */
+function prng(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export class FaultController {
+	private current: FaultSettings = {};
+	private random = prng(1);
+	private callsSinceSet = 0;
+	private writtenSinceSet = 0;
+	private sessionExpiryFired = false;
+
+	/** Replaces the active faults (an empty object clears them) and restarts their counters. */
+	set(settings: FaultSettings): void {
+		for (const rate of [settings.lockRowRate, settings.unavailableRate]) {
+			if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new Error(`Fault rates must be between 0 and 1, got ${rate}`);
+		}
+		this.current = { ...settings };
+		this.random = prng(settings.seed ?? 1);
+		this.callsSinceSet = 0;
+		this.writtenSinceSet = 0;
+		this.sessionExpiryFired = false;
+	}
+
+	clear(): void {
+		this.set({});
+	}
+
+	get settings(): Readonly<FaultSettings> {
+		return this.current;
+	}
+
+	get latencyMs(): number {
+		return this.current.latencyMs ?? 0;
+	}
+
+	private applies(kind: EndpointKind, type: string | undefined): boolean {
+		if (!(this.current.endpoints ?? DEFAULT_ENDPOINTS).includes(kind)) return false;
+		const objects = this.current.objects;
+		if (!objects || !objects.length) return true;
+		return type !== undefined && objects.some((o) => o.toLowerCase() === type.toLowerCase());
+	}
+
+	/** Draws whether this request (or, in collections, this record) hits a lock. */
+	lockRow(kind: EndpointKind, type: string | undefined): boolean {
+		const rate = this.current.lockRowRate ?? 0;
+		return rate > 0 && this.applies(kind, type) && this.random() < rate;
+	}
+
+	unavailable(kind: EndpointKind, type: string | undefined): boolean {
+		const rate = this.current.unavailableRate ?? 0;
+		return rate > 0 && this.applies(kind, type) && this.random() < rate;
+	}
+
+	/** Counts an API call; true when sessions must be expired now. */
+	noteApiCall(): boolean {
+		this.callsSinceSet++;
+		const limit = this.current.expireSessionsAfterCalls;
+		if (limit === undefined || this.sessionExpiryFired || this.callsSinceSet <= limit) return false;
+		this.sessionExpiryFired = true;
+		return true;
+	}
+
+	/** How many more records may be written before the crash (Infinity without a stop fault). */
+	get writeAllowance(): number {
+		const stop = this.current.stopAfterRecordsWritten;
+		return stop === undefined ? Infinity : Math.max(0, stop - this.writtenSinceSet);
+	}
+
+	get crashed(): boolean {
+		return this.writeAllowance === 0 && this.current.stopAfterRecordsWritten !== undefined;
+	}
+
+	get stopMode(): 'error500' | 'destroy' {
+		return this.current.stopMode ?? 'destroy';
+	}
+
+	noteWritten(records: number): void {
+		this.writtenSinceSet += records;
+	}
+}
+
+/** Thrown inside a handler when the simulated crash must cut the request short. */
+export class CrashError extends Error {
+	constructor() {
+		super('The sandbox org stopped accepting writes (stopAfterRecordsWritten fault)');
+		this.name = 'CrashError';
+	}
+}

@@ -1,0 +1,88 @@
+/** What kind of endpoint a request hit, for counting API calls the way a Salesforce admin would. */
+export type EndpointKind =
+	| 'auth'
+	| 'identity'
+	| 'versions'
+	| 'describe'
+	| 'sobject'
+	| 'collections'
+	| 'composite'
+	| 'query'
+	| 'limits'
+	| 'bulk2'
+	| 'other';
+
+export interface RequestLogEntry {
+	method: string;
+	path: string;
+	kind: EndpointKind;
+	/** Object types the request touched (for composite: every subrequest's). */
+	objects: string[];
+	status: number;
+	/** True when the request asked to change data (even if every record failed). */
+	write: boolean;
+	/** Records created, updated or deleted successfully. */
+	recordsWritten: number;
+	/** True when the request counted against the daily API allowance. */
+	apiCall: boolean;
+}
+
+/** Per-request facts the handlers fill in while serving it. */
+export class RequestInfo {
+	kind: EndpointKind = 'other';
+	readonly objects = new Set<string>();
+	write = false;
+	recordsWritten = 0;
+
+	touch(type: string | undefined): void {
+		if (type) this.objects.add(type);
+	}
+}
+
+/** Every request the sandbox served, so tests and benchmarks can count API calls and writes. */
+export class RequestLog {
+	private list: RequestLogEntry[] = [];
+
+	add(entry: RequestLogEntry): void {
+		this.list.push(entry);
+	}
+
+	get entries(): readonly RequestLogEntry[] {
+		return this.list;
+	}
+
+	/** Requests that counted against the API allowance (auth and identity calls do not). */
+	get apiCalls(): number {
+		return this.list.filter((e) => e.apiCall).length;
+	}
+
+	/** Number of requests of one kind (or all requests). */
+	count(kind?: EndpointKind): number {
+		return kind ? this.list.filter((e) => e.kind === kind).length : this.list.length;
+	}
+
+	byKind(): Partial<Record<EndpointKind, number>> {
+		const out: Partial<Record<EndpointKind, number>> = {};
+		for (const e of this.list) out[e.kind] = (out[e.kind] ?? 0) + 1;
+		return out;
+	}
+
+	/** Requests per object type touched. */
+	byObject(): Record<string, number> {
+		const out: Record<string, number> = {};
+		for (const e of this.list) for (const o of e.objects) out[o] = (out[o] ?? 0) + 1;
+		return out;
+	}
+
+	get writeCalls(): number {
+		return this.list.filter((e) => e.write).length;
+	}
+
+	get recordsWritten(): number {
+		return this.list.reduce((sum, e) => sum + e.recordsWritten, 0);
+	}
+
+	reset(): void {
+		this.list = [];
+	}
+}

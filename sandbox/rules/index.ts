@@ -1,0 +1,3 @@
+import type { RuleBook } from '../store';
+
+export const RULES: RuleBook = {};

@@ -1,0 +1,314 @@
+/**
+ * The sandbox org's schema: the objects of Sales Territories plus the few standard objects they refer
+ * to, with the field metadata describe() returns. Field properties follow the Object Reference
+ * (Create / Update / Nillable / Restricted picklist); where it is silent the stricter choice is taken
+ * and listed in sandbox/RULES.md.
+ */
+import type { ChildRelationship, FieldMeta, FieldType, ObjectMeta } from './contracts';
+
+export const KEY_PREFIXES = {
+	Organization: '00D',
+	User: '005',
+	Account: '001',
+	Territory2Model: '0MA',
+	Territory2Type: '0M5',
+	Territory2: '0MI',
+	ObjectTerritory2AssignmentRule: '0OH',
+	ObjectTerritory2AssignmentRuleItem: '0OI',
+	RuleTerritory2Association: '0OJ',
+	UserTerritory2Association: '0R0',
+	ObjectTerritory2Association: '0R1',
+} as const;
+
+export type ObjectName = keyof typeof KEY_PREFIXES;
+
+export const MODEL_STATES = [
+	'Planning',
+	'Activating',
+	'Active',
+	'Archiving',
+	'Archived',
+	'Cloning',
+	'Deleting',
+	'Activation Failed',
+	'Archiving Failed',
+	'Cloning Failed',
+	'Deleting Failed',
+];
+
+export const RULE_OPERATIONS = [
+	'equals',
+	'notEqual',
+	'lessThan',
+	'greaterThan',
+	'lessOrEqual',
+	'greaterOrEqual',
+	'contains',
+	'notContain',
+	'startsWith',
+	'includes',
+	'excludes',
+	'within',
+];
+
+export const ACCOUNT_ACCESS_LEVELS = ['Read', 'Edit', 'All'];
+export const OPPORTUNITY_CASE_ACCESS_LEVELS = ['None', 'Read', 'Edit'];
+export const ASSOCIATION_CAUSES = ['Territory2Manual', 'Territory2AssignmentRule'];
+export const EDITIONS = ['Developer', 'Enterprise', 'Performance', 'Unlimited'];
+
+type FieldOptions = Partial<Omit<FieldMeta, 'name' | 'type'>>;
+
+const LENGTHS: Partial<Record<FieldType, number>> = { id: 18, reference: 18, boolean: 0, int: 0, double: 0, datetime: 0, date: 0 };
+
+function labelOf(name: string): string {
+	return name
+		.replace(/__c$/, '')
+		.replace(/Id$/, ' ID')
+		.replace(/_/g, ' ')
+		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+		.trim();
+}
+
+/** A createable, updateable, nillable field unless options say otherwise. */
+function field(name: string, type: FieldType, options: FieldOptions = {}): FieldMeta {
+	return {
+		name,
+		label: options.label ?? labelOf(name),
+		type,
+		length: options.length ?? LENGTHS[type] ?? 255,
+		createable: true,
+		updateable: true,
+		nillable: true,
+		filterable: true,
+		...options,
+	};
+}
+
+/** Not nillable, must be given on create. */
+function required(name: string, type: FieldType, options: FieldOptions = {}): FieldMeta {
+	return field(name, type, { nillable: false, required: true, ...options });
+}
+
+/** Settable on create only (the Object Reference's "Create" without "Update"). */
+function createOnly(name: string, type: FieldType, options: FieldOptions = {}): FieldMeta {
+	return field(name, type, { updateable: false, ...options });
+}
+
+/** Set by Salesforce, never by callers. */
+function readOnly(name: string, type: FieldType, options: FieldOptions = {}): FieldMeta {
+	return field(name, type, { createable: false, updateable: false, ...options });
+}
+
+function ref(to: string, relationshipName: string): FieldOptions {
+	return { referenceTo: [to], relationshipName };
+}
+
+function picklist(values: string[], restricted = true): FieldOptions {
+	return { picklistValues: values, restrictedPicklist: restricted };
+}
+
+function systemFields(): FieldMeta[] {
+	const sys = { createable: false, updateable: false, system: true };
+	return [
+		field('Id', 'id', { ...sys, nillable: false }),
+		field('IsDeleted', 'boolean', { ...sys, nillable: false }),
+		field('CreatedDate', 'datetime', { ...sys, nillable: false }),
+		field('CreatedById', 'reference', { ...sys, nillable: false, ...ref('User', 'CreatedBy') }),
+		field('LastModifiedDate', 'datetime', { ...sys, nillable: false }),
+		field('LastModifiedById', 'reference', { ...sys, nillable: false, ...ref('User', 'LastModifiedBy') }),
+		field('SystemModstamp', 'datetime', { ...sys, nillable: false }),
+	];
+}
+
+interface ObjectSpec {
+	label: string;
+	fields: FieldMeta[];
+	createable?: boolean;
+	updateable?: boolean;
+	deletable?: boolean;
+}
+
+function buildSchema(roles: string[]): Record<ObjectName, ObjectSpec> {
+	return {
+		Organization: {
+			label: 'Organization',
+			createable: false,
+			updateable: false,
+			deletable: false,
+			fields: [
+				readOnly('Name', 'string', { length: 80 }),
+				readOnly('OrganizationType', 'picklist', { length: 40, ...picklist(EDITIONS.map((e) => `${e} Edition`)) }),
+				readOnly('IsSandbox', 'boolean'),
+				readOnly('InstanceName', 'string', { length: 5 }),
+				readOnly('DefaultLocaleSidKey', 'string', { length: 40 }),
+				readOnly('TimeZoneSidKey', 'string', { length: 40 }),
+			],
+		},
+		User: {
+			label: 'User',
+			deletable: false,
+			fields: [
+				required('Username', 'string', { length: 80 }),
+				required('Email', 'email', { length: 128 }),
+				field('FirstName', 'string', { length: 40 }),
+				required('LastName', 'string', { length: 80 }),
+				readOnly('Name', 'string', { length: 121, label: 'Full Name' }),
+				field('Alias', 'string', { length: 8 }),
+				field('Title', 'string', { length: 80 }),
+				field('Department', 'string', { length: 80 }),
+				field('FederationIdentifier', 'string', { length: 512, label: 'SAML Federation ID' }),
+				field('IsActive', 'boolean', { nillable: false, label: 'Active' }),
+				field('EmployeeNumber', 'string', { length: 20 }),
+			],
+		},
+		Account: {
+			label: 'Account',
+			fields: [
+				required('Name', 'string', { length: 255, label: 'Account Name' }),
+				field('AccountNumber', 'string', { length: 40 }),
+				field('Industry', 'picklist', {
+					length: 255,
+					...picklist(
+						['Agriculture', 'Banking', 'Biotechnology', 'Construction', 'Education', 'Energy', 'Healthcare', 'Manufacturing', 'Retail', 'Technology', 'Transportation', 'Other'],
+						false,
+					),
+				}),
+				field('BillingStreet', 'textarea', { length: 255 }),
+				field('BillingCity', 'string', { length: 40 }),
+				field('BillingState', 'string', { length: 80, label: 'Billing State/Province' }),
+				field('BillingPostalCode', 'string', { length: 20, label: 'Billing Zip/Postal Code' }),
+				field('BillingCountry', 'string', { length: 80 }),
+				field('OwnerId', 'reference', { ...ref('User', 'Owner'), nillable: false }),
+				field('External_Key__c', 'string', { length: 64, externalId: true, label: 'External Key' }),
+			],
+		},
+		Territory2Model: {
+			label: 'Territory Model',
+			fields: [
+				required('Name', 'string', { length: 80, label: 'Label' }),
+				field('DeveloperName', 'string', { length: 80, nillable: false, label: 'Name' }),
+				field('Description', 'textarea', { length: 255 }),
+				readOnly('State', 'picklist', { length: 255, nillable: false, ...picklist(MODEL_STATES) }),
+				readOnly('ActivatedDate', 'datetime'),
+				readOnly('DeactivatedDate', 'datetime'),
+				readOnly('LastRunRulesEndDate', 'datetime'),
+				readOnly('LastOppTerrAssignEndDate', 'datetime'),
+				readOnly('IsCloneSource', 'boolean', { nillable: false }),
+			],
+		},
+		Territory2Type: {
+			label: 'Territory Type',
+			fields: [
+				field('DeveloperName', 'string', { length: 80, nillable: false, label: 'Name' }),
+				required('MasterLabel', 'string', { length: 80, label: 'Label' }),
+				required('Priority', 'int'),
+				field('Description', 'textarea', { length: 255 }),
+			],
+		},
+		Territory2: {
+			label: 'Territory',
+			fields: [
+				required('Name', 'string', { length: 80, label: 'Label' }),
+				field('DeveloperName', 'string', { length: 80, nillable: false, label: 'Territory Name' }),
+				createOnly('Territory2ModelId', 'reference', { ...ref('Territory2Model', 'Territory2Model'), nillable: false, required: true }),
+				required('Territory2TypeId', 'reference', ref('Territory2Type', 'Territory2Type')),
+				field('ParentTerritory2Id', 'reference', ref('Territory2', 'ParentTerritory2')),
+				field('Description', 'textarea', { length: 1000 }),
+				field('AccountAccessLevel', 'picklist', { length: 40, nillable: false, ...picklist(ACCOUNT_ACCESS_LEVELS) }),
+				field('OpportunityAccessLevel', 'picklist', { length: 40, nillable: false, ...picklist(OPPORTUNITY_CASE_ACCESS_LEVELS) }),
+				field('CaseAccessLevel', 'picklist', { length: 40, nillable: false, ...picklist(OPPORTUNITY_CASE_ACCESS_LEVELS) }),
+				readOnly('ContactAccessLevel', 'picklist', { length: 40, ...picklist(OPPORTUNITY_CASE_ACCESS_LEVELS) }),
+				field('ForecastUserId', 'reference', ref('User', 'ForecastUser')),
+			],
+		},
+		ObjectTerritory2AssignmentRule: {
+			label: 'Object Territory Assignment Rule',
+			fields: [
+				field('DeveloperName', 'string', { length: 80, nillable: false, label: 'Rule Name' }),
+				required('MasterLabel', 'string', { length: 80, label: 'Label' }),
+				createOnly('ObjectType', 'picklist', { length: 40, nillable: false, required: true, ...picklist(['Account']) }),
+				createOnly('Territory2ModelId', 'reference', { ...ref('Territory2Model', 'Territory2Model'), nillable: false, required: true }),
+				field('IsActive', 'boolean', { nillable: false }),
+				field('BooleanFilter', 'string', { length: 255 }),
+			],
+		},
+		ObjectTerritory2AssignmentRuleItem: {
+			label: 'Object Territory Assignment Rule Item',
+			fields: [
+				createOnly('RuleId', 'reference', { ...ref('ObjectTerritory2AssignmentRule', 'Rule'), nillable: false, required: true }),
+				required('SortOrder', 'int'),
+				required('Field', 'string', { length: 255 }),
+				required('Operation', 'picklist', { length: 40, ...picklist(RULE_OPERATIONS) }),
+				field('Value', 'string', { length: 1000 }),
+			],
+		},
+		RuleTerritory2Association: {
+			label: 'Rule Territory Association',
+			updateable: false,
+			fields: [
+				createOnly('RuleId', 'reference', { ...ref('ObjectTerritory2AssignmentRule', 'Rule'), nillable: false, required: true }),
+				createOnly('Territory2Id', 'reference', { ...ref('Territory2', 'Territory2'), nillable: false, required: true }),
+				createOnly('IsInherited', 'boolean', { nillable: false, label: 'Apply to Child Territories' }),
+			],
+		},
+		UserTerritory2Association: {
+			label: 'User Territory Association',
+			updateable: false,
+			fields: [
+				createOnly('UserId', 'reference', { ...ref('User', 'User'), nillable: false, required: true }),
+				createOnly('Territory2Id', 'reference', { ...ref('Territory2', 'Territory2'), nillable: false, required: true }),
+				createOnly('RoleInTerritory2', 'picklist', { length: 255, label: 'Role in Territory', ...picklist(roles) }),
+				readOnly('IsActive', 'boolean', { nillable: false }),
+			],
+		},
+		ObjectTerritory2Association: {
+			label: 'Object Territory Association',
+			updateable: false,
+			fields: [
+				createOnly('ObjectId', 'reference', { referenceTo: ['Account'], relationshipName: 'Object', nillable: false, required: true }),
+				createOnly('Territory2Id', 'reference', { ...ref('Territory2', 'Territory2'), nillable: false, required: true }),
+				createOnly('AssociationCause', 'picklist', { length: 40, nillable: false, required: true, label: 'Method', ...picklist(ASSOCIATION_CAUSES) }),
+				readOnly('SobjectType', 'picklist', { length: 40, ...picklist(['Account']) }),
+			],
+		},
+	};
+}
+
+const CHILD_RELATIONSHIPS: Record<string, ChildRelationship[]> = {
+	User: [{ relationshipName: 'UserTerritory2Associations', childSObject: 'UserTerritory2Association', field: 'UserId' }],
+	Account: [{ relationshipName: 'ObjectTerritory2Associations', childSObject: 'ObjectTerritory2Association', field: 'ObjectId' }],
+	Territory2Model: [
+		{ relationshipName: 'Territories', childSObject: 'Territory2', field: 'Territory2ModelId' },
+		{ relationshipName: 'ObjectTerritory2AssignmentRules', childSObject: 'ObjectTerritory2AssignmentRule', field: 'Territory2ModelId' },
+	],
+	Territory2Type: [{ relationshipName: 'Territories', childSObject: 'Territory2', field: 'Territory2TypeId' }],
+	Territory2: [
+		{ relationshipName: 'ChildTerritories', childSObject: 'Territory2', field: 'ParentTerritory2Id' },
+		{ relationshipName: 'UserTerritory2Associations', childSObject: 'UserTerritory2Association', field: 'Territory2Id' },
+		{ relationshipName: 'ObjectTerritory2Associations', childSObject: 'ObjectTerritory2Association', field: 'Territory2Id' },
+		{ relationshipName: 'RuleTerritory2Associations', childSObject: 'RuleTerritory2Association', field: 'Territory2Id' },
+	],
+	ObjectTerritory2AssignmentRule: [
+		{ relationshipName: 'RuleItems', childSObject: 'ObjectTerritory2AssignmentRuleItem', field: 'RuleId' },
+		{ relationshipName: 'RuleTerritory2Associations', childSObject: 'RuleTerritory2Association', field: 'RuleId' },
+	],
+};
+
+/** Every object of the sandbox org, with the given roles as RoleInTerritory2's picklist. */
+export function createSchema(roles: string[]): ObjectMeta[] {
+	const specs = buildSchema(roles);
+	return (Object.keys(specs) as ObjectName[]).map((name) => {
+		const spec = specs[name];
+		return {
+			name,
+			label: spec.label,
+			keyPrefix: KEY_PREFIXES[name],
+			fields: [...systemFields(), ...spec.fields],
+			childRelationships: CHILD_RELATIONSHIPS[name] ?? [],
+			createable: spec.createable ?? true,
+			updateable: spec.updateable ?? true,
+			deletable: spec.deletable ?? true,
+			queryable: true,
+		};
+	});
+}

@@ -1,0 +1,665 @@
+/**
+ * The sandbox org's database: every record of every object, in memory, with the field checks
+ * Salesforce makes on each write (types, lengths, writability, required fields, lookups) and the
+ * Sales Territories rules (sandbox/rules/). The HTTP routes (REST, Collections, Composite) and
+ * Bulk 2.0 ingest all write through here, so they validate alike.
+ */
+import { SalesforceError } from './contracts';
+import type { FieldMeta, ObjectMeta, QuerySource, SaveResult, SRecord, WriteSource } from './contracts';
+import { isValidId, makeId, toId18 } from './ids';
+import { RULES } from './rules';
+import { createSchema } from './schema';
+
+export interface StoreSettings {
+	edition: 'Developer' | 'Enterprise' | 'Performance' | 'Unlimited';
+	territoriesPerModel: number;
+	roles: string[];
+}
+
+export const DEFAULT_SETTINGS: StoreSettings = {
+	edition: 'Enterprise',
+	territoriesPerModel: 1000,
+	roles: ['Owner', 'Administrator', 'Sales Rep'],
+};
+
+/** How a write reached the store: through the API, or as an admin in Setup / a cascade. */
+export interface WriteContext {
+	store: OrgStore;
+	/** Canonical object name. */
+	type: string;
+	/** A Setup-style write (seed, tests): field writability is not checked. */
+	admin: boolean;
+	/** A delete caused by deleting a parent: the child's own delete checks do not apply. */
+	cascade: boolean;
+}
+
+/** The Sales Territories rules of one object, called inside the write's transaction. */
+export interface ObjectRules {
+	/** Fill defaults and validate; `record` is the draft about to be inserted (Id already set). */
+	beforeCreate?(record: SRecord, ctx: WriteContext): void;
+	/** Validate an update; `next` is old merged with the changes, `changed` the canonical field names sent. */
+	beforeUpdate?(next: SRecord, old: SRecord, changed: string[], ctx: WriteContext): void;
+	/** Validate a delete and delete or fix dependants (store.cascadeDelete / store.systemUpdate). */
+	beforeDelete?(record: SRecord, ctx: WriteContext): void;
+}
+
+export type RuleBook = Partial<Record<string, ObjectRules>>;
+
+type Undo =
+	| { kind: 'insert'; type: string; id: string }
+	| { kind: 'replace'; type: string; old: SRecord }
+	| { kind: 'delete'; type: string; record: SRecord; seq: number };
+
+const ROLLED_BACK = {
+	statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+	message: 'Record rolled back because not all records were valid and the request was using AllOrNone header',
+	fields: [] as string[],
+};
+
+const SYSTEM_FIELDS = new Set(['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp']);
+
+/** Salesforce's datetime format in API responses: "2026-11-29T08:00:00.000+0000". */
+export function formatDateTime(d: Date): string {
+	return d.toISOString().replace('Z', '+0000');
+}
+
+export function notFound(): SalesforceError {
+	return new SalesforceError(404, 'NOT_FOUND', 'The requested resource does not exist');
+}
+
+export class OrgStore implements QuerySource, WriteSource {
+	readonly settings: StoreSettings;
+	/** The integration user every write is attributed to (set by seedEmpty). */
+	currentUserId = '';
+	/** Time source for system dates; tests may replace it. */
+	clock: () => Date = () => new Date();
+	/** The rules applied on writes; replaceable for tests of the bare store. */
+	rules: RuleBook = RULES;
+
+	private readonly metas = new Map<string, ObjectMeta>();
+	private readonly fieldsByType = new Map<string, Map<string, FieldMeta>>();
+	private readonly tables = new Map<string, Map<string, SRecord>>();
+	private readonly typeById = new Map<string, string>();
+	private readonly seqById = new Map<string, number>();
+	private readonly deletedIds = new Set<string>();
+	private readonly cache = new Map<string, SRecord[]>();
+	private readonly unordered = new Set<string>();
+	private counter = 0;
+	private depth = 0;
+	private journal: Undo[] = [];
+
+	constructor(settings?: Partial<StoreSettings>) {
+		this.settings = { ...DEFAULT_SETTINGS, ...settings, roles: [...(settings?.roles ?? DEFAULT_SETTINGS.roles)] };
+		for (const meta of createSchema(this.settings.roles)) {
+			this.metas.set(meta.name.toLowerCase(), meta);
+			this.fieldsByType.set(meta.name, new Map(meta.fields.map((f) => [f.name.toLowerCase(), f])));
+			this.tables.set(meta.name, new Map());
+		}
+	}
+
+	// ---- QuerySource -------------------------------------------------------------------------
+
+	describe(type: string): ObjectMeta | undefined {
+		return this.metas.get(String(type).toLowerCase());
+	}
+
+	describeGlobal(): ObjectMeta[] {
+		return [...this.metas.values()];
+	}
+
+	/** A field's metadata by any-case name. */
+	field(type: string, name: string): FieldMeta | undefined {
+		const meta = this.describe(type);
+		return meta ? this.fieldsByType.get(meta.name)?.get(name.toLowerCase()) : undefined;
+	}
+
+	records(type: string): readonly SRecord[] {
+		const meta = this.describe(type);
+		if (!meta) return [];
+		let list = this.cache.get(meta.name);
+		if (!list) {
+			list = [...this.tables.get(meta.name)!.values()];
+			if (this.unordered.has(meta.name)) {
+				list.sort((a, b) => this.seqById.get(a.Id)! - this.seqById.get(b.Id)!);
+				this.unordered.delete(meta.name);
+			}
+			this.cache.set(meta.name, list);
+		}
+		return list;
+	}
+
+	get(id: string): { type: string; record: SRecord } | undefined {
+		const id18 = toId18(id);
+		if (!id18) return undefined;
+		const type = this.typeById.get(id18);
+		if (!type) return undefined;
+		return { type, record: this.tables.get(type)!.get(id18)! };
+	}
+
+	/** True when the Id belonged to a record that has been deleted. */
+	isDeleted(id: string): boolean {
+		const id18 = toId18(id);
+		return !!id18 && this.deletedIds.has(id18);
+	}
+
+	// ---- single-record REST operations (throw SalesforceError) ---------------------------------
+
+	retrieve(type: string, id: string): SRecord {
+		const meta = this.requireType(type, true);
+		const found = this.get(id);
+		if (!found || found.type !== meta.name) throw notFound();
+		return found.record;
+	}
+
+	createOne(type: string, fields: Record<string, unknown>): string {
+		const meta = this.requireType(type, true);
+		return this.transaction(() => this.insert(meta, fields, false));
+	}
+
+	updateOne(type: string, id: string, fields: Record<string, unknown>): void {
+		const meta = this.requireType(type, true);
+		const found = this.get(id);
+		if (!found || found.type !== meta.name) throw notFound();
+		this.transaction(() => this.modify(meta, found.record, fields, false));
+	}
+
+	deleteOne(type: string | null, id: string): void {
+		const meta = type === null ? undefined : this.requireType(type, true);
+		if (!isValidId(id)) throw notFound();
+		const found = this.get(id);
+		if (!found || (meta && found.type !== meta.name)) {
+			if (this.isDeleted(id)) throw new SalesforceError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+			throw notFound();
+		}
+		this.transaction(() => this.erase(found.type, found.record, false, false));
+	}
+
+	// ---- Setup-style writes: the seed and tests use them for what the API cannot do ------------
+
+	/** Creates a record as an admin would in Setup: read-only fields (e.g. State) may be set. */
+	adminCreate(type: string, fields: Record<string, unknown>): string {
+		const meta = this.requireType(type, true);
+		return this.transaction(() => this.insert(meta, fields, true));
+	}
+
+	/** Updates a record as an admin would in Setup (e.g. activating or archiving a model). */
+	adminUpdate(type: string, id: string, fields: Record<string, unknown>): void {
+		const meta = this.requireType(type, true);
+		const found = this.get(id);
+		if (!found || found.type !== meta.name) throw notFound();
+		this.transaction(() => this.modify(meta, found.record, fields, true));
+	}
+
+	/** For rules: deletes a dependant record, running its cascades but not its delete checks. */
+	cascadeDelete(id: string): void {
+		const found = this.get(id);
+		if (found) this.erase(found.type, found.record, true, true);
+	}
+
+	/** For rules: sets fields without any check (e.g. clearing ForecastUserId after an unassignment). */
+	systemUpdate(id: string, fields: Record<string, unknown>): void {
+		const found = this.get(id);
+		if (!found) return;
+		const next = { ...found.record, ...fields, Id: found.record.Id } as SRecord;
+		this.stamp(next, false);
+		this.replace(found.type, found.record, next);
+	}
+
+	// ---- WriteSource: per-record results in request order ------------------------------------
+
+	create(type: string, records: Record<string, unknown>[], allOrNone: boolean): SaveResult[] {
+		return this.batch(records, allOrNone, (fields) => {
+			const meta = this.requireType(type, false);
+			return { id: this.insert(meta, fields, false) };
+		});
+	}
+
+	update(type: string, records: Record<string, unknown>[], allOrNone: boolean): SaveResult[] {
+		return this.batch(records, allOrNone, (fields) => {
+			const meta = this.requireType(type, false);
+			const id = fields.Id ?? fields.id ?? fields.ID;
+			if (id === undefined || id === null || id === '') {
+				throw new SalesforceError(400, 'MISSING_ARGUMENT', 'Id not specified in an update call');
+			}
+			const found = this.findForWrite(id, meta.name);
+			this.modify(meta, found, fields, false);
+			return { id: found.Id };
+		});
+	}
+
+	upsert(type: string, externalIdField: string, records: Record<string, unknown>[], allOrNone: boolean): SaveResult[] {
+		return this.batch(records, allOrNone, (fields) => {
+			const meta = this.requireType(type, false);
+			const extField = this.field(meta.name, externalIdField);
+			if (!extField || (extField.name !== 'Id' && !extField.externalId)) {
+				throw new SalesforceError(
+					404,
+					'NOT_FOUND',
+					`Provided external ID field does not exist or is not accessible: ${externalIdField}`,
+				);
+			}
+			const key = Object.keys(fields).find((k) => k.toLowerCase() === extField.name.toLowerCase());
+			const value = key === undefined ? undefined : fields[key];
+			if (extField.name === 'Id') {
+				if (value === undefined || value === null || value === '') return { id: this.insert(meta, omit(fields, key), false), created: true };
+				const found = this.findForWrite(value, meta.name);
+				this.modify(meta, found, omit(fields, key), false);
+				return { id: found.Id, created: false };
+			}
+			if (value === undefined || value === null || value === '') {
+				throw new SalesforceError(400, 'MISSING_ARGUMENT', `${extField.name} not specified`);
+			}
+			const wanted = String(value).toLowerCase();
+			const matches = this.records(meta.name).filter((r) => r[extField.name] != null && String(r[extField.name]).toLowerCase() === wanted);
+			if (matches.length > 1) {
+				throw new SalesforceError(
+					300,
+					'DUPLICATE_EXTERNAL_ID',
+					`${extField.name}: more than one record found for external id field: [${matches.map((m) => m.Id).join(', ')}]`,
+					[extField.name],
+				);
+			}
+			if (matches.length === 1) {
+				this.modify(meta, matches[0], fields, false);
+				return { id: matches[0].Id, created: false };
+			}
+			return { id: this.insert(meta, fields, false), created: true };
+		});
+	}
+
+	remove(ids: string[], allOrNone: boolean): SaveResult[] {
+		return this.batch(ids, allOrNone, (id) => {
+			const found = this.findForWrite(id, null);
+			this.erase(this.get(found.Id)!.type, found, false, false);
+			return { id: found.Id };
+		});
+	}
+
+	// ---- transactions ---------------------------------------------------------------------------
+
+	/** Runs fn all-or-nothing: if it throws, every write it made (cascades included) is undone. */
+	transaction<T>(fn: () => T): T {
+		const mark = this.journal.length;
+		this.depth++;
+		try {
+			return fn();
+		} catch (e) {
+			this.rollbackTo(mark);
+			throw e;
+		} finally {
+			this.depth--;
+			if (this.depth === 0) this.journal = [];
+		}
+	}
+
+	// ---- persistence ----------------------------------------------------------------------------
+
+	toJSON(): unknown {
+		const records: Record<string, SRecord[]> = {};
+		for (const meta of this.metas.values()) {
+			const list = this.records(meta.name);
+			if (list.length) records[meta.name] = list.map((r) => ({ ...r }));
+		}
+		return {
+			format: 'territory-sandbox-org',
+			version: 1,
+			settings: this.settings,
+			counter: this.counter,
+			currentUserId: this.currentUserId,
+			deletedIds: [...this.deletedIds],
+			records,
+		};
+	}
+
+	static fromJSON(json: unknown): OrgStore {
+		const data = json as {
+			format?: unknown;
+			settings?: Partial<StoreSettings>;
+			counter?: unknown;
+			currentUserId?: unknown;
+			deletedIds?: unknown;
+			records?: Record<string, unknown>;
+		};
+		if (!data || typeof data !== 'object' || data.format !== 'territory-sandbox-org' || typeof data.counter !== 'number') {
+			throw new Error('Not a sandbox org file (expected format "territory-sandbox-org")');
+		}
+		const store = new OrgStore(data.settings);
+		store.counter = data.counter;
+		store.currentUserId = typeof data.currentUserId === 'string' ? data.currentUserId : '';
+		for (const id of Array.isArray(data.deletedIds) ? data.deletedIds : []) store.deletedIds.add(String(id));
+		const all: { type: string; record: SRecord }[] = [];
+		for (const [type, list] of Object.entries(data.records ?? {})) {
+			const meta = store.describe(type);
+			if (!meta || !Array.isArray(list)) throw new Error(`Sandbox org file: unknown object ${type}`);
+			for (const record of list as SRecord[]) {
+				if (!isValidId(record?.Id)) throw new Error(`Sandbox org file: ${type} record without a valid Id`);
+				all.push({ type: meta.name, record: { ...record } });
+			}
+		}
+		// Ids carry the creation counter, so sorting by Id's counter part restores creation order.
+		// Base-62 digits are in ASCII order, so a plain comparison is a numeric one.
+		all.sort((a, b) => (a.record.Id.slice(6, 15) < b.record.Id.slice(6, 15) ? -1 : 1));
+		let seq = 0;
+		for (const { type, record } of all) {
+			store.tables.get(type)!.set(record.Id, record);
+			store.typeById.set(record.Id, type);
+			store.seqById.set(record.Id, seq++);
+		}
+		return store;
+	}
+
+	// ---- internals --------------------------------------------------------------------------
+
+	private requireType(type: string, single: boolean): ObjectMeta {
+		const meta = this.describe(type);
+		if (meta) return meta;
+		if (single) throw notFound();
+		throw new SalesforceError(400, 'INVALID_TYPE', `sObject type '${type}' is not supported.`);
+	}
+
+	/** The record an update/delete names, with Salesforce's per-record errors when it is not there. */
+	private findForWrite(id: unknown, type: string | null): SRecord {
+		if (!isValidId(id)) throw new SalesforceError(400, 'MALFORMED_ID', `malformed id ${String(id)}`);
+		const found = this.get(id);
+		if (!found) {
+			if (this.isDeleted(id)) throw new SalesforceError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+			throw new SalesforceError(404, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
+		}
+		if (type !== null && found.type !== type) {
+			throw new SalesforceError(400, 'INVALID_ID_FIELD', `The Id field should not be specified in the sobject data for ${type}.`);
+		}
+		return found.record;
+	}
+
+	private batch<I>(
+		items: I[],
+		allOrNone: boolean,
+		write: (item: I) => { id: string; created?: boolean },
+	): SaveResult[] {
+		const run = (): SaveResult[] =>
+			items.map((item) => {
+				try {
+					const done = this.transaction(() => write(item));
+					const result: SaveResult = { id: done.id, success: true, errors: [] };
+					if (done.created !== undefined) result.created = done.created;
+					return result;
+				} catch (e) {
+					return failure(e, typeof item === 'string' ? item : null);
+				}
+			});
+		if (!allOrNone) return run();
+		let results: SaveResult[] = [];
+		try {
+			this.transaction(() => {
+				results = run();
+				if (results.some((r) => !r.success)) throw new RollBack();
+			});
+		} catch (e) {
+			if (!(e instanceof RollBack)) throw e;
+			results = results.map((r) => (r.success ? { id: null, success: false, errors: [{ ...ROLLED_BACK }] } : r));
+		}
+		return results;
+	}
+
+	/** Validates and coerces the fields sent for a write into canonical names and typed values. */
+	private coerceFields(meta: ObjectMeta, fields: Record<string, unknown>, op: 'create' | 'update', admin: boolean): Record<string, unknown> {
+		if (!fields || typeof fields !== 'object' || Array.isArray(fields)) {
+			throw new SalesforceError(400, 'JSON_PARSER_ERROR', 'The record must be a JSON object');
+		}
+		const out: Record<string, unknown> = {};
+		const notWritable: string[] = [];
+		for (const [key, value] of Object.entries(fields)) {
+			if (key === 'attributes') continue;
+			const f = this.field(meta.name, key);
+			if (!f) {
+				throw new SalesforceError(400, 'INVALID_FIELD', `No such column '${key}' on sobject of type ${meta.name}`, [key]);
+			}
+			if (f.name === 'Id') {
+				if (op === 'create') {
+					throw new SalesforceError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']);
+				}
+				continue;
+			}
+			if (f.system || (!admin && !(op === 'create' ? f.createable : f.updateable))) {
+				notWritable.push(f.name);
+				continue;
+			}
+			out[f.name] = coerceValue(f, value);
+		}
+		if (notWritable.length) {
+			throw new SalesforceError(
+				400,
+				'INVALID_FIELD_FOR_INSERT_UPDATE',
+				`Unable to create/update fields: ${notWritable.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+				notWritable,
+			);
+		}
+		return out;
+	}
+
+	private insert(meta: ObjectMeta, fields: Record<string, unknown>, admin: boolean): string {
+		if (!admin && !meta.createable) {
+			throw new SalesforceError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${meta.name}`);
+		}
+		const values = this.coerceFields(meta, fields, 'create', admin);
+		const id = makeId(meta.keyPrefix, ++this.counter);
+		const record = { Id: id } as SRecord;
+		for (const f of meta.fields) {
+			if (f.name === 'Id') continue;
+			record[f.name] = f.name in values ? values[f.name] : f.type === 'boolean' ? false : null;
+		}
+		this.stamp(record, true);
+		const missing = meta.fields.filter((f) => f.required && (record[f.name] === null || record[f.name] === '')).map((f) => f.name);
+		if (missing.length) {
+			throw new SalesforceError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+		}
+		this.checkValues(meta, record, Object.keys(values));
+		this.rules[meta.name]?.beforeCreate?.(record, this.context(meta.name, admin, false));
+		const table = this.tables.get(meta.name)!;
+		table.set(id, record);
+		this.typeById.set(id, meta.name);
+		this.seqById.set(id, this.counter);
+		this.touch(meta.name);
+		this.journal.push({ kind: 'insert', type: meta.name, id });
+		return id;
+	}
+
+	private modify(meta: ObjectMeta, old: SRecord, fields: Record<string, unknown>, admin: boolean): void {
+		if (!admin && !meta.updateable) {
+			throw new SalesforceError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type cannot be updated: ${meta.name}`);
+		}
+		const values = this.coerceFields(meta, fields, 'update', admin);
+		const next = { ...old, ...values } as SRecord;
+		const changed = Object.keys(values);
+		const missing = changed.filter((name) => {
+			const f = this.field(meta.name, name)!;
+			return !f.nillable && !f.restrictedPicklist && (next[name] === null || next[name] === '');
+		});
+		if (missing.length) {
+			throw new SalesforceError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+		}
+		this.checkValues(meta, next, changed);
+		this.stamp(next, false);
+		this.rules[meta.name]?.beforeUpdate?.(next, old, changed, this.context(meta.name, admin, false));
+		this.replace(meta.name, old, next);
+	}
+
+	private erase(type: string, record: SRecord, admin: boolean, cascade: boolean): void {
+		const meta = this.describe(type)!;
+		if (!admin && !meta.deletable) {
+			throw new SalesforceError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type cannot be deleted: ${meta.name}`);
+		}
+		this.rules[meta.name]?.beforeDelete?.(record, this.context(meta.name, admin, cascade));
+		const table = this.tables.get(meta.name)!;
+		if (!table.has(record.Id)) return; // already removed by a cascade
+		const seq = this.seqById.get(record.Id)!;
+		table.delete(record.Id);
+		this.typeById.delete(record.Id);
+		this.seqById.delete(record.Id);
+		this.deletedIds.add(record.Id);
+		this.touch(meta.name);
+		this.journal.push({ kind: 'delete', type: meta.name, record, seq });
+	}
+
+	private replace(type: string, old: SRecord, next: SRecord): void {
+		this.tables.get(type)!.set(old.Id, next);
+		this.touch(type);
+		this.journal.push({ kind: 'replace', type, old });
+	}
+
+	private rollbackTo(mark: number): void {
+		while (this.journal.length > mark) {
+			const undo = this.journal.pop()!;
+			const table = this.tables.get(undo.type)!;
+			if (undo.kind === 'insert') {
+				table.delete(undo.id);
+				this.typeById.delete(undo.id);
+				this.seqById.delete(undo.id);
+			} else if (undo.kind === 'replace') {
+				table.set(undo.old.Id, undo.old);
+			} else {
+				table.set(undo.record.Id, undo.record);
+				this.typeById.set(undo.record.Id, undo.type);
+				this.seqById.set(undo.record.Id, undo.seq);
+				this.deletedIds.delete(undo.record.Id);
+				this.unordered.add(undo.type);
+			}
+			this.touch(undo.type);
+		}
+	}
+
+	private touch(type: string): void {
+		this.cache.delete(type);
+	}
+
+	private stamp(record: SRecord, created: boolean): void {
+		const now = formatDateTime(this.clock());
+		const user = this.currentUserId || record.Id;
+		if (created) {
+			record.CreatedDate = now;
+			record.CreatedById = user;
+			record.IsDeleted = false;
+		}
+		record.LastModifiedDate = now;
+		record.LastModifiedById = user;
+		record.SystemModstamp = now;
+	}
+
+	/** Restricted picklists and lookups of the fields written. */
+	private checkValues(meta: ObjectMeta, record: SRecord, names: string[]): void {
+		for (const name of names) {
+			if (SYSTEM_FIELDS.has(name)) continue;
+			const f = this.field(meta.name, name)!;
+			const value = record[f.name];
+			if (f.restrictedPicklist && f.picklistValues) {
+				if ((value === null && !f.nillable) || (value !== null && !f.picklistValues.includes(String(value)))) {
+					throw new SalesforceError(
+						400,
+						'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+						`${f.label}: bad value for restricted picklist field: ${value === null ? '' : String(value)}`,
+						[f.name],
+					);
+				}
+			}
+			if (f.type === 'reference' && value !== null) {
+				const target = this.get(String(value));
+				if (!target) {
+					throw new SalesforceError(400, 'INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
+				}
+				if (!f.referenceTo?.includes(target.type)) {
+					throw new SalesforceError(
+						400,
+						'FIELD_INTEGRITY_EXCEPTION',
+						`${f.label}: id value of incorrect type: ${String(value)}`,
+						[f.name],
+					);
+				}
+			}
+		}
+	}
+
+	private context(type: string, admin: boolean, cascade: boolean): WriteContext {
+		return { store: this, type, admin, cascade };
+	}
+}
+
+class RollBack extends Error {}
+
+function omit(fields: Record<string, unknown>, key: string | undefined): Record<string, unknown> {
+	if (key === undefined) return fields;
+	const copy = { ...fields };
+	delete copy[key];
+	return copy;
+}
+
+function failure(e: unknown, id: string | null): SaveResult {
+	if (e instanceof SalesforceError) {
+		return { id: null, success: false, errors: [{ statusCode: e.errorCode, message: e.message, fields: e.fields }] };
+	}
+	// A bug in the sandbox must not look like a Salesforce validation error.
+	void id;
+	throw e;
+}
+
+function typeError(f: FieldMeta, value: unknown): SalesforceError {
+	return new SalesforceError(
+		400,
+		'INVALID_TYPE_ON_FIELD_IN_RECORD',
+		`${f.label}: value not of required type: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+		[f.name],
+	);
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Converts a sent value to the field's type, as the REST API and Bulk CSV loads accept it. */
+export function coerceValue(f: FieldMeta, value: unknown): unknown {
+	if (value === undefined || value === null) return null;
+	// Bulk CSV sends every value as text; an empty cell means "no value".
+	if (value === '' && f.type !== 'string' && f.type !== 'textarea') return null;
+	switch (f.type) {
+		case 'boolean': {
+			if (typeof value === 'boolean') return value;
+			const text = String(value).trim().toLowerCase();
+			if (text === 'true' || text === '1') return true;
+			if (text === 'false' || text === '0') return false;
+			throw typeError(f, value);
+		}
+		case 'int':
+		case 'double': {
+			const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+			if (!Number.isFinite(n) || (f.type === 'int' && !Number.isInteger(n))) throw typeError(f, value);
+			return n;
+		}
+		case 'datetime':
+		case 'date': {
+			if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw typeError(f, value);
+			return f.type === 'date' ? value.slice(0, 10) : formatDateTime(new Date(value));
+		}
+		case 'reference':
+		case 'id': {
+			const id18 = toId18(value);
+			if (!id18) {
+				throw new SalesforceError(400, 'MALFORMED_ID', `${f.label}: id value of incorrect type: ${String(value)}`, [f.name]);
+			}
+			return id18;
+		}
+		default: {
+			if (typeof value === 'object') throw typeError(f, value);
+			const text = String(value);
+			if (text === '') return null;
+			if (text.length > f.length) {
+				throw new SalesforceError(
+					400,
+					'STRING_TOO_LONG',
+					`${f.label}: data value too large: ${text} (max length=${f.length})`,
+					[f.name],
+				);
+			}
+			if (f.type === 'email' && !EMAIL.test(text)) {
+				throw new SalesforceError(400, 'INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${text}`, [f.name]);
+			}
+			return text;
+		}
+	}
+}
