@@ -10,3 +10,5 @@ export { PLAN_COLUMNS } from './plan/types';
 export type * from './api-types';
 export type { PlanRow, PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 export type { ChangeSet, Change, PublishMethod } from './sync/types';
+export { listModels, testConnection } from './models';
+export type { ModelSummary } from './models';

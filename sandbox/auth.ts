@@ -6,7 +6,6 @@ import { createHmac, generateKeyPairSync, randomBytes, timingSafeEqual, verify }
  */
 
 export interface OrgCredentials {
-	orgId: string;
 	password: string;
 	clientId: string;
 	clientSecret: string;
@@ -78,7 +77,6 @@ export function generateCredentials(): OrgCredentials {
 		publicKeyEncoding: { type: 'spki', format: 'pem' },
 	});
 	return {
-		orgId: `00D8d0${randomAlnum(9)}`,
 		password: `Sandbox-${randomAlnum(12)}`,
 		clientId: `3MVG9sandbox.${randomAlnum(40)}`,
 		clientSecret: randomAlnum(64).toUpperCase(),
@@ -105,6 +103,7 @@ export class AuthService {
 
 	constructor(
 		readonly credentials: OrgCredentials,
+		private readonly orgId: string,
 		private readonly users: UserDirectory,
 		private readonly urls: { loginUrl: () => string; instanceUrl: () => string },
 		private readonly tokenTtlSeconds: number,
@@ -161,10 +160,10 @@ export class AuthService {
 		const base = this.urls.instanceUrl();
 		const v = '{version}';
 		return {
-			id: `${this.urls.loginUrl()}/id/${this.credentials.orgId}/${user.Id}`,
+			id: `${this.urls.loginUrl()}/id/${this.orgId}/${user.Id}`,
 			asserted_user: true,
 			user_id: user.Id,
-			organization_id: this.credentials.orgId,
+			organization_id: this.orgId,
 			username: user.Username,
 			nick_name: String(user.Username).split('@')[0],
 			display_name: user.Name ?? user.Username,
@@ -190,9 +189,9 @@ export class AuthService {
 		const user = this.users.findUserById(userId);
 		if (!user) return undefined;
 		return {
-			sub: `${this.urls.loginUrl()}/id/${this.credentials.orgId}/${user.Id}`,
+			sub: `${this.urls.loginUrl()}/id/${this.orgId}/${user.Id}`,
 			user_id: user.Id,
-			organization_id: this.credentials.orgId,
+			organization_id: this.orgId,
 			preferred_username: user.Username,
 			name: user.Name ?? user.Username,
 			email: user.Email ?? null,
@@ -227,7 +226,7 @@ export class AuthService {
 		const password = form.get('password') ?? '';
 		// A security token may be appended to the password; the sandbox's token is empty.
 		if (!user || !safeEqual(password, this.credentials.password)) return AUTH_FAILURE();
-		return this.issue(user.Id, false);
+		return this.issue(user.Id);
 	}
 
 	private clientCredentialsGrant(form: URLSearchParams) {
@@ -235,7 +234,7 @@ export class AuthService {
 		if (clientError) return clientError;
 		const user = this.users.findUserById(this.users.integrationUserId());
 		if (!user) return oauthError('invalid_grant', 'no client credentials user enabled');
-		return this.issue(user.Id, false);
+		return this.issue(user.Id);
 	}
 
 	private refreshGrant(form: URLSearchParams) {
@@ -246,7 +245,7 @@ export class AuthService {
 		if (!userId) return oauthError('invalid_grant', 'expired access/refresh token');
 		const user = this.users.findUserById(userId);
 		if (!user || user.IsActive === false) return oauthError('invalid_grant', 'inactive user');
-		return this.issue(userId, false);
+		return this.issue(userId);
 	}
 
 	private jwtGrant(form: URLSearchParams) {
@@ -282,14 +281,15 @@ export class AuthService {
 		}
 		const user = this.activeUser(typeof claims.sub === 'string' ? claims.sub : null);
 		if (!user) return oauthError('invalid_grant', 'user hasn\'t approved this consumer');
-		return this.issue(user.Id, false);
+		return this.issue(user.Id);
 	}
 
-	private issue(userId: string, withRefresh: boolean): { status: 200; body: TokenResponse } {
+	/** Like Salesforce for these grants, no refresh token is issued (see issueRefreshToken). */
+	private issue(userId: string): { status: 200; body: TokenResponse } {
 		const issuedAt = this.now();
-		const accessToken = `${this.credentials.orgId}!${randomToken(96)}`;
+		const accessToken = `${this.orgId}!${randomToken(96)}`;
 		this.sessions.set(accessToken, { userId, issuedAt, expiresAt: issuedAt + this.tokenTtlSeconds * 1000 });
-		const id = `${this.urls.loginUrl()}/id/${this.credentials.orgId}/${userId}`;
+		const id = `${this.urls.loginUrl()}/id/${this.orgId}/${userId}`;
 		const signature = createHmac('sha256', this.credentials.clientSecret)
 			.update(id + String(issuedAt))
 			.digest('base64');
@@ -302,11 +302,6 @@ export class AuthService {
 			signature,
 			scope: 'api',
 		};
-		if (withRefresh) {
-			const refresh = `5Aep${randomToken(80)}`;
-			this.refreshTokens.set(refresh, userId);
-			body.refresh_token = refresh;
-		}
 		return { status: 200, body };
 	}
 }

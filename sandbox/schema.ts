@@ -32,8 +32,7 @@ export const MODEL_STATES = [
 	'Deleting',
 	'Activation Failed',
 	'Archiving Failed',
-	'Cloning Failed',
-	'Deleting Failed',
+	'Deletion Failed',
 ];
 
 export const RULE_OPERATIONS = [
@@ -186,7 +185,7 @@ function buildSchema(roles: string[]): Record<ObjectName, ObjectSpec> {
 			label: 'Territory Model',
 			fields: [
 				required('Name', 'string', { length: 80, label: 'Label' }),
-				field('DeveloperName', 'string', { length: 80, nillable: false, label: 'Name' }),
+				required('DeveloperName', 'string', { length: 80, label: 'Territory Model Name' }),
 				field('Description', 'textarea', { length: 255 }),
 				readOnly('State', 'picklist', { length: 255, nillable: false, ...picklist(MODEL_STATES) }),
 				readOnly('ActivatedDate', 'datetime'),
@@ -199,7 +198,7 @@ function buildSchema(roles: string[]): Record<ObjectName, ObjectSpec> {
 		Territory2Type: {
 			label: 'Territory Type',
 			fields: [
-				field('DeveloperName', 'string', { length: 80, nillable: false, label: 'Name' }),
+				required('DeveloperName', 'string', { length: 80, label: 'Territory Type Name' }),
 				required('MasterLabel', 'string', { length: 80, label: 'Label' }),
 				required('Priority', 'int'),
 				field('Description', 'textarea', { length: 255 }),
@@ -209,23 +208,24 @@ function buildSchema(roles: string[]): Record<ObjectName, ObjectSpec> {
 			label: 'Territory',
 			fields: [
 				required('Name', 'string', { length: 80, label: 'Label' }),
-				field('DeveloperName', 'string', { length: 80, nillable: false, label: 'Territory Name' }),
+				required('DeveloperName', 'string', { length: 80, label: 'Territory Name' }),
 				createOnly('Territory2ModelId', 'reference', { ...ref('Territory2Model', 'Territory2Model'), nillable: false, required: true }),
 				required('Territory2TypeId', 'reference', ref('Territory2Type', 'Territory2Type')),
 				field('ParentTerritory2Id', 'reference', ref('Territory2', 'ParentTerritory2')),
-				field('Description', 'textarea', { length: 1000 }),
+				field('Description', 'string', { length: 1000, label: 'Territory Description' }),
 				field('AccountAccessLevel', 'picklist', { length: 40, nillable: false, ...picklist(ACCOUNT_ACCESS_LEVELS) }),
 				field('OpportunityAccessLevel', 'picklist', { length: 40, nillable: false, ...picklist(OPPORTUNITY_CASE_ACCESS_LEVELS) }),
 				field('CaseAccessLevel', 'picklist', { length: 40, nillable: false, ...picklist(OPPORTUNITY_CASE_ACCESS_LEVELS) }),
 				readOnly('ContactAccessLevel', 'picklist', { length: 40, ...picklist(OPPORTUNITY_CASE_ACCESS_LEVELS) }),
-				field('ForecastUserId', 'reference', ref('User', 'ForecastUser')),
+				// The Object Reference lists Update but not Create: a forecast manager is set after assigning users.
+				field('ForecastUserId', 'reference', { ...ref('User', 'ForecastUser'), createable: false, label: 'Forecast Manager' }),
 			],
 		},
 		ObjectTerritory2AssignmentRule: {
 			label: 'Object Territory Assignment Rule',
 			fields: [
-				field('DeveloperName', 'string', { length: 80, nillable: false, label: 'Rule Name' }),
-				required('MasterLabel', 'string', { length: 80, label: 'Label' }),
+				required('DeveloperName', 'string', { length: 80, label: 'Unique Name' }),
+				required('MasterLabel', 'string', { length: 80, label: 'Rule Name' }),
 				createOnly('ObjectType', 'picklist', { length: 40, nillable: false, required: true, ...picklist(['Account']) }),
 				createOnly('Territory2ModelId', 'reference', { ...ref('Territory2Model', 'Territory2Model'), nillable: false, required: true }),
 				field('IsActive', 'boolean', { nillable: false }),

@@ -35,8 +35,11 @@ export interface WriteContext {
 
 /** The Sales Territories rules of one object, called inside the write's transaction. */
 export interface ObjectRules {
-	/** Fill defaults and validate; `record` is the draft about to be inserted (Id already set). */
-	beforeCreate?(record: SRecord, ctx: WriteContext): void;
+	/**
+	 * Fill defaults and validate; `record` is the draft about to be inserted (Id already set, every
+	 * field present, null or false when not sent); `sent` lists the canonical field names sent.
+	 */
+	beforeCreate?(record: SRecord, ctx: WriteContext, sent: string[]): void;
 	/** Validate an update; `next` is old merged with the changes, `changed` the canonical field names sent. */
 	beforeUpdate?(next: SRecord, old: SRecord, changed: string[], ctx: WriteContext): void;
 	/** Validate a delete and delete or fix dependants (store.cascadeDelete / store.systemUpdate). */
@@ -84,6 +87,8 @@ export class OrgStore implements QuerySource, WriteSource {
 	private readonly deletedIds = new Set<string>();
 	private readonly cache = new Map<string, SRecord[]>();
 	private readonly unordered = new Set<string>();
+	/** Lazily built equality indexes: type → field → value → ids (for the rules' lookups). */
+	private readonly indexes = new Map<string, Map<string, Map<string, Set<string>>>>();
 	private counter = 0;
 	private depth = 0;
 	private journal: Undo[] = [];
@@ -126,6 +131,39 @@ export class OrgStore implements QuerySource, WriteSource {
 			this.cache.set(meta.name, list);
 		}
 		return list;
+	}
+
+	/**
+	 * The records of a type whose field equals value (text compared case-insensitively when
+	 * `ignoreCase`; null matches nothing), through an index built on first use and kept in step.
+	 */
+	select(type: string, field: string, value: unknown, ignoreCase = false): SRecord[] {
+		const found = this.lookup(type, field, value, ignoreCase);
+		if (!found) return [];
+		const table = this.tables.get(found.type)!;
+		return [...found.ids].map((id) => table.get(id)!);
+	}
+
+	/** How many records select() would return, without building the list. */
+	count(type: string, field: string, value: unknown, ignoreCase = false): number {
+		return this.lookup(type, field, value, ignoreCase)?.ids.size ?? 0;
+	}
+
+	private lookup(type: string, field: string, value: unknown, ignoreCase: boolean): { type: string; ids: Set<string> } | undefined {
+		const meta = this.describe(type);
+		const f = meta && this.field(meta.name, field);
+		if (!meta || !f || value === null || value === undefined) return undefined;
+		let byType = this.indexes.get(meta.name);
+		if (!byType) this.indexes.set(meta.name, (byType = new Map()));
+		const name = ignoreCase ? `${f.name}${CI}` : f.name;
+		let index = byType.get(name);
+		if (!index) {
+			index = new Map();
+			byType.set(name, index);
+			for (const record of this.tables.get(meta.name)!.values()) addToIndex(index, indexKey(record[f.name], ignoreCase), record.Id);
+		}
+		const ids = index.get(indexKey(value, ignoreCase)!);
+		return ids ? { type: meta.name, ids } : undefined;
 	}
 
 	get(id: string): { type: string; record: SRecord } | undefined {
@@ -384,7 +422,7 @@ export class OrgStore implements QuerySource, WriteSource {
 					if (done.created !== undefined) result.created = done.created;
 					return result;
 				} catch (e) {
-					return failure(e, typeof item === 'string' ? item : null);
+					return failure(e);
 				}
 			});
 		if (!allOrNone) return run();
@@ -454,9 +492,10 @@ export class OrgStore implements QuerySource, WriteSource {
 			throw new SalesforceError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
 		}
 		this.checkValues(meta, record, Object.keys(values));
-		this.rules[meta.name]?.beforeCreate?.(record, this.context(meta.name, admin, false));
+		this.rules[meta.name]?.beforeCreate?.(record, this.context(meta.name, admin, false), Object.keys(values));
 		const table = this.tables.get(meta.name)!;
 		table.set(id, record);
+		this.reindex(meta.name, undefined, record);
 		this.typeById.set(id, meta.name);
 		this.seqById.set(id, this.counter);
 		this.touch(meta.name);
@@ -465,10 +504,12 @@ export class OrgStore implements QuerySource, WriteSource {
 	}
 
 	private modify(meta: ObjectMeta, old: SRecord, fields: Record<string, unknown>, admin: boolean): void {
-		if (!admin && !meta.updateable) {
-			throw new SalesforceError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type cannot be updated: ${meta.name}`);
-		}
+		// Objects without update (the association objects, Organization) have no updateable field, so
+		// the field check below refuses them the way Salesforce refuses read-only fields.
 		const values = this.coerceFields(meta, fields, 'update', admin);
+		if (!admin && !meta.updateable && Object.keys(values).length === 0) {
+			throw new SalesforceError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `entity type cannot be updated: ${meta.name}`);
+		}
 		const next = { ...old, ...values } as SRecord;
 		const changed = Object.keys(values);
 		const missing = changed.filter((name) => {
@@ -493,6 +534,7 @@ export class OrgStore implements QuerySource, WriteSource {
 		const table = this.tables.get(meta.name)!;
 		if (!table.has(record.Id)) return; // already removed by a cascade
 		const seq = this.seqById.get(record.Id)!;
+		this.reindex(meta.name, table.get(record.Id), undefined);
 		table.delete(record.Id);
 		this.typeById.delete(record.Id);
 		this.seqById.delete(record.Id);
@@ -502,6 +544,7 @@ export class OrgStore implements QuerySource, WriteSource {
 	}
 
 	private replace(type: string, old: SRecord, next: SRecord): void {
+		this.reindex(type, old, next);
 		this.tables.get(type)!.set(old.Id, next);
 		this.touch(type);
 		this.journal.push({ kind: 'replace', type, old });
@@ -512,12 +555,15 @@ export class OrgStore implements QuerySource, WriteSource {
 			const undo = this.journal.pop()!;
 			const table = this.tables.get(undo.type)!;
 			if (undo.kind === 'insert') {
+				this.reindex(undo.type, table.get(undo.id), undefined);
 				table.delete(undo.id);
 				this.typeById.delete(undo.id);
 				this.seqById.delete(undo.id);
 			} else if (undo.kind === 'replace') {
+				this.reindex(undo.type, table.get(undo.old.Id), undo.old);
 				table.set(undo.old.Id, undo.old);
 			} else {
+				this.reindex(undo.type, undefined, undo.record);
 				table.set(undo.record.Id, undo.record);
 				this.typeById.set(undo.record.Id, undo.type);
 				this.seqById.set(undo.record.Id, undo.seq);
@@ -525,6 +571,20 @@ export class OrgStore implements QuerySource, WriteSource {
 				this.unordered.add(undo.type);
 			}
 			this.touch(undo.type);
+		}
+	}
+
+	/** Keeps the built indexes of a type in step with a record going from `before` to `after`. */
+	private reindex(type: string, before: SRecord | undefined, after: SRecord | undefined): void {
+		const byType = this.indexes.get(type);
+		if (!byType) return;
+		const id = (before ?? after)!.Id;
+		for (const [name, index] of byType) {
+			const ignoreCase = name.endsWith(CI);
+			const field = ignoreCase ? name.slice(0, -CI.length) : name;
+			if (before && after && before[field] === after[field]) continue;
+			if (before) removeFromIndex(index, indexKey(before[field], ignoreCase), id);
+			if (after) addToIndex(index, indexKey(after[field], ignoreCase), id);
 		}
 	}
 
@@ -585,6 +645,28 @@ export class OrgStore implements QuerySource, WriteSource {
 
 class RollBack extends Error {}
 
+/** Suffix of the names of case-insensitive indexes. */
+const CI = ':ci';
+
+function indexKey(value: unknown, ignoreCase: boolean): string | undefined {
+	if (value === null || value === undefined) return undefined;
+	return ignoreCase ? String(value).toLowerCase() : String(value);
+}
+
+function addToIndex(index: Map<string, Set<string>>, key: string | undefined, id: string): void {
+	if (key === undefined) return;
+	let ids = index.get(key);
+	if (!ids) index.set(key, (ids = new Set()));
+	ids.add(id);
+}
+
+function removeFromIndex(index: Map<string, Set<string>>, key: string | undefined, id: string): void {
+	if (key === undefined) return;
+	const ids = index.get(key);
+	ids?.delete(id);
+	if (ids && ids.size === 0) index.delete(key);
+}
+
 function omit(fields: Record<string, unknown>, key: string | undefined): Record<string, unknown> {
 	if (key === undefined) return fields;
 	const copy = { ...fields };
@@ -592,13 +674,10 @@ function omit(fields: Record<string, unknown>, key: string | undefined): Record<
 	return copy;
 }
 
-function failure(e: unknown, id: string | null): SaveResult {
-	if (e instanceof SalesforceError) {
-		return { id: null, success: false, errors: [{ statusCode: e.errorCode, message: e.message, fields: e.fields }] };
-	}
-	// A bug in the sandbox must not look like a Salesforce validation error.
-	void id;
-	throw e;
+function failure(e: unknown): SaveResult {
+	// A bug in the sandbox must not look like a Salesforce validation error: only SalesforceErrors become results.
+	if (!(e instanceof SalesforceError)) throw e;
+	return { id: null, success: false, errors: [{ statusCode: e.errorCode, message: e.message, fields: e.fields }] };
 }
 
 function typeError(f: FieldMeta, value: unknown): SalesforceError {

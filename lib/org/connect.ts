@@ -5,7 +5,7 @@
  * All flows use the OAuth 2.0 token endpoint (the SOAP login jsforce's `conn.login` uses is retired).
  */
 import { createSign } from 'node:crypto';
-import { Connection } from 'jsforce';
+import { Connection, OAuth2 } from 'jsforce';
 import type { ApiUsage, ConnectionOptions, ConnectionSettings } from '../api-types';
 import { API_VERSION } from '../plan/salesforce';
 import { OrgError, errorCodeOf, messageOf, redact } from './errors';
@@ -143,35 +143,31 @@ export async function requestToken(settings: ConnectionSettings, currentRefreshT
 			break;
 	}
 	const secrets = [...secretsOf(settings), params.assertion, params.refresh_token];
-	let body: Record<string, unknown> | undefined;
-	let status: number;
+	// jsforce's OAuth2 adds client_id / client_secret itself when it knows them; params carry them already.
+	const oauth2 = new OAuth2({ loginUrl });
+	let body: Partial<Record<string, unknown>>;
 	try {
-		const res = await fetch(`${loginUrl}/services/oauth2/token`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-			body: new URLSearchParams(params).toString(),
-		});
-		status = res.status;
-		const text = await res.text();
-		try {
-			body = JSON.parse(text) as Record<string, unknown>;
-		} catch {
-			body = { error: `ERROR_HTTP_${status}`, error_description: text.slice(0, 200) };
-		}
+		body = (await oauth2.requestToken(params as { grant_type: string })) as unknown as Partial<Record<string, unknown>>;
 	} catch (err) {
-		throw new OrgError(
-			'CONNECTION_FAILED',
-			redact(`Could not reach Salesforce ${describeWho(settings)}: ${messageOf(err)}`, secrets),
-		);
-	}
-	if (status >= 400 || typeof body?.access_token !== 'string') {
-		const code = typeof body?.error === 'string' ? body.error : `ERROR_HTTP_${status}`;
-		const description = typeof body?.error_description === 'string' ? body.error_description : 'no access token returned';
+		const e = err as { name?: string; code?: unknown; message?: string };
+		if (e.name === 'FetchError' || e.name === 'AbortError' || typeof e.code === 'string') {
+			throw new OrgError(
+				'CONNECTION_FAILED',
+				redact(`Could not reach Salesforce ${describeWho(settings)}: ${messageOf(err)}`, secrets),
+			);
+		}
+		const code = e.name && e.name !== 'Error' ? e.name : 'AUTH_FAILED';
+		const status = /^ERROR_HTTP_(\d{3})$/.exec(code);
+		// A non-JSON error page comes back whole as the description: keep the start only.
+		const description = (e.message || 'no description').slice(0, 200);
 		throw new OrgError(
 			code,
 			redact(`Salesforce rejected the credentials (${code}: ${description}) ${describeWho(settings)}`, secrets),
-			status,
+			status ? Number(status[1]) : 400,
 		);
+	}
+	if (typeof body.access_token !== 'string') {
+		throw new OrgError('AUTH_FAILED', `Salesforce answered the login ${describeWho(settings)} without an access token`);
 	}
 	return {
 		accessToken: body.access_token,
@@ -189,6 +185,8 @@ export class OrgConnection {
 	private callCount = 0;
 	private lastUsage: { used: number; limit: number } | null = null;
 	private refreshesInARow = 0;
+	/** HTTP status of the last response (jsforce drops it from errors whose body names a code). */
+	lastStatus: number | null = null;
 	readonly tuning: Required<OrgTuning>;
 
 	constructor(
@@ -205,6 +203,7 @@ export class OrgConnection {
 		const send = transport.httpRequest.bind(transport);
 		transport.httpRequest = (req, opts) => {
 			this.callCount++;
+			this.lastStatus = null;
 			const pending = send(req, opts);
 			pending.then(
 				(res) => this.noteResponse(res),
@@ -249,6 +248,7 @@ export class OrgConnection {
 	}
 
 	private noteResponse(res: HttpResponseLike): void {
+		if (res?.statusCode !== undefined) this.lastStatus = res.statusCode;
 		if (res?.statusCode !== undefined && res.statusCode !== 401) this.refreshesInARow = 0;
 		const header = res?.headers?.['sforce-limit-info'];
 		const m = typeof header === 'string' ? /api-usage=(\d+)\/(\d+)/.exec(header) : null;
@@ -270,7 +270,7 @@ function parseIdentity(identityUrl: string | null): { userId: string | null; org
 export async function connect(options: ConnectionOptions, tuning?: OrgTuning): Promise<OrgConnection> {
 	const settings = options.connection;
 	if (!settings || typeof settings !== 'object') throw new OrgError('INVALID_SETTINGS', 'No connection settings given');
-	const apiVersion = (options.apiVersion ?? API_VERSION).replace(/^v/i, '');
+	const apiVersion = (options.apiVersion ?? API_VERSION).trim().replace(/^v/i, '').replace(/^(\d+)$/, '$1.0');
 	if (!/^\d+\.\d$/.test(apiVersion)) {
 		throw new OrgError('INVALID_SETTINGS', `apiVersion must look like "${API_VERSION}", got ${JSON.stringify(options.apiVersion)}`);
 	}

@@ -1,12 +1,357 @@
-import type { PlanRow, TerritoryPlan } from './types';
+/**
+ * parsePlan: rows (items, a sheet, a CSV file) → a validated TerritoryPlan, every problem at once.
+ *
+ * Long form: rows with the same Key are one territory; rows without a Key are one territory when they
+ * share Territory name and Parent (as written). In a merge, list columns are united (order kept,
+ * duplicates dropped), an empty single-valued cell says nothing, and two different non-empty values are
+ * a CONFLICTING_VALUE; a row with a Key may leave the name empty. The same Key with two different names is a
+ * DUPLICATE_KEY (the later row is left out).
+ * Parent is looked up by Key first (case-insensitive), then by Territory name (exact, then
+ * case-insensitive); a name shared by several territories is AMBIGUOUS_PARENT.
+ * Keys are generated as lib/plan/keys.ts describes.
+ */
+import type { Criterion, PlanColumn, PlanIssue, PlanRow, PlanTerritory, PlanUser, TerritoryPlan } from './types';
+import { LIMITS } from './salesforce';
+import { collectHeaders, mapColumns, rowNumberOf } from './columns';
+import {
+	type AccessKind,
+	type CellProblem,
+	cellToString,
+	mergeCriteria,
+	mergeUsers,
+	normalizeAccess,
+	parseCriteria,
+	parseUsers,
+	splitList,
+	uniqueInOrder,
+} from './cells';
+import { assignKeys, developerNameProblem } from './keys';
+import { packRules } from './rules';
 
 export interface ParsePlanOptions {
-	/** Source header → canonical column (or alias); null = ignore the column. */
+	/** Source header → canonical column (or an alias of one); null = ignore the column. */
 	columnMap?: Record<string, string | null>;
+	/** Leave columns that are not plan columns alone instead of reporting them. */
 	ignoreUnknownColumns?: boolean;
-	/** Overrides LIMITS.territoriesPerModel. */
+	/** Territories a model may hold; LIMITS.territoriesPerModel unless Salesforce raised it for the org. */
 	maxTerritories?: number;
 }
-export function parsePlan(_rows: PlanRow[], _options: ParsePlanOptions = {}): TerritoryPlan {
-	return { territories: [], columns: [], issues: [] };
+
+/** What one row says, before long-form rows are merged. */
+interface RowData {
+	row: number;
+	name: string;
+	key: string | null;
+	parent: string;
+	type: string;
+	description: string;
+	accountAccess: string;
+	opportunityAccess: string;
+	caseAccess: string;
+	forecastManager: string;
+	postalCodes: string[];
+	countries: string[];
+	states: string[];
+	criteria: Criterion[];
+	users: PlanUser[];
+	accounts: string[];
+}
+
+type SingleField = 'parent' | 'type' | 'description' | 'accountAccess' | 'opportunityAccess' | 'caseAccess' | 'forecastManager';
+const SINGLE_FIELDS: [SingleField, PlanColumn][] = [
+	['parent', 'Parent'],
+	['type', 'Type'],
+	['description', 'Description'],
+	['accountAccess', 'Account Access'],
+	['opportunityAccess', 'Opportunity Access'],
+	['caseAccess', 'Case Access'],
+	['forecastManager', 'Forecast Manager'],
+];
+const ACCESS_COLUMNS: [SingleField & ('accountAccess' | 'opportunityAccess' | 'caseAccess'), PlanColumn, AccessKind][] = [
+	['accountAccess', 'Account Access', 'account'],
+	['opportunityAccess', 'Opportunity Access', 'opportunity'],
+	['caseAccess', 'Case Access', 'case'],
+];
+
+function issue(row: number, column: string | null, value: string | null, code: string, message: string): PlanIssue {
+	const where = row > 0 ? `Row ${row}${column ? `, ${column}` : ''}: ` : '';
+	return { row, column, value, code, message: `${where}${message}` };
+}
+
+function readRow(cells: (c: PlanColumn) => string, row: number, issues: PlanIssue[]): RowData {
+	const problem = (column: PlanColumn) => (p: CellProblem) => issues.push(issue(row, column, p.value, p.code, p.message));
+	const name = cells('Territory');
+	const keyText = cells('Key');
+	if (name.length > LIMITS.nameLength) {
+		issues.push(issue(row, 'Territory', name, 'NAME_TOO_LONG', `the name is ${name.length} characters; Salesforce allows ${LIMITS.nameLength}.`));
+	}
+	if (keyText !== '') {
+		const why = developerNameProblem(keyText);
+		if (why) {
+			issues.push(
+				issue(row, 'Key', keyText, 'INVALID_KEY', `"${keyText}" is not a valid DeveloperName: it ${why}. Keys use letters, digits and single underscores, start with a letter and have at most ${LIMITS.developerNameLength} characters.`),
+			);
+		}
+	}
+	const description = cells('Description');
+	if (description.length > LIMITS.descriptionLength) {
+		issues.push(
+			issue(row, 'Description', description.slice(0, 40), 'DESCRIPTION_TOO_LONG', `the description is ${description.length} characters; Salesforce allows ${LIMITS.descriptionLength}.`),
+		);
+	}
+	const data: RowData = {
+		row,
+		name,
+		key: keyText === '' ? null : keyText,
+		parent: cells('Parent'),
+		type: cells('Type'),
+		description,
+		accountAccess: '',
+		opportunityAccess: '',
+		caseAccess: '',
+		forecastManager: cells('Forecast Manager'),
+		postalCodes: [],
+		countries: splitList(cells('Countries')),
+		states: splitList(cells('States')),
+		criteria: [],
+		users: [],
+		accounts: splitList(cells('Accounts')),
+	};
+	for (const [field, column, kind] of ACCESS_COLUMNS) {
+		const text = cells(column);
+		if (text === '') continue;
+		const value = normalizeAccess(kind, text);
+		if (value === null) {
+			const allowed = kind === 'account' ? 'Read, Edit, All (or Read Only, Read/Write, Owner)' : 'None, Read, Edit (or Private, Read Only, Read/Write)';
+			issues.push(issue(row, column, text, 'INVALID_ACCESS', `"${text}" is not an access level; use ${allowed}.`));
+		} else data[field] = value;
+	}
+	for (const code of splitList(cells('Postal Codes'))) {
+		if (/\*(?!\**$)/.test(code) || /^\*+$/.test(code)) {
+			issues.push(issue(row, 'Postal Codes', code, 'INVALID_POSTAL_CODE', `"${code}": a "*" may only end a postal code prefix, as in 940*.`));
+		} else data.postalCodes.push(code);
+	}
+	const criteria = parseCriteria(cells('Criteria'));
+	data.criteria = criteria.criteria;
+	criteria.problems.forEach(problem('Criteria'));
+	const users = parseUsers(cells('Users'));
+	users.problems.forEach(problem('Users'));
+	mergeUsers(data.users, users.users).forEach(problem('Users'));
+	return data;
+}
+
+function mergeRow(into: RowData, more: RowData, issues: PlanIssue[]): void {
+	for (const [field, column] of SINGLE_FIELDS) {
+		const a = into[field];
+		const b = more[field];
+		if (b === '' || a === b) continue;
+		if (a === '') into[field] = b;
+		else {
+			issues.push(
+				issue(more.row, column, b, 'CONFLICTING_VALUE', `"${b}" disagrees with "${a}" on row ${into.row} for the same territory; rows of one territory may repeat a value or leave it empty.`),
+			);
+		}
+	}
+	into.postalCodes = uniqueInOrder([...into.postalCodes, ...more.postalCodes]);
+	into.countries = uniqueInOrder([...into.countries, ...more.countries]);
+	into.states = uniqueInOrder([...into.states, ...more.states]);
+	into.accounts = uniqueInOrder([...into.accounts, ...more.accounts]);
+	mergeCriteria(into.criteria, more.criteria);
+	for (const p of mergeUsers(into.users, more.users)) issues.push(issue(more.row, 'Users', p.value, p.code, p.message));
+}
+
+interface Group {
+	data: RowData;
+	rows: number[];
+	parent: number | null;
+}
+
+/** Parent lookups: by Key (case-insensitive), then by name (exact, then case-insensitive). */
+function resolveParents(groups: Group[], issues: PlanIssue[]): void {
+	const byKey = new Map<string, number[]>();
+	const byName = new Map<string, number[]>();
+	const byNameCi = new Map<string, number[]>();
+	const add = (m: Map<string, number[]>, k: string, i: number) => m.set(k, [...(m.get(k) ?? []), i]);
+	groups.forEach((g, i) => {
+		if (g.data.key !== null) add(byKey, g.data.key.toLowerCase(), i);
+		if (g.data.name !== '') {
+			add(byName, g.data.name, i);
+			add(byNameCi, g.data.name.toLowerCase(), i);
+		}
+	});
+	groups.forEach((g) => {
+		const ref = g.data.parent;
+		if (ref === '') return;
+		const keyed = byKey.get(ref.toLowerCase());
+		if (keyed) {
+			g.parent = keyed.find((i) => groups[i].data.key === ref) ?? keyed[0];
+			return;
+		}
+		const named = byName.get(ref) ?? byNameCi.get(ref.toLowerCase()) ?? [];
+		if (named.length === 1) g.parent = named[0];
+		else if (named.length > 1) {
+			const rows = named.map((i) => groups[i].data.row).join(', ');
+			issues.push(issue(g.data.row, 'Parent', ref, 'AMBIGUOUS_PARENT', `"${ref}" is the name of several territories (rows ${rows}); give the parent's Key instead.`));
+		} else {
+			issues.push(issue(g.data.row, 'Parent', ref, 'UNKNOWN_PARENT', `no territory of the plan has the Key or name "${ref}".`));
+		}
+	});
+}
+
+/** Reports every territory on a parent cycle and cuts the cycle there, so that paths stay finite. */
+function breakCycles(groups: Group[], issues: PlanIssue[]): void {
+	const state = new Array<number>(groups.length).fill(0); // 0 new, 1 on the current walk, 2 done
+	for (let start = 0; start < groups.length; start++) {
+		const walk: number[] = [];
+		let i: number | null = start;
+		while (i !== null && state[i] === 0) {
+			state[i] = 1;
+			walk.push(i);
+			i = groups[i].parent;
+		}
+		if (i !== null && state[i] === 1) {
+			const cycle = walk.slice(walk.indexOf(i));
+			const names = cycle.map((c) => `"${groups[c].data.name}"`).join(' → ');
+			for (const c of [...cycle].sort((a, b) => groups[a].data.row - groups[b].data.row)) {
+				issues.push(issue(groups[c].data.row, 'Parent', groups[c].data.parent, 'PARENT_CYCLE', `territories ${names} are each other's ancestors; a hierarchy cannot loop.`));
+			}
+			groups[cycle[0]].parent = null;
+		}
+		for (const w of walk) state[w] = 2;
+	}
+}
+
+function pathOf(groups: Group[], i: number): string[] {
+	const path: string[] = [];
+	for (let g: number | null = i; g !== null; g = groups[g].parent) path.unshift(groups[g].data.name);
+	return path;
+}
+
+export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): TerritoryPlan {
+	const issues: PlanIssue[] = [];
+	const mapping = mapColumns(collectHeaders(rows), options.columnMap, options.ignoreUnknownColumns ?? false);
+	issues.push(...mapping.issues);
+	const headerOf = new Map<PlanColumn, string>();
+	for (const [header, column] of mapping.columns) headerOf.set(column, header);
+	if (!headerOf.has('Territory') && rows.length > 0) {
+		issues.push(issue(1, 'Territory', null, 'MISSING_COLUMN', 'The plan has no Territory column (the territory names); map one of its columns to Territory.'));
+	}
+
+	const groups: Group[] = [];
+	const groupOf = new Map<string, number>();
+	rows.forEach((source, index) => {
+		if (Object.values(source).every((v) => cellToString(v) === '')) return;
+		const row = rowNumberOf(source, index);
+		const cells = (c: PlanColumn) => {
+			const header = headerOf.get(c);
+			return header === undefined ? '' : cellToString(source[header]);
+		};
+		const data = readRow(cells, row, issues);
+		const identity = data.key !== null ? `k\u0000${data.key}` : data.name !== '' ? `n\u0000${data.name}\u0000${data.parent}` : null;
+		const existing = identity === null ? undefined : groupOf.get(identity);
+		if (existing === undefined) {
+			if (identity !== null) groupOf.set(identity, groups.length);
+			groups.push({ data, rows: [row], parent: null });
+			return;
+		}
+		const group = groups[existing];
+		// A long-form row may leave the name empty: its Key says which territory it adds to.
+		if (group.data.name === '') group.data.name = data.name;
+		else if (data.name !== '' && data.name !== group.data.name) {
+			issues.push(
+				issue(row, 'Key', data.key, 'DUPLICATE_KEY', `Key "${data.key}" is already the key of "${group.data.name}" (row ${group.data.row}); each territory needs its own key.`),
+			);
+			return;
+		}
+		group.rows.push(row);
+		mergeRow(group.data, data, issues);
+	});
+
+	if (headerOf.has('Territory')) {
+		for (const g of groups) {
+			if (g.data.name === '') issues.push(issue(g.data.row, 'Territory', null, 'MISSING_NAME', 'the territory has no name.'));
+		}
+	}
+
+	const firstOfKey = new Map<string, Group>();
+	for (const g of groups) {
+		if (g.data.key === null) continue;
+		const other = firstOfKey.get(g.data.key.toLowerCase());
+		if (other) {
+			issues.push(
+				issue(g.data.row, 'Key', g.data.key, 'KEY_CASE_COLLISION', `Key "${g.data.key}" differs from "${other.data.key}" (row ${other.data.row}) only in case; Salesforce treats them as the same DeveloperName.`),
+			);
+		} else firstOfKey.set(g.data.key.toLowerCase(), g);
+	}
+
+	resolveParents(groups, issues);
+	breakCycles(groups, issues);
+	const keys = assignKeys(groups.map((g, i) => ({ path: pathOf(groups, i), explicitKey: g.data.key })));
+
+	const seenKeyless = new Map<string, Group>();
+	for (const g of groups) {
+		if (g.data.key !== null || g.data.name === '') continue;
+		const id = `${g.data.name}\u0000${g.parent === null ? '' : keys[g.parent]}`;
+		const other = seenKeyless.get(id);
+		if (other) {
+			issues.push(
+				issue(g.data.row, 'Territory', g.data.name, 'DUPLICATE_TERRITORY', `"${g.data.name}" appears twice under the same parent (rows ${other.data.row} and ${g.data.row}) with the parent written differently; write the Parent the same way, or give each a Key.`),
+			);
+		} else seenKeyless.set(id, g);
+	}
+
+	const usersManaged = headerOf.has('Users');
+	const territories: PlanTerritory[] = groups.map((g, i) => {
+		const d = g.data;
+		let forecastManager: string | null = d.forecastManager === '' ? null : d.forecastManager;
+		if (forecastManager !== null && usersManaged) {
+			const user = d.users.find((u) => u.ref.toLowerCase() === forecastManager!.toLowerCase());
+			if (user) forecastManager = user.ref;
+			else {
+				issues.push(
+					issue(d.row, 'Forecast Manager', forecastManager, 'FORECAST_MANAGER_NOT_USER', `"${forecastManager}" is not among the territory's Users; Salesforce requires the forecast manager to be assigned to the territory.`),
+				);
+			}
+		}
+		return {
+			row: d.row,
+			rows: g.rows,
+			name: d.name,
+			key: keys[i],
+			keyGenerated: d.key === null,
+			parentKey: g.parent === null ? null : keys[g.parent],
+			type: d.type || null,
+			description: d.description || null,
+			accountAccess: d.accountAccess || null,
+			opportunityAccess: d.opportunityAccess || null,
+			caseAccess: d.caseAccess || null,
+			postalCodes: d.postalCodes,
+			countries: d.countries,
+			states: d.states,
+			criteria: d.criteria,
+			users: d.users,
+			forecastManager,
+			accounts: d.accounts,
+		};
+	});
+
+	const ruleOwner = new Map<string, PlanTerritory>();
+	for (const t of territories) {
+		const packed = packRules(t);
+		issues.push(...packed.issues.map((p) => ({ ...p, message: p.message.startsWith('Row ') ? p.message : `Row ${p.row}: ${p.message}` })));
+		for (const r of packed.rules) {
+			const other = ruleOwner.get(r.developerName.toLowerCase());
+			if (other && other !== t) {
+				issues.push(
+					issue(t.row, 'Key', t.key, 'RULE_NAME_COLLISION', `the rule name ${r.developerName} of "${t.name}" is also a rule name of "${other.name}" (row ${other.row}); change one of the keys.`),
+				);
+			} else ruleOwner.set(r.developerName.toLowerCase(), t);
+		}
+	}
+
+	const max = options.maxTerritories ?? LIMITS.territoriesPerModel;
+	if (territories.length > max) {
+		issues.push(issue(0, null, String(territories.length), 'TOO_MANY_TERRITORIES', `The plan has ${territories.length} territories; a model holds at most ${max}.`));
+	}
+	return { territories, columns: mapping.present, issues };
 }

@@ -26,9 +26,10 @@ export function batchSizeOf(header: string | string[] | undefined): number {
 export class QueryCursors {
 	private cursors = new Map<string, Cursor>();
 
-	run(soql: string, source: QuerySource, version: string, batchSize: number): QueryResultPage {
+	run(soql: string, source: QuerySource, opts: { version: string; batchSize: number; includeDeleted: boolean }): QueryResultPage {
 		if (!soql.trim()) throw new SalesforceError(400, 'MALFORMED_QUERY', 'A query string (q) is required');
-		const result = executeQuery(soql, source, { version: version.replace(/^v/, '') });
+		const { version, batchSize } = opts;
+		const result = executeQuery(soql, source, { version, includeDeleted: opts.includeDeleted });
 		const cursor: Cursor = { records: result.records, totalSize: result.totalSize, batchSize };
 		return this.page(cursor, this.newLocatorBase(), 0, version);
 	}

@@ -42,6 +42,12 @@ export class RequestInfo {
 /** Every request the sandbox served, so tests and benchmarks can count API calls and writes. */
 export class RequestLog {
 	private list: RequestLogEntry[] = [];
+	/** Records written outside a request's lifetime (Bulk API 2.0 jobs run after their upload call). */
+	private backgroundWrites = 0;
+
+	addBackgroundWrites(records: number): void {
+		this.backgroundWrites += records;
+	}
 
 	add(entry: RequestLogEntry): void {
 		this.list.push(entry);
@@ -79,10 +85,11 @@ export class RequestLog {
 	}
 
 	get recordsWritten(): number {
-		return this.list.reduce((sum, e) => sum + e.recordsWritten, 0);
+		return this.list.reduce((sum, e) => sum + e.recordsWritten, this.backgroundWrites);
 	}
 
 	reset(): void {
 		this.list = [];
+		this.backgroundWrites = 0;
 	}
 }

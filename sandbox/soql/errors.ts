@@ -90,6 +90,10 @@ export function invalidFilterOperator(soql: string, token: string, message: stri
 /** Turns a soql-parser-js (chevrotain) failure into Salesforce's "unexpected token" wording. */
 export function fromParseError(soql: string, error: unknown): SalesforceError {
 	const text = error instanceof Error ? error.message : String(error);
+	const lexical = /unexpected character: ->(.)<- at offset: (\d+)/.exec(text);
+	if (lexical) {
+		return malformedQuery(soql, `line 1:${lexical[2]} no viable alternative at character '${lexical[1]}'`);
+	}
 	const found = /found:? (?:--> )?'([^']*)'/.exec(text);
 	if (!found) return malformedQuery(soql, `unexpected token: ${text.split('\n')[0]}`);
 	const token = found[1];

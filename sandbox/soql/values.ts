@@ -202,6 +202,11 @@ export function isNullish(value: unknown): boolean {
 	return value === null || value === undefined || value === '';
 }
 
+/** The key two equal values of a text or Id field share (for IN lists as sets). */
+export function equalityKey(category: 'id' | 'text', value: unknown): string {
+	return category === 'id' ? idKey(String(value)) : String(value).toLowerCase();
+}
+
 /** A stored value as a comparable number or lower-cased/normalised string. */
 function comparable(category: Category, value: unknown): string | number | boolean {
 	switch (category) {

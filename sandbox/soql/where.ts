@@ -6,7 +6,7 @@
 import type { ObjectMeta, QuerySource, SRecord } from '../contracts';
 import { invalidField, invalidFilterOperator, malformedQuery, unsupported } from './errors';
 import { type ResolvedPath, readPath, resolvePath } from './paths';
-import { type Literal, categoryOf, checkLiteral, compare, idKey, isNullish, likePattern, parseLiteral } from './values';
+import { type Literal, categoryOf, checkLiteral, compare, equalityKey, idKey, isNullish, likePattern, parseLiteral } from './values';
 
 export type Predicate = (record: SRecord) => boolean;
 
@@ -148,6 +148,16 @@ function compileCondition(cond: RawCondition, ctx: Context): Predicate {
 		throw invalidField(soql, fieldToken, `invalid operator on field ${field.name}: ${op}`);
 	}
 	if (op === 'IN' || op === 'NOT IN') {
+		if (category === 'id' || category === 'text') {
+			// Long IN lists of Ids are common (one per territory): look values up in a set.
+			const withNull = literals.some((l) => l.kind === 'null');
+			const keys = new Set(literals.flatMap((l) => (l.kind === 'string' ? [equalityKey(category, l.value)] : [])));
+			return (r) => {
+				const value = read(r);
+				const hit = isNullish(value) ? withNull : keys.has(equalityKey(category, value));
+				return op === 'IN' ? hit : !hit;
+			};
+		}
 		return (r) => {
 			const value = read(r);
 			const hit = literals.some((l) => compare(category, value, '=', l));

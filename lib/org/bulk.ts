@@ -1,0 +1,104 @@
+/**
+ * Bulk API 2.0 for very large assignment sets (user and manual account assignments), through jsforce's
+ * `bulk2.loadAndWaitForResults`. Results come back as CSV without the input row number, so each result
+ * row is matched to its input record by natural key (both key fields are echoed back).
+ */
+import type { SObjectName } from '../plan/salesforce';
+import { OBJECTS } from '../plan/salesforce';
+import type { OrgConnection } from './connect';
+import { errorCodeOf, messageOf } from './errors';
+import { naturalKeyOf } from './natural-keys';
+
+/**
+ * Creates of one assignment object at or above this count go through Bulk API 2.0.
+ * Why this number: a Composite call writes up to 1,000 records (5 collections × 200) for one API call,
+ * while a Bulk 2.0 load costs about 7 calls (create, upload, close, a poll or more, 3 result reads) and
+ * runs asynchronously (minutes on a busy org). Composite is cheaper in calls up to ~7,000 records; above
+ * that Bulk wins and also spares synchronous lock contention on Territory2. 10,000 leaves a margin for
+ * the extra polls. A benchmark against the sandbox org should tune it (bench/).
+ */
+export const BULK_THRESHOLD = 10_000;
+
+/** Objects that may be loaded through Bulk API 2.0 (create only: they have no update). */
+export const BULK_OBJECTS: SObjectName[] = [OBJECTS.userTerritory, OBJECTS.objectTerritory];
+
+/** How long to wait for a job: Salesforce queues jobs behind others of the org. */
+const POLL_TIMEOUT_MS = 15 * 60_000;
+const POLL_INTERVAL_MS = 2_000;
+
+export interface BulkRowResult {
+	success: boolean;
+	id: string | null;
+	code: string;
+	message: string;
+	/** Not processed by the job (it failed or was aborted part way). */
+	unprocessed?: boolean;
+}
+
+function csvCell(value: unknown): string {
+	if (value === null || value === undefined) return '#N/A';
+	const s = String(value);
+	return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(records: Record<string, unknown>[]): string {
+	const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
+	const lines = [columns.join(',')];
+	for (const r of records) lines.push(columns.map((c) => csvCell(r[c])).join(','));
+	return `${lines.join('\n')}\n`;
+}
+
+/** "CODE:message:fields --" → code and message. */
+function parseBulkError(text: unknown): { code: string; message: string } {
+	const s = String(text ?? '');
+	const i = s.indexOf(':');
+	if (i < 0) return { code: 'UNKNOWN_ERROR', message: s };
+	return { code: s.slice(0, i), message: s.slice(i + 1).replace(/:[^:]*--\s*$/, '').trim() };
+}
+
+export async function applyBulk(
+	org: OrgConnection,
+	object: SObjectName,
+	records: Record<string, unknown>[],
+	polling: { pollInterval?: number; pollTimeout?: number } = {},
+): Promise<{ results: BulkRowResult[] } | { stopped: { code: string; message: string } }> {
+	let outcome: { successfulResults: Record<string, unknown>[]; failedResults: Record<string, unknown>[]; unprocessedRecords: Record<string, unknown>[] | string };
+	try {
+		outcome = (await org.conn.bulk2.loadAndWaitForResults({
+			object,
+			operation: 'insert',
+			input: toCsv(records),
+			pollInterval: polling.pollInterval ?? POLL_INTERVAL_MS,
+			pollTimeout: polling.pollTimeout ?? POLL_TIMEOUT_MS,
+		})) as unknown as typeof outcome;
+	} catch (err) {
+		return { stopped: { code: errorCodeOf(err), message: org.redact(messageOf(err)) } };
+	}
+	// Input records by natural key; duplicates of a key are served in order.
+	const queue = new Map<string, number[]>();
+	records.forEach((r, k) => {
+		const key = naturalKeyOf(object, r) ?? `#${k}`;
+		queue.set(key, [...(queue.get(key) ?? []), k]);
+	});
+	const results: BulkRowResult[] = records.map(() => ({
+		success: false,
+		id: null,
+		code: 'OUTCOME_UNKNOWN',
+		message: 'The Bulk API job returned no result for this record',
+		unprocessed: true,
+	}));
+	const take = (row: Record<string, unknown>): number | undefined => {
+		const key = naturalKeyOf(object, row);
+		const list = key === null ? undefined : queue.get(key);
+		return list?.shift();
+	};
+	for (const row of outcome.successfulResults ?? []) {
+		const k = take(row);
+		if (k !== undefined) results[k] = { success: true, id: String(row.sf__Id), code: '', message: '' };
+	}
+	for (const row of outcome.failedResults ?? []) {
+		const k = take(row);
+		if (k !== undefined) results[k] = { success: false, id: null, ...parseBulkError(row.sf__Error) };
+	}
+	return { results };
+}

@@ -1,0 +1,63 @@
+/**
+ * The few REST shapes the org layer uses, over the OrgConnection's jsforce Connection: reads with
+ * paging (GET, which jsforce retries itself on 5xx and socket errors) and JSON posts (never retried by
+ * jsforce: apply.ts decides what is safe to repeat).
+ */
+import type { OrgConnection } from './connect';
+import { OrgError, errorCodeOf, messageOf } from './errors';
+
+interface QueryPage<T> {
+	totalSize: number;
+	done: boolean;
+	records: T[];
+	nextRecordsUrl?: string;
+}
+
+function readOptions(org: OrgConnection): object {
+	return {
+		timeout: org.tuning.timeoutMs,
+		retry: { maxRetries: org.tuning.maxTries - 1, minTimeout: org.tuning.retryDelayMs, timeoutFactor: 2 },
+	};
+}
+
+/** Wraps a jsforce failure into an OrgError whose message carries no secret. */
+export function toOrgError(org: OrgConnection, err: unknown, what: string): OrgError {
+	if (err instanceof OrgError) return err;
+	const code = errorCodeOf(err);
+	return new OrgError(code, org.redact(`${what} failed (${code}): ${messageOf(err)}`));
+}
+
+export async function restGet<T>(org: OrgConnection, path: string, what = `GET ${path}`): Promise<T> {
+	try {
+		return (await org.conn.request<T>({ method: 'GET', url: path }, readOptions(org))) as T;
+	} catch (err) {
+		throw toOrgError(org, err, what);
+	}
+}
+
+/**
+ * Every record of a SOQL query, following nextRecordsUrl page by page (2,000 records a page) with no
+ * cap: jsforce's autoFetch stops silently at maxFetch (10,000 by default), which a large model exceeds.
+ */
+export async function queryAll<T = Record<string, unknown>>(
+	org: OrgConnection,
+	soql: string,
+	onPage?: (fetched: number, total: number) => void,
+): Promise<T[]> {
+	const records: T[] = [];
+	let url: string | undefined = `${org.basePath}/query?q=${encodeURIComponent(soql)}`;
+	while (url) {
+		const page: QueryPage<T> = await restGet<QueryPage<T>>(org, url, `Query "${soql.slice(0, 120)}"`);
+		for (const r of page.records ?? []) records.push(r);
+		onPage?.(records.length, page.totalSize ?? records.length);
+		url = page.done === false && page.nextRecordsUrl ? page.nextRecordsUrl : undefined;
+	}
+	return records;
+}
+
+export async function restPost<T>(org: OrgConnection, path: string, body: unknown): Promise<T> {
+	return (await org.conn.request<T>(
+		{ method: 'POST', url: path, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+		{ timeout: org.tuning.timeoutMs },
+	)) as T;
+}

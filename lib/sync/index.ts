@@ -1,0 +1,8 @@
+/** Plan vs org: the change set (diff), its human view (describe), and the way back (export). */
+export * from './types';
+export { diff, quote } from './diff';
+export { describeChange, describeChangeSet } from './describe';
+export { exportPlan, exportPlanDetailed } from './export';
+export type { ExportNote, ExportOptions } from './export';
+export { PHASE } from './phases';
+export { normalizeFilter, sameMeaning } from './rule-compare';

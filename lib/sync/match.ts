@@ -1,0 +1,133 @@
+/**
+ * Resolving what the plan names (users, accounts, types, roles) to org records.
+ */
+import type { OrgSnapshot, SnapshotAccount, SnapshotType, SnapshotUser } from './types';
+
+/** Salesforce Ids compare on their case-sensitive 15-character form. */
+export function idKey(id: string): string {
+	return /^[a-zA-Z0-9]{18}$/.test(id) ? id.slice(0, 15) : id;
+}
+
+export function sameId(a: string | null | undefined, b: string | null | undefined): boolean {
+	if (!a || !b) return a === b || (!a && !b);
+	return idKey(a) === idKey(b);
+}
+
+const lower = (s: string | null | undefined): string => (s ?? '').trim().toLowerCase();
+
+export type Resolution<T> = { found: T } | { missing: true } | { ambiguous: T[] };
+
+export class UserIndex {
+	private readonly byId = new Map<string, SnapshotUser>();
+
+	constructor(private readonly users: SnapshotUser[]) {
+		for (const u of users) this.byId.set(idKey(u.id), u);
+	}
+
+	get(id: string): SnapshotUser | undefined {
+		return this.byId.get(idKey(id));
+	}
+
+	/** By Id, then Username (unique in Salesforce), then Email or FederationIdentifier. */
+	resolve(ref: string): Resolution<SnapshotUser> {
+		const r = ref.trim();
+		const byId = this.byId.get(idKey(r));
+		if (byId) return { found: byId };
+		const l = r.toLowerCase();
+		const byUsername = this.users.filter((u) => lower(u.username) === l);
+		if (byUsername.length === 1) return { found: byUsername[0] };
+		const others = this.users.filter((u) => lower(u.email) === l || lower(u.federationIdentifier) === l);
+		const all = [...new Map([...byUsername, ...others].map((u) => [u.id, u])).values()];
+		if (all.length === 1) return { found: all[0] };
+		if (all.length === 0) return { missing: true };
+		return { ambiguous: all };
+	}
+}
+
+export class AccountIndex {
+	private readonly byId = new Map<string, SnapshotAccount>();
+
+	constructor(private readonly accounts: SnapshotAccount[]) {
+		for (const a of accounts) this.byId.set(idKey(a.id), a);
+	}
+
+	get(id: string): SnapshotAccount | undefined {
+		return this.byId.get(idKey(id));
+	}
+
+	/** By Id, then by external key (exact first, then case-insensitive). */
+	resolve(ref: string): Resolution<SnapshotAccount> {
+		const r = ref.trim();
+		const byId = this.byId.get(idKey(r));
+		if (byId) return { found: byId };
+		const exact = this.accounts.filter((a) => a.externalKey !== null && a.externalKey === r);
+		if (exact.length === 1) return { found: exact[0] };
+		if (exact.length > 1) return { ambiguous: exact };
+		const loose = this.accounts.filter((a) => a.externalKey !== null && lower(a.externalKey) === r.toLowerCase());
+		if (loose.length === 1) return { found: loose[0] };
+		if (loose.length === 0) return { missing: true };
+		return { ambiguous: loose };
+	}
+}
+
+/** Types by DeveloperName, then MasterLabel, case-insensitively. */
+export function resolveType(types: SnapshotType[], ref: string): Resolution<SnapshotType> {
+	const l = ref.trim().toLowerCase();
+	const byName = types.filter((t) => lower(t.developerName) === l);
+	if (byName.length === 1) return { found: byName[0] };
+	const byLabel = types.filter((t) => lower(t.masterLabel) === l);
+	if (byLabel.length === 1) return { found: byLabel[0] };
+	if (byName.length + byLabel.length === 0) return { missing: true };
+	return { ambiguous: [...byName, ...byLabel] };
+}
+
+/** The org's spelling of a RoleInTerritory2 value, or undefined when the org lacks it. */
+export function resolveRole(snapshot: OrgSnapshot, role: string): string | undefined {
+	const l = role.trim().toLowerCase();
+	return snapshot.roles.find((r) => r.toLowerCase() === l);
+}
+
+/**
+ * A valid DeveloperName from a label: letters, digits and single underscores, starting with a letter,
+ * no trailing underscore, at most 80 characters.
+ */
+export function toDeveloperName(label: string): string {
+	let s = label
+		.normalize('NFKD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.replace(/[^A-Za-z0-9]+/g, '_')
+		.replace(/_+/g, '_')
+		.replace(/^_+|_+$/g, '');
+	if (!/^[A-Za-z]/.test(s)) s = `T_${s}`;
+	return s.slice(0, 80).replace(/_+$/, '');
+}
+
+/** Code-point order: the same on every machine, unlike localeCompare. */
+export function cmp(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Items grouped by a key, in their original order. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+	const out = new Map<string, T[]>();
+	for (const item of items) {
+		const k = key(item);
+		const list = out.get(k);
+		if (list) list.push(item);
+		else out.set(k, [item]);
+	}
+	return out;
+}
+
+/** The snapshot's associations by territory (and rule associations by rule), keyed by idKey. */
+export function indexAssociations(s: OrgSnapshot) {
+	return {
+		rulesByTerritory: groupBy(s.ruleAssociations, (a) => idKey(a.territoryId)),
+		territoriesByRule: groupBy(s.ruleAssociations, (a) => idKey(a.ruleId)),
+		usersByTerritory: groupBy(s.userAssociations, (a) => idKey(a.territoryId)),
+		accountsByTerritory: groupBy(s.accountAssociations, (a) => idKey(a.territoryId)),
+		usersById: new Map(s.users.map((u) => [idKey(u.id), u])),
+		accountsById: new Map(s.accounts.map((x) => [idKey(x.id), x])),
+	};
+}
+export type AssociationIndex = ReturnType<typeof indexAssociations>;

@@ -1,0 +1,54 @@
+/**
+ * Apply phases, and the Salesforce behaviours the diff relies on, decided in one place.
+ *
+ * Decisions (unconfirmed Salesforce behaviour → the safe or the cheaper choice):
+ * - Deleting a Territory2 removes its user, account and rule associations (Salesforce deletes them with the
+ *   territory), so no association deletes are emitted for a deleted territory. Child territories are deleted
+ *   before their parents all the same (one phase per depth, deepest first).
+ * - Rule items are created, updated or deleted only while the rule's BooleanFilter is null (the documented
+ *   rule covers create/delete; updates are treated the same way to be safe).
+ * - A changed tool rule is edited in place (clear filter, change items, set filter) unless deleting and
+ *   re-creating it writes fewer records (see rules.ts, `ruleSyncCost`).
+ * - AccountAccessLevel, OpportunityAccessLevel and CaseAccessLevel cannot be null in Salesforce: an empty
+ *   cell leaves the org's value alone (it cannot be "cleared"). Description can be cleared.
+ * - Tool rules are associated with their territory with IsInherited = false.
+ * - A ForecastUserId must be a user assigned to the territory: a new manager is set after the user
+ *   associations are created, and a manager whose association is about to be deleted is released first.
+ * - Territory deletes run after territory creates and updates, so a kept territory moved out from under a
+ *   deleted one is moved first. The territory count is checked against existing kept + new; the count during
+ *   an apply may briefly be higher.
+ */
+
+export const PHASE = {
+	typeCreate: 10,
+	modelCreate: 20,
+	/** Release a forecast manager whose user association is about to be deleted. */
+	forecastRelease: 30,
+	/** Deletes of account, user and rule associations of kept territories. */
+	associationDelete: 40,
+	ruleDelete: 45,
+	ruleFilterClear: 50,
+	ruleItemDelete: 55,
+	ruleItemUpdate: 56,
+	/** + depth among the new territories (a child needs its parent's Id). */
+	territoryCreate: 1000,
+	/** + final depth in the model (a territory moved under another is placed after its new parent). */
+	territoryUpdate: 2000,
+	/** − depth (children first). */
+	territoryDeleteDeepest: 3999,
+	ruleCreate: 5000,
+	ruleUpdate: 5010,
+	ruleItemCreate: 5100,
+	ruleFilterSet: 5200,
+	ruleAssociationCreate: 5300,
+	userAssociationCreate: 6000,
+	forecastSet: 6100,
+	accountAssociationCreate: 7000,
+} as const;
+
+/** Depths beyond this share a phase; Salesforce hierarchies are far shallower. */
+export const MAX_PHASE_DEPTH = 900;
+
+export function depthPhase(base: number, depth: number, direction: 1 | -1 = 1): number {
+	return base + direction * Math.min(depth, MAX_PHASE_DEPTH);
+}

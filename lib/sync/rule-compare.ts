@@ -1,0 +1,196 @@
+/**
+ * Comparing assignment rules: item by item (for the tool's own rules, which are edited in place) and by
+ * meaning (a plan's rules against hand-made rules, so that a model imported and published back unchanged
+ * writes nothing).
+ */
+import { bareRuleItemField } from '../plan/salesforce';
+
+export interface ComparableItem {
+	sortOrder: number;
+	field: string;
+	operation: string;
+	value: string | null;
+}
+export interface ComparableRule {
+	booleanFilter: string | null;
+	items: ComparableItem[];
+}
+
+/** "(1 or 2)  and 3" → "(1 OR 2) AND 3"; null and blank → null. */
+export function normalizeFilter(filter: string | null | undefined): string | null {
+	if (filter === null || filter === undefined) return null;
+	const tokens = filter.match(/\d+|\(|\)|[^\s()\d]+/g);
+	if (!tokens) return null;
+	return tokens
+		.map((t) => (/^(and|or|not)$/i.test(t) ? t.toUpperCase() : t))
+		.join(' ')
+		.replace(/\( /g, '(')
+		.replace(/ \)/g, ')');
+}
+
+export function sameItem(a: ComparableItem, b: ComparableItem): boolean {
+	return (
+		bareRuleItemField(a.field).toLowerCase() === bareRuleItemField(b.field).toLowerCase() &&
+		a.operation.toLowerCase() === b.operation.toLowerCase() &&
+		(a.value ?? '') === (b.value ?? '')
+	);
+}
+
+/** An item's meaning, independent of its position and of the order of its comma-separated values. */
+export function itemAtom(item: ComparableItem): string {
+	const values = (item.value ?? '')
+		.split(',')
+		.map((v) => v.trim())
+		.filter((v) => v !== '')
+		.sort();
+	return `${bareRuleItemField(item.field).toLowerCase()}|${item.operation.toLowerCase()}|${values.join(',')}`;
+}
+
+type Expr = { atom: number } | { not: Expr } | { and: Expr[] } | { or: Expr[] } | { never: true };
+
+/** Parses a BooleanFilter (NOT binds tightest, then AND, then OR); null when it cannot be read. */
+export function parseFilter(filter: string): Expr | null {
+	const tokens = filter.match(/\d+|\(|\)|[A-Za-z]+/g);
+	if (!tokens) return null;
+	let pos = 0;
+	const peek = (): string | undefined => tokens[pos]?.toUpperCase();
+	const parseOr = (): Expr | null => {
+		const parts: Expr[] = [];
+		for (;;) {
+			const p = parseAnd();
+			if (!p) return null;
+			parts.push(p);
+			if (peek() !== 'OR') break;
+			pos++;
+		}
+		return parts.length === 1 ? parts[0] : { or: parts };
+	};
+	const parseAnd = (): Expr | null => {
+		const parts: Expr[] = [];
+		for (;;) {
+			const p = parseUnary();
+			if (!p) return null;
+			parts.push(p);
+			if (peek() !== 'AND') break;
+			pos++;
+		}
+		return parts.length === 1 ? parts[0] : { and: parts };
+	};
+	const parseUnary = (): Expr | null => {
+		const t = peek();
+		if (t === 'NOT') {
+			pos++;
+			const inner = parseUnary();
+			return inner ? { not: inner } : null;
+		}
+		if (t === '(') {
+			pos++;
+			const inner = parseOr();
+			if (!inner || peek() !== ')') return null;
+			pos++;
+			return inner;
+		}
+		if (t !== undefined && /^\d+$/.test(t)) {
+			pos++;
+			return { atom: Number(t) };
+		}
+		return null;
+	};
+	const e = parseOr();
+	return e && pos === tokens.length ? e : null;
+}
+
+/** The rule as a formula over atom indexes (positions in `atoms`), or null when unreadable. */
+function ruleExpr(rule: ComparableRule, atoms: string[]): Expr | null {
+	if (rule.items.length === 0) return { never: true };
+	const bySort = new Map<number, number>();
+	for (const item of rule.items) {
+		const atom = itemAtom(item);
+		let i = atoms.indexOf(atom);
+		if (i < 0) i = atoms.push(atom) - 1;
+		bySort.set(item.sortOrder, i);
+	}
+	const filter = normalizeFilter(rule.booleanFilter);
+	const sorted = [...rule.items].sort((a, b) => a.sortOrder - b.sortOrder);
+	if (filter === null) return { and: sorted.map((it) => ({ atom: bySort.get(it.sortOrder) as number })) };
+	const parsed = parseFilter(filter);
+	if (!parsed) return null;
+	// Filter numbers are item SortOrders; map them to atom indexes.
+	const remap = (e: Expr): Expr | null => {
+		if ('atom' in e) {
+			const i = bySort.get(e.atom);
+			return i === undefined ? null : { atom: i };
+		}
+		if ('not' in e) {
+			const inner = remap(e.not);
+			return inner ? { not: inner } : null;
+		}
+		if ('and' in e || 'or' in e) {
+			const parts = ('and' in e ? e.and : e.or).map(remap);
+			if (parts.some((p) => p === null)) return null;
+			return 'and' in e ? { and: parts as Expr[] } : { or: parts as Expr[] };
+		}
+		return e;
+	};
+	return remap(parsed);
+}
+
+function evaluate(e: Expr, bits: number): boolean {
+	if ('atom' in e) return ((bits >> e.atom) & 1) === 1;
+	if ('not' in e) return !evaluate(e.not, bits);
+	if ('and' in e) return e.and.every((p) => evaluate(p, bits));
+	if ('or' in e) return e.or.some((p) => evaluate(p, bits));
+	return false;
+}
+
+/** Beyond this many distinct conditions, rules are compared structurally instead of by truth table. */
+const MAX_TRUTH_TABLE_ATOMS = 12;
+
+function structuralKey(rules: ComparableRule[]): string {
+	return rules
+		.map((r) => {
+			const items = [...r.items].sort((a, b) => a.sortOrder - b.sortOrder);
+			return `${normalizeFilter(r.booleanFilter) ?? '*'}#${items.map(itemAtom).join(';')}`;
+		})
+		.sort()
+		.join('\n');
+}
+
+/**
+ * Whether two sets of rules assign the same accounts: a territory's rules are ORed, each rule is its
+ * items combined by its BooleanFilter (AND of all items when null). Distinct conditions are treated as
+ * independent, so rules that agree only because of the data (two exclusive values) are called different,
+ * which only costs a write.
+ */
+export function sameMeaning(a: ComparableRule[], b: ComparableRule[]): boolean {
+	if (a.length === 0 || b.length === 0) return a.length === b.length;
+	const atoms: string[] = [];
+	const ea = a.map((r) => ruleExpr(r, atoms));
+	const eb = b.map((r) => ruleExpr(r, atoms));
+	if (ea.some((e) => e === null) || eb.some((e) => e === null) || atoms.length > MAX_TRUTH_TABLE_ATOMS) {
+		return structuralKey(a) === structuralKey(b);
+	}
+	const fa = { or: ea as Expr[] };
+	const fb = { or: eb as Expr[] };
+	for (let bits = 0; bits < 1 << atoms.length; bits++) {
+		if (evaluate(fa, bits) !== evaluate(fb, bits)) return false;
+	}
+	return true;
+}
+
+/** A filter that only ANDs its items (or none: null), so the rule reads as a list of conditions. */
+export function isAndOnly(rule: ComparableRule): boolean {
+	const f = normalizeFilter(rule.booleanFilter);
+	if (f === null) return true;
+	const parsed = parseFilter(f);
+	if (!parsed) return false;
+	const atoms = new Set<number>();
+	const walk = (e: Expr): boolean => {
+		if ('atom' in e) return atoms.add(e.atom), true;
+		if ('and' in e) return e.and.every(walk);
+		return false;
+	};
+	if (!walk(parsed)) return false;
+	// Every item must take part, or the filter ignores some of them.
+	return rule.items.every((it) => atoms.has(it.sortOrder)) && atoms.size === rule.items.length;
+}

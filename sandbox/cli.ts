@@ -1,0 +1,148 @@
+/**
+ * Runs the sandbox org until interrupted:
+ *   npm run sandbox -- [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS]
+ *                      [--api-limit N] [--token-ttl S] [--lock-rate R] [--unavailable-rate R] [--json]
+ * With --json the first stdout line is one JSON object with the login details (for scripts).
+ * On SIGINT/SIGTERM it saves the org to --state (atomically) and exits 0.
+ */
+import { startSandbox, type SandboxOptions } from './server';
+import type { FaultSettings } from './http/faults';
+
+const USAGE =
+	'Usage: sandbox [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS] ' +
+	'[--api-limit N] [--token-ttl SECONDS] [--lock-rate 0..1] [--unavailable-rate 0..1] [--json]';
+
+interface CliArgs {
+	options: SandboxOptions;
+	faults: FaultSettings;
+	json: boolean;
+}
+
+function parseArgs(argv: string[]): CliArgs {
+	const options: SandboxOptions = {};
+	const faults: FaultSettings = {};
+	let json = false;
+	for (let i = 0; i < argv.length; i++) {
+		const flag = argv[i];
+		const value = () => {
+			const v = argv[++i];
+			if (v === undefined) throw new Error(`${flag} needs a value`);
+			return v;
+		};
+		const number = (min: number, max: number) => {
+			const raw = value();
+			const n = Number(raw);
+			if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${flag} must be a number from ${min} to ${max}, got "${raw}"`);
+			return n;
+		};
+		switch (flag) {
+			case '--port':
+				options.port = number(0, 65535);
+				break;
+			case '--state':
+				options.statePath = value();
+				break;
+			case '--seed': {
+				const seed = value();
+				if (seed !== 'demo' && seed !== 'empty') throw new Error(`--seed must be demo or empty, got "${seed}"`);
+				options.seed = seed;
+				break;
+			}
+			case '--active-model':
+				options.seedOptions = { ...options.seedOptions, activeModel: true };
+				break;
+			case '--latency':
+				options.latencyMs = number(0, 600_000);
+				break;
+			case '--api-limit':
+				options.dailyApiLimit = number(1, Number.MAX_SAFE_INTEGER);
+				break;
+			case '--token-ttl':
+				options.tokenTtlSeconds = number(1, Number.MAX_SAFE_INTEGER);
+				break;
+			case '--lock-rate':
+				faults.lockRowRate = number(0, 1);
+				break;
+			case '--unavailable-rate':
+				faults.unavailableRate = number(0, 1);
+				break;
+			case '--json':
+				json = true;
+				break;
+			case '--help':
+			case '-h':
+				process.stdout.write(`${USAGE}\n`);
+				process.exit(0);
+				break;
+			default:
+				throw new Error(`Unknown option ${flag}\n${USAGE}`);
+		}
+	}
+	return { options, faults, json };
+}
+
+async function main(): Promise<void> {
+	const { options, faults, json } = parseArgs(process.argv.slice(2));
+	const sandbox = await startSandbox(options);
+	if (Object.keys(faults).length) sandbox.faults.set(faults);
+	const c = sandbox.credentials;
+	const apiVersion = options.apiVersionLatest ?? '62.0';
+	if (json) {
+		const info = {
+			loginUrl: sandbox.loginUrl,
+			instanceUrl: sandbox.url,
+			apiVersion,
+			orgId: sandbox.orgId,
+			username: c.username,
+			password: c.password,
+			securityToken: c.securityToken,
+			clientId: c.clientId,
+			clientSecret: c.clientSecret,
+			privateKeyPath: c.privateKeyPath,
+			statePath: options.statePath ?? null,
+		};
+		process.stdout.write(`${JSON.stringify(info)}\n`);
+	} else {
+		process.stdout.write(
+			[
+				`Sandbox org listening on ${sandbox.url} (loopback only), API v${apiVersion}`,
+				`Login URL (every flow): ${sandbox.loginUrl}`,
+				'',
+				'OAuth 2.0 username-password flow:',
+				`  username:       ${c.username}`,
+				`  password:       ${c.password}  (no security token)`,
+				`  client id:      ${c.clientId}`,
+				`  client secret:  ${c.clientSecret}`,
+				'Client credentials flow: the client id and secret above (runs as the integration user).',
+				'JWT bearer flow: iss = client id, sub = username, aud = login URL;',
+				`  private key:    ${c.privateKeyPath}`,
+				options.statePath ? `State: ${options.statePath} (saved on Ctrl+C)` : 'State: in memory only (use --state FILE to keep it)',
+				'Press Ctrl+C to stop.',
+				'',
+			].join('\n'),
+		);
+	}
+
+	let stopping = false;
+	const stop = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		sandbox
+			.stop()
+			.then(() => {
+				if (!json) process.stdout.write(`Stopped (${signal})${options.statePath ? `, state saved to ${options.statePath}` : ''}.\n`);
+				process.exit(0);
+			})
+			.catch((err: unknown) => {
+				process.stderr.write(`Failed to stop cleanly: ${err instanceof Error ? err.message : String(err)}\n`);
+				process.exit(1);
+			});
+	};
+	process.on('SIGINT', () => stop('SIGINT'));
+	process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+	process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+	process.exit(2);
+});

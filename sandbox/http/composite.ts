@@ -1,0 +1,197 @@
+import { SalesforceError, type RouteRequest, type RouteResponse } from '../contracts';
+import type { RestContext } from './context';
+import { isPlainObject, parseJsonBody } from './respond';
+
+/**
+ * Composite (`POST /composite`): up to 25 subrequests run in order in one API call; later ones refer
+ * to earlier results with `@{referenceId.path}`; allOrNone runs them in one transaction.
+ */
+
+export const MAX_COMPOSITE_SUBREQUESTS = 25;
+/** Of the 25, at most 5 may be sObject Collections or query calls. */
+export const MAX_COMPOSITE_COLLECTIONS_OR_QUERIES = 5;
+
+const HALTED_MESSAGE = 'The transaction was rolled back since another operation in the same transaction failed.';
+const REFERENCE = /@\{([A-Za-z][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)\}/g;
+
+interface Subrequest {
+	method: string;
+	url: string;
+	referenceId: string;
+	body?: unknown;
+	httpHeaders?: Record<string, string>;
+}
+
+interface SubResult {
+	body: unknown;
+	httpHeaders: Record<string, string>;
+	httpStatusCode: number;
+	referenceId: string;
+}
+
+export type DataRouter = (ctx: RestContext, req: RouteRequest) => RouteResponse;
+
+class ReferenceError_ extends SalesforceError {}
+class RollbackSignal extends Error {}
+
+function halted(referenceId: string, message = HALTED_MESSAGE): SubResult {
+	return {
+		body: [{ errorCode: 'PROCESSING_HALTED', message }],
+		httpHeaders: {},
+		httpStatusCode: 400,
+		referenceId,
+	};
+}
+
+function isCollectionOrQuery(url: string): boolean {
+	const path = url.split('?')[0];
+	return /\/composite\/sobjects(\/|$)/.test(path) || /\/query(All)?(\/|$)/.test(path);
+}
+
+function parseSubrequests(raw: string): { allOrNone: boolean; subrequests: Subrequest[] } {
+	const body = parseJsonBody(raw);
+	if (!isPlainObject(body) || !Array.isArray(body.compositeRequest)) {
+		throw new SalesforceError(400, 'JSON_PARSER_ERROR', 'The request body must be an object with a compositeRequest array');
+	}
+	const list = body.compositeRequest;
+	if (list.length === 0) throw new SalesforceError(400, 'INVALID_INPUT', 'compositeRequest must contain at least one subrequest');
+	if (list.length > MAX_COMPOSITE_SUBREQUESTS) {
+		throw new SalesforceError(
+			400,
+			'LIMIT_EXCEEDED',
+			`A composite request can contain at most ${MAX_COMPOSITE_SUBREQUESTS} subrequests; this one has ${list.length}`,
+		);
+	}
+	const seen = new Set<string>();
+	let heavy = 0;
+	const subrequests = list.map((item, i): Subrequest => {
+		if (!isPlainObject(item) || typeof item.method !== 'string' || typeof item.url !== 'string' || typeof item.referenceId !== 'string') {
+			throw new SalesforceError(400, 'JSON_PARSER_ERROR', `Subrequest ${i} needs method, url and referenceId`);
+		}
+		if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(item.referenceId)) {
+			throw new SalesforceError(400, 'INVALID_INPUT', `Subrequest ${i}: referenceId '${item.referenceId}' must start with a letter and use only letters, digits and underscores`);
+		}
+		if (seen.has(item.referenceId)) {
+			throw new SalesforceError(400, 'INVALID_INPUT', `Duplicate referenceId '${item.referenceId}' in the composite request`);
+		}
+		seen.add(item.referenceId);
+		if (isCollectionOrQuery(item.url)) heavy++;
+		return {
+			method: item.method.toUpperCase(),
+			url: item.url,
+			referenceId: item.referenceId,
+			body: item.body,
+			httpHeaders: isPlainObject(item.httpHeaders) ? (item.httpHeaders as Record<string, string>) : undefined,
+		};
+	});
+	if (heavy > MAX_COMPOSITE_COLLECTIONS_OR_QUERIES) {
+		throw new SalesforceError(
+			400,
+			'LIMIT_EXCEEDED',
+			`A composite request can contain at most ${MAX_COMPOSITE_COLLECTIONS_OR_QUERIES} sObject Collections or query subrequests; this one has ${heavy}`,
+		);
+	}
+	return { allOrNone: body.allOrNone === true, subrequests };
+}
+
+/** Follows `.name` and `[n]` steps through an earlier result body. */
+function lookup(results: Map<string, SubResult>, refId: string, path: string, whole: string): unknown {
+	const source = results.get(refId);
+	const fail = () =>
+		new ReferenceError_(
+			400,
+			'PROCESSING_HALTED',
+			`Invalid reference specified. No value for ${whole.slice(2, -1)} found in ${refId}. Provided referenceId ('${refId}') must refer to an earlier successful subrequest.`,
+		);
+	if (!source || source.httpStatusCode >= 400) throw fail();
+	let value: unknown = source.body;
+	for (const step of path.match(/\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\]/g) ?? []) {
+		if (value === null || typeof value !== 'object') throw fail();
+		const key = step.startsWith('[') ? Number(step.slice(1, -1)) : step.slice(1);
+		value = (value as Record<string | number, unknown>)[key];
+	}
+	if (value === undefined || value === null || typeof value === 'object') throw fail();
+	return value;
+}
+
+function substituteText(text: string, results: Map<string, SubResult>): string {
+	return text.replace(REFERENCE, (whole, refId: string, path: string) => String(lookup(results, refId, path, whole)));
+}
+
+function substitute(value: unknown, results: Map<string, SubResult>): unknown {
+	if (typeof value === 'string') {
+		const single = /^@\{([A-Za-z][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)\}$/.exec(value);
+		return single ? lookup(results, single[1], single[2], value) : substituteText(value, results);
+	}
+	if (Array.isArray(value)) return value.map((v) => substitute(v, results));
+	if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, results)]));
+	return value;
+}
+
+function runOne(ctx: RestContext, route: DataRouter, sub: Subrequest, results: Map<string, SubResult>): SubResult {
+	try {
+		const url = substituteText(sub.url, results);
+		const body = sub.body === undefined ? '' : JSON.stringify(substitute(sub.body, results));
+		const parsed = new URL(url, 'http://composite.invalid');
+		const match = /^\/services\/data\/(v\d+\.\d)(\/.*)?$/.exec(parsed.pathname);
+		if (!match) return { ...halted(sub.referenceId), body: [{ errorCode: 'NOT_FOUND', message: `Invalid subrequest url: ${sub.url}` }], httpStatusCode: 404 };
+		const response = route(ctx, {
+			method: sub.method,
+			path: match[2] ?? '/',
+			query: parsed.searchParams,
+			headers: Object.fromEntries(Object.entries(sub.httpHeaders ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+			body,
+			version: match[1],
+		});
+		const headers: Record<string, string> = {};
+		if (response.status === 201 && isPlainObject(response.body) && typeof response.body.id === 'string') {
+			const type = parsed.pathname.split('/')[5] ?? '';
+			headers.Location = `/services/data/${match[1]}/sobjects/${type}/${response.body.id}`;
+		}
+		return { body: response.body ?? null, httpHeaders: headers, httpStatusCode: response.status, referenceId: sub.referenceId };
+	} catch (err) {
+		if (err instanceof SalesforceError) {
+			return { body: [err.toJSON()], httpHeaders: {}, httpStatusCode: err.status, referenceId: sub.referenceId };
+		}
+		throw err;
+	}
+}
+
+export function handleComposite(ctx: RestContext, req: RouteRequest, route: DataRouter): RouteResponse {
+	ctx.info.kind = 'composite';
+	if (req.method !== 'POST') {
+		return { status: 405, body: [{ errorCode: 'METHOD_NOT_ALLOWED', message: `HTTP Method '${req.method}' not allowed. Allowed are POST` }] };
+	}
+	if (ctx.inComposite) throw new SalesforceError(400, 'INVALID_INPUT', 'Composite requests cannot be nested');
+	const { allOrNone, subrequests } = parseSubrequests(req.body);
+	const results = new Map<string, SubResult>();
+	const ordered: SubResult[] = [];
+	const sub = { ...ctx, inComposite: true };
+
+	const runAll = () => {
+		for (const s of subrequests) {
+			const result = runOne(sub, route, s, results);
+			results.set(s.referenceId, result);
+			ordered.push(result);
+			if (allOrNone && result.httpStatusCode >= 400) throw new RollbackSignal();
+		}
+	};
+
+	if (!allOrNone) {
+		runAll();
+	} else {
+		const writtenBefore = ctx.info.recordsWritten;
+		try {
+			ctx.store.transaction(runAll);
+		} catch (err) {
+			if (!(err instanceof RollbackSignal)) throw err;
+			ctx.info.recordsWritten = writtenBefore;
+			const failedAt = ordered.length - 1;
+			const body = subrequests.map((s, i) => (i === failedAt ? ordered[i] : halted(s.referenceId)));
+			ctx.info.kind = 'composite';
+			return { status: 200, body: { compositeResponse: body } };
+		}
+	}
+	ctx.info.kind = 'composite';
+	return { status: 200, body: { compositeResponse: ordered } };
+}

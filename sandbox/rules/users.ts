@@ -1,0 +1,84 @@
+/** The standard objects (User, Account) and the associations of users and accounts with territories. */
+import { SalesforceError } from '../contracts';
+import type { SRecord } from '../contracts';
+import type { ObjectRules, OrgStore } from '../store';
+import { assertModelWritable, duplicateValue, integrity, modelIdOfTerritory, recordOf, sameText } from './common';
+
+function checkUsername(store: OrgStore, user: SRecord): void {
+	if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(user.Username))) {
+		throw new SalesforceError(400, 'INVALID_NEW_USERNAME', 'Username: must be in the form of an email address (for example, john@acme.com)', ['Username']);
+	}
+	if (store.records('User').some((u) => u.Id !== user.Id && sameText(u.Username, user.Username))) {
+		throw new SalesforceError(
+			400,
+			'DUPLICATE_USERNAME',
+			'Duplicate Username. The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations.',
+			['Username'],
+		);
+	}
+}
+
+function fullName(user: SRecord): string {
+	return [user.FirstName, user.LastName].filter((p) => p !== null && p !== '').join(' ');
+}
+
+export const userRules: ObjectRules = {
+	beforeCreate(user, ctx, sent) {
+		if (!sent.includes('IsActive')) user.IsActive = true;
+		if (user.Alias === null) user.Alias = String(user.LastName).replace(/\s+/g, '').slice(0, 8).toLowerCase();
+		user.Name = fullName(user);
+		checkUsername(ctx.store, user);
+	},
+	beforeUpdate(next, _old, changed, ctx) {
+		if (changed.includes('Username')) checkUsername(ctx.store, next);
+		next.Name = fullName(next);
+	},
+};
+
+export const accountRules: ObjectRules = {
+	beforeCreate(account, ctx) {
+		// Salesforce makes the running user the owner when none is sent.
+		if (account.OwnerId === null) account.OwnerId = ctx.store.currentUserId || null;
+	},
+};
+
+export const userTerritoryRules: ObjectRules = {
+	beforeCreate(link, ctx) {
+		const { store } = ctx;
+		assertModelWritable(store, modelIdOfTerritory(store, link.Territory2Id), ctx);
+		const user = recordOf(store, link.UserId)!;
+		if (user.IsActive !== true) {
+			throw new SalesforceError(
+				400,
+				'INACTIVE_OWNER_OR_USER',
+				`operation performed with inactive user: ${String(user.Username)} is inactive and can't be assigned to a territory`,
+				['UserId'],
+			);
+		}
+		const clash = store.select('UserTerritory2Association', 'Territory2Id', link.Territory2Id).find((a) => a.UserId === link.UserId);
+		if (clash) throw duplicateValue('UserId', clash.Id);
+		link.IsActive = true;
+	},
+	beforeDelete(link, ctx) {
+		const { store } = ctx;
+		assertModelWritable(store, modelIdOfTerritory(store, link.Territory2Id), ctx);
+		const territory = recordOf(store, link.Territory2Id);
+		if (territory && territory.ForecastUserId === link.UserId) store.systemUpdate(territory.Id, { ForecastUserId: null });
+	},
+};
+
+export const objectTerritoryRules: ObjectRules = {
+	beforeCreate(link, ctx) {
+		const { store } = ctx;
+		assertModelWritable(store, modelIdOfTerritory(store, link.Territory2Id), ctx);
+		if (link.AssociationCause !== 'Territory2Manual' && !ctx.admin) {
+			throw integrity('Method: only manual assignments (Territory2Manual) can be created through the API.', ['AssociationCause']);
+		}
+		link.SobjectType = store.get(String(link.ObjectId))!.type;
+		const clash = store.select('ObjectTerritory2Association', 'Territory2Id', link.Territory2Id).find((a) => a.ObjectId === link.ObjectId);
+		if (clash) throw duplicateValue('ObjectId', clash.Id);
+	},
+	beforeDelete(link, ctx) {
+		assertModelWritable(ctx.store, modelIdOfTerritory(ctx.store, link.Territory2Id), ctx);
+	},
+};

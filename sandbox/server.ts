@@ -1,0 +1,408 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Bulk2Jobs } from './bulk2';
+import { AuthService, generateCredentials, type AuthUser, type OrgCredentials, type UserDirectory } from './auth';
+import { SalesforceError, type QuerySource, type RouteRequest, type RouteResponse, type SaveResult, type WriteSource } from './contracts';
+import type { RestContext } from './http/context';
+import { CrashError, FaultController } from './http/faults';
+import { QueryCursors } from './http/query';
+import { RequestInfo, RequestLog, type EndpointKind } from './http/request-log';
+import { errorResponse, notFound } from './http/respond';
+import { routeData } from './http/rest';
+import { runWrite, type WriteOp } from './http/writes';
+import { loadState, saveState } from './persist';
+import { EDITIONS } from './schema';
+import { seedDemo, seedEmpty, INTEGRATION_USERNAME } from './seed';
+import { OrgStore, type StoreSettings } from './store';
+
+export interface SandboxOptions {
+	/** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+	port?: number;
+	/** Data for a new org (ignored when statePath holds a saved org). Default 'demo'. */
+	seed?: 'demo' | 'empty';
+	seedOptions?: { activeModel?: boolean; accounts?: number };
+	/** Load the org from this file when it exists; stop() saves it back. */
+	statePath?: string;
+	/** Delay added to every response (ms). */
+	latencyMs?: number;
+	/** Access-token lifetime. Default 7,200 (2 hours). */
+	tokenTtlSeconds?: number;
+	/** Daily API request allowance. Default 100,000. */
+	dailyApiLimit?: number;
+	edition?: string;
+	territoriesPerModel?: number;
+	/** Highest API version served, e.g. "62.0" (default). */
+	apiVersionLatest?: string;
+	/** Largest request body accepted (bytes); larger ones get 413. Default 50 MB. */
+	maxRequestBytes?: number;
+}
+
+export interface SandboxCredentials {
+	username: string;
+	password: string;
+	/** The sandbox has no security token: logins need only the password. */
+	securityToken: '';
+	clientId: string;
+	clientSecret: string;
+	/** PEM of the private key whose public half verifies JWT-bearer assertions. */
+	privateKey: string;
+	/** The same key in a file (mode 0600), for CLI users and n8n credentials that take a path. */
+	privateKeyPath: string;
+	/** PEM of the public key (the sandbox issues no X.509 certificate). */
+	publicKey: string;
+}
+
+export interface ApiUsage {
+	used: number;
+	max: number;
+	/** Starts a new day: the allowance is full again. */
+	reset(): void;
+}
+
+export interface Sandbox {
+	/** Instance URL (also the login URL: one server plays both). */
+	url: string;
+	loginUrl: string;
+	orgId: string;
+	credentials: SandboxCredentials;
+	store: OrgStore;
+	faults: FaultController;
+	requestLog: RequestLog;
+	apiUsage: ApiUsage;
+	/** A refresh token for a user (default: the integration user), as a web-server OAuth flow would issue. */
+	issueRefreshToken(username?: string): string;
+	/** Invalidates every access token issued so far. */
+	expireAllSessions(): void;
+	/** Writes the org to a file (default: statePath) atomically. */
+	save(path?: string): void;
+	/** Closes the server (and saves to statePath when given). */
+	stop(): Promise<void>;
+}
+
+const DEFAULT_MAX_REQUEST_BYTES = 50 * 1024 * 1024;
+/** Bulk API 2.0 accepts uploads of up to 150 MB per job. */
+const BULK_UPLOAD_MAX_BYTES = 150 * 1024 * 1024;
+const OLDEST_VERSION = 20;
+
+/**
+ * The store as Bulk API 2.0 sees it. Jobs run inside the request that closes or polls them, so their
+ * writes go through the same fault and counting path as REST writes of that request.
+ */
+function bulkSource(store: OrgStore, current: () => RestContext | undefined, log: RequestLog): QuerySource & WriteSource {
+	const write = (op: WriteOp, type: string | undefined, records: Record<string, unknown>[], externalIdField?: string): SaveResult[] => {
+		const ctx = current();
+		if (ctx) return runWrite(ctx, { op, type, externalIdField, records, allOrNone: false, kind: 'bulk2', perRecordLocks: true });
+		const results =
+			op === 'create'
+				? store.create(type as string, records, false)
+				: op === 'update'
+					? store.update(type as string, records, false)
+					: op === 'upsert'
+						? store.upsert(type as string, externalIdField as string, records, false)
+						: store.remove(records.map((r) => String(r.Id)), false);
+		log.addBackgroundWrites(results.filter((r) => r.success).length);
+		return results;
+	};
+	return {
+		describe: (type) => store.describe(type),
+		records: (type) => store.records(type),
+		get: (id) => store.get(id),
+		create: (type, records) => write('create', type, records),
+		update: (type, records) => write('update', type, records),
+		upsert: (type, field, records) => write('upsert', type, records, field),
+		remove: (ids) => write('remove', undefined, ids.map((Id) => ({ Id }))),
+	};
+}
+
+function userDirectory(store: OrgStore): UserDirectory {
+	return {
+		findUserByUsername: (username) =>
+			store.records('User').find((u) => String(u.Username).toLowerCase() === username.toLowerCase()) as AuthUser | undefined,
+		findUserById: (id) => {
+			const hit = store.get(id);
+			return hit && hit.type === 'User' ? (hit.record as AuthUser) : undefined;
+		},
+		integrationUserId: () => store.currentUserId,
+	};
+}
+
+function newStore(options: SandboxOptions): OrgStore {
+	const settings: Partial<StoreSettings> = {};
+	if (options.edition !== undefined) {
+		if (!EDITIONS.includes(options.edition)) throw new Error(`Unknown edition ${options.edition}; use one of ${EDITIONS.join(', ')}`);
+		settings.edition = options.edition as StoreSettings['edition'];
+	}
+	if (options.territoriesPerModel !== undefined) settings.territoriesPerModel = options.territoriesPerModel;
+	const store = new OrgStore(settings);
+	seedEmpty(store);
+	if ((options.seed ?? 'demo') === 'demo') seedDemo(store, options.seedOptions ?? {});
+	return store;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<{ body: string; tooLarge: boolean }> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			// Keep reading past the limit (so the client sees the 413, not a reset) but keep nothing.
+			if (size <= limit) chunks.push(chunk);
+		});
+		req.on('end', () => resolve({ body: size > limit ? '' : Buffer.concat(chunks).toString('utf8'), tooLarge: size > limit }));
+		req.on('error', reject);
+	});
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The endpoint kind and object of a data request, known before it runs (for 503 faults). */
+function classify(path: string): { kind: EndpointKind; type?: string } {
+	const s = path.split('/').filter(Boolean);
+	switch (s[0]) {
+		case 'sobjects':
+			return { kind: s.length <= 1 || s[2] === 'describe' ? 'describe' : 'sobject', type: s[1] };
+		case 'composite':
+			return s[1] === 'sobjects' ? { kind: 'collections', type: s[2] } : { kind: 'composite' };
+		case 'query':
+		case 'queryAll':
+			return { kind: 'query' };
+		case 'jobs':
+			return { kind: 'bulk2' };
+		case 'limits':
+			return { kind: 'limits' };
+		default:
+			return { kind: s.length ? 'other' : 'versions' };
+	}
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+	const state = options.statePath ? loadState(options.statePath) : undefined;
+	const store = state ? OrgStore.fromJSON(state.org) : newStore(options);
+	const creds: OrgCredentials = state?.credentials ?? generateCredentials();
+	const orgId = store.records('Organization')[0]?.Id ?? '';
+	if (!orgId || !store.currentUserId) throw new Error('The sandbox org has no Organization record or integration user');
+	const integrationUser = store.get(store.currentUserId)?.record;
+	const username = String(integrationUser?.Username ?? INTEGRATION_USERNAME);
+
+	const latest = options.apiVersionLatest ?? '62.0';
+	const latestNumber = Number(latest);
+	const maxBody = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+	const usage = { used: state?.apiUsed ?? 0, max: options.dailyApiLimit ?? 100_000 };
+	const faults = new FaultController();
+	const requestLog = new RequestLog();
+	const queries = new QueryCursors();
+	let currentCtx: RestContext | undefined;
+	const bulk2 = new Bulk2Jobs(bulkSource(store, () => currentCtx, requestLog));
+	let baseUrl = '';
+	const auth = new AuthService(creds, orgId, userDirectory(store), { loginUrl: () => baseUrl, instanceUrl: () => baseUrl }, options.tokenTtlSeconds ?? 7200);
+
+	const keyDir = mkdtempSync(join(tmpdir(), 'territory-sandbox-'));
+	const privateKeyPath = join(keyDir, 'jwt-private-key.pem');
+	writeFileSync(privateKeyPath, creds.privateKeyPem, { mode: 0o600 });
+
+	const limitHeader = () => ({ 'Sforce-Limit-Info': `api-usage=${usage.used}/${usage.max}` });
+
+	/** Serves one request; 'crash' means: cut the connection (or 500) as a crashed org would. */
+	function dispatch(method: string, url: URL, headers: IncomingMessage['headers'], body: string, info: RequestInfo, flags: { apiCall: boolean }): RouteResponse | 'crash' {
+		const path = url.pathname.replace(/\/+$/, '') || '/';
+		if (path === '/services/oauth2/token') {
+			info.kind = 'auth';
+			if (method !== 'POST') return { status: 400, body: { error: 'invalid_request', error_description: 'must use HTTP POST' } };
+			const result = auth.token(new URLSearchParams(body));
+			return { status: result.status, body: result.body };
+		}
+		if (path === '/services/oauth2/revoke') {
+			info.kind = 'auth';
+			return { status: 200, body: '' };
+		}
+		const identity = /^\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})$/.exec(path);
+		if (identity || path === '/services/oauth2/userinfo') {
+			info.kind = 'identity';
+			const session = auth.authenticate(headers.authorization);
+			if (!session) return { status: 403, body: 'Bad_OAuth_Token', headers: { 'Content-Type': 'text/plain' } };
+			const userId = identity ? identity[2] : session.userId;
+			const body = identity ? auth.identity(userId) : auth.userInfo(userId);
+			return body ? { status: 200, body } : notFound();
+		}
+		if (path === '/services/data') {
+			info.kind = 'versions';
+			const versions = [];
+			for (let v = OLDEST_VERSION; v <= latestNumber; v++) {
+				versions.push({ label: `v${v}.0`, url: `/services/data/v${v}.0`, version: `${v}.0` });
+			}
+			return { status: 200, body: versions };
+		}
+		const data = /^\/services\/data\/(v(\d+)\.0)(\/.*)?$/.exec(path);
+		if (!data) return notFound();
+		const version = data[1];
+		const restPath = data[3] ?? '/';
+		const { kind, type } = classify(restPath);
+		info.kind = kind;
+		if (Number(data[2]) < OLDEST_VERSION || Number(data[2]) > latestNumber) return notFound();
+
+		if (faults.noteApiCall()) auth.expireAllSessions();
+		const session = auth.authenticate(headers.authorization);
+		if (!session) return errorResponse(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+		if (usage.used >= usage.max) return errorResponse(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
+		usage.used++;
+		flags.apiCall = true;
+		if (faults.unavailable(kind, type)) {
+			return errorResponse(503, 'SERVER_UNAVAILABLE', 'Service temporarily unavailable. Please try again later.');
+		}
+
+		const ctx: RestContext = {
+			store,
+			objectTypes: () => store.describeGlobal(),
+			faults,
+			info,
+			queries,
+			usage,
+			bulk2,
+			latestVersion: latest,
+		};
+		const req: RouteRequest = { method, path: restPath, query: url.searchParams, headers, body, version };
+		try {
+			currentCtx = ctx;
+			return routeData(ctx, req);
+		} catch (err) {
+			if (err instanceof CrashError) return 'crash';
+			if (err instanceof SalesforceError) return { status: err.status, body: [err.toJSON()] };
+			// An unexpected bug in the sandbox: answer as Salesforce does, and keep serving.
+			process.stderr.write(`[sandbox] ${method} ${path}: ${err instanceof Error ? err.stack : String(err)}\n`);
+			return errorResponse(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred in the sandbox org.');
+		} finally {
+			currentCtx = undefined;
+		}
+	}
+
+	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		// HEAD is routed as GET; node drops the body of a HEAD response by itself.
+		const rawMethod = (req.method ?? 'GET').toUpperCase();
+		const method = rawMethod === 'HEAD' ? 'GET' : rawMethod;
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const info = new RequestInfo();
+		const flags = { apiCall: false };
+		const isBulkUpload = /^\/services\/data\/v\d+\.0\/jobs\//.test(url.pathname) && options.maxRequestBytes === undefined;
+		const { body, tooLarge } = await readBody(req, isBulkUpload ? BULK_UPLOAD_MAX_BYTES : maxBody);
+		let response: RouteResponse | 'crash';
+		if (tooLarge) {
+			response = errorResponse(413, 'REQUEST_ENTITY_TOO_LARGE', `The request body exceeds the maximum size of ${maxBody} bytes.`);
+		} else {
+			response = dispatch(method, url, req.headers, body, info, flags);
+		}
+		const delay = (options.latencyMs ?? 0) + faults.latencyMs;
+		if (delay > 0) await sleep(delay);
+
+		const logEntry = (status: number) =>
+			requestLog.add({
+				method,
+				path: url.pathname,
+				kind: info.kind,
+				objects: [...info.objects],
+				status,
+				write: info.write,
+				recordsWritten: info.recordsWritten,
+				apiCall: flags.apiCall,
+			});
+		if (response === 'crash') {
+			logEntry(faults.stopMode === 'destroy' ? 0 : 500);
+			if (faults.stopMode === 'destroy') {
+				req.socket.destroy();
+				return;
+			}
+			response = errorResponse(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. The sandbox org stopped accepting writes.');
+		} else {
+			logEntry(response.status);
+		}
+		const headers: Record<string, string> = { ...(url.pathname.startsWith('/services/data/') ? limitHeader() : {}) };
+		let payload = '';
+		if (response.status !== 204 && response.body !== undefined) {
+			if (typeof response.body === 'string') {
+				payload = response.body;
+				headers['Content-Type'] = 'text/plain; charset=UTF-8';
+			} else {
+				payload = JSON.stringify(response.body);
+				headers['Content-Type'] = 'application/json;charset=UTF-8';
+			}
+		}
+		Object.assign(headers, response.headers ?? {});
+		res.writeHead(response.status, headers);
+		res.end(payload);
+	}
+
+	const server = createServer((req, res) => {
+		handle(req, res).catch((err) => {
+			process.stderr.write(`[sandbox] request failed: ${err instanceof Error ? err.message : String(err)}\n`);
+			if (!res.headersSent) {
+				res.writeHead(500, { 'Content-Type': 'application/json;charset=UTF-8' });
+				res.end(JSON.stringify([{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred in the sandbox org.' }]));
+			} else {
+				res.destroy();
+			}
+		});
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		// Loopback only: the sandbox must never be reachable from other machines.
+		server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+	});
+	baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+	const save = (path = options.statePath) => {
+		if (!path) throw new Error('No path to save the sandbox org to (start it with statePath or pass one)');
+		saveState(path, { format: 'territory-sandbox-state', version: 1, credentials: creds, org: store.toJSON(), apiUsed: usage.used });
+	};
+	let stopped = false;
+
+	return {
+		url: baseUrl,
+		loginUrl: baseUrl,
+		orgId,
+		credentials: {
+			username,
+			password: creds.password,
+			securityToken: '',
+			clientId: creds.clientId,
+			clientSecret: creds.clientSecret,
+			privateKey: creds.privateKeyPem,
+			privateKeyPath,
+			publicKey: creds.publicKeyPem,
+		},
+		store,
+		faults,
+		requestLog,
+		apiUsage: {
+			get used() {
+				return usage.used;
+			},
+			set used(n: number) {
+				usage.used = n;
+			},
+			get max() {
+				return usage.max;
+			},
+			set max(n: number) {
+				usage.max = n;
+			},
+			reset: () => {
+				usage.used = 0;
+			},
+		},
+		issueRefreshToken: (name = username) => auth.issueRefreshToken(name),
+		expireAllSessions: () => auth.expireAllSessions(),
+		save,
+		stop: async () => {
+			if (stopped) return;
+			stopped = true;
+			await new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			});
+			if (options.statePath) save();
+			rmSync(keyDir, { recursive: true, force: true });
+		},
+	};
+}

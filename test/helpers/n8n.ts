@@ -1,0 +1,246 @@
+/**
+ * Runs real n8n workflows in-process (n8n-core's WorkflowExecute + n8n-workflow), the way n8n's own
+ * nodes-testing harness does, with our two nodes, the credential, and two small stand-ins: a manual
+ * trigger and a node that emits given items or a CSV file as binary data.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+// InstanceSettings reads the user folder when n8n-core is first used: give it a throwaway one.
+process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-user-'));
+
+import { Container } from '@n8n/di';
+import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	NodeHelpers,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialType,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IRunExecutionData,
+	type ITriggerFunctions,
+	type IVersionedNodeType,
+	type IWorkflowExecuteAdditionalData,
+	type IConnections,
+} from 'n8n-workflow';
+import { SalesforceTerritoryApi } from '../../credentials/SalesforceTerritoryApi.credentials';
+import { ImportTerritoryModel } from '../../nodes/ImportTerritoryModel/ImportTerritoryModel.node';
+import { PublishTerritoryModel } from '../../nodes/PublishTerritoryModel/PublishTerritoryModel.node';
+
+export const PACKAGE = 'n8n-nodes-territory-planning';
+
+class ManualTrigger implements INodeType {
+	description = {
+		displayName: 'Manual Trigger',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Starts the workflow',
+		defaults: { name: 'When clicking Execute' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	async trigger(this: ITriggerFunctions) {
+		const emit = () => this.emit([[{ json: {} }]]);
+		return { manualTriggerFunction: async () => emit() };
+	}
+}
+
+/** Emits `items` (a JSON array) as items, or `csv` as a binary file named plan.csv on one item. */
+class EmitItems implements INodeType {
+	description = {
+		displayName: 'Emit Items',
+		name: 'emitItems',
+		group: ['transform'],
+		version: 1,
+		description: 'Test source',
+		defaults: { name: 'Emit Items' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [
+			{ displayName: 'Items', name: 'items', type: 'json', default: '[]' },
+			{ displayName: 'CSV', name: 'csv', type: 'string', default: '' },
+		],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const csv = this.getNodeParameter('csv', 0) as string;
+		if (csv) {
+			const binary = await this.helpers.prepareBinaryData(Buffer.from(csv, 'utf8'), 'plan.csv', 'text/csv');
+			return [[{ json: {}, binary: { data: binary } }]];
+		}
+		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
+		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
+		return [items.map((json) => ({ json }))];
+	}
+}
+
+const NODE_TYPES: Record<string, INodeType> = {
+	'n8n-nodes-base.manualTrigger': new ManualTrigger(),
+	'test.emitItems': new EmitItems(),
+	[`${PACKAGE}.publishTerritoryModel`]: new PublishTerritoryModel(),
+	[`${PACKAGE}.importTerritoryModel`]: new ImportTerritoryModel(),
+};
+
+const nodeTypes: INodeTypes = {
+	getByName: (type: string) => NODE_TYPES[type] as INodeType | IVersionedNodeType,
+	getByNameAndVersion: (type: string, version?: number) =>
+		NodeHelpers.getVersionedNodeType(NODE_TYPES[type] as INodeType | IVersionedNodeType, version),
+	getKnownTypes: () => ({}),
+};
+
+const CREDENTIAL_TYPES: Record<string, ICredentialType> = { salesforceTerritoryApi: new SalesforceTerritoryApi() };
+
+/** Hands nodes the decrypted credential data given to the run; nothing is stored. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+	getParentTypes(): string[] {
+		return [];
+	}
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+	async authenticate(_c: ICredentialDataDecryptedObject, _t: string, requestOptions: object) {
+		return requestOptions as never;
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by these nodes');
+	}
+	async getDecrypted(_a: unknown, _n: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+		const found = this.data[type];
+		if (!found) throw new Error(`No test credentials of type ${type}`);
+		return found;
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return CREDENTIAL_TYPES[type]?.properties ?? [];
+	}
+}
+
+let binaryReady: Promise<void> | undefined;
+function initBinaryData(): Promise<void> {
+	binaryReady ??= Container.get(BinaryDataService).init({
+		mode: 'default',
+		availableModes: ['default'],
+		localStoragePath: path.join(process.env.N8N_USER_FOLDER as string, 'binary'),
+	} as never);
+	return binaryReady;
+}
+
+export interface WorkflowRun {
+	run: IRun;
+	/** Output items of a node (first output, first run). */
+	output(nodeName: string): INodeExecutionData[];
+	/** The error a node stopped with, if any. */
+	error(nodeName: string): (Error & { description?: string }) | undefined;
+}
+
+/** Runs a workflow (nodes + connections, as in an exported workflow JSON) from its manual trigger. */
+export async function runWorkflow(
+	workflowData: { nodes: INode[]; connections: IConnections },
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+): Promise<WorkflowRun> {
+	await initBinaryData();
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		nodes: workflowData.nodes,
+		connections: workflowData.connections,
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', { nodes: workflowData.nodes } as never);
+	let resolveRun!: (run: IRun) => void;
+	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run: IRun) => resolveRun(run));
+
+	const additionalData = {
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		executionId: 'test-execution',
+		restApiUrl: 'http://localhost/rest',
+		instanceBaseUrl: 'http://localhost/',
+		formWaitingBaseUrl: 'http://localhost/form-waiting',
+		webhookBaseUrl: 'http://localhost/webhook',
+		webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost/webhook-test',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		userId: 'test-user',
+		variables: {},
+		logAiEvent: async () => undefined,
+		getRunExecutionData: async () => undefined,
+		executeWorkflow: async () => {
+			throw new Error('sub-workflows are not used here');
+		},
+		getRunnerStatus: () => ({ available: false }),
+		startRunnerTask: async () => {
+			throw new Error('task runners are not used here');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const start = workflow.getStartNode();
+	if (!start) throw new Error('The workflow has no start node');
+	const runExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [{ node: start, data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	} as unknown as IRunExecutionData;
+
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const run = await finished;
+	const runData = run.data.resultData.runData;
+	return {
+		run,
+		output: (nodeName) => runData[nodeName]?.[0]?.data?.main?.[0] ?? [],
+		error: (nodeName) => runData[nodeName]?.[0]?.error as WorkflowRun['error'] extends (n: string) => infer R ? R : never,
+	};
+}
+
+/** A linear workflow: trigger → Emit Items → the node under test. */
+export function linearWorkflow(source: { items?: IDataObject[]; csv?: string }, node: Omit<INode, 'id' | 'position' | 'typeVersion'> & { typeVersion?: number }) {
+	const nodes: INode[] = [
+		{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: '2',
+			name: 'Plan',
+			type: 'test.emitItems',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: { items: JSON.stringify(source.items ?? []), csv: source.csv ?? '' },
+		},
+		{ id: '3', typeVersion: 1, position: [400, 0], ...node } as INode,
+	];
+	const connections: IConnections = {
+		Start: { main: [[{ node: 'Plan', type: 'main', index: 0 }]] },
+		Plan: { main: [[{ node: node.name, type: 'main', index: 0 }]] },
+	};
+	return { nodes, connections };
+}

@@ -1,0 +1,35 @@
+import { Connection } from 'jsforce';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
+
+/** API version every test talks (jsforce defaults to 50.0, which the engine never uses). */
+export const TEST_API_VERSION = '62.0';
+
+export interface TestSandbox {
+	sandbox: Sandbox;
+	/** A jsforce Connection logged in with the OAuth 2.0 password flow (it re-logs in by itself on expiry). */
+	connect(overrides?: { version?: string; username?: string }): Promise<Connection>;
+	stop(): Promise<void>;
+}
+
+/**
+ * Starts a sandbox org on a free loopback port. Typical jest use:
+ *   let t: TestSandbox; beforeAll(async () => { t = await startTestSandbox(); }); afterAll(() => t.stop());
+ * Defaults to the 'empty' seed (fast); pass { seed: 'demo' } for the demo org.
+ */
+export async function startTestSandbox(opts: SandboxOptions = {}): Promise<TestSandbox> {
+	const sandbox = await startSandbox({ seed: 'empty', ...opts });
+	return {
+		sandbox,
+		async connect(overrides = {}) {
+			const { loginUrl, credentials } = sandbox;
+			const conn = new Connection({
+				loginUrl,
+				version: overrides.version ?? TEST_API_VERSION,
+				oauth2: { loginUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret },
+			});
+			await conn.login(overrides.username ?? credentials.username, credentials.password);
+			return conn;
+		},
+		stop: () => sandbox.stop(),
+	};
+}

@@ -1,0 +1,151 @@
+/**
+ * The two nodes inside a real n8n workflow engine (n8n-core in-process), talking through jsforce over
+ * HTTP to the sandbox org: the path a user's workflow takes.
+ */
+import { linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { DEMO_USERNAMES } from '../../sandbox/seed';
+import { parseCsv } from '../../lib/plan';
+
+let sandbox: Sandbox;
+let credentials: Record<string, Record<string, string>>;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ port: 0, seed: 'demo' });
+	credentials = {
+		salesforceTerritoryApi: {
+			authType: 'password',
+			environment: 'custom',
+			loginUrl: sandbox.loginUrl,
+			clientId: sandbox.credentials.clientId,
+			clientSecret: sandbox.credentials.clientSecret,
+			username: sandbox.credentials.username,
+			password: sandbox.credentials.password,
+		},
+	};
+});
+afterAll(async () => sandbox?.stop());
+
+const PLAN = [
+	{ Territory: 'West', Key: 'West', Parent: '', Type: 'Region', Users: `${DEMO_USERNAMES.anaLopez} (Owner)` },
+	{
+		Territory: 'Bay Area',
+		Key: 'Bay_Area',
+		Parent: 'West',
+		Type: 'Territory',
+		'Postal Codes': '940*, 941*, 94501',
+		Users: `${DEMO_USERNAMES.benCarter} (Sales Rep); ${DEMO_USERNAMES.carlaNguyen}`,
+	},
+	{ Territory: 'Nevada', Key: 'Nevada', Parent: 'West', Type: 'Territory', 'Postal Codes': '889*; 890*; 891*', Users: DEMO_USERNAMES.davidKim },
+];
+
+function publishNode(parameters: Record<string, unknown>) {
+	return {
+		name: 'Publish',
+		type: `${PACKAGE}.publishTerritoryModel`,
+		parameters: {
+			model: { __rl: true, mode: 'developerName', value: 'Node_Test' },
+			modelName: 'Node Test',
+			method: 'overwriteMatching',
+			...parameters,
+		},
+		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
+	};
+}
+
+function importNode(parameters: Record<string, unknown>) {
+	return {
+		name: 'Import',
+		type: `${PACKAGE}.importTerritoryModel`,
+		parameters: { model: { __rl: true, mode: 'developerName', value: 'Node_Test' }, ...parameters },
+		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
+	};
+}
+
+function territoryCount(): number {
+	return sandbox.store.records('Territory2').length;
+}
+
+describe('Publish Territory Model node', () => {
+	it('dry run (the default) reports the change set and writes nothing', async () => {
+		const before = territoryCount();
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({})), credentials);
+		expect(run.run.data.resultData.error).toBeUndefined();
+		const [summary] = run.output('Publish');
+		expect(summary.json.dryRun).toBe(true);
+		expect(summary.json.counts).toMatchObject({ Territory2: { create: 3 } });
+		expect((summary.json.changes as string[]).some((line) => line.includes('Bay_Area'))).toBe(true);
+		expect(territoryCount()).toBe(before);
+	});
+
+	it('publishes items, then a second run writes nothing', async () => {
+		const first = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ dryRun: false, output: 'rows' })), credentials);
+		expect(first.run.data.resultData.error).toBeUndefined();
+		const rows = first.output('Publish').map((item) => item.json);
+		expect(rows.map((r) => [r.key, r.status])).toEqual([
+			['West', 'created'],
+			['Bay_Area', 'created'],
+			['Nevada', 'created'],
+		]);
+
+		const second = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ dryRun: false })), credentials);
+		const [summary] = second.output('Publish');
+		expect(summary.json.counts).toEqual({});
+		expect(summary.json.rows).toEqual({ unchanged: 3 });
+	});
+
+	it('reads the plan from a CSV file', async () => {
+		const csv = 'Territory,Key,Parent,Type\nWest,West,,Region\nUtah,Utah,West,Territory\n';
+		const run = await runWorkflow(linearWorkflow({ csv }, publishNode({ source: 'binary', dryRun: true })), credentials);
+		const [summary] = run.output('Publish');
+		expect(summary.json.counts).toMatchObject({ Territory2: { create: 1 } });
+	});
+
+	it('stops with every problem named by row and column, and writes nothing', async () => {
+		const before = territoryCount();
+		const bad = [
+			{ Territory: 'East', Key: 'East', Parent: 'Nowhere', Type: 'Region' },
+			{ Territory: '', Key: 'Blank', Type: 'Region' },
+			{ Territory: 'Maine', Key: 'Maine', Parent: 'East', Type: 'Territory', Users: 'nobody@acme-demo.example' },
+		];
+		const run = await runWorkflow(linearWorkflow({ items: bad }, publishNode({ dryRun: false })), credentials);
+		const error = run.error('Publish');
+		expect(error?.message).toMatch(/problem/);
+		expect(error?.description).toMatch(/row 2, Parent/);
+		expect(error?.description).toMatch(/row 3, Territory/);
+		expect(error?.description).toMatch(/row 4, Users/);
+		expect(territoryCount()).toBe(before);
+	});
+
+	it('never puts the password in an error', async () => {
+		const wrong = {
+			salesforceTerritoryApi: { ...credentials.salesforceTerritoryApi, password: 'not-the-password-9f8e7d' },
+		};
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({})), wrong);
+		const error = run.error('Publish');
+		expect(error?.message).toMatch(/authentication failure|rejected/i);
+		expect(JSON.stringify(run.run.data.resultData)).not.toContain('not-the-password-9f8e7d');
+	});
+});
+
+describe('Import Territory Model node', () => {
+	it('imports the published model as items that publish back unchanged', async () => {
+		const run = await runWorkflow(linearWorkflow({ items: [{}] }, importNode({})), credentials);
+		expect(run.run.data.resultData.error).toBeUndefined();
+		const rows = run.output('Import').map((item) => item.json);
+		expect(rows.map((r) => r.Key)).toEqual(['West', 'Bay_Area', 'Nevada']);
+		expect(rows[1]['Postal Codes']).toBe('940*, 941*, 94501');
+
+		const back = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ dryRun: true })), credentials);
+		const [summary] = back.output('Publish');
+		expect(summary.json.counts).toEqual({});
+	});
+
+	it('imports to a CSV file', async () => {
+		const run = await runWorkflow(linearWorkflow({ items: [{}] }, importNode({ output: 'binary' })), credentials);
+		const [item] = run.output('Import');
+		expect(item.json.territories).toBe(3);
+		const csv = Buffer.from(item.binary!.data.data, 'base64').toString('utf8');
+		expect(parseCsv(csv).rows.map((r) => r.Key)).toEqual(['West', 'Bay_Area', 'Nevada']);
+	});
+});
