@@ -129,7 +129,7 @@ function readRow(cells: (c: PlanColumn) => string, row: number, issues: PlanIssu
 	for (const code of splitList(cells('Postal Codes'))) {
 		if (/\*(?!\**$)/.test(code) || /^\*+$/.test(code)) {
 			issues.push(issue(row, 'Postal Codes', code, 'INVALID_POSTAL_CODE', `"${code}": a "*" may only end a postal code prefix, as in 940*.`));
-		} else data.postalCodes.push(code);
+		} else data.postalCodes.push(code.replace(/\*+$/, '*'));
 	}
 	const criteria = parseCriteria(cells('Criteria'));
 	data.criteria = criteria.criteria;

@@ -21,6 +21,7 @@
 import type { Criterion, PlanIssue, PlanTerritory, RuleItemSpec, RuleSpec } from './types';
 import { GEOGRAPHY_FIELDS, LIMITS, TOOL_RULE_PREFIX, bareRuleItemField } from './salesforce';
 import { stableHash, withSuffix } from './keys';
+import { normalizeOperator } from './cells';
 
 export interface DecodableRule {
 	developerName: string;
@@ -299,6 +300,11 @@ interface DecodedGroup {
 	items: Item[];
 }
 
+/** An item as stored (field maybe "Account."-prefixed, operation maybe in another case) in the form packRules writes. */
+function storedItem(it: DecodableRule['items'][number]): Item {
+	return { field: bareRuleItemField(it.field), operation: normalizeOperator(it.operation) ?? it.operation, value: it.value ?? '' };
+}
+
 /** One rule as groups, or null when it is not of packRules' shape (numbers 1..n in order, one field per group). */
 function decodeRule(rule: DecodableRule): DecodedGroup[] | null {
 	const items = [...rule.items].sort((a, b) => a.sortOrder - b.sortOrder);
@@ -310,7 +316,7 @@ function decodeRule(rule: DecodableRule): DecodedGroup[] | null {
 	let next = 0;
 	const out: DecodedGroup[] = [];
 	for (const g of groups) {
-		const gi = g.numbers.map(() => items[next++]).map((it) => ({ field: bareRuleItemField(it.field), operation: it.operation, value: it.value ?? '' }));
+		const gi = g.numbers.map(() => items[next++]).map(storedItem);
 		const fields = new Set(gi.map((it) => it.field.toLowerCase()));
 		const ops = new Set(gi.map((it) => it.operation));
 		if (fields.size !== 1) return null;
@@ -356,7 +362,7 @@ function orderRules(rules: readonly DecodableRule[], key?: string): DecodableRul
 /** Best effort for rules packRules did not make: every item a criterion (the OR/AND structure is lost). */
 function bestEffort(rules: readonly DecodableRule[]): DecodedRules {
 	const items = rules.flatMap((r) =>
-		[...r.items].sort((a, b) => a.sortOrder - b.sortOrder).map((it) => ({ field: bareRuleItemField(it.field), operation: it.operation, value: it.value ?? '' })),
+		[...r.items].sort((a, b) => a.sortOrder - b.sortOrder).map(storedItem),
 	);
 	const criteria: Criterion[] = [];
 	for (const it of items) {

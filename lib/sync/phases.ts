@@ -8,12 +8,16 @@
  * - Rule items are created, updated or deleted only while the rule's BooleanFilter is null (the documented
  *   rule covers create/delete; updates are treated the same way to be safe).
  * - A changed tool rule is edited in place (clear filter, change items, set filter) unless deleting and
- *   re-creating it writes fewer records (see rules.ts, `ruleSyncCost`).
+ *   re-creating it writes fewer records (diff.ts, `planRuleEdit` and `syncRule`); re-creating is only chosen
+ *   when the rule is associated with no other territory.
  * - AccountAccessLevel, OpportunityAccessLevel and CaseAccessLevel cannot be null in Salesforce: an empty
  *   cell leaves the org's value alone (it cannot be "cleared"). Description can be cleared.
  * - Tool rules are associated with their territory with IsInherited = false.
  * - A ForecastUserId must be a user assigned to the territory: a new manager is set after the user
  *   associations are created, and a manager whose association is about to be deleted is released first.
+ * - No record is written twice in one phase (Salesforce refuses duplicate Ids in one collection call).
+ * - Updates of records created in the same apply (a new rule's BooleanFilter, a new territory's
+ *   ForecastUserId) carry `recordRef` (the creating change's id) instead of `recordId`.
  * - Territory deletes run after territory creates and updates, so a kept territory moved out from under a
  *   deleted one is moved first. The territory count is checked against existing kept + new; the count during
  *   an apply may briefly be higher.

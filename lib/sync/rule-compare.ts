@@ -100,27 +100,43 @@ export function parseFilter(filter: string): Expr | null {
 	return e && pos === tokens.length ? e : null;
 }
 
+/** Operators whose comma-separated Value means "any of" (the others' lists mean "none of"). */
+const NEGATIVE = new Set(['notequal', 'notcontain', 'excludes']);
+const LISTS = new Set(['equals', 'notequal', 'contains', 'notcontain', 'startswith', 'includes', 'excludes']);
+
+/**
+ * One item as a formula over single-value conditions, so that "Country equals US,CA" and
+ * "(1 OR 2)" over "Country equals US" / "Country equals CA" read the same.
+ */
+function itemExpr(item: ComparableItem, atoms: string[]): Expr {
+	const field = bareRuleItemField(item.field).toLowerCase();
+	const op = item.operation.toLowerCase();
+	const values = LISTS.has(op)
+		? [...new Set((item.value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== ''))].sort()
+		: [(item.value ?? '').trim()];
+	const parts: Expr[] = values.map((v) => {
+		const atom = `${field}|${op}|${v}`;
+		let i = atoms.indexOf(atom);
+		if (i < 0) i = atoms.push(atom) - 1;
+		return { atom: i };
+	});
+	if (parts.length === 1) return parts[0];
+	return NEGATIVE.has(op) ? { and: parts } : { or: parts };
+}
+
 /** The rule as a formula over atom indexes (positions in `atoms`), or null when unreadable. */
 function ruleExpr(rule: ComparableRule, atoms: string[]): Expr | null {
 	if (rule.items.length === 0) return { never: true };
-	const bySort = new Map<number, number>();
-	for (const item of rule.items) {
-		const atom = itemAtom(item);
-		let i = atoms.indexOf(atom);
-		if (i < 0) i = atoms.push(atom) - 1;
-		bySort.set(item.sortOrder, i);
-	}
+	const bySort = new Map<number, Expr>();
+	for (const item of rule.items) bySort.set(item.sortOrder, itemExpr(item, atoms));
 	const filter = normalizeFilter(rule.booleanFilter);
 	const sorted = [...rule.items].sort((a, b) => a.sortOrder - b.sortOrder);
-	if (filter === null) return { and: sorted.map((it) => ({ atom: bySort.get(it.sortOrder) as number })) };
+	if (filter === null) return { and: sorted.map((it) => bySort.get(it.sortOrder) as Expr) };
 	const parsed = parseFilter(filter);
 	if (!parsed) return null;
-	// Filter numbers are item SortOrders; map them to atom indexes.
+	// Filter numbers are item SortOrders: replace each by its item's formula.
 	const remap = (e: Expr): Expr | null => {
-		if ('atom' in e) {
-			const i = bySort.get(e.atom);
-			return i === undefined ? null : { atom: i };
-		}
+		if ('atom' in e) return bySort.get(e.atom) ?? null;
 		if ('not' in e) {
 			const inner = remap(e.not);
 			return inner ? { not: inner } : null;

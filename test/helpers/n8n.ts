@@ -139,12 +139,9 @@ class TestCredentialsHelper extends ICredentialsHelper {
 }
 
 let binaryReady: Promise<void> | undefined;
+/** prepareBinaryData needs the binary data service; its config comes from the environment (default mode). */
 function initBinaryData(): Promise<void> {
-	binaryReady ??= Container.get(BinaryDataService).init({
-		mode: 'default',
-		availableModes: ['default'],
-		localStoragePath: path.join(process.env.N8N_USER_FOLDER as string, 'binary'),
-	} as never);
+	binaryReady ??= Container.get(BinaryDataService).init();
 	return binaryReady;
 }
 

@@ -18,6 +18,7 @@ describe('parsePlan: the example of plan-format.md', () => {
 			[4, 'Nevada', 'West', 'Territory'],
 		]);
 		expect(plan.territories[1].postalCodes).toEqual(['940*', '941*', '94501']);
+		expect(parsePlan([{ Territory: 'A', 'Postal Codes': '94**, 95*' }]).territories[0].postalCodes).toEqual(['94*', '95*']);
 		expect(plan.territories[1].users).toEqual([
 			{ ref: 'ben@acme.example', role: 'Sales Rep' },
 			{ ref: 'cy@acme.example', role: null },

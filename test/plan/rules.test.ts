@@ -265,9 +265,9 @@ describe('decodeRules', () => {
 		expect(decodeOf(shuffled).postalCodes).toEqual(t.postalCodes);
 	});
 
-	it('accepts the "Account." field prefix as stored', () => {
+	it('accepts the "Account." field prefix and operations in another case as stored', () => {
 		const { rules } = packRules(territory({ postalCodes: ['1', '2*'], criteria: [{ field: 'Industry', operation: 'equals', values: ['A'] }] }));
-		const stored = rules.map((r) => ({ ...r, items: r.items.map((i) => ({ ...i, field: `Account.${i.field}` })) }));
+		const stored = rules.map((r) => ({ ...r, items: r.items.map((i) => ({ ...i, field: `Account.${i.field}`, operation: i.operation.toUpperCase() })) }));
 		expect(decodeOf(stored)).toEqual({ postalCodes: ['1', '2*'], countries: [], states: [], criteria: [{ field: 'Industry', operation: 'equals', values: ['A'] }], exact: true });
 	});
 

@@ -130,6 +130,29 @@ describe('conn.bulk2.loadAndWaitForResults', () => {
 		expect(names.records.map((r) => r.Name)).toEqual(['Acme Corp', 'Globex']);
 	});
 
+	it('resolves relationship columns through an external Id field of the parent', async () => {
+		const account = await create('Account', { Name: 'Initech', External_Key__c: 'INITECH' });
+		const results = (await conn.bulk2.loadAndWaitForResults({
+			object: 'ObjectTerritory2Association',
+			operation: 'insert',
+			input: `Object.External_Key__c,Territory2Id,AssociationCause\nINITECH,${ids.emea},Territory2Manual\nNOBODY,${ids.emea},Territory2Manual\n`,
+		})) as unknown as { successfulResults: Row[]; failedResults: Row[] };
+		expect(results.successfulResults.map((r) => r['Object.External_Key__c'])).toEqual(['INITECH']);
+		expect(results.failedResults.map((r) => r.sf__Error)).toEqual([
+			'INVALID_FIELD:Foreign key external ID: NOBODY not found for field External_Key__c in entity Account: --',
+		]);
+		const stored = await conn.query<{ ObjectId: string }>(`SELECT ObjectId FROM ObjectTerritory2Association WHERE Territory2Id = '${ids.emea}'`);
+		expect(stored.records.map((r) => r.ObjectId)).toEqual([account]);
+
+		await expect(
+			conn.bulk2.loadAndWaitForResults({
+				object: 'ObjectTerritory2Association',
+				operation: 'insert',
+				input: `ObjectId,Territory2.DeveloperName,AssociationCause\n${account},EMEA,Territory2Manual\n`,
+			}),
+		).rejects.toThrow('InvalidBatch : Field name not found : Territory2.DeveloperName');
+	});
+
 	it('fails the whole job on an unknown column, and jsforce reports the job error', async () => {
 		await expect(
 			conn.bulk2.loadAndWaitForResults({ object: 'Territory2Type', operation: 'insert', input: 'DeveloperName,Nope\nX,1\n' }),
@@ -232,6 +255,20 @@ describe('Bulk2Jobs.handle', () => {
 		const info = bodyOf(call('GET', `/jobs/ingest/${id}`));
 		expect(info.state).toBe('Failed');
 		expect(info.errorMessage).toContain('LineEnding is invalid');
+	});
+
+	it('reads and writes CSV with the job\'s delimiter and line ending', () => {
+		const definition = { object: 'Territory2Type', operation: 'insert', lineEnding: 'CRLF', columnDelimiter: 'SEMICOLON' };
+		const id = bodyOf(call('POST', '/jobs/ingest', JSON.stringify(definition))).id as string;
+		call('PUT', `/jobs/ingest/${id}/batches`, 'DeveloperName;MasterLabel;Priority\r\nSemi;"Semi; colon";71\r\n');
+		call('PATCH', `/jobs/ingest/${id}`, JSON.stringify({ state: 'UploadComplete' }));
+		call('GET', `/jobs/ingest/${id}`);
+		call('GET', `/jobs/ingest/${id}`);
+		expect(bodyOf(call('GET', `/jobs/ingest/${id}`))).toMatchObject({ state: 'JobComplete', numberRecordsFailed: 0 });
+		expect(call('GET', `/jobs/ingest/${id}/successfulResults`).body).toMatch(
+			/^"sf__Id";"sf__Created";"DeveloperName";"MasterLabel";"Priority"\r\n"0M5[A-Za-z0-9]{15}";"true";"Semi";"Semi; colon";"71"\r\n$/,
+		);
+		expect(t.sandbox.store.records('Territory2Type').find((r) => r.DeveloperName === 'Semi')?.MasterLabel).toBe('Semi; colon');
 	});
 
 	it('refuses invalid job definitions', () => {

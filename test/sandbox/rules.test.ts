@@ -260,8 +260,13 @@ describe('Territory2', () => {
 
 	it('accepts as forecast manager only a user assigned to the territory', () => {
 		const org = newOrg();
-		const t = org.territory(org.model(), 'T');
+		const m = org.model();
+		const t = org.territory(m, 'T');
 		const u = org.user('rep@x.example');
+		expect(sfError(() => org.territory(m, 'T2', { ForecastUserId: u }))).toMatchObject({
+			errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+			fields: ['ForecastUserId'],
+		});
 		expect(sfError(() => org.store.updateOne('Territory2', t, { ForecastUserId: u }))).toMatchObject({
 			errorCode: 'FIELD_INTEGRITY_EXCEPTION',
 			fields: ['ForecastUserId'],

@@ -222,10 +222,27 @@ export function applyChangeSet(snapshot: OrgSnapshot, cs: ChangeSet): OrgSnapsho
 	const created = new Map<string, string>();
 	const done = new Set<string>();
 	let lastPhase = -Infinity;
+	const written = new Set<string>();
+	const changeIds = new Set<string>();
+	for (const c of cs.changes) {
+		if (changeIds.has(c.id)) throw new Error(`duplicate change id ${c.id}`);
+		changeIds.add(c.id);
+	}
 	for (const c of cs.changes) {
 		if (c.phase < lastPhase) throw new Error(`${c.id}: phases out of order`);
 		lastPhase = c.phase;
-		for (const d of c.dependsOn) if (!done.has(d)) throw new Error(`${c.id}: depends on ${d}, not applied before`);
+		for (const d of c.dependsOn) {
+			if (!done.has(d)) throw new Error(`${c.id}: depends on ${d}, not applied before`);
+			// lib/org runs a phase as one wave: a dependency must be in an earlier phase.
+			if ((cs.changes.find((x) => x.id === d) as Change).phase >= c.phase) throw new Error(`${c.id}: depends on ${d} in the same phase`);
+		}
+		if (c.action !== 'create') {
+			const target = `${c.recordId ?? c.recordRef}`;
+			const key = `${c.phase}:${target}`;
+			// Salesforce refuses the same Id twice in one collection call.
+			if (written.has(key)) throw new Error(`${c.id}: ${target} written twice in phase ${c.phase}`);
+			written.add(key);
+		}
 		const resolve = (v: FieldValue): unknown => {
 			if (v !== null && typeof v === 'object') {
 				const id = created.get(v.$ref);
