@@ -404,7 +404,7 @@ export class OrgStore implements QuerySource, WriteSource {
 			throw new SalesforceError(404, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
 		}
 		if (type !== null && found.type !== type) {
-			throw new SalesforceError(400, 'INVALID_ID_FIELD', `The Id field should not be specified in the sobject data for ${type}.`);
+			throw new SalesforceError(400, 'MALFORMED_ID', `${type} ID: id value of incorrect type: ${String(id)}`, ['Id']);
 		}
 		return found.record;
 	}

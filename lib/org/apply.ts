@@ -71,6 +71,8 @@ interface WorkItem {
 	index: number;
 	/** Fields with references resolved (no attributes, no id). */
 	record: Record<string, unknown>;
+	/** The record an update or delete targets: the change's recordId, or the Id its recordRef created. */
+	targetId: string | null;
 	/** The last try failed in a way that may or may not have written the record. */
 	unknown: boolean;
 	lastError: { code: string; message: string } | null;
@@ -208,15 +210,18 @@ class Applier {
 				record[field] = value;
 			}
 		}
-		if (change.action !== 'create' && !change.recordId) {
-			this.settle(i, 'failed', null, 'INVALID_CHANGE', `An ${change.action} needs the record Id`);
+		// An update may target a record created earlier in this run (a rule's filter, a new territory's forecast manager).
+		const targetId = change.recordId ?? (change.recordRef ? (this.created[change.recordRef] ?? null) : null);
+		if (change.action !== 'create' && !targetId) {
+			const why = change.recordRef ? `${change.recordRef} created no record in this run` : 'it names no record Id';
+			this.settle(i, 'failed', null, change.recordRef ? 'UNRESOLVED_REFERENCE' : 'INVALID_CHANGE', `Cannot ${change.action}: ${why}`);
 			return null;
 		}
 		if (change.action === 'update' && Object.keys(record).length === 0) {
-			this.settle(i, 'done', change.recordId);
+			this.settle(i, 'done', targetId);
 			return null;
 		}
-		return { change, index: i, record, unknown: false, lastError: null };
+		return { change, index: i, record, targetId, unknown: false, lastError: null };
 	}
 
 	private async runWave(indexes: number[]): Promise<void> {
@@ -330,12 +335,12 @@ class Applier {
 		const url = `${this.org.basePath}/composite/sobjects`;
 		const referenceId = `b${n}`;
 		if (batch.action === 'delete') {
-			const ids = batch.items.map((w) => w.change.recordId).join(',');
+			const ids = batch.items.map((w) => w.targetId).join(',');
 			return { method: 'DELETE', url: `${url}?ids=${ids}&allOrNone=false`, referenceId };
 		}
 		const records = batch.items.map((w) => ({
 			attributes: { type: batch.object },
-			...(batch.action === 'update' ? { id: w.change.recordId } : {}),
+			...(batch.action === 'update' ? { id: w.targetId } : {}),
 			...w.record,
 		}));
 		return { method: batch.action === 'create' ? 'POST' : 'PATCH', url, referenceId, body: { allOrNone: false, records } };
@@ -405,7 +410,7 @@ class Applier {
 		(body as SaveResult[]).forEach((res, k) => {
 			const w = batch.items[k];
 			if (res.success) {
-				this.settle(w.index, 'done', batch.action === 'create' ? (res.id ?? null) : w.change.recordId);
+				this.settle(w.index, 'done', batch.action === 'create' ? (res.id ?? null) : w.targetId);
 				return;
 			}
 			const errors = res.errors ?? [];
@@ -414,7 +419,7 @@ class Applier {
 				.map((e) => `${e.message ?? ''}${e.fields?.length ? ` [${e.fields.join(', ')}]` : ''}`)
 				.join('; ');
 			if (batch.action === 'delete' && w.unknown && ALREADY_DELETED.has(code)) {
-				this.settle(w.index, 'done', w.change.recordId);
+				this.settle(w.index, 'done', w.targetId);
 			} else if (code === 'UNABLE_TO_LOCK_ROW') {
 				// Refused, so certainly not written: safe to send again.
 				w.unknown = false;
@@ -501,7 +506,10 @@ export function remainingChangeSet(cs: ChangeSet, result: ApplyResult): ChangeSe
 			for (const [k, v] of Object.entries(c.fields)) {
 				fields[k] = isRecordRef(v) && result.created[v.$ref] ? result.created[v.$ref] : v;
 			}
-			return { ...c, fields, dependsOn: c.dependsOn.filter((d) => !done.has(d)) };
+			// An update of a record created by the interrupted run now names that record directly.
+			const target = c.recordRef && !c.recordId ? (result.created[c.recordRef] ?? null) : null;
+			const retargeted = target ? { recordId: target, recordRef: undefined } : {};
+			return { ...c, ...retargeted, fields, dependsOn: c.dependsOn.filter((d) => !done.has(d)) };
 		});
 	const modelChange = cs.changes.find((c) => c.object === 'Territory2Model' && c.action === 'create');
 	const modelId = cs.modelId ?? (modelChange ? (result.created[modelChange.id] ?? null) : null);

@@ -3,8 +3,9 @@
  *
  * Shape packRules makes (and decodeRules recognises as exact):
  * - groups, in this order: postal codes, countries, states, then one group per criterion;
- * - a group is one or more items of one field, ORed (ANDed for the negative operators notEqual,
- *   notContain, excludes, where "not a and not b" is what the comma list means); values are
+ * - a group is one or more items of one field, ORed (ANDed for the negative operators notEqual and
+ *   notContain, where "not a and not b" is what the comma list means; includes/excludes lists are
+ *   never split, see UNSPLITTABLE_OPERATIONS); values are
  *   comma-joined into as few items as the 1,000-character Value allows; the postal group holds an
  *   `equals` item (exact codes) and a `startsWith` item (prefixes, stars dropped), the kind that
  *   appears first in the plan first;
@@ -39,6 +40,11 @@ export interface DecodedRules {
 }
 
 const NEGATIVE_OPERATIONS = new Set(['notEqual', 'notContain', 'excludes']);
+/**
+ * Multi-select picklist operators: how Salesforce combines the values of one includes/excludes item
+ * differs by how rules are run (Help article 004205206), so their lists are never split into items.
+ */
+const UNSPLITTABLE_OPERATIONS = new Set(['includes', 'excludes']);
 
 export function isToolRule(developerName: string): boolean {
 	return developerName.startsWith(TOOL_RULE_PREFIX);
@@ -137,6 +143,16 @@ function groupsOf(t: PlanTerritory, issues: PlanIssue[]): Group[] {
 	for (const c of t.criteria) {
 		const field = bareRuleItemField(c.field);
 		const packed = c.values.length ? items(field, c.operation, c.values, 'Criteria') : [{ field, operation: c.operation, value: '' }];
+		if (packed.length > 1 && UNSPLITTABLE_OPERATIONS.has(c.operation)) {
+			issues.push({
+				row: t.row,
+				column: 'Criteria',
+				value: `${field} ${c.operation}`,
+				code: 'CRITERION_TOO_LONG',
+				message: `Row ${t.row}: the values of "${field} ${c.operation}" exceed ${LIMITS.ruleItemValueLength} characters; a multi-select ${c.operation} list cannot be split across rule items without changing its meaning.`,
+			});
+			continue;
+		}
 		if (packed.length) groups.push({ join: NEGATIVE_OPERATIONS.has(c.operation) ? 'AND' : 'OR', items: packed });
 	}
 	return groups;

@@ -74,6 +74,14 @@ describe('packRules: shape', () => {
 		expect(rules[0].items.map((i) => i.operation)).toEqual(['notEqual', 'notEqual']);
 	});
 
+	it('never splits a multi-select includes/excludes list', () => {
+		const long = codes(200).map((c) => `X${c}`);
+		const { rules, issues } = packRules(territory({ row: 5, criteria: [{ field: 'Products__c', operation: 'excludes', values: long }] }));
+		expect(rules).toEqual([]);
+		expect(issues).toEqual([expect.objectContaining({ row: 5, column: 'Criteria', code: 'CRITERION_TOO_LONG' })]);
+		expect(packRules(territory({ criteria: [{ field: 'Products__c', operation: 'includes', values: long.slice(0, 100) }] })).rules[0].items).toHaveLength(1);
+	});
+
 	it('writes a criterion without values as an empty value', () => {
 		const { rules } = packRules(territory({ criteria: [{ field: 'BillingCity', operation: 'equals', values: [] }] }));
 		expect(rules[0].items).toEqual([{ sortOrder: 1, field: 'BillingCity', operation: 'equals', value: '' }]);

@@ -245,6 +245,53 @@ describe('assignment rules over HTTP', () => {
 	});
 });
 
+describe('cascades and statuses over HTTP', () => {
+	it('deletes a Planning model with everything in it, and answers 400 DELETE_FAILED / 404 as Salesforce does', async () => {
+		const m = await createModel('Cascade_Plan');
+		const parent = await createTerritory(m, 'Parent');
+		const child = await createTerritory(m, 'Child', { ParentTerritory2Id: parent });
+		const rule = await createRule(m, 'Cascade_Rule');
+		await createItem(rule, 1);
+		await conn.sobject('RuleTerritory2Association').create({ RuleId: rule, Territory2Id: child });
+		await conn.sobject('UserTerritory2Association').create({ UserId: userIds[DEMO_USERNAMES.benCarter], Territory2Id: child });
+		expect(await failure(conn.sobject('ObjectTerritory2AssignmentRule').update({ Id: rule, BooleanFilter: '1 OR 2' }))).toMatchObject({
+			errorCode: 'FIELD_INTEGRITY_EXCEPTION',
+			fields: ['BooleanFilter'],
+		});
+		const refused = await raw(conn, 'DELETE', `/sobjects/Territory2/${parent}`);
+		expect(refused).toEqual({ status: 400, body: [expect.objectContaining({ errorCode: 'DELETE_FAILED' })] });
+		expect((await raw(conn, 'DELETE', `/sobjects/Territory2Model/${m}`)).status).toBe(204);
+		for (const type of ['Territory2', 'ObjectTerritory2AssignmentRule']) {
+			expect((await conn.query(`SELECT Id FROM ${type} WHERE Territory2ModelId = '${m}'`)).totalSize).toBe(0);
+		}
+		expect((await conn.query(`SELECT Id FROM ObjectTerritory2AssignmentRuleItem WHERE RuleId = '${rule}'`)).totalSize).toBe(0);
+		expect((await conn.query(`SELECT Id FROM UserTerritory2Association WHERE Territory2Id = '${child}'`)).totalSize).toBe(0);
+		expect((await raw(conn, 'GET', `/sobjects/Territory2/${child}`)).status).toBe(404);
+	});
+
+	it('refuses deleting a type in use, ForecastUserId on create, rule-made account assignments and cross-model links', async () => {
+		expect((await failure(conn.sobject('Territory2Type').destroy(types.Territory))).errorCode).toBe('DELETE_FAILED');
+		const m = await createModel('Misc_Plan');
+		expect(await failure(createTerritory(m, 'F', { ForecastUserId: userIds[DEMO_USERNAMES.anaLopez] }))).toMatchObject({
+			errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+			fields: ['ForecastUserId'],
+		});
+		const territory = await createTerritory(m, 'T');
+		const account = (await conn.query<{ Id: string }>('SELECT Id FROM Account LIMIT 1')).records[0].Id;
+		expect(
+			(await failure(conn.sobject('ObjectTerritory2Association').create({ ObjectId: account, Territory2Id: territory, AssociationCause: 'Territory2AssignmentRule' })))
+				.errorCode,
+		).toBe('FIELD_INTEGRITY_EXCEPTION');
+		const active = (await conn.query<{ Id: string }>("SELECT Id FROM Territory2Model WHERE State = 'Active'")).records[0].Id;
+		const foreignRule = await createRule(active, 'Foreign_Rule');
+		expect((await failure(conn.sobject('RuleTerritory2Association').create({ RuleId: foreignRule, Territory2Id: territory }))).errorCode).toBe(
+			'FIELD_INTEGRITY_EXCEPTION',
+		);
+		await conn.sobject('ObjectTerritory2AssignmentRule').destroy(foreignRule);
+		await conn.sobject('Territory2Model').destroy(m);
+	});
+});
+
 describe('types and users over HTTP', () => {
 	it('keeps type priorities unique and usernames unique', async () => {
 		expect(
