@@ -532,15 +532,17 @@ export class OrgStore implements QuerySource, WriteSource {
 		}
 		this.rules[meta.name]?.beforeDelete?.(record, this.context(meta.name, admin, cascade));
 		const table = this.tables.get(meta.name)!;
-		if (!table.has(record.Id)) return; // already removed by a cascade
+		// The cascades may have removed or changed the record (e.g. cleared a lookup): work on what is stored now.
+		const current = table.get(record.Id);
+		if (!current) return;
 		const seq = this.seqById.get(record.Id)!;
-		this.reindex(meta.name, table.get(record.Id), undefined);
+		this.reindex(meta.name, current, undefined);
 		table.delete(record.Id);
 		this.typeById.delete(record.Id);
 		this.seqById.delete(record.Id);
 		this.deletedIds.add(record.Id);
 		this.touch(meta.name);
-		this.journal.push({ kind: 'delete', type: meta.name, record, seq });
+		this.journal.push({ kind: 'delete', type: meta.name, record: current, seq });
 	}
 
 	private replace(type: string, old: SRecord, next: SRecord): void {

@@ -2,7 +2,8 @@
  * parsePlan: rows (items, a sheet, a CSV file) → a validated TerritoryPlan, every problem at once.
  *
  * Long form: rows with the same Key are one territory; rows without a Key are one territory when they
- * share Territory name and Parent (as written). In a merge, list columns are united (order kept,
+ * share Territory name and Parent (as written), and join a keyed territory with that name and Parent
+ * (so a sheet may give the Key on the first row only). In a merge, list columns are united (order kept,
  * duplicates dropped), an empty single-valued cell says nothing, and two different non-empty values are
  * a CONFLICTING_VALUE; a row with a Key may leave the name empty. The same Key with two different names is a
  * DUPLICATE_KEY (the later row is left out).
@@ -239,6 +240,8 @@ export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): Terr
 
 	const groups: Group[] = [];
 	const groupOf = new Map<string, number>();
+	/** Name + parent as written → the keyed territory with them (null when several). */
+	const keyedByName = new Map<string, number | null>();
 	rows.forEach((source, index) => {
 		if (Object.values(source).every((v) => cellToString(v) === '')) return;
 		const row = rowNumberOf(source, index);
@@ -248,9 +251,15 @@ export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): Terr
 		};
 		const data = readRow(cells, row, issues);
 		const identity = data.key !== null ? `k\u0000${data.key}` : data.name !== '' ? `n\u0000${data.name}\u0000${data.parent}` : null;
-		const existing = identity === null ? undefined : groupOf.get(identity);
+		let existing = identity === null ? undefined : groupOf.get(identity);
+		// A keyless row with the name and parent of one keyed territory adds to it (Key on the first row only).
+		if (existing === undefined && data.key === null && identity !== null) existing = keyedByName.get(identity) ?? undefined;
 		if (existing === undefined) {
 			if (identity !== null) groupOf.set(identity, groups.length);
+			if (data.key !== null && data.name !== '') {
+				const byName = `n\u0000${data.name}\u0000${data.parent}`;
+				keyedByName.set(byName, keyedByName.has(byName) ? null : groups.length);
+			}
 			groups.push({ data, rows: [row], parent: null });
 			return;
 		}

@@ -321,11 +321,14 @@ class Differ {
 			this.issue(t.row, 'Type', t.type, 'AMBIGUOUS_TYPE', `Type ${t.type} matches several territory types.`);
 			return undefined;
 		}
+		const dev = toDeveloperName(t.type);
+		// "Sales-Region" names the existing Sales_Region rather than a new type Salesforce would refuse.
+		const sameName = this.snapshot.types.find((x) => lower(x.developerName) === lower(dev));
+		if (sameName) return { value: sameName.id, dep: '', label: sameName.developerName };
 		if (!this.options.createMissingTypes) {
 			this.issue(t.row, 'Type', t.type, 'UNKNOWN_TYPE', `Territory type ${t.type} does not exist in the org.`);
 			return undefined;
 		}
-		const dev = toDeveloperName(t.type);
 		let id = this.typeCreates.get(lower(dev));
 		if (!id) {
 			id = `${OBJECTS.type}:${dev}`;

@@ -87,7 +87,7 @@ export class ImportTerritoryModel implements INodeType {
 				scopeRootKey: (this.getNodeParameter('scopeRootKey', 0, '') as string) || null,
 				includeAccounts: this.getNodeParameter('includeAccounts', 0, false) as boolean,
 				accountKeyField: (this.getNodeParameter('accountKeyField', 0, '') as string) || undefined,
-				onProgress: ({ phase, done, total }) => this.logger.info(`Import Territory Model: ${phase} ${done}/${total}`),
+				onProgress: ({ phase, done, total }) => this.logger.debug(`Import Territory Model: ${phase} ${done}/${total}`),
 			});
 		} catch (error) {
 			if (this.continueOnFail()) return [[{ json: { error: (error as Error).message }, pairedItem: { item: 0 } }]];

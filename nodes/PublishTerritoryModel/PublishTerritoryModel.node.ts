@@ -189,7 +189,7 @@ export class PublishTerritoryModel implements INodeType {
 				...options,
 				accountKeyField: options.accountKeyField || undefined,
 				onProgress: ({ phase, done, total }) =>
-					this.logger.info(`Publish Territory Model: ${phase} ${done}/${total}`),
+					this.logger.debug(`Publish Territory Model: ${phase} ${done}/${total}`),
 			});
 		} catch (error) {
 			if (this.continueOnFail()) return [[{ json: { error: (error as Error).message }, pairedItem: { item: 0 } }]];

@@ -241,3 +241,11 @@ export function linearWorkflow(source: { items?: IDataObject[]; csv?: string }, 
 	};
 	return { nodes, connections };
 }
+
+/** The bytes of a binary property a node produced (n8n may keep them on disk rather than inline). */
+export async function binaryText(item: INodeExecutionData, property = 'data'): Promise<string> {
+	const binary = item.binary?.[property];
+	if (!binary) throw new Error(`No binary property '${property}' on the item`);
+	const buffer = await Container.get(BinaryDataService).getAsBuffer(binary);
+	return buffer.toString('utf8');
+}

@@ -2,7 +2,7 @@
  * The two nodes inside a real n8n workflow engine (n8n-core in-process), talking through jsforce over
  * HTTP to the sandbox org: the path a user's workflow takes.
  */
-import { linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
+import { binaryText, linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { DEMO_USERNAMES } from '../../sandbox/seed';
 import { parseCsv } from '../../lib/plan';
@@ -145,7 +145,7 @@ describe('Import Territory Model node', () => {
 		const run = await runWorkflow(linearWorkflow({ items: [{}] }, importNode({ output: 'binary' })), credentials);
 		const [item] = run.output('Import');
 		expect(item.json.territories).toBe(3);
-		const csv = Buffer.from(item.binary!.data.data, 'base64').toString('utf8');
+		const csv = await binaryText(item);
 		expect(parseCsv(csv).rows.map((r) => r.Key)).toEqual(['West', 'Bay_Area', 'Nevada']);
 	});
 });

@@ -213,6 +213,21 @@ describe('parsePlan: long form', () => {
 		expect(codesOf(parsePlan([{ Territory: '', Key: 'Bay' }, { Territory: '', Key: 'Bay' }]).issues)).toEqual([['MISSING_NAME', 2, 'Territory']]);
 	});
 
+	it('adds keyless rows to the keyed territory of the same name and parent', () => {
+		const plan = parsePlan([
+			{ Territory: 'West', Key: 'W' },
+			{ Territory: 'Bay', Key: 'Bay_1', Parent: 'W', Users: 'ana@x' },
+			{ Territory: 'Bay', Parent: 'W', Users: 'ben@x' },
+			{ Territory: 'Bay', Parent: '', Users: 'cy@x' },
+		]);
+		expect(plan.issues).toEqual([]);
+		expect(plan.territories.map((t) => [t.key, t.rows, t.users.map((u) => u.ref)])).toEqual([
+			['W', [2], []],
+			['Bay_1', [3, 4], ['ana@x', 'ben@x']],
+			['Bay', [5], ['cy@x']],
+		]);
+	});
+
 	it('merges keyless rows with the same name and parent', () => {
 		const plan = parsePlan([
 			{ Territory: 'West' },

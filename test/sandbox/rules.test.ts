@@ -277,6 +277,20 @@ describe('Territory2', () => {
 		expect(org.store.retrieve('Territory2', t).ForecastUserId).toBeNull();
 	});
 
+	it('restores a deleted territory, its associations and its forecast manager when the batch rolls back', () => {
+		const org = newOrg();
+		const t = org.territory(org.model(), 'T');
+		const u = org.user('rep@x.example');
+		const link = org.store.createOne('UserTerritory2Association', { UserId: u, Territory2Id: t });
+		org.store.updateOne('Territory2', t, { ForecastUserId: u });
+		const results = org.store.remove([t, 'not-an-id'], true);
+		expect(results.map((r) => r.errors[0]?.statusCode)).toEqual(['ALL_OR_NONE_OPERATION_ROLLED_BACK', 'MALFORMED_ID']);
+		expect(org.store.retrieve('Territory2', t).ForecastUserId).toBe(u);
+		expect(org.store.select('UserTerritory2Association', 'Territory2Id', t).map((a) => a.Id)).toEqual([link]);
+		org.store.remove([t], true);
+		expect(org.store.get(link)).toBeUndefined();
+	});
+
 	it('cannot be deleted while it has children; deleting a leaf removes its associations', () => {
 		const org = newOrg();
 		const m = org.model();

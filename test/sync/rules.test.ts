@@ -130,6 +130,19 @@ describe('diff: hand-made rules', () => {
 		expect(cs.changes).toEqual([]);
 	});
 
+	it('sees that a Countries list says what a hand-made OR of countries says', () => {
+		const org = baseOrg()
+			.territory('North', { type: 'Region' })
+			.rule('North_America', ['North'], [
+				{ field: 'BillingCountry', operation: 'equals', value: 'CA' },
+				{ field: 'BillingCountry', operation: 'equals', value: 'US' },
+			], '1 OR 2');
+		const same = diff(makePlan([pt('North', { type: 'Region', countries: ['US', 'CA'] })]), org.s, options({ touchHandMadeRules: true }));
+		expect(same.changes).toEqual([]);
+		const more = diff(makePlan([pt('North', { type: 'Region', countries: ['US', 'CA', 'MX'] })]), org.s, options({ touchHandMadeRules: true }));
+		expect(summary(more)).toContain('delete RuleTerritory2Association North_America → North');
+	});
+
 	it('leaves different hand-made rules and adds the tool rule, or replaces them when told to', () => {
 		const org = handMade();
 		const plan = makePlan([pt('West', { type: 'Region', criteria: [{ field: 'Industry', operation: 'equals', values: ['Retail'] }] })]);
