@@ -26,7 +26,7 @@ export function describeChange(c: Change): string {
 		return `${head}: ${what}`;
 	}
 	if (c.action === 'create') return `${head}${rowsText(c.rows)}`;
-	return c.reason && c.reason !== 'not in plan' ? `${head} (${c.reason})` : head;
+	return c.reason && c.reason !== 'not in plan' ? `${head} — ${c.reason}` : head;
 }
 
 /** Per object and action counts, and one line per change (then one per issue, marked "!"). */

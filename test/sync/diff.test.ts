@@ -429,9 +429,15 @@ describe('diff: accounts', () => {
 describe('diff: types', () => {
 	it('matches types by DeveloperName or label, case-insensitively', () => {
 		const org = baseOrg();
-		const cs = diff(makePlan([pt('West', { type: 'sales region' }), pt('Utah', { type: 'TERRITORY' })]), org.s, options());
+		const cs = diff(makePlan([pt('West', { type: 'sales region' }), pt('Utah', { type: 'TERRITORY' }), pt('Reno', { type: 'region' })]), org.s, options());
 		expect(cs.issues).toEqual([]);
 		expect(byId(cs, 'Territory2:West').fields.Territory2TypeId).toBe(org.s.types[0].id);
+		expect(byId(cs, 'Territory2:Utah').fields.Territory2TypeId).toBe(org.s.types[1].id);
+		expect(byId(cs, 'Territory2:Reno').fields.Territory2TypeId).toBe(org.s.types[0].id);
+		// A spelling whose DeveloperName form exists is that type, not a new one.
+		const spelled = diff(makePlan([pt('Ogden', { type: 'Territory!' })]), org.s, options({ createMissingTypes: true }));
+		expect(spelled.changes.map((c) => c.object)).toEqual(['Territory2']);
+		expect(spelled.changes[0].fields.Territory2TypeId).toBe(org.s.types[1].id);
 	});
 
 	it('reports unknown types, or creates them with the lowest free priorities above the existing ones', () => {

@@ -134,7 +134,7 @@ describe('describeChangeSet', () => {
 			'- UserTerritory2Association Nevada → dee@acme.example',
 			'+ Territory2 Bay_Area (row 3)',
 			"~ Territory2 West: Description 'a' → 'b'",
-			'- Territory2 Utah (not in plan (overwrite all))',
+			'- Territory2 Utah — not in plan (overwrite all)',
 		]);
 		expect(counts).toEqual({ Territory2: { create: 1, update: 1, delete: 1 }, UserTerritory2Association: { delete: 1 } });
 	});
