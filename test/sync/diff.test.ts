@@ -35,11 +35,11 @@ describe('diff: publishing into an empty model', () => {
 		const org = baseOrg();
 		org.s.model = null;
 		org.s.models = [];
-		const cs = diff(westPlan(), org.s, options());
+		const cs = diff(westPlan(), org.s, options({ modelName: 'FY 2026' }));
 		expect(cs.issues).toEqual([]);
 		expect(cs.modelId).toBeNull();
 		const model = byId(cs, 'Territory2Model:FY26');
-		expect(model.fields).toEqual({ Name: 'FY26', DeveloperName: 'FY26' });
+		expect(model.fields).toEqual({ Name: 'FY 2026', DeveloperName: 'FY26' });
 		const west = byId(cs, 'Territory2:West');
 		const bay = byId(cs, 'Territory2:Bay_Area');
 		expect(west.fields.Territory2ModelId).toEqual({ $ref: 'Territory2Model:FY26' });
@@ -54,6 +54,8 @@ describe('diff: publishing into an empty model', () => {
 		const rule = byId(cs, 'ObjectTerritory2AssignmentRule:TP_Bay_Area');
 		expect(rule.fields.BooleanFilter).toBeNull();
 		expect(rule.fields.ObjectType).toBe('Account');
+		expect(rule.fields.Territory2ModelId).toEqual({ $ref: model.id });
+		expect(rule.dependsOn).toContain(model.id);
 		const items = cs.changes.filter((c) => c.object === 'ObjectTerritory2AssignmentRuleItem' && c.label.startsWith('TP_Bay_Area'));
 		expect(items.length).toBeGreaterThan(0);
 		for (const item of items) {
