@@ -22,6 +22,16 @@ function counts(result: PublishResult): string {
 	return lines.length ? lines.join('\n') : '    (nothing)';
 }
 
+/** One line per phase, so the output reads well in a terminal and in a CI log alike. */
+function progressPrinter(): (p: { phase: string; done: number; total: number }) => void {
+	let last = '';
+	return ({ phase, done, total }) => {
+		if (phase === last) return;
+		last = phase;
+		console.log(`   … ${phase} (${done}/${total})`);
+	};
+}
+
 async function main(): Promise<void> {
 	const outDir = path.resolve(process.argv[2] ?? 'out');
 	mkdirSync(outDir, { recursive: true });
@@ -43,9 +53,8 @@ async function main(): Promise<void> {
 			plan: { csv },
 			model: MODEL,
 			method: 'overwriteMatching',
-			onProgress: ({ phase, done, total }) => process.stdout.write(`\r  ${phase}: ${done}/${total}        `),
+			onProgress: progressPrinter(),
 		});
-		process.stdout.write('\n');
 		if (first.issues.length) throw new Error(`The sample plan has problems: ${JSON.stringify(first.issues.slice(0, 5))}`);
 		console.log(`1. Published demo/sample-plan.csv to model ${MODEL.developerName} (created in Planning state):`);
 		console.log(counts(first));

@@ -35,8 +35,8 @@ export interface ModelTarget {
 }
 
 export interface PublishOptions extends ConnectionOptions {
-	/** The plan: rows (items) or CSV text. */
-	plan: { rows: PlanRow[] } | { csv: string };
+	/** The plan: rows (items), CSV text, or the path of a CSV file (streamed). */
+	plan: { rows: PlanRow[] } | { csv: string } | { csvFile: string };
 	model: ModelTarget;
 	/** Key (DeveloperName) of the territory to publish under; default: model root. */
 	scopeRootKey?: string | null;

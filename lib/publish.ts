@@ -15,19 +15,17 @@ import type {
 import { connect } from './org/connect';
 import { readSnapshot } from './org/snapshot';
 import { applyChangeSet } from './org/apply';
-import { parseCsv, parsePlan } from './plan';
+import { parseCsv, parseCsvFile, parsePlan } from './plan';
 import type { PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 import { diff } from './sync';
 import type { Change, ChangeSet, DiffOptions } from './sync/types';
 
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
 	const started = Date.now();
-	const plan = readPlan(options);
+	const plan = await readPlan(options);
 	const modelDeveloperName = options.model.developerName ?? '';
-	const progress = options.onProgress ?? (() => undefined);
 
 	const conn = await connect(options);
-	progress({ phase: 'Reading the org', done: 0, total: 1 });
 	const snapshot = await readSnapshot(
 		conn,
 		options.model,
@@ -38,7 +36,6 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		},
 		options.onProgress,
 	);
-	progress({ phase: 'Reading the org', done: 1, total: 1 });
 
 	const diffOptions: DiffOptions = {
 		modelDeveloperName: snapshot.model?.developerName ?? modelDeveloperName,
@@ -119,10 +116,11 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	return { summary, rows: rowOutcomes(plan, changeSet, applied.outcomes), changeSet, issues: [] };
 }
 
-function readPlan(options: PublishOptions): TerritoryPlan {
+async function readPlan(options: PublishOptions): Promise<TerritoryPlan> {
 	const parseOptions = { columnMap: options.columnMap, ignoreUnknownColumns: options.ignoreUnknownColumns };
-	if ('csv' in options.plan) {
-		const parsed = parseCsv(options.plan.csv);
+	if ('csv' in options.plan || 'csvFile' in options.plan) {
+		// A file is streamed (papaparse step by step), so a large plan is never held twice as text.
+		const parsed = 'csv' in options.plan ? parseCsv(options.plan.csv) : await parseCsvFile(options.plan.csvFile);
 		const plan = parsePlan(parsed.rows, parseOptions);
 		plan.issues.unshift(...parsed.issues);
 		return plan;

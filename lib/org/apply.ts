@@ -438,7 +438,8 @@ class Applier {
 		let rest = pending;
 		for (const object of BULK_OBJECTS) {
 			const items = rest.filter((w) => w.change.object === object && w.change.action === 'create' && !w.unknown);
-			if (items.length < threshold || this.stopped) continue;
+			// An empty set must not open a job: a job closed without data fails and costs about five calls.
+			if (!items.length || items.length < threshold || this.stopped) continue;
 			const outcome = await applyBulk(this.org, object, items.map((w) => w.record));
 			if ('stopped' in outcome) {
 				if (outcome.stopped.code === LIMIT_CODE) {
