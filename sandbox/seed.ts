@@ -5,6 +5,7 @@
  * gives the same records, so tests and demos can name them.
  */
 import type { OrgStore } from './store';
+import { prng } from './random';
 
 export const INTEGRATION_USERNAME = 'admin@territory-sandbox.example';
 export const ORG_NAME = 'Acme Demo (Territory Sandbox)';
@@ -91,18 +92,6 @@ const NAME_SECOND = ['Logistics', 'Health', 'Foods', 'Energy', 'Software', 'Manu
 const NAME_SUFFIX = ['Inc.', 'LLC', 'Corp.', 'Group', 'Co.'];
 const INDUSTRIES = ['Technology', 'Healthcare', 'Manufacturing', 'Retail', 'Energy', 'Banking', 'Transportation', 'Construction', 'Education', 'Biotechnology'];
 const STREETS = ['Main St', 'Market St', 'Oak Ave', 'Pine St', 'Maple Ave', 'Broadway', 'Elm St', 'Washington Blvd', 'Park Ave', 'Lake Dr'];
-
-/** A small seeded PRNG (mulberry32): the demo data is the same on every run. */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export interface DemoAccount {
 	Name: string;

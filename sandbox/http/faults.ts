@@ -1,4 +1,5 @@
 import type { EndpointKind } from './request-log';
+import { prng } from '../random';
 
 /** Failures the sandbox can inject, to exercise retries, refreshes and crash recovery. */
 export interface FaultSettings {
@@ -23,18 +24,6 @@ export interface FaultSettings {
 }
 
 const DEFAULT_ENDPOINTS: EndpointKind[] = ['sobject', 'collections', 'composite', 'query', 'bulk2'];
-
-/** mulberry32: small, fast and deterministic for a given seed. */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export class FaultController {
 	private current: FaultSettings = {};
