@@ -15,6 +15,7 @@ import type {
 import { connect } from './org/connect';
 import { readSnapshot } from './org/snapshot';
 import { applyChangeSet } from './org/apply';
+import { readAccountFieldNames, unknownCriteriaFields } from './org/account-fields';
 import { parseCsv, parseCsvFile, parsePlan } from './plan';
 import type { PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 import { diff } from './sync';
@@ -36,6 +37,9 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		},
 		options.onProgress,
 	);
+	if (plan.territories.some((t) => t.criteria.length > 0)) {
+		plan.issues.push(...unknownCriteriaFields(plan.territories, await readAccountFieldNames(conn)));
+	}
 
 	const diffOptions: DiffOptions = {
 		modelDeveloperName: snapshot.model?.developerName ?? modelDeveloperName,
@@ -61,7 +65,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	}
 
 	const changeSet = diff(plan, snapshot, diffOptions);
-	const issues = sortIssues([...plan.issues, ...changeSet.issues]);
+	const issues = sortIssues([...planIssuesGivenTheOrg(plan), ...changeSet.issues]);
 	const usageAfterRead = conn.usage();
 
 	if (issues.length > 0) {
@@ -139,6 +143,14 @@ function collectUserRefs(territories: PlanTerritory[]): string[] {
 
 function collectAccountRefs(territories: PlanTerritory[]): string[] {
 	return [...new Set(territories.flatMap((t) => t.accounts))];
+}
+
+/**
+ * A Parent that is not in the plan may be an existing territory of the org: the plan alone cannot tell,
+ * the diff can (it reports UNKNOWN_PARENT itself when the org has no such territory in scope).
+ */
+function planIssuesGivenTheOrg(plan: TerritoryPlan): PlanIssue[] {
+	return plan.issues.filter((i) => i.code !== 'UNKNOWN_PARENT');
 }
 
 function sortIssues(issues: PlanIssue[]): PlanIssue[] {

@@ -165,6 +165,8 @@ interface Group {
 	data: RowData;
 	rows: number[];
 	parent: number | null;
+	/** A Parent that names no territory of the plan: perhaps an org territory's key. */
+	orgParentKey?: string;
 }
 
 /** Parent lookups: by Key (case-insensitive), then by name (exact, then case-insensitive). */
@@ -194,7 +196,10 @@ function resolveParents(groups: Group[], issues: PlanIssue[]): void {
 			const rows = named.map((i) => groups[i].data.row).join(', ');
 			issues.push(issue(g.data.row, 'Parent', ref, 'AMBIGUOUS_PARENT', `"${ref}" is the name of several territories (rows ${rows}); give the parent's Key instead.`));
 		} else {
+			// It may be a territory that exists only in the org: the plan keeps the reference as a key, and
+			// publish drops this issue when the org's snapshot has that key in scope (diff is the judge there).
 			issues.push(issue(g.data.row, 'Parent', ref, 'UNKNOWN_PARENT', `no territory of the plan has the Key or name "${ref}".`));
+			g.orgParentKey = ref;
 		}
 	});
 }
@@ -328,7 +333,7 @@ export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): Terr
 			name: d.name,
 			key: keys[i],
 			keyGenerated: d.key === null,
-			parentKey: g.parent === null ? null : keys[g.parent],
+			parentKey: g.parent === null ? (g.orgParentKey ?? null) : keys[g.parent],
 			type: d.type || null,
 			description: d.description || null,
 			accountAccess: d.accountAccess || null,

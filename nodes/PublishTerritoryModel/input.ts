@@ -1,5 +1,8 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
-import type { PlanRow } from '../../lib';
+import { ROW_NUMBER, type PlanRow } from '../../lib';
+
+/** Google Sheets' "Get Row(s)" adds the sheet's own row number to every item. */
+const SHEETS_ROW_NUMBER = 'row_number';
 
 /** The plan from the node's input: every item is one row, or one item carries the CSV file. */
 export async function readPlanInput(ctx: IExecuteFunctions): Promise<{ rows: PlanRow[] } | { csv: string }> {
@@ -15,5 +18,18 @@ export async function readPlanInput(ctx: IExecuteFunctions): Promise<{ rows: Pla
 		const buffer = await ctx.helpers.getBinaryDataBuffer(0, property);
 		return { csv: buffer.toString('utf8') };
 	}
-	return { rows: items.map((item) => item.json as PlanRow) };
+	return { rows: items.map((item) => toPlanRow(item.json as PlanRow)) };
+}
+
+/**
+ * Rows from Google Sheets carry the sheet's row number: errors then name the row the user sees in the
+ * sheet, and the column is not mistaken for a plan column.
+ */
+function toPlanRow(json: PlanRow): PlanRow {
+	const sheetRow = Number(json[SHEETS_ROW_NUMBER]);
+	if (!(SHEETS_ROW_NUMBER in json) || !Number.isInteger(sheetRow)) return json;
+	const row: PlanRow = { ...json };
+	delete row[SHEETS_ROW_NUMBER];
+	Object.defineProperty(row, ROW_NUMBER, { value: sheetRow, enumerable: false });
+	return row;
 }

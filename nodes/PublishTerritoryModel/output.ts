@@ -6,9 +6,10 @@ const MAX_ISSUES_SHOWN = 50;
 /** Every problem on its own line, row and column first, so a user can find it in the sheet. */
 export function formatIssues(issues: PlanIssue[]): string {
 	const lines = issues.slice(0, MAX_ISSUES_SHOWN).map((issue) => {
-		const where = [issue.row ? `row ${issue.row}` : 'plan', issue.column].filter(Boolean).join(', ');
-		const value = issue.value ? ` (value: ${issue.value})` : '';
-		return `${where}: ${issue.message}${value} [${issue.code}]`;
+		const where = [issue.row ? `Row ${issue.row}` : 'Plan', issue.column].filter(Boolean).join(', ');
+		// Most messages already start with their place; the others get it in front.
+		const located = issue.message.toLowerCase().startsWith(where.toLowerCase()) ? issue.message : `${where}: ${issue.message}`;
+		return `${located} [${issue.code}]`;
 	});
 	if (issues.length > MAX_ISSUES_SHOWN) lines.push(`… and ${issues.length - MAX_ISSUES_SHOWN} more`);
 	return lines.join('\n');

@@ -111,9 +111,9 @@ describe('Publish Territory Model node', () => {
 		const run = await runWorkflow(linearWorkflow({ items: bad }, publishNode({ dryRun: false })), credentials);
 		const error = run.error('Publish');
 		expect(error?.message).toMatch(/problem/);
-		expect(error?.description).toMatch(/row 2, Parent/);
-		expect(error?.description).toMatch(/row 3, Territory/);
-		expect(error?.description).toMatch(/row 4, Users/);
+		expect(error?.description).toMatch(/Row 2, Parent/);
+		expect(error?.description).toMatch(/Row 3, Territory/);
+		expect(error?.description).toMatch(/Row 4, Users/);
 		expect(territoryCount()).toBe(before);
 	});
 
@@ -147,5 +147,21 @@ describe('Import Territory Model node', () => {
 		expect(item.json.territories).toBe(3);
 		const csv = await binaryText(item);
 		expect(parseCsv(csv).rows.map((r) => r.Key)).toEqual(['West', 'Bay_Area', 'Nevada']);
+	});
+});
+
+describe('Publish Territory Model node with Google Sheets rows', () => {
+	it('names the sheet row in errors and does not take row_number for a plan column', async () => {
+		const rows = [
+			{ row_number: 7, Territory: 'Oregon', Key: 'Oregon', Parent: 'West', Type: 'Territory' },
+			{ row_number: 12, Territory: 'Idaho', Key: 'Idaho', Parent: 'Nowhere', Type: 'Territory' },
+		];
+		const run = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ dryRun: true })), credentials);
+		const error = run.error('Publish');
+		expect(error?.description).toMatch(/Row 12, Parent/);
+		expect(error?.description).not.toMatch(/row_number/i);
+		// West is not in this plan but exists in the org's model: a valid parent.
+		expect(error?.description).not.toMatch(/Row 7/);
+		expect(error?.description?.match(/Row 12, Parent/g)).toHaveLength(1);
 	});
 });
