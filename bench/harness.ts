@@ -54,6 +54,8 @@ export interface Measured<T> {
 	calls: number;
 	/** Records the org wrote while fn ran (Bulk 2.0 included). */
 	records: number;
+	/** API calls that asked to write (Composite, Collections, Bulk 2.0 uploads, single-record writes). */
+	writeCalls: number;
 	byKind: Partial<Record<string, number>>;
 }
 
@@ -64,7 +66,7 @@ export async function measure<T>(org: Org, fn: () => Promise<T>): Promise<Measur
 	const started = performance.now();
 	const value = await fn();
 	const ms = performance.now() - started;
-	return { value, ms, calls: log.apiCalls, records: log.recordsWritten, byKind: log.byKind() };
+	return { value, ms, calls: log.apiCalls, records: log.recordsWritten, writeCalls: log.writeCalls, byKind: log.byKind() };
 }
 
 /** A plain jsforce Connection logged in through the OAuth password flow, as a script would open one. */

@@ -61,3 +61,20 @@ export function generateLargePlan(): PlanRow[] {
 	}
 	return rows;
 }
+
+export const ACCOUNT_PLAN_SHAPE = { territories: 200, accountsPerTerritory: 50 } as const;
+
+/**
+ * A flat plan whose Accounts column assigns the 2,000 demo accounts by External_Key__c, each account
+ * to five territories: 200 × 50 = 10,000 manual account assignments, exactly BULK_THRESHOLD's default.
+ */
+export function generateAccountPlan(accountKeys: string[]): PlanRow[] {
+	const { territories, accountsPerTerritory } = ACCOUNT_PLAN_SHAPE;
+	const rows: PlanRow[] = [];
+	for (let t = 0; t < territories; t++) {
+		const keys: string[] = [];
+		for (let a = 0; a < accountsPerTerritory; a++) keys.push(accountKeys[(t * accountsPerTerritory + a) % accountKeys.length]);
+		rows.push({ Territory: `Accounts ${t + 1}`, Key: `Acc_${String(t + 1).padStart(3, '0')}`, Parent: '', Type: 'Territory', Accounts: keys.join('; ') });
+	}
+	return rows;
+}

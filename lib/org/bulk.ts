@@ -11,11 +11,12 @@ import { naturalKeyOf } from './natural-keys';
 
 /**
  * Creates of one assignment object at or above this count go through Bulk API 2.0.
- * Why this number: a Composite call writes up to 1,000 records (5 collections × 200) for one API call,
- * while a Bulk 2.0 load costs about 7 calls (create, upload, close, a poll or more, 3 result reads) and
- * runs asynchronously (minutes on a busy org). Composite is cheaper in calls up to ~7,000 records; above
- * that Bulk wins and also spares synchronous lock contention on Territory2. 10,000 leaves a margin for
- * the extra polls. A benchmark against the sandbox org should tune it (bench/).
+ * Measured (bench/results.md, section 4, `npm run bench`): Composite costs one call per 1,000 records;
+ * a Bulk 2.0 load costs 7 calls when the job is done at its first status poll (create, upload, close,
+ * poll, 3 result reads), so Bulk costs fewer calls above 7,000 records in the best case. On a real org a
+ * job queues and runs for seconds: each further poll (POLL_INTERVAL_MS) is one more call. At 10,000
+ * Bulk still breaks even with 3 extra polls (about 6 s of job time) and its saving grows with the set
+ * (20 vs 7 calls at 20,000); below it Composite is as cheap and needs no job queue or polling.
  */
 export const BULK_THRESHOLD = 10_000;
 
