@@ -300,6 +300,22 @@ describe('applyChangeSet', () => {
 		expect(t.sandbox.store.get(ids[1])!.record.Description).toBe('changed');
 	});
 
+	it('opens no Bulk job for an assignment object that has nothing to create', async () => {
+		const { cs, modelId } = flatTerritories('BulkOne', 3);
+		const made = await applyChangeSet(org, cs);
+		const assignments = cs.changes.map((c, i) =>
+			change(`U:${i}`, 'ObjectTerritory2Association', 1, { ObjectId: accountIds[i], Territory2Id: made.created[c.id], AssociationCause: 'Territory2Manual' }),
+		);
+		const logStart = t.sandbox.requestLog.entries.length;
+		// Threshold 0 forces Bulk for every assignment object; only the one with creates may open a job.
+		const result = await applyChangeSet(org, { modelDeveloperName: 'BulkOne', modelId, changes: assignments, issues: [] }, { bulkThreshold: 0 });
+		expect(result.outcomes.every((o) => o.status === 'done')).toBe(true);
+		const jobsOpened = t.sandbox.requestLog.entries
+			.slice(logStart)
+			.filter((e) => e.kind === 'bulk2' && e.method === 'POST' && /\/jobs\/ingest$/.test(e.path));
+		expect(jobsOpened).toHaveLength(1);
+	}, 60000);
+
 	it('loads large assignment sets through Bulk API 2.0 and maps results back by record', async () => {
 		const { cs, modelId } = flatTerritories('Bulky', 40);
 		const made = await applyChangeSet(org, cs);
