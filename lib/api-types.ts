@@ -4,6 +4,7 @@
  */
 import type { PlanIssue, PlanRow } from './plan/types';
 import type { ChangeSet, PublishMethod } from './sync/types';
+import type { ExportNote } from './sync/export';
 
 /** How to reach the org. Secrets here never reach outputs, logs or error messages. */
 export type ConnectionSettings =
@@ -133,4 +134,6 @@ export interface ImportResult {
 	summary: ImportSummary;
 	rows: PlanRow[];
 	csv: string;
+	/** What the rows cannot say (hand-made rules left out, tool rules edited by hand), per territory key. */
+	notes: ExportNote[];
 }

@@ -6,7 +6,7 @@ import type { ImportOptions, ImportResult } from './api-types';
 import { connect } from './org/connect';
 import { readSnapshot } from './org/snapshot';
 import { rowsToCsv, territoryToRow } from './plan';
-import { exportPlan } from './sync';
+import { exportPlanDetailed } from './sync';
 
 export async function importModel(options: ImportOptions): Promise<ImportResult> {
 	const conn = await connect(options);
@@ -15,7 +15,7 @@ export async function importModel(options: ImportOptions): Promise<ImportResult>
 		const wanted = options.model.developerName ?? options.model.id ?? '(none given)';
 		throw new Error(`No territory model ${wanted} exists in the org`);
 	}
-	const territories = exportPlan(snapshot, {
+	const { territories, notes } = exportPlanDetailed(snapshot, {
 		scopeRootKey: options.scopeRootKey ?? null,
 		includeAccounts: options.includeAccounts ?? false,
 	});
@@ -41,5 +41,6 @@ export async function importModel(options: ImportOptions): Promise<ImportResult>
 		},
 		rows,
 		csv: rowsToCsv(rows),
+		notes,
 	};
 }

@@ -24,6 +24,17 @@ import type { Change, ChangeSet, DiffOptions } from './sync/types';
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
 	const started = Date.now();
 	const plan = await readPlan(options);
+	if (plan.territories.length === 0 && plan.issues.length === 0) {
+		// An empty plan is almost always an upstream mistake (no items, a blank file); with overwriteAll
+		// or deleteMissing it would delete the whole model (or scope). Refused whatever the method.
+		plan.issues.push({
+			row: 0,
+			column: null,
+			value: null,
+			code: 'EMPTY_PLAN',
+			message: 'The plan has no territories: nothing was published. To empty a model, delete it in Setup.',
+		});
+	}
 	const modelDeveloperName = options.model.developerName ?? '';
 
 	const conn = await connect(options);
@@ -255,6 +266,21 @@ function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: Change
 			status,
 			changes: [outcome],
 			...(outcome.errorCode ? { errorCode: outcome.errorCode, message: outcome.message } : {}),
+		});
+	}
+	// Other changes that serve no row (the model's create, rules of deleted territories): a failure must
+	// still reach the caller with Salesforce's words, or the rows only say "depends on … which failed".
+	for (const change of orphans.filter((c) => !(c.object === 'Territory2' && c.action === 'delete'))) {
+		const outcome = outcomeById.get(change.id);
+		if (outcome?.status !== 'failed') continue;
+		result.push({
+			row: 0,
+			key: change.label,
+			territory: '',
+			status: 'failed',
+			changes: [outcome],
+			errorCode: outcome.errorCode,
+			message: `${change.object} ${change.label}: ${outcome.message ?? 'failed'}`,
 		});
 	}
 	return result;

@@ -10,6 +10,7 @@ import { publishPlan } from '../../lib';
 import { parseCsv, parsePlan } from '../../lib/plan';
 import type { PlanRow, PlanTerritory } from '../../lib/plan/types';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
+import type { SRecord } from '../../sandbox/contracts';
 
 export { DEMO_USERNAMES, DEMO_USERS } from '../../sandbox/seed';
 
@@ -23,8 +24,10 @@ export interface EngineOrg {
 	publish(options: Omit<PublishOptions, 'connection'>): Promise<PublishResult>;
 	/** Deletes a model (and everything in it) as an admin would, to stay under the edition's model limit. */
 	dropModel(developerName: string): void;
-	/** Every record of the org, as text: equal dumps mean an unchanged org. */
+	/** Every record of the org, as text (the store's Id counter aside: a refused insert still draws an Id). */
 	dump(): string;
+	/** What differs from an earlier dump, as "+ Type Id" / "- Type Id" / "~ Type Id field…" lines; [] when nothing. */
+	changesSince(dump: string): string[];
 	/** The model's records, read from the store. */
 	model(developerName: string): ModelState;
 	stop(): Promise<void>;
@@ -33,11 +36,11 @@ export interface EngineOrg {
 export interface ModelState {
 	id: string | null;
 	state: string | null;
-	territories: Record<string, unknown>[];
-	rules: Record<string, unknown>[];
-	ruleItems: Record<string, unknown>[];
-	ruleLinks: Record<string, unknown>[];
-	userLinks: Record<string, unknown>[];
+	territories: SRecord[];
+	rules: SRecord[];
+	ruleItems: SRecord[];
+	ruleLinks: SRecord[];
+	userLinks: SRecord[];
 	/** territory DeveloperName → sorted "username (role)" */
 	usersByTerritory: Record<string, string[]>;
 	/** territory DeveloperName → parent DeveloperName (null at the top) */
@@ -75,7 +78,10 @@ export async function startEngineOrg(options: SandboxOptions = {}): Promise<Engi
 			const model = findModel(developerName);
 			if (model) store.deleteOne('Territory2Model', model.Id);
 		},
-		dump: () => JSON.stringify(store.toJSON()),
+		dump: () => JSON.stringify((store.toJSON() as { records: unknown }).records),
+		changesSince(before) {
+			return recordDifferences(JSON.parse(before), (store.toJSON() as { records: Records }).records);
+		},
 		model(developerName) {
 			const model = findModel(developerName);
 			const empty: ModelState = {
@@ -120,6 +126,26 @@ export async function startEngineOrg(options: SandboxOptions = {}): Promise<Engi
 		},
 		stop: () => sandbox.stop(),
 	};
+}
+
+type Records = Record<string, SRecord[]>;
+
+function recordDifferences(before: Records, after: Records): string[] {
+	const out: string[] = [];
+	for (const type of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+		const old = new Map((before[type] ?? []).map((r) => [r.Id, r]));
+		const now = new Map((after[type] ?? []).map((r) => [r.Id, r]));
+		for (const [id, r] of now) {
+			const was = old.get(id);
+			if (!was) out.push(`+ ${type} ${id}`);
+			else {
+				const fields = Object.keys({ ...was, ...r }).filter((f) => JSON.stringify(was[f]) !== JSON.stringify(r[f]));
+				if (fields.length) out.push(`~ ${type} ${id} ${fields.join(', ')}`);
+			}
+		}
+		for (const id of old.keys()) if (!now.has(id)) out.push(`- ${type} ${id}`);
+	}
+	return out;
 }
 
 /** Values that occur more than once: duplicates a crash-and-retry must never leave behind. */

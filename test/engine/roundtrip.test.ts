@@ -176,8 +176,89 @@ describe('round trip', () => {
 	});
 });
 
+describe('round trip through CSV text', () => {
+	afterAll(() => ['RT_Csv', 'RT_Csv_Copy'].forEach((m) => org.dropModel(m)));
+
+	it('keeps quotes, commas, line breaks and accents; reads semicolon CSV with a BOM', async () => {
+		const csv = [
+			'\uFEFFTerritory;Parent;Type;Description;States;Users',
+			`"Zürich ""Nord""";;Region;"Line one; still one\nline two";;${U.anaLopez} (Owner)`,
+			`"Québec, Sud";"Zürich ""Nord""";Territory;;"QC, ON";${U.benCarter}`,
+		].join('\r\n');
+		const published = await org.publish({ plan: { csv }, model: { developerName: 'RT_Csv' } });
+		expect(published.issues).toEqual([]);
+		const state = org.model('RT_Csv');
+		expect(state.territories.map((t) => t.Name).sort()).toEqual(['Québec, Sud', 'Zürich "Nord"']);
+		expect(state.territories.find((t) => t.Name === 'Zürich "Nord"')?.Description).toBe('Line one; still one\nline two');
+		expect(Object.values(state.parents).filter((p) => p !== null)).toHaveLength(1);
+		// Generated keys are valid DeveloperNames.
+		for (const t of state.territories) expect(String(t.DeveloperName)).toMatch(/^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$/);
+
+		const imported = await importModel({ connection: org.connection, model: { developerName: 'RT_Csv' } });
+		const copy = await org.publish({ plan: { csv: imported.csv }, model: { developerName: 'RT_Csv_Copy' } });
+		expect(copy.issues).toEqual([]);
+		const again = await importModel({ connection: org.connection, model: { developerName: 'RT_Csv_Copy' } });
+		expect(again.csv).toBe(imported.csv);
+		const back = await org.publish({ plan: { csv: imported.csv }, model: { developerName: 'RT_Csv' }, dryRun: true });
+		expect(back.changeSet.changes).toEqual([]);
+	});
+});
+
+describe('round trip of manual account assignments', () => {
+	afterAll(() => org.dropModel('RT_Accounts'));
+
+	it('assigns accounts by Id or external key and imports them back either way', async () => {
+		const accounts = org.sandbox.store.records('Account').slice(0, 3);
+		const keys = accounts.map((a) => String(a.External_Key__c));
+		const rows: PlanRow[] = [
+			{ Territory: 'West', Key: 'West', Type: 'Region', Accounts: `${keys[0]}, ${keys[1]}` },
+			{ Territory: 'Oregon', Key: 'Oregon', Parent: 'West', Type: 'Territory', Accounts: keys[2] },
+		];
+		const model = { developerName: 'RT_Accounts' };
+		const published = await org.publish({ plan: { rows }, model, accountKeyField: 'External_Key__c' });
+		expect(published.issues).toEqual([]);
+		expect(published.summary.counts.ObjectTerritory2Association).toEqual({ create: 3 });
+		const state = org.model('RT_Accounts');
+		const links = org.sandbox.store.records('ObjectTerritory2Association').filter((a) => state.territories.some((t) => t.Id === a.Territory2Id));
+		const territoryOf = (accountId: string) => state.territories.find((t) => t.Id === links.find((l) => l.ObjectId === accountId)?.Territory2Id)?.DeveloperName;
+		expect(accounts.map((a) => territoryOf(a.Id))).toEqual(['West', 'West', 'Oregon']);
+		expect(links.every((l) => l.AssociationCause === 'Territory2Manual')).toBe(true);
+
+		const byKey = await importModel({ connection: org.connection, model, includeAccounts: true, accountKeyField: 'External_Key__c' });
+		expect(byKey.rows.map((r) => r.Accounts)).toEqual([`${keys[0]}, ${keys[1]}`, keys[2]]);
+		const byId = await importModel({ connection: org.connection, model, includeAccounts: true });
+		expect(byId.summary.accounts).toBe(3);
+		// Either form publishes back to the same assignments: nothing to do.
+		const back = await org.publish({ plan: { rows: byId.rows }, model, dryRun: true });
+		expect(back.issues).toEqual([]);
+		expect(back.changeSet.changes).toEqual([]);
+	});
+});
+
 describe('idempotency', () => {
-	afterAll(() => ['ID_Small', 'ID_Sample'].forEach((m) => org.dropModel(m)));
+	afterAll(() => ['ID_Small', 'ID_Sample', 'ID_Keyless'].forEach((m) => org.dropModel(m)));
+
+	it('generates the same keys on every run, so a plan without keys is idempotent too', async () => {
+		const keyless: PlanRow[] = RICH_PLAN.map(({ Key: _key, ...rest }) => ({ ...rest, Parent: rest.Parent === 'West' ? 'West' : '' }));
+		const first = await org.publish({ plan: { rows: keyless }, model: { developerName: 'ID_Keyless' } });
+		expect(first.issues).toEqual([]);
+		expect(org.model('ID_Keyless').territories).toHaveLength(4);
+		const dump = org.dump();
+		const second = await org.publish({ plan: { rows: keyless }, model: { developerName: 'ID_Keyless' } });
+		expect(second.summary.counts).toEqual({});
+		expect(org.changesSince(dump)).toEqual([]);
+		org.dropModel('ID_Keyless');
+	});
+
+	it('finds the model by Id as well as by DeveloperName', async () => {
+		await org.publish({ plan: { rows: RICH_PLAN }, model: { developerName: 'ID_ById' } });
+		const id = org.model('ID_ById').id!;
+		const byId = await org.publish({ plan: { rows: RICH_PLAN }, model: { id }, dryRun: true });
+		expect(byId.issues).toEqual([]);
+		expect(byId.summary.model).toMatchObject({ id, developerName: 'ID_ById', created: false });
+		expect(byId.changeSet.changes).toEqual([]);
+		org.dropModel('ID_ById');
+	});
 
 	it.each([
 		['a small plan with every column', 'ID_Small', { rows: RICH_PLAN }],
@@ -196,7 +277,10 @@ describe('idempotency', () => {
 		expect(second.rows.every((r) => r.status === 'unchanged')).toBe(true);
 		expect(org.sandbox.requestLog.writeCalls).toBe(0);
 		expect(org.sandbox.requestLog.recordsWritten).toBe(0);
-		expect(org.dump()).toBe(before);
+		expect(org.changesSince(before)).toEqual([]);
+		// The calls the result reports are the calls the org counted, and the allowance it reports is the org's.
+		expect(second.summary.apiUsage.calls).toBe(org.sandbox.requestLog.apiCalls);
+		expect(second.summary.apiUsage.remaining).toBe(org.sandbox.apiUsage.max - org.sandbox.apiUsage.used);
 	});
 });
 
@@ -219,7 +303,7 @@ describe('dry run', () => {
 		expect(dry.issues).toEqual([]);
 		expect(dry.summary.dryRun).toBe(true);
 		expect(org.sandbox.requestLog.writeCalls).toBe(0);
-		expect(org.dump()).toBe(before);
+		expect(org.changesSince(before)).toEqual([]);
 		expect(dry.rows.find((r) => r.key === 'Utah')?.status).toBe('planned');
 		const objects = new Set(dry.changeSet.changes.map((c) => `${c.object}:${c.action}`));
 		for (const expected of ['Territory2:create', 'Territory2:update', 'Territory2:delete', 'UserTerritory2Association:create']) {
