@@ -153,7 +153,7 @@ export async function requestToken(settings: ConnectionSettings, currentRefreshT
 		if (e.name === 'FetchError' || e.name === 'AbortError' || typeof e.code === 'string') {
 			throw new OrgError(
 				'CONNECTION_FAILED',
-				redact(`Could not reach Salesforce ${describeWho(settings)}: ${messageOf(err)}`, secrets),
+				redact(`Could not reach Salesforce ${describeWho(settings)}: ${networkReason(err)}`, secrets),
 			);
 		}
 		const code = e.name && e.name !== 'Error' ? e.name : 'AUTH_FAILED';
@@ -260,6 +260,30 @@ function parseIdentity(identityUrl: string | null): { userId: string | null; org
 	if (!identityUrl) return { userId: null, orgId: null };
 	const [orgId, userId] = identityUrl.split('/').slice(-2);
 	return { userId: userId || null, orgId: orgId || null };
+}
+
+/**
+ * Socket error codes in words. n8n replaces any error message that contains ECONNREFUSED, ETIMEDOUT and
+ * the like with a generic "the service refused the connection", which would hide the URL we name.
+ */
+const NETWORK_REASONS: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved',
+	ETIMEDOUT: 'the connection timed out',
+	ECONNRESET: 'the connection was reset',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	CERT_HAS_EXPIRED: "the server's certificate has expired",
+};
+
+function networkReason(err: unknown): string {
+	const code = String((err as { code?: unknown }).code ?? '');
+	const byCode = NETWORK_REASONS[code];
+	if (byCode) return byCode;
+	const message = messageOf(err);
+	const named = Object.keys(NETWORK_REASONS).find((c) => message.includes(c));
+	return named ? NETWORK_REASONS[named] : message;
 }
 
 /**

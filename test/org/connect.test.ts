@@ -103,6 +103,8 @@ describe('connect: errors carry no secrets', () => {
 		const err = (await connect({ connection: settings }).catch((e: unknown) => e)) as OrgError;
 		expect(err.code).toBe('CONNECTION_FAILED');
 		expect(err.message).not.toContain('Pw-Secret-999');
+		// In words, not ECONNREFUSED: n8n swaps messages naming socket codes for a generic one without the URL.
+		expect(err.message).toBe('Could not reach Salesforce for user u@x.example at http://127.0.0.1:1: the connection was refused');
 	});
 });
 
