@@ -8,8 +8,8 @@
  * - Rule items are created, updated or deleted only while the rule's BooleanFilter is null (the documented
  *   rule covers create/delete; updates are treated the same way to be safe).
  * - A changed tool rule is edited in place (clear filter, change items, set filter) unless deleting and
- *   re-creating it writes fewer records (diff.ts, `planRuleEdit` and `syncRule`); re-creating is only chosen
- *   when the rule is associated with no other territory.
+ *   re-creating it writes fewer records (`planRuleEdit` in rule-edit.ts, `syncRule` in rule-changes.ts);
+ *   re-creating is only chosen when the rule is associated with no other territory.
  * - AccountAccessLevel, OpportunityAccessLevel and CaseAccessLevel cannot be null in Salesforce: an empty
  *   cell leaves the org's value alone (it cannot be "cleared"). Description can be cleared.
  * - Tool rules are associated with their territory with IsInherited = false.

@@ -1,0 +1,60 @@
+/**
+ * Manual account assignments (ObjectTerritory2Association with AssociationCause Territory2Manual), from the
+ * Accounts column when manageAccounts is on. Rule-based assignments are Salesforce's to make and are never
+ * touched here. An account is named by Id or by the external key field; one that matches nothing or
+ * several records is an issue, never a guess.
+ */
+import { OBJECTS } from '../plan/salesforce';
+import type { PlanTerritory } from '../plan/types';
+import type { DiffState } from './diff-state';
+import { cmp, idKey } from './match';
+import { PHASE } from './phases';
+
+export function accountChanges(s: DiffState, t: PlanTerritory): void {
+	const o = s.scope.matched.get(t);
+	const existing = new Map<string, { id: string; objectId: string }>();
+	if (o) {
+		for (const a of s.assoc.accountsByTerritory.get(idKey(o.id)) ?? []) existing.set(idKey(a.objectId), a);
+	}
+	const desired = new Set<string>();
+	for (const ref of t.accounts) {
+		const r = s.accounts.resolve(ref);
+		if ('missing' in r) {
+			s.issue(t.row, 'Accounts', ref, 'UNKNOWN_ACCOUNT', `Account ${ref} does not exist in the org.`);
+			continue;
+		}
+		if ('ambiguous' in r) {
+			s.issue(t.row, 'Accounts', ref, 'AMBIGUOUS_ACCOUNT', `Account ${ref} matches several accounts.`);
+			continue;
+		}
+		const key = idKey(r.found.id);
+		if (desired.has(key)) continue;
+		desired.add(key);
+		if (existing.has(key)) continue;
+		s.push({
+			id: `${OBJECTS.objectTerritory}:${t.key}:${r.found.id}`,
+			object: OBJECTS.objectTerritory,
+			action: 'create',
+			label: `${t.key} → ${r.found.externalKey ?? r.found.id}`,
+			fields: { ObjectId: r.found.id, Territory2Id: s.scope.territoryRef(t), AssociationCause: 'Territory2Manual' },
+			reason: 'new in plan',
+			rows: t.rows,
+			dependsOn: [s.scope.territoryDep(t)],
+			phase: PHASE.accountAssociationCreate,
+		});
+	}
+	for (const [key, a] of [...existing].sort((x, y) => cmp(x[0], y[0]))) {
+		if (desired.has(key)) continue;
+		const account = s.accounts.get(a.objectId);
+		s.push({
+			id: `${OBJECTS.objectTerritory}:${t.key}:${a.objectId}:delete`,
+			object: OBJECTS.objectTerritory,
+			action: 'delete',
+			recordId: a.id,
+			label: `${t.key} → ${account?.externalKey ?? a.objectId}`,
+			reason: 'not in plan',
+			rows: t.rows,
+			phase: PHASE.associationDelete,
+		});
+	}
+}

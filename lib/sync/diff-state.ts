@@ -1,0 +1,92 @@
+/**
+ * The state one diff run shares between its parts (territories, rules, users, accounts, model checks):
+ * the inputs and their indexes, the changes and issues found so far, and what one part decided that
+ * another must know (the model's Id or its create, deleted territories, the count of new ones).
+ *
+ * Changes are collected in the order the parts find them and sorted by phase only at the end, so each
+ * part can be written in plan order and the result is still in apply order and deterministic.
+ */
+import type { PlanColumn, PlanIssue, TerritoryPlan } from '../plan/types';
+import { AccountIndex, indexAssociations, UserIndex } from './match';
+import { TerritoryScope } from './territory-scope';
+import type { Change, ChangeSet, DiffOptions, FieldChange, FieldValue, OrgSnapshot } from './types';
+
+/** Rendering of a value in reasons: 'text', or (none). */
+export function quote(v: unknown): string {
+	return v === null || v === undefined || v === '' ? '(none)' : `'${String(v)}'`;
+}
+
+/** The reason of an update: "Name: 'a' → 'b'; Description: (none) → 'c'". */
+export function changesReason(changes: FieldChange[]): string {
+	return changes.map((c) => `${c.field}: ${quote(c.from)} → ${quote(c.to)}`).join('; ');
+}
+
+export const lower = (s: string): string => s.toLowerCase();
+
+/** A cell's text, with blank meaning "no value". */
+export const text = (s: string | null | undefined): string | null => (s === null || s === undefined || s.trim() === '' ? null : s.trim());
+
+/** What a part passes to `push`: the rest of a Change has empty defaults. */
+type NewChange = Partial<Change> & Pick<Change, 'id' | 'object' | 'action' | 'label' | 'reason' | 'phase'>;
+
+export class DiffState {
+	readonly changes: Change[] = [];
+	readonly issues: PlanIssue[] = [];
+	readonly columns: Set<PlanColumn>;
+	/** Set by the model check: the existing model's Id, or the id of the change that creates it. */
+	modelId: string | null = null;
+	modelChangeId: string | null = null;
+
+	readonly scope: TerritoryScope;
+	readonly users: UserIndex;
+	readonly accounts: AccountIndex;
+	readonly assoc: ReturnType<typeof indexAssociations>;
+
+	/** Territories deleted as missing from the plan (idKey); their rules and the territory count depend on it. */
+	readonly deletedTerritoryIds = new Set<string>();
+	createdTerritories = 0;
+
+	constructor(
+		readonly plan: TerritoryPlan,
+		readonly snapshot: OrgSnapshot,
+		readonly options: DiffOptions,
+	) {
+		this.columns = new Set(plan.columns);
+		this.users = new UserIndex(snapshot.users);
+		this.assoc = indexAssociations(snapshot);
+		this.accounts = new AccountIndex(snapshot.accounts);
+		this.scope = new TerritoryScope(plan, snapshot, options, (...a) => this.issue(...a));
+	}
+
+	issue(row: number, column: string | null, value: string | null, code: string, message: string): void {
+		this.issues.push({ row, column, value, code, message });
+	}
+
+	/** Parts pass dependencies unconditionally: '' (an existing record, nothing to wait for) is dropped. */
+	push(c: NewChange): Change {
+		const change: Change = { recordId: null, fields: {}, diff: [], rows: [], dependsOn: [], ...c };
+		change.dependsOn = [...new Set(change.dependsOn.filter((d) => d !== ''))];
+		this.changes.push(change);
+		return change;
+	}
+
+	find(id: string): Change | undefined {
+		return this.changes.find((c) => c.id === id);
+	}
+
+	/** The model's Id, or a reference to the change that creates it. */
+	get modelRef(): FieldValue {
+		return this.modelChangeId ? { $ref: this.modelChangeId } : this.modelId;
+	}
+
+	userLabel(userId: string | null): string | null {
+		if (!userId) return null;
+		return this.users.get(userId)?.username ?? userId;
+	}
+
+	result(): ChangeSet {
+		// Stable sort: within a phase, changes keep the (deterministic) order they were found in.
+		const changes = this.changes.map((c, i) => ({ c, i })).sort((a, b) => a.c.phase - b.c.phase || a.i - b.i).map((x) => x.c);
+		return { modelDeveloperName: this.options.modelDeveloperName, modelId: this.modelId, changes, issues: this.issues };
+	}
+}

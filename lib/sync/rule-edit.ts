@@ -1,0 +1,193 @@
+/**
+ * Editing one of the tool's existing rules in place so that it says what the plan says: items are matched
+ * by SortOrder and created, updated or deleted; the rule header (label, active) and BooleanFilter follow.
+ *
+ * Salesforce accepts item writes only while the rule's BooleanFilter is null, so a structural edit clears
+ * the filter first and sets it again once the items exist (phases.ts). The header rides along with one of
+ * those filter writes when there is one, so a rule is not written twice. `planRuleEdit` also counts the
+ * writes, so that the caller can re-create the rule instead when that is cheaper.
+ */
+import { OBJECTS, ruleItemField } from '../plan/salesforce';
+import type { PlanTerritory, RuleSpec } from '../plan/types';
+import { changesReason, quote, type DiffState } from './diff-state';
+import { cmp } from './match';
+import { PHASE } from './phases';
+import { normalizeFilter, sameItem } from './rule-compare';
+import type { FieldChange, FieldValue, SnapshotRule } from './types';
+
+export interface RuleEdit {
+	creates: RuleSpec['items'];
+	updates: { item: SnapshotRule['items'][number]; fields: Record<string, FieldValue>; diff: FieldChange[] }[];
+	deletes: SnapshotRule['items'];
+	/** Items change: the filter must be null meanwhile. */
+	structural: boolean;
+	/** Records written when editing in place. */
+	cost: number;
+}
+
+/** How to turn an existing tool rule into the desired one, editing it in place. */
+export function planRuleEdit(e: SnapshotRule, r: RuleSpec): RuleEdit {
+	const creates: RuleEdit['creates'] = [];
+	const updates: RuleEdit['updates'] = [];
+	const deletes: RuleEdit['deletes'] = [];
+	const bySort = new Map<number, SnapshotRule['items'][number]>();
+	// Two items with one SortOrder: the first (by Id) is kept, the others go.
+	for (const item of [...e.items].sort((a, b) => a.sortOrder - b.sortOrder || cmp(a.id, b.id))) {
+		if (bySort.has(item.sortOrder)) deletes.push(item);
+		else bySort.set(item.sortOrder, item);
+	}
+	const wanted = new Set<number>();
+	for (const want of r.items) {
+		wanted.add(want.sortOrder);
+		const have = bySort.get(want.sortOrder);
+		if (!have) {
+			creates.push(want);
+			continue;
+		}
+		if (sameItem(have, want)) continue;
+		const fields: Record<string, FieldValue> = {};
+		const diff: FieldChange[] = [];
+		if (!sameItem({ ...have, operation: want.operation, value: want.value }, want)) {
+			fields.Field = ruleItemField(want.field);
+			diff.push({ field: 'Field', from: have.field, to: ruleItemField(want.field) });
+		}
+		if (have.operation.toLowerCase() !== want.operation.toLowerCase()) {
+			fields.Operation = want.operation;
+			diff.push({ field: 'Operation', from: have.operation, to: want.operation });
+		}
+		if ((have.value ?? '') !== want.value) {
+			fields.Value = want.value;
+			diff.push({ field: 'Value', from: have.value, to: want.value });
+		}
+		updates.push({ item: have, fields, diff });
+	}
+	for (const [sort, item] of bySort) if (!wanted.has(sort)) deletes.push(item);
+	deletes.sort((a, b) => a.sortOrder - b.sortOrder || cmp(a.id, b.id));
+	const structural = creates.length + updates.length + deletes.length > 0;
+	const have = normalizeFilter(e.booleanFilter);
+	const want = normalizeFilter(r.booleanFilter);
+	const header = e.masterLabel !== r.masterLabel || !e.isActive;
+	// Clear the filter, write the items, set the filter; the header needs a write of its own only when
+	// neither filter write happens.
+	const cost = structural
+		? (have !== null ? 1 : 0) + creates.length + updates.length + deletes.length + (want !== null ? 1 : 0) + (header && have === null && want === null ? 1 : 0)
+		: (have !== want || header ? 1 : 0);
+	return { creates, updates, deletes, structural, cost };
+}
+
+/** Emits the changes of an in-place edit planned by `planRuleEdit`. */
+export function editRule(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: RuleSpec, plan: RuleEdit): void {
+	const base = `${OBJECTS.rule}:${r.developerName}`;
+	const header: Record<string, FieldValue> = {};
+	const headerDiff: FieldChange[] = [];
+	if (e.masterLabel !== r.masterLabel) {
+		header.MasterLabel = r.masterLabel;
+		headerDiff.push({ field: 'MasterLabel', from: e.masterLabel, to: r.masterLabel });
+	}
+	if (!e.isActive) {
+		header.IsActive = true;
+		headerDiff.push({ field: 'IsActive', from: false, to: true });
+	}
+	let headerDone = headerDiff.length === 0;
+	const have = normalizeFilter(e.booleanFilter);
+	const want = normalizeFilter(r.booleanFilter);
+	let clearId = '';
+	if (plan.structural && have !== null) {
+		clearId = `${base}:clearFilter`;
+		s.push({
+			id: clearId,
+			object: OBJECTS.rule,
+			action: 'update',
+			recordId: e.id,
+			label: r.developerName,
+			fields: { BooleanFilter: null, ...header },
+			diff: [{ field: 'BooleanFilter', from: e.booleanFilter, to: null }, ...headerDiff],
+			reason: 'filter cleared so that items can change',
+			rows: t.rows,
+			phase: PHASE.ruleFilterClear,
+		});
+		headerDone = true;
+	}
+	const itemIds: string[] = [];
+	const label = (item: { sortOrder: number }): string => `${r.developerName} #${item.sortOrder}`;
+	for (const item of plan.deletes) {
+		const id = `${OBJECTS.ruleItem}:${r.developerName}:${item.sortOrder}:delete:${item.id}`;
+		itemIds.push(id);
+		s.push({
+			id,
+			object: OBJECTS.ruleItem,
+			action: 'delete',
+			recordId: item.id,
+			label: label(item),
+			reason: 'not in plan',
+			rows: t.rows,
+			dependsOn: [clearId],
+			phase: PHASE.ruleItemDelete,
+		});
+	}
+	for (const { item, fields, diff } of plan.updates) {
+		const id = `${OBJECTS.ruleItem}:${r.developerName}:${item.sortOrder}:update`;
+		itemIds.push(id);
+		s.push({
+			id,
+			object: OBJECTS.ruleItem,
+			action: 'update',
+			recordId: item.id,
+			label: label(item),
+			fields,
+			diff,
+			reason: changesReason(diff),
+			rows: t.rows,
+			dependsOn: [clearId],
+			phase: PHASE.ruleItemUpdate,
+		});
+	}
+	for (const item of plan.creates) {
+		const id = `${OBJECTS.ruleItem}:${r.developerName}:${item.sortOrder}`;
+		itemIds.push(id);
+		s.push({
+			id,
+			object: OBJECTS.ruleItem,
+			action: 'create',
+			label: label(item),
+			fields: { RuleId: e.id, SortOrder: item.sortOrder, Field: ruleItemField(item.field), Operation: item.operation, Value: item.value },
+			reason: 'new in plan',
+			rows: t.rows,
+			dependsOn: [clearId],
+			phase: PHASE.ruleItemCreate,
+		});
+	}
+	// After a structural edit the org's filter is null, whatever it was before.
+	const filterNow = plan.structural ? null : have;
+	const filterFrom = filterNow === null ? null : e.booleanFilter;
+	if (want !== filterNow) {
+		s.push({
+			id: `${base}:filter`,
+			object: OBJECTS.rule,
+			action: 'update',
+			recordId: e.id,
+			label: r.developerName,
+			fields: { BooleanFilter: r.booleanFilter, ...(headerDone ? {} : header) },
+			diff: [{ field: 'BooleanFilter', from: filterFrom, to: r.booleanFilter }, ...(headerDone ? [] : headerDiff)],
+			reason: `BooleanFilter: ${quote(filterFrom)} → ${quote(r.booleanFilter)}`,
+			rows: t.rows,
+			dependsOn: itemIds,
+			phase: PHASE.ruleFilterSet,
+		});
+		headerDone = true;
+	}
+	if (!headerDone) {
+		s.push({
+			id: `${base}:update`,
+			object: OBJECTS.rule,
+			action: 'update',
+			recordId: e.id,
+			label: r.developerName,
+			fields: header,
+			diff: headerDiff,
+			reason: changesReason(headerDiff),
+			rows: t.rows,
+			phase: PHASE.ruleUpdate,
+		});
+	}
+}

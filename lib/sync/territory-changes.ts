@@ -1,0 +1,154 @@
+/**
+ * Territory2 records: create the plan's new territories, update the matched ones field by field, and
+ * (deleteMissing or overwriteAll only) delete the territories in scope that the plan no longer names.
+ *
+ * Apart from the name, only the columns the plan has are compared: a plan without a Description column
+ * leaves descriptions alone. Deletes go deepest first and spare the org territories the plan still hangs
+ * territories under (and, without a Parent column, every ancestor of a kept territory).
+ */
+import { OBJECTS } from '../plan/salesforce';
+import type { PlanColumn, PlanTerritory } from '../plan/types';
+import { changesReason, text, type DiffState } from './diff-state';
+import { cmp, idKey, sameId } from './match';
+import { depthPhase, PHASE } from './phases';
+import { territoryChangeId, type ParentRef } from './territory-scope';
+import { TerritoryTypes } from './territory-types';
+import type { FieldChange, FieldValue, SnapshotTerritory } from './types';
+
+export function territoryChanges(s: DiffState): void {
+	const types = new TerritoryTypes(s);
+	for (const t of s.plan.territories) {
+		const parent = s.scope.parentOf(t);
+		if (parent.kind === 'missing') {
+			s.issue(t.row, 'Parent', t.parentKey, 'UNKNOWN_PARENT', `Parent ${t.parentKey} is neither in the plan nor in the publish scope.`);
+		}
+		const o = s.scope.matched.get(t);
+		if (o) updateTerritory(s, types, t, o, parent);
+		else createTerritory(s, types, t, parent);
+	}
+	deleteMissing(s);
+}
+
+function createTerritory(s: DiffState, types: TerritoryTypes, t: PlanTerritory, parent: ParentRef): void {
+	const type = types.valueFor(t);
+	if (t.type === null || t.type.trim() === '') {
+		s.issue(t.row, 'Type', null, 'TYPE_REQUIRED', `Territory ${t.key} is new and needs a Type.`);
+	}
+	const fields: Record<string, FieldValue> = {
+		Name: t.name,
+		DeveloperName: t.key,
+		Territory2ModelId: s.modelRef,
+		Territory2TypeId: type ? type.value : null,
+	};
+	const parentValue = s.scope.parentValue(parent);
+	if (parentValue !== null) fields.ParentTerritory2Id = parentValue;
+	if (text(t.description) !== null) fields.Description = t.description;
+	if (t.accountAccess) fields.AccountAccessLevel = t.accountAccess;
+	if (t.opportunityAccess) fields.OpportunityAccessLevel = t.opportunityAccess;
+	if (t.caseAccess) fields.CaseAccessLevel = t.caseAccess;
+	s.createdTerritories++;
+	s.push({
+		id: territoryChangeId(t),
+		object: OBJECTS.territory,
+		action: 'create',
+		label: t.key,
+		fields,
+		reason: 'new in plan',
+		rows: t.rows,
+		dependsOn: [s.modelChangeId ?? '', type?.dep ?? '', parent.kind === 'plan' ? s.scope.territoryDep(parent.t) : ''],
+		phase: depthPhase(PHASE.territoryCreate, s.scope.createDepth(t)),
+	});
+}
+
+function updateTerritory(s: DiffState, types: TerritoryTypes, t: PlanTerritory, o: SnapshotTerritory, parent: ParentRef): void {
+	const fields: Record<string, FieldValue> = {};
+	const changes: FieldChange[] = [];
+	const dependsOn: string[] = [];
+	const set = (field: string, value: FieldValue, from: unknown, to: unknown): void => {
+		fields[field] = value;
+		changes.push({ field, from, to });
+	};
+	if (t.name !== o.name) set('Name', t.name, o.name, t.name);
+	if (s.columns.has('Type')) {
+		const type = types.valueFor(t);
+		if (type && (typeof type.value !== 'string' || !sameId(type.value, o.typeId))) {
+			const from = s.snapshot.types.find((x) => sameId(x.id, o.typeId))?.developerName ?? o.typeId;
+			set('Territory2TypeId', type.value, from, type.label);
+			dependsOn.push(type.dep);
+		}
+	}
+	if (s.columns.has('Parent') && parent.kind !== 'missing') {
+		const value = s.scope.parentValue(parent);
+		const same = typeof value === 'string' || value === null ? sameId(value, o.parentId) : false;
+		if (!same) {
+			const from = o.parentId ? (s.scope.orgParent(o)?.developerName ?? o.parentId) : null;
+			set('ParentTerritory2Id', value, from, s.scope.parentLabel(parent));
+			if (parent.kind === 'plan') dependsOn.push(s.scope.territoryDep(parent.t));
+		}
+	}
+	if (s.columns.has('Description') && text(t.description) !== text(o.description)) {
+		set('Description', text(t.description) === null ? null : t.description, o.description, t.description);
+	}
+	const access: [PlanColumn, string, string | null, string | null][] = [
+		['Account Access', 'AccountAccessLevel', t.accountAccess, o.accountAccessLevel],
+		['Opportunity Access', 'OpportunityAccessLevel', t.opportunityAccess, o.opportunityAccessLevel],
+		['Case Access', 'CaseAccessLevel', t.caseAccess, o.caseAccessLevel],
+	];
+	for (const [column, field, want, have] of access) {
+		// Access levels cannot be null in Salesforce: an empty cell leaves them alone (phases.ts).
+		if (s.columns.has(column) && want && want !== have) set(field, want, have, want);
+	}
+	if (changes.length === 0) return;
+	s.push({
+		id: `${territoryChangeId(t)}:update`,
+		object: OBJECTS.territory,
+		action: 'update',
+		recordId: o.id,
+		label: t.key,
+		fields,
+		diff: changes,
+		reason: changesReason(changes),
+		rows: t.rows,
+		dependsOn,
+		phase: depthPhase(PHASE.territoryUpdate, s.scope.finalDepth(t)),
+	});
+}
+
+function deleteMissing(s: DiffState): void {
+	const { method, deleteMissing } = s.options;
+	const { scope } = s;
+	if (method === 'add' || !(deleteMissing || method === 'overwriteAll') || scope.scopeMissing) return;
+	const protectedIds = new Set<string>();
+	for (const t of s.plan.territories) {
+		const parent = scope.parentOf(t);
+		if (parent.kind === 'org') protectedIds.add(idKey(parent.o.id));
+		// Without a Parent column a matched territory stays where it is: keep its ancestors.
+		const o = scope.matched.get(t);
+		if (o && !s.columns.has('Parent')) {
+			let p = scope.orgParent(o);
+			while (p && !protectedIds.has(idKey(p.id))) {
+				protectedIds.add(idKey(p.id));
+				p = scope.orgParent(p);
+			}
+		}
+	}
+	const doomed = s.snapshot.territories
+		.filter((o) => scope.inScope(o) && !scope.matchedIds.has(idKey(o.id)) && !protectedIds.has(idKey(o.id)))
+		.map((o) => ({ o, depth: scope.orgDepth(o) }))
+		.sort((a, b) => b.depth - a.depth || cmp(a.o.developerName, b.o.developerName) || cmp(a.o.id, b.o.id));
+	for (const { o } of doomed) s.deletedTerritoryIds.add(idKey(o.id));
+	const reason = method === 'overwriteAll' ? 'not in plan (overwrite all)' : 'not in plan (delete missing)';
+	for (const { o, depth } of doomed) {
+		const children = (scope.orgChildren.get(idKey(o.id)) ?? []).filter((c) => s.deletedTerritoryIds.has(idKey(c.id)));
+		s.push({
+			id: `${OBJECTS.territory}:${o.developerName}:delete`,
+			object: OBJECTS.territory,
+			action: 'delete',
+			recordId: o.id,
+			label: o.developerName,
+			reason,
+			dependsOn: children.map((c) => `${OBJECTS.territory}:${c.developerName}:delete`),
+			phase: depthPhase(PHASE.territoryDeleteDeepest, depth, -1),
+		});
+	}
+}

@@ -1,0 +1,193 @@
+/**
+ * Which org territory each plan territory is, and where it hangs: the publish scope (the whole model, or
+ * the descendants of one territory), the matching of plan keys to org DeveloperNames within it, and the
+ * parent and depth every territory will have once the plan is applied.
+ *
+ * A key that exists outside the scope is refused rather than moved in: publishing one region must never
+ * take territories from another. Depths decide apply phases (a child waits for its new parent).
+ */
+import { OBJECTS } from '../plan/salesforce';
+import type { PlanTerritory, TerritoryPlan } from '../plan/types';
+import { idKey } from './match';
+import type { DiffOptions, FieldValue, OrgSnapshot, SnapshotTerritory } from './types';
+
+export type ParentRef =
+	| { kind: 'root' }
+	| { kind: 'plan'; t: PlanTerritory }
+	| { kind: 'org'; o: SnapshotTerritory }
+	| { kind: 'missing' };
+
+export type IssueSink = (row: number, column: string | null, value: string | null, code: string, message: string) => void;
+
+const lower = (s: string): string => s.toLowerCase();
+
+/** The id of the change that creates the plan territory with this key (updates add a suffix). */
+export function territoryChangeId(t: PlanTerritory): string {
+	return `${OBJECTS.territory}:${t.key}`;
+}
+
+export class TerritoryScope {
+	readonly orgById = new Map<string, SnapshotTerritory>();
+	readonly orgByKey = new Map<string, SnapshotTerritory>();
+	readonly orgChildren = new Map<string, SnapshotTerritory[]>();
+	/** The first plan territory of each key (lower case). */
+	private readonly planByKey = new Map<string, PlanTerritory>();
+	/** Plan territories that exist in scope, and their org records' ids (idKey). */
+	readonly matched = new Map<PlanTerritory, SnapshotTerritory>();
+	readonly matchedIds = new Set<string>();
+	readonly scopeRoot: SnapshotTerritory | null = null;
+	/** A scope root was named but the model lacks it: nothing is in scope. */
+	readonly scopeMissing: boolean = false;
+
+	constructor(
+		private readonly plan: TerritoryPlan,
+		snapshot: OrgSnapshot,
+		private readonly options: DiffOptions,
+		private readonly issue: IssueSink,
+	) {
+		for (const o of snapshot.territories) {
+			this.orgById.set(idKey(o.id), o);
+			this.orgByKey.set(lower(o.developerName), o);
+		}
+		for (const o of snapshot.territories) {
+			if (!o.parentId) continue;
+			const k = idKey(o.parentId);
+			this.orgChildren.set(k, [...(this.orgChildren.get(k) ?? []), o]);
+		}
+		for (const t of plan.territories) if (!this.planByKey.has(lower(t.key))) this.planByKey.set(lower(t.key), t);
+		const rootKey = options.scopeRootKey;
+		if (rootKey) {
+			this.scopeRoot = this.orgByKey.get(lower(rootKey)) ?? null;
+			this.scopeMissing = !this.scopeRoot;
+		}
+	}
+
+	checkRoot(): void {
+		const rootKey = this.options.scopeRootKey;
+		if (rootKey && this.scopeMissing) {
+			this.issue(0, null, rootKey, 'SCOPE_ROOT_NOT_FOUND', `The territory ${rootKey} to publish under does not exist in the model.`);
+		}
+	}
+
+	/** Pairs plan territories with the org territories of the same key in scope. */
+	match(): void {
+		for (const t of this.plan.territories) {
+			const o = this.orgByKey.get(lower(t.key));
+			if (!o) continue;
+			if (this.options.method === 'add') {
+				this.issue(t.row, 'Key', t.key, 'DUPLICATE_KEY', `Territory key ${t.key} already exists in the model; "add" creates new territories only.`);
+			} else if (this.scopeMissing) {
+				// Already reported: without its root the scope cannot be judged.
+			} else if (!this.inScope(o)) {
+				const parent = this.orgParent(o);
+				this.issue(
+					t.row,
+					'Key',
+					t.key,
+					'KEY_OUTSIDE_SCOPE',
+					`Territory key ${t.key} exists in the model under ${parent ? parent.developerName : 'the model root'}, outside the publish scope.`,
+				);
+			} else {
+				this.matched.set(t, o);
+				this.matchedIds.add(idKey(o.id));
+			}
+		}
+	}
+
+	orgParent(o: SnapshotTerritory): SnapshotTerritory | undefined {
+		return o.parentId ? this.orgById.get(idKey(o.parentId)) : undefined;
+	}
+
+	orgDepth(o: SnapshotTerritory): number {
+		let depth = 0;
+		const seen = new Set<string>();
+		let p = this.orgParent(o);
+		while (p && !seen.has(p.id)) {
+			seen.add(p.id);
+			depth++;
+			p = this.orgParent(p);
+		}
+		return depth;
+	}
+
+	private isOrgDescendant(o: SnapshotTerritory, ancestor: SnapshotTerritory): boolean {
+		const seen = new Set<string>();
+		let p = this.orgParent(o);
+		while (p && !seen.has(p.id)) {
+			if (p.id === ancestor.id) return true;
+			seen.add(p.id);
+			p = this.orgParent(p);
+		}
+		return false;
+	}
+
+	/** Strictly below the scope root (the root itself is not published to). */
+	inScope(o: SnapshotTerritory): boolean {
+		if (this.scopeMissing) return false;
+		return this.scopeRoot ? this.isOrgDescendant(o, this.scopeRoot) : true;
+	}
+
+	/** The territory's Id, or a reference to the change that creates it. */
+	territoryRef(t: PlanTerritory): FieldValue {
+		const o = this.matched.get(t);
+		return o ? o.id : { $ref: territoryChangeId(t) };
+	}
+
+	/** The create change a reference to this territory depends on ('' when it exists). */
+	territoryDep(t: PlanTerritory): string {
+		return this.matched.has(t) ? '' : territoryChangeId(t);
+	}
+
+	parentOf(t: PlanTerritory): ParentRef {
+		if (t.parentKey === null || t.parentKey === '') return { kind: 'root' };
+		const p = this.planByKey.get(lower(t.parentKey));
+		if (p && p !== t) return { kind: 'plan', t: p };
+		const o = this.orgByKey.get(lower(t.parentKey));
+		if (o && (this.inScope(o) || o === this.scopeRoot)) return { kind: 'org', o };
+		return { kind: 'missing' };
+	}
+
+	parentValue(parent: ParentRef): FieldValue {
+		switch (parent.kind) {
+			case 'root':
+				return this.scopeRoot ? this.scopeRoot.id : null;
+			case 'plan':
+				return this.territoryRef(parent.t);
+			case 'org':
+				return parent.o.id;
+			default:
+				return null;
+		}
+	}
+
+	parentLabel(parent: ParentRef): string | null {
+		switch (parent.kind) {
+			case 'root':
+				return this.scopeRoot ? this.scopeRoot.developerName : null;
+			case 'plan':
+				return parent.t.key;
+			case 'org':
+				return parent.o.developerName;
+			default:
+				return null;
+		}
+	}
+
+	/** Depth among territories created in this run (a child waits for its new parent). */
+	createDepth(t: PlanTerritory, seen = new Set<PlanTerritory>()): number {
+		const parent = this.parentOf(t);
+		if (parent.kind !== 'plan' || this.matched.has(parent.t) || seen.has(t)) return 0;
+		seen.add(t);
+		return this.createDepth(parent.t, seen) + 1;
+	}
+
+	/** Depth in the model once the plan is applied. */
+	finalDepth(t: PlanTerritory, seen = new Set<PlanTerritory>()): number {
+		const parent = this.parentOf(t);
+		if (seen.has(t)) return 0;
+		seen.add(t);
+		if (parent.kind === 'plan') return this.finalDepth(parent.t, seen) + 1;
+		if (parent.kind === 'org') return this.orgDepth(parent.o) + 1;
+		return this.scopeRoot ? this.orgDepth(this.scopeRoot) + 1 : 0;
+	}
+}
