@@ -76,7 +76,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	}
 
 	const changeSet = diff(plan, snapshot, diffOptions);
-	const issues = sortIssues([...planIssuesGivenTheOrg(plan), ...changeSet.issues]);
+	const issues = sortIssues(uniqueIssues([...planIssuesGivenTheOrg(plan), ...changeSet.issues]));
 	const usageAfterRead = conn.usage();
 
 	if (issues.length > 0) {
@@ -162,6 +162,17 @@ function collectAccountRefs(territories: PlanTerritory[]): string[] {
  */
 function planIssuesGivenTheOrg(plan: TerritoryPlan): PlanIssue[] {
 	return plan.issues.filter((i) => i.code !== 'UNKNOWN_PARENT');
+}
+
+/** One problem, one issue: the plan check and the diff may both see it (same row, column, code and value). */
+function uniqueIssues(issues: PlanIssue[]): PlanIssue[] {
+	const seen = new Set<string>();
+	return issues.filter((i) => {
+		const key = JSON.stringify([i.row, i.column, i.code, i.value]);
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
 }
 
 function sortIssues(issues: PlanIssue[]): PlanIssue[] {

@@ -10,6 +10,14 @@
  * - A changed tool rule is edited in place (clear filter, change items, set filter) unless deleting and
  *   re-creating it writes fewer records (`planRuleEdit` in rule-edit.ts, `syncRule` in rule-changes.ts);
  *   re-creating is only chosen when the rule is associated with no other territory.
+ * - A tool rule that territories outside the plan (or plan territories that keep it) also use is never
+ *   edited for one territory: that territory gets its own rule (<name>_own, rule-changes.ts) and its link
+ *   to the shared one is deleted, so the other territories' assignments do not change.
+ * - A tool rule's create depends on its territory's create (a failed territory leaves no rule behind), and
+ *   a TP_ rule no territory links to is deleted (it assigns nothing): always when the whole model is
+ *   published, under a scope root only when its name is one of a plan territory's rule names.
+ * - Deleting a rule removes its RuleTerritory2Associations (Salesforce cascades), so a rule that goes is
+ *   not unlinked first.
  * - AccountAccessLevel, OpportunityAccessLevel and CaseAccessLevel cannot be null in Salesforce: an empty
  *   cell leaves the org's value alone (it cannot be "cleared"). Description can be cleared.
  * - Tool rules are associated with their territory with IsInherited = false.

@@ -7,8 +7,13 @@
  * must write nothing. Why a tool rule may be deleted and re-created instead of edited: it can cost fewer
  * writes (rule-edit.ts), and that is only done when no other territory uses the rule. A tool rule goes
  * with the last territory that uses it; rule columns the plan lacks keep what the org's tool rules say.
+ *
+ * A tool rule that other territories use too is never edited for one of them (their assignments would
+ * change): that territory gets a rule of its own (`privateRuleName`) and lets go of the shared one. A tool
+ * rule no territory links to any more assigns nothing and is deleted, within the publish scope's reach
+ * (`deleteUnlinkedToolRules`).
  */
-import { decodeRules, isToolRule, packRules } from '../plan';
+import { decodeRules, isToolRule, packRules, ruleDeveloperName } from '../plan';
 import { LIMITS, OBJECTS, ruleItemField } from '../plan/salesforce';
 import type { PlanColumn, PlanTerritory, RuleSpec } from '../plan/types';
 import { lower, type DiffState } from './diff-state';
@@ -16,7 +21,7 @@ import { cmp, idKey, sameId } from './match';
 import { PHASE } from './phases';
 import { sameMeaning } from './rule-compare';
 import { editRule, planRuleEdit } from './rule-edit';
-import type { FieldValue, SnapshotRule, SnapshotTerritory } from './types';
+import type { Change, FieldValue, SnapshotRule, SnapshotTerritory } from './types';
 
 const RULE_COLUMNS: PlanColumn[] = ['Postal Codes', 'Countries', 'States', 'Criteria'];
 
@@ -32,13 +37,29 @@ interface DesiredRules {
 export function ruleChanges(s: DiffState): void {
 	const rules = new RuleChanges(s);
 	if (RULE_COLUMNS.some((c) => s.columns.has(c))) rules.sync();
-	else rules.deleteRulesOfDeletedTerritories(new Set());
+	else {
+		rules.deleteRulesOfDeletedTerritories(new Set());
+		rules.deleteUnlinkedToolRules(new Set());
+	}
+}
+
+/**
+ * The DeveloperName of a territory's own copy of its rule `developerName`, made when the rule of that
+ * name is shared with other territories and must change (≤ 80 characters, no trailing underscore).
+ */
+export function privateRuleName(developerName: string): string {
+	const suffix = '_own';
+	return `${developerName.slice(0, LIMITS.developerNameLength - suffix.length).replace(/_+$/, '')}${suffix}`;
 }
 
 class RuleChanges {
 	private readonly rulesById = new Map<string, SnapshotRule>();
 	private readonly rulesByDev = new Map<string, SnapshotRule>();
 	private readonly deletedRuleIds = new Set<string>();
+	/** Per rule (idKey): the changes that delete its associations, dropped when the rule itself goes. */
+	private readonly associationDeletes = new Map<string, Change[]>();
+	/** Per org territory (idKey) matched by the plan: the tool rule names it keeps (lower case). */
+	private readonly keptNames = new Map<string, Set<string>>();
 
 	constructor(private readonly s: DiffState) {
 		for (const r of s.snapshot.rules) {
@@ -55,6 +76,8 @@ class RuleChanges {
 			const d = this.desiredRules(t);
 			desired.set(t, d);
 			for (const r of d.rules) wanted.add(lower(r.developerName));
+			const o = s.scope.matched.get(t);
+			if (o) this.keptNames.set(idKey(o.id), new Set(d.rules.map((r) => lower(r.developerName))));
 			const count = d.rules.length + d.keptHandMade.length;
 			if (count > LIMITS.rulesPerTerritory) {
 				s.issue(
@@ -70,8 +93,12 @@ class RuleChanges {
 		for (const t of s.plan.territories) {
 			const d = desired.get(t) as DesiredRules;
 			const o = s.scope.matched.get(t);
-			const names = new Set(d.rules.map((r) => lower(r.developerName)));
-			for (const r of d.rules) this.syncRule(t, r);
+			const names = new Set<string>();
+			for (const r of d.rules) {
+				const used = lower(this.syncRule(t, r));
+				names.add(used);
+				wanted.add(used);
+			}
 			for (const rule of this.rulesOfTerritory(o)) {
 				if (!isToolRule(rule.developerName) || names.has(lower(rule.developerName)) || !o) continue;
 				if (!wanted.has(lower(rule.developerName)) && this.ruleOnlyUsedBy(rule, (id) => sameId(id, o.id))) {
@@ -81,6 +108,43 @@ class RuleChanges {
 				}
 			}
 			if (o) for (const rule of d.replacedHandMade) this.deleteRuleAssociation(rule, t, o, 'hand-made rule replaced by the plan (touch hand-made rules)');
+		}
+		this.deleteUnlinkedToolRules(wanted);
+	}
+
+	/**
+	 * Tool rules that no territory will link to once applied: left behind (a territory whose create
+	 * failed), or dropped by every territory. A rule unlinked already is model-level: it is deleted only
+	 * when the whole model is published or when its name is one of a plan territory's rule names. A rule
+	 * this run unlinks was linked to territories in scope only, and is deleted in any case.
+	 */
+	deleteUnlinkedToolRules(wanted: Set<string>): void {
+		const s = this.s;
+		const planNames = new Set<string>();
+		if (s.options.scopeRootKey !== null) {
+			for (const t of s.plan.territories) {
+				for (let n = 1; n <= LIMITS.rulesPerTerritory; n++) {
+					const name = ruleDeveloperName(t.key, n);
+					planNames.add(lower(name));
+					planNames.add(lower(privateRuleName(name)));
+				}
+			}
+		}
+		for (const rule of [...s.snapshot.rules].sort((a, b) => cmp(a.developerName, b.developerName) || cmp(a.id, b.id))) {
+			if (!isToolRule(rule.developerName) || wanted.has(lower(rule.developerName)) || this.deletedRuleIds.has(idKey(rule.id))) continue;
+			const links = s.assoc.territoriesByRule.get(idKey(rule.id)) ?? [];
+			if (links.length === 0) {
+				if (s.scope.scopeMissing || (s.options.scopeRootKey !== null && !planNames.has(lower(rule.developerName)))) continue;
+				this.deleteRule(rule, 'no territory uses it', []);
+				continue;
+			}
+			const unlinking = new Set((this.associationDeletes.get(idKey(rule.id)) ?? []).map((c) => c.recordId));
+			if (!links.every((a) => unlinking.has(a.id) || s.deletedTerritoryIds.has(idKey(a.territoryId)))) continue;
+			const dropped = this.associationDeletes.get(idKey(rule.id)) ?? [];
+			const rows = [...new Set(dropped.flatMap((c) => c.rows))].sort((a, b) => a - b);
+			this.deleteRule(rule, 'no territory uses it any more', rows);
+			// Deleting the rule removes its associations: their own deletes would write the same twice.
+			for (const c of dropped) s.changes.splice(s.changes.indexOf(c), 1);
 		}
 	}
 
@@ -124,9 +188,10 @@ class RuleChanges {
 			};
 		}
 		const packed = packRules(source);
-		// The plan's own parse may already have reported the same problem.
+		// The plan's own parse may already have reported the same problem (its message may be worded apart).
 		for (const i of packed.issues) {
-			if (!s.plan.issues.some((p) => p.row === i.row && p.code === i.code && p.message === i.message)) s.issues.push(i);
+			const reported = s.plan.issues.some((p) => p.row === i.row && p.column === i.column && p.code === i.code && p.value === i.value);
+			if (!reported) s.issue(i.row, i.column, i.value, i.code, i.message);
 		}
 		if (hand.length > 0 && sameMeaning(packed.rules, hand)) {
 			// The hand-made rules already say what the plan says (e.g. a model imported and published back).
@@ -155,7 +220,7 @@ class RuleChanges {
 	private deleteRuleAssociation(rule: SnapshotRule, t: PlanTerritory, o: SnapshotTerritory, reason: string): void {
 		for (const a of this.s.assoc.rulesByTerritory.get(idKey(o.id)) ?? []) {
 			if (!sameId(a.ruleId, rule.id)) continue;
-			this.s.push({
+			const change = this.s.push({
 				id: `${OBJECTS.ruleTerritory}:${rule.developerName}:${t.key}:delete`,
 				object: OBJECTS.ruleTerritory,
 				action: 'delete',
@@ -165,17 +230,68 @@ class RuleChanges {
 				rows: t.rows,
 				phase: PHASE.associationDelete,
 			});
+			this.associationDeletes.set(idKey(rule.id), [...(this.associationDeletes.get(idKey(rule.id)) ?? []), change]);
 			return;
 		}
 	}
 
-	private syncRule(t: PlanTerritory, r: RuleSpec): void {
+	/**
+	 * Whether territories other than `o` keep a link to the rule once applied (a deleted territory, or a
+	 * plan territory that does not want the rule, lets go of it).
+	 */
+	private linkedElsewhere(rule: SnapshotRule, o: SnapshotTerritory | undefined): boolean {
+		return (this.s.assoc.territoriesByRule.get(idKey(rule.id)) ?? []).some((a) => {
+			if (o && sameId(a.territoryId, o.id)) return false;
+			if (this.s.deletedTerritoryIds.has(idKey(a.territoryId))) return false;
+			const kept = this.keptNames.get(idKey(a.territoryId));
+			return !kept || kept.has(lower(rule.developerName));
+		});
+	}
+
+	private isLinked(rule: SnapshotRule, o: SnapshotTerritory | undefined): boolean {
+		return o !== undefined && (this.s.assoc.territoriesByRule.get(idKey(rule.id)) ?? []).some((a) => sameId(a.territoryId, o.id));
+	}
+
+	/**
+	 * The rule the territory uses for `r`: the one of that name, unless it is shared and must change
+	 * (then the territory's own copy, under `privateRuleName`, which it keeps on later runs).
+	 */
+	private ruleFor(t: PlanTerritory, r: RuleSpec): RuleSpec {
+		const o = this.s.scope.matched.get(t);
+		const live = (name: string): SnapshotRule | undefined => {
+			const rule = this.rulesByDev.get(lower(name));
+			return rule && !this.deletedRuleIds.has(idKey(rule.id)) ? rule : undefined;
+		};
+		const own = { ...r, developerName: privateRuleName(r.developerName) };
+		const ownRule = live(own.developerName);
+		if (ownRule && this.isLinked(ownRule, o) && !this.linkedElsewhere(ownRule, o)) return own;
+		const named = live(r.developerName);
+		if (!named || !this.linkedElsewhere(named, o)) return r;
+		const edit = planRuleEdit(named, r);
+		if (!edit.structural && edit.cost === 0) return r;
+		if (ownRule && this.linkedElsewhere(ownRule, o)) {
+			// Both names are used by other territories: neither can change for this one alone.
+			this.s.issue(
+				t.row,
+				null,
+				r.developerName,
+				'SHARED_TOOL_RULE',
+				`Rule ${r.developerName} of territory ${t.key} is also used by other territories, and so is ${own.developerName}: unlink them in Setup or give the territory another Key.`,
+			);
+			return r;
+		}
+		return own;
+	}
+
+	/** Returns the DeveloperName of the rule the territory ends up with. */
+	private syncRule(t: PlanTerritory, wantedRule: RuleSpec): string {
 		const s = this.s;
+		const r = this.ruleFor(t, wantedRule);
 		const o = s.scope.matched.get(t);
 		const existing = this.rulesByDev.get(lower(r.developerName));
 		if (!existing || this.deletedRuleIds.has(idKey(existing.id))) {
 			this.createRule(t, r, '');
-			return;
+			return r.developerName;
 		}
 		const plan = planRuleEdit(existing, r);
 		const associations = s.assoc.territoriesByRule.get(idKey(existing.id)) ?? [];
@@ -186,12 +302,13 @@ class RuleChanges {
 		if (plan.structural && onlyHere && recreateCost < plan.cost) {
 			const del = this.deleteRule(existing, 'items changed (re-created: fewer writes than editing)', t.rows);
 			this.createRule(t, r, del);
-			return;
+			return r.developerName;
 		}
 		editRule(s, t, existing, r, plan);
 		if (!associations.some((a) => o !== undefined && sameId(a.territoryId, o.id))) {
 			this.createRuleAssociation(t, r.developerName, existing.id, [s.scope.territoryDep(t)]);
 		}
+		return r.developerName;
 	}
 
 	/** A new rule: created without a filter, then its items, then the filter, then its association. */
@@ -214,7 +331,8 @@ class RuleChanges {
 			},
 			reason: after ? 'items changed (re-created)' : 'new in plan',
 			rows: t.rows,
-			dependsOn: [s.modelChangeId ?? '', after],
+			// A rule for a territory that could not be created would be left behind, linked to nothing.
+			dependsOn: [s.modelChangeId ?? '', after, s.scope.territoryDep(t)],
 			phase: PHASE.ruleCreate,
 		});
 		const itemIds = r.items.map((item) => {

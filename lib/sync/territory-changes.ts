@@ -3,8 +3,8 @@
  * (deleteMissing or overwriteAll only) delete the territories in scope that the plan no longer names.
  *
  * Apart from the name, only the columns the plan has are compared: a plan without a Description column
- * leaves descriptions alone. Deletes go deepest first and spare the org territories the plan still hangs
- * territories under (and, without a Parent column, every ancestor of a kept territory).
+ * leaves descriptions alone. Deletes go deepest first and spare every org territory that will be an
+ * ancestor of a kept territory. A move that would make a territory its own ancestor is refused.
  */
 import { OBJECTS } from '../plan/salesforce';
 import type { PlanColumn, PlanTerritory } from '../plan/types';
@@ -21,6 +21,15 @@ export function territoryChanges(s: DiffState): void {
 		const parent = s.scope.parentOf(t);
 		if (parent.kind === 'missing') {
 			s.issue(t.row, 'Parent', t.parentKey, 'UNKNOWN_PARENT', `Parent ${t.parentKey} is neither in the plan nor in the publish scope.`);
+		} else if (s.columns.has('Parent') && s.scope.finalAncestors(t, true).cycle) {
+			// The plan check sees loops within the plan only; this one runs through territories of the org.
+			s.issue(
+				t.row,
+				'Parent',
+				t.parentKey,
+				'PARENT_CYCLE',
+				`Territory ${t.key} cannot move under ${t.parentKey}: ${t.parentKey} is below ${t.key} in the model, so the hierarchy would loop.`,
+			);
 		}
 		const o = s.scope.matched.get(t);
 		if (o) updateTerritory(s, types, t, o, parent);
@@ -118,18 +127,12 @@ function deleteMissing(s: DiffState): void {
 	const { method, deleteMissing } = s.options;
 	const { scope } = s;
 	if (method === 'add' || !(deleteMissing || method === 'overwriteAll') || scope.scopeMissing) return;
+	// Every territory above a kept one once the plan is applied stays (Salesforce refuses to delete a
+	// territory that has children): its new parent, and that parent's ancestors in the org.
 	const protectedIds = new Set<string>();
 	for (const t of s.plan.territories) {
-		const parent = scope.parentOf(t);
-		if (parent.kind === 'org') protectedIds.add(idKey(parent.o.id));
-		// Without a Parent column a matched territory stays where it is: keep its ancestors.
-		const o = scope.matched.get(t);
-		if (o && !s.columns.has('Parent')) {
-			let p = scope.orgParent(o);
-			while (p && !protectedIds.has(idKey(p.id))) {
-				protectedIds.add(idKey(p.id));
-				p = scope.orgParent(p);
-			}
+		for (const n of scope.finalAncestors(t, s.columns.has('Parent')).ancestors) {
+			if (n.kind === 'org') protectedIds.add(idKey(n.o.id));
 		}
 	}
 	const doomed = s.snapshot.territories

@@ -17,6 +17,9 @@ export type ParentRef =
 	| { kind: 'org'; o: SnapshotTerritory }
 	| { kind: 'missing' };
 
+/** A territory of the hierarchy once the plan is applied: a plan territory, or an org one the plan leaves in place. */
+export type HierarchyNode = { kind: 'plan'; t: PlanTerritory } | { kind: 'org'; o: SnapshotTerritory };
+
 export type IssueSink = (row: number, column: string | null, value: string | null, code: string, message: string) => void;
 
 const lower = (s: string): string => s.toLowerCase();
@@ -35,6 +38,8 @@ export class TerritoryScope {
 	/** Plan territories that exist in scope, and their org records' ids (idKey). */
 	readonly matched = new Map<PlanTerritory, SnapshotTerritory>();
 	readonly matchedIds = new Set<string>();
+	/** The plan territory matched to each org territory (idKey). */
+	private readonly planByOrgId = new Map<string, PlanTerritory>();
 	readonly scopeRoot: SnapshotTerritory | null = null;
 	/** A scope root was named but the model lacks it: nothing is in scope. */
 	readonly scopeMissing: boolean = false;
@@ -90,6 +95,7 @@ export class TerritoryScope {
 			} else {
 				this.matched.set(t, o);
 				this.matchedIds.add(idKey(o.id));
+				if (!this.planByOrgId.has(idKey(o.id))) this.planByOrgId.set(idKey(o.id), t);
 			}
 		}
 	}
@@ -171,6 +177,47 @@ export class TerritoryScope {
 			default:
 				return null;
 		}
+	}
+
+	/**
+	 * Where a territory hangs once the plan is applied; null at the top (or the scope root). A matched
+	 * territory stays under its org parent when the plan does not manage the Parent column or names an
+	 * unknown parent; an org territory the plan does not name stays where it is.
+	 */
+	finalParent(n: HierarchyNode, parentManaged: boolean): HierarchyNode | null {
+		if (n.kind === 'org') return this.orgNode(this.orgParent(n.o));
+		const parent = this.parentOf(n.t);
+		const o = this.matched.get(n.t);
+		if (o && (!parentManaged || parent.kind === 'missing')) return this.orgNode(this.orgParent(o));
+		if (parent.kind === 'plan') return { kind: 'plan', t: parent.t };
+		if (parent.kind === 'org') return this.orgNode(parent.o);
+		return null;
+	}
+
+	/**
+	 * The territories above t once the plan is applied, nearest first. `cycle`: the walk comes back to t
+	 * (t would become its own ancestor, e.g. moved under an org territory that is below it today).
+	 */
+	finalAncestors(t: PlanTerritory, parentManaged: boolean): { ancestors: HierarchyNode[]; cycle: boolean } {
+		const ancestors: HierarchyNode[] = [];
+		const seen = new Set<PlanTerritory | SnapshotTerritory>([t]);
+		let n = this.finalParent({ kind: 'plan', t }, parentManaged);
+		while (n) {
+			const node = n.kind === 'plan' ? n.t : n.o;
+			if (node === t) return { ancestors, cycle: true };
+			// A loop above t that t is not on: reported for the territories on it.
+			if (seen.has(node)) break;
+			seen.add(node);
+			ancestors.push(n);
+			n = this.finalParent(n, parentManaged);
+		}
+		return { ancestors, cycle: false };
+	}
+
+	private orgNode(o: SnapshotTerritory | undefined): HierarchyNode | null {
+		if (!o) return null;
+		const t = this.planByOrgId.get(idKey(o.id));
+		return t ? { kind: 'plan', t } : { kind: 'org', o };
 	}
 
 	/** Depth among territories created in this run (a child waits for its new parent). */

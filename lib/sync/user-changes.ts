@@ -96,9 +96,11 @@ function desiredUsers(s: DiffState, t: PlanTerritory): Desired {
 	return desired;
 }
 
-function resolveUser(s: DiffState, t: PlanTerritory, ref: string, column: PlanColumn): SnapshotUser | undefined {
+/** `quiet`: the same reference is already reported in another column of the row (one problem, one issue). */
+function resolveUser(s: DiffState, t: PlanTerritory, ref: string, column: PlanColumn, quiet = false): SnapshotUser | undefined {
 	const r = s.users.resolve(ref);
 	if ('found' in r) return r.found;
+	if (quiet) return undefined;
 	if ('ambiguous' in r) {
 		s.issue(t.row, column, ref, 'AMBIGUOUS_USER', `User ${ref} matches several users (${r.ambiguous.map((u) => u.username).join(', ')}): use the Username.`);
 	} else {
@@ -126,7 +128,9 @@ function deleteUserAssociation(s: DiffState, t: PlanTerritory, a: { id: string; 
 function targetManager(s: DiffState, t: PlanTerritory, current: string | null, a: UserAssociations): string | null {
 	if (!s.columns.has('Forecast Manager')) return current;
 	if (t.forecastManager === null || t.forecastManager.trim() === '') return null;
-	const user = resolveUser(s, t, t.forecastManager, 'Forecast Manager');
+	const ref = t.forecastManager.trim().toLowerCase();
+	const alsoInUsers = a.desired !== null && t.users.some((u) => u.ref.trim().toLowerCase() === ref);
+	const user = resolveUser(s, t, t.forecastManager, 'Forecast Manager', alsoInUsers);
 	if (!user) return current;
 	if (!user.isActive) {
 		s.issue(t.row, 'Forecast Manager', t.forecastManager, 'FORECAST_MANAGER_INACTIVE', `Forecast Manager ${user.username} is not active.`);
@@ -166,6 +170,9 @@ function forecast(s: DiffState, t: PlanTerritory, o: SnapshotTerritory | undefin
 		});
 		s.find(a.removed.get(idKey(current)) as string)?.dependsOn.push(id);
 		current = release;
+		// Without a Forecast Manager column the plan names no manager: one whose assignment goes for good
+		// is not set again (it would not be assigned); one whose assignment is re-created (a role change) is.
+		if (!s.columns.has('Forecast Manager') && !(target !== null && a.created.has(idKey(target)))) return;
 	}
 	if (sameId(target, current)) return;
 	s.push({

@@ -352,3 +352,73 @@ describe('scopeRootKey', () => {
 		expect(org.changesSince(dump)).toEqual([]);
 	});
 });
+
+describe('hierarchy and rule safety (review fixes)', () => {
+	const nextModel = () => ({ developerName: `Method_${++modelCount}` });
+
+	it("deleteMissing keeps every ancestor of a kept territory whose Parent is outside the plan", async () => {
+		const model = nextModel();
+		const rows: PlanRow[] = [
+			{ Territory: 'A', Key: 'A', Type: 'Region' },
+			{ Territory: 'B', Key: 'B', Parent: 'A', Type: 'District' },
+			{ Territory: 'C', Key: 'C', Parent: 'B', Type: 'Territory' },
+			{ Territory: 'D', Key: 'D', Type: 'Region' },
+		];
+		expect((await org.publish({ plan: { rows }, model })).summary.failed).toBe(0);
+		const onlyC: PlanRow[] = [{ Territory: 'C', Key: 'C', Parent: 'B', Type: 'Territory' }];
+		const result = await org.publish({ plan: { rows: onlyC }, model, deleteMissing: true });
+		expect([result.issues, result.summary.failed]).toEqual([[], 0]);
+		expect(org.model(model.developerName).parents).toEqual({ A: null, B: 'A', C: 'B' });
+		expect(writeCount(await org.publish({ plan: { rows: onlyC }, model, deleteMissing: true }))).toBe(0);
+	});
+
+	it('refuses to move a territory under its own descendant (PARENT_CYCLE), writing nothing', async () => {
+		const model = nextModel();
+		const rows: PlanRow[] = [
+			{ Territory: 'X', Key: 'X', Type: 'Region' },
+			{ Territory: 'Y', Key: 'Y', Parent: 'X', Type: 'District' },
+		];
+		expect((await org.publish({ plan: { rows }, model })).summary.failed).toBe(0);
+		const dump = org.dump();
+		const result = await org.publish({ plan: { rows: [{ Territory: 'X', Key: 'X', Parent: 'Y', Type: 'Region' }] }, model });
+		expect(issueTriples(result)).toEqual([[2, 'Parent', 'PARENT_CYCLE']]);
+		expect(org.changesSince(dump)).toEqual([]);
+	});
+
+	it('clears the forecast manager dropped from Users when the plan has no Forecast Manager column', async () => {
+		const model = nextModel();
+		const rows: PlanRow[] = [{ Territory: 'West', Key: 'West', Type: 'Region', Users: `${U.anaLopez}; ${U.benCarter}`, 'Forecast Manager': U.anaLopez }];
+		expect((await org.publish({ plan: { rows }, model })).summary.failed).toBe(0);
+		const withoutAna: PlanRow[] = [{ Territory: 'West', Key: 'West', Type: 'Region', Users: U.benCarter }];
+		const result = await org.publish({ plan: { rows: withoutAna }, model });
+		expect([result.issues, result.summary.failed]).toEqual([[], 0]);
+		const state = org.model(model.developerName);
+		expect(state.usersByTerritory).toEqual({ West: [U.benCarter] });
+		expect(state.territories[0].ForecastUserId).toBeNull();
+		expect(writeCount(await org.publish({ plan: { rows: withoutAna }, model }))).toBe(0);
+	});
+
+	it("does not edit a tool rule another territory uses: the territory gets a rule of its own", async () => {
+		const model = nextModel();
+		const rows: PlanRow[] = [
+			{ Territory: 'Utah', Key: 'Utah', Type: 'Territory', 'Postal Codes': '84*' },
+			{ Territory: 'Nevada', Key: 'Nevada', Type: 'Territory' },
+		];
+		expect((await org.publish({ plan: { rows }, model })).summary.failed).toBe(0);
+		let state = org.model(model.developerName);
+		const shared = state.rules.find((r) => r.DeveloperName === 'TP_Utah')!;
+		const nevada = state.territories.find((t) => t.DeveloperName === 'Nevada')!;
+		// Someone links Utah's rule to Nevada in Setup.
+		org.sandbox.store.createOne('RuleTerritory2Association', { RuleId: shared.Id, Territory2Id: nevada.Id, IsInherited: false });
+		const utahOnly: PlanRow[] = [{ Territory: 'Utah', Key: 'Utah', Type: 'Territory', 'Postal Codes': '85*' }];
+		const result = await org.publish({ plan: { rows: utahOnly }, model });
+		expect([result.issues, result.summary.failed]).toEqual([[], 0]);
+		state = org.model(model.developerName);
+		const name = (id: unknown) => state.rules.find((r) => r.Id === id)?.DeveloperName;
+		const territory = (id: unknown) => state.territories.find((t) => t.Id === id)?.DeveloperName;
+		expect(state.ruleLinks.map((l) => `${name(l.RuleId)} → ${territory(l.Territory2Id)}`).sort()).toEqual(['TP_Utah → Nevada', 'TP_Utah_own → Utah']);
+		// Nevada's assignments are what they were.
+		expect(state.ruleItems.filter((i) => i.RuleId === shared.Id).map((i) => String(i.Value))).toEqual(['84']);
+		expect(writeCount(await org.publish({ plan: { rows: utahOnly }, model }))).toBe(0);
+	});
+});
