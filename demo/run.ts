@@ -1,7 +1,8 @@
 /**
  * The demo (the README's first command): start the embedded sandbox org, publish the sample plan
  * (208 territories on 3 levels, postal-code rules, users with roles) through the public API, show a
- * dry run of a small edit, re-publish to prove nothing is written, import the model back to CSV.
+ * dry run of a small edit, re-publish to prove nothing is written, import the model back to CSV and
+ * publish that file into a new model (a copy).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { parseCsv, rowsToCsv } from '../lib/plan';
 import { startSandbox } from '../sandbox';
 
 const MODEL = { developerName: 'FY27_Sales', name: 'FY27 Sales' };
+const COPY = { developerName: 'FY28_Sales_Draft', name: 'FY28 Sales (draft)' };
 
 function counts(result: PublishResult): string {
 	const lines = Object.entries(result.summary.counts).map(
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
 		console.log(`   rows: ${first.rows.filter((r) => r.status === 'created').length} created, ${first.summary.failed} failed`);
 		console.log(`   API calls: ${first.summary.apiUsage.calls} (org allowance left: ${first.summary.apiUsage.remaining ?? '?'})\n`);
 
-		// A small edit: move one territory, rename another, add a postal code.
+		// A small edit: rename one territory, add a postal code to another.
 		const { rows } = parseCsv(csv);
 		const edited = rows.map((row) => ({ ...row }));
 		const bay = edited.find((r) => r.Key === 'Northern_California_02');
@@ -81,7 +83,12 @@ async function main(): Promise<void> {
 		const csvPath = path.join(outDir, 'FY27_Sales.csv');
 		writeFileSync(csvPath, imported.csv);
 		console.log(`4. Imported ${imported.summary.territories} territories, ${imported.summary.users} users and ${imported.summary.rules} rules back to ${csvPath}`);
-		console.log(`   (${imported.rows.length} rows; the same table Publish reads: ${rowsToCsv(imported.rows).split('\n')[0]})`);
+		console.log(`   (${imported.rows.length} rows; the same table Publish reads: ${rowsToCsv(imported.rows).split('\n')[0]})\n`);
+
+		// The imported file is a plan: publishing it into a new model copies the model.
+		const copy = await publishPlan({ connection, plan: { csvFile: csvPath }, model: COPY });
+		const copied = copy.rows.filter((r) => r.status === 'created').length;
+		console.log(`5. Published that CSV into a new model ${COPY.developerName}: ${copied} territories created, ${copy.summary.failed} failed, ${copy.summary.apiUsage.calls} API calls`);
 	} finally {
 		await sandbox.stop();
 	}
