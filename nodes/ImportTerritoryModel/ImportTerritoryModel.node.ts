@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -9,6 +8,7 @@ import {
 } from 'n8n-workflow';
 import { importModel, type ImportResult } from '../../lib';
 import { toConnectionSettings } from '../shared/connection';
+import { engineFailure } from '../shared/errors';
 import { modelLocator, scopeRootKey } from '../shared/descriptions';
 import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
 
@@ -90,8 +90,7 @@ export class ImportTerritoryModel implements INodeType {
 				onProgress: ({ phase, done, total }) => this.logger.debug(`Import Territory Model: ${phase} ${done}/${total}`),
 			});
 		} catch (error) {
-			if (this.continueOnFail()) return [[{ json: { error: (error as Error).message }, pairedItem: { item: 0 } }]];
-			throw new NodeOperationError(this.getNode(), error as Error);
+			return engineFailure(this, error);
 		}
 
 		if (this.getNodeParameter('output', 0) === 'binary') {

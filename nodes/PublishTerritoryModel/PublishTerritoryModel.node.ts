@@ -8,6 +8,7 @@ import {
 } from 'n8n-workflow';
 import { publishPlan, type PublishMethod, type PublishResult } from '../../lib';
 import { toConnectionSettings } from '../shared/connection';
+import { engineFailure } from '../shared/errors';
 import { modelLocator, scopeRootKey } from '../shared/descriptions';
 import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
 import { readPlanInput } from './input';
@@ -192,8 +193,7 @@ export class PublishTerritoryModel implements INodeType {
 					this.logger.debug(`Publish Territory Model: ${phase} ${done}/${total}`),
 			});
 		} catch (error) {
-			if (this.continueOnFail()) return [[{ json: { error: (error as Error).message }, pairedItem: { item: 0 } }]];
-			throw new NodeOperationError(this.getNode(), error as Error);
+			return engineFailure(this, error);
 		}
 
 		if (result.issues.length > 0 && !this.continueOnFail()) {

@@ -165,3 +165,13 @@ describe('Publish Territory Model node with Google Sheets rows', () => {
 		expect(error?.description?.match(/Row 12, Parent/g)).toHaveLength(1);
 	});
 });
+
+describe('Continue On Fail', () => {
+	it('turns a failed import into an item that names the problem', async () => {
+		const node = { ...importNode({ model: { __rl: true, mode: 'developerName', value: 'No_Such_Model' } }), continueOnFail: true };
+		const run = await runWorkflow(linearWorkflow({ items: [{}] }, node), credentials);
+		expect(run.error('Import')).toBeUndefined();
+		const [item] = run.output('Import');
+		expect(item.json.error).toMatch(/No territory model No_Such_Model/);
+	});
+});
