@@ -11,7 +11,7 @@ import { toConnectionSettings } from '../shared/connection';
 import { engineFailure } from '../shared/errors';
 import { modelLocator, scopeRootKey } from '../shared/descriptions';
 import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
-import { readPlanInput } from './input';
+import { readPlanInput, type PlanInput } from './input';
 import { formatIssues, toOutputItems } from './output';
 
 export class PublishTerritoryModel implements INodeType {
@@ -179,10 +179,12 @@ export class PublishTerritoryModel implements INodeType {
 		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
 
 		let result: PublishResult;
+		let input: PlanInput;
 		try {
+			input = await readPlanInput(this);
 			result = await publishPlan({
 				connection: toConnectionSettings(credentials),
-				plan: await readPlanInput(this),
+				plan: input.plan,
 				model: { developerName: model, name: (this.getNodeParameter('modelName', 0, '') as string) || undefined },
 				scopeRootKey: (this.getNodeParameter('scopeRootKey', 0, '') as string) || null,
 				method: this.getNodeParameter('method', 0) as PublishMethod,
@@ -201,6 +203,6 @@ export class PublishTerritoryModel implements INodeType {
 				description: formatIssues(result.issues),
 			});
 		}
-		return [toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows')];
+		return [toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input.itemOfRow)];
 	}
 }

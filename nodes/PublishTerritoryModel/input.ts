@@ -1,11 +1,17 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
-import { ROW_NUMBER, type PlanRow } from '../../lib';
+import { ROW_NUMBER, rowNumberOf, type PlanRow } from '../../lib';
 
 /** Google Sheets' "Get Row(s)" adds the sheet's own row number to every item. */
 const SHEETS_ROW_NUMBER = 'row_number';
 
+export interface PlanInput {
+	plan: { rows: PlanRow[] } | { csv: string };
+	/** The input item a plan row came from (for n8n's item pairing); a CSV file is all one item. */
+	itemOfRow: (row: number) => number;
+}
+
 /** The plan from the node's input: every item is one row, or one item carries the CSV file. */
-export async function readPlanInput(ctx: IExecuteFunctions): Promise<{ rows: PlanRow[] } | { csv: string }> {
+export async function readPlanInput(ctx: IExecuteFunctions): Promise<PlanInput> {
 	const source = ctx.getNodeParameter('source', 0) as 'items' | 'binary';
 	const items = ctx.getInputData();
 	if (source === 'binary') {
@@ -16,9 +22,11 @@ export async function readPlanInput(ctx: IExecuteFunctions): Promise<{ rows: Pla
 			});
 		}
 		const buffer = await ctx.helpers.getBinaryDataBuffer(0, property);
-		return { csv: buffer.toString('utf8') };
+		return { plan: { csv: buffer.toString('utf8') }, itemOfRow: () => 0 };
 	}
-	return { rows: items.map((item) => toPlanRow(item.json as PlanRow)) };
+	const rows = items.map((item) => toPlanRow(item.json as PlanRow));
+	const itemByRow = new Map(rows.map((row, index) => [rowNumberOf(row, index), index]));
+	return { plan: { rows }, itemOfRow: (row) => itemByRow.get(row) ?? 0 };
 }
 
 /**

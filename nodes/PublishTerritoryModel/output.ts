@@ -15,9 +15,13 @@ export function formatIssues(issues: PlanIssue[]): string {
 	return lines.join('\n');
 }
 
-export function toOutputItems(result: PublishResult, output: 'summary' | 'rows'): INodeExecutionData[] {
+export function toOutputItems(
+	result: PublishResult,
+	output: 'summary' | 'rows',
+	itemOfRow: (row: number) => number,
+): INodeExecutionData[] {
 	if (output === 'rows') {
-		return result.rows.map((row) => ({ json: row as unknown as IDataObject, pairedItem: { item: Math.max(row.row - 2, 0) } }));
+		return result.rows.map((row) => ({ json: row as unknown as IDataObject, pairedItem: { item: itemOfRow(row.row) } }));
 	}
 	const described = describeChangeSet(result.changeSet);
 	return [

@@ -87,6 +87,8 @@ describe('Publish Territory Model node', () => {
 			['Bay_Area', 'created'],
 			['Nevada', 'created'],
 		]);
+		// Each outcome is paired with the input item its row came from.
+		expect(first.output('Publish').map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 
 		const second = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ dryRun: false })), credentials);
 		const [summary] = second.output('Publish');
