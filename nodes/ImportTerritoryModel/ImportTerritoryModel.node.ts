@@ -93,11 +93,16 @@ export class ImportTerritoryModel implements INodeType {
 			return engineFailure(this, error);
 		}
 
+		// What the table cannot carry (hand-made rules kept in the org) is shown beside the output.
+		const notes = result.notes.map((note) => ({ message: `${note.key}: ${note.message}`, type: 'warning' as const, location: 'outputPane' as const }));
+		if (notes.length) this.addExecutionHints(...notes);
+
 		if (this.getNodeParameter('output', 0) === 'binary') {
 			const fileName = this.getNodeParameter('fileName', 0) as string;
 			const property = this.getNodeParameter('binaryPropertyName', 0) as string;
 			const binary = await this.helpers.prepareBinaryData(Buffer.from(result.csv, 'utf8'), fileName, 'text/csv');
-			return [[{ json: result.summary as unknown as IDataObject, binary: { [property]: binary }, pairedItem: { item: 0 } }]];
+			const json = { ...result.summary, notes: result.notes } as unknown as IDataObject;
+			return [[{ json, binary: { [property]: binary }, pairedItem: { item: 0 } }]];
 		}
 		return [result.rows.map((row) => ({ json: row as IDataObject, pairedItem: { item: 0 } }))];
 	}

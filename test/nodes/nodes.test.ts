@@ -177,3 +177,28 @@ describe('Continue On Fail', () => {
 		expect(item.json.error).toMatch(/No territory model No_Such_Model/);
 	});
 });
+
+describe('Import Territory Model node and hand-made rules', () => {
+	it('warns beside the output about rules the table cannot carry', async () => {
+		const store = sandbox.store;
+		const model = store.records('Territory2Model').find((m) => m.DeveloperName === 'Node_Test')!;
+		const nevada = store.records('Territory2').find((t) => t.DeveloperName === 'Nevada' && t.Territory2ModelId === model.Id)!;
+		// Two hand-made rules (ORed by Salesforce) cannot be written as one territory's Criteria.
+		for (const [name, value] of [['Hand_Reno', '895'], ['Hand_Vegas', '891']]) {
+			const ruleId = store.createOne('ObjectTerritory2AssignmentRule', {
+				DeveloperName: name,
+				MasterLabel: name,
+				ObjectType: 'Account',
+				Territory2ModelId: model.Id,
+				IsActive: true,
+			});
+			store.createOne('ObjectTerritory2AssignmentRuleItem', { RuleId: ruleId, SortOrder: 1, Field: 'Account.BillingPostalCode', Operation: 'startsWith', Value: value });
+			store.createOne('RuleTerritory2Association', { RuleId: ruleId, Territory2Id: nevada.Id, IsInherited: false });
+		}
+		const run = await runWorkflow(linearWorkflow({ items: [{}] }, importNode({ output: 'binary' })), credentials);
+		const hints = run.run.data.resultData.runData.Import[0].hints ?? [];
+		expect(hints.map((h) => h.message).join('\n')).toMatch(/Nevada: .*Hand_Reno/);
+		const [item] = run.output('Import');
+		expect(item.json.notes).toEqual([expect.objectContaining({ key: 'Nevada', code: 'HAND_MADE_RULES_NOT_EXPORTED' })]);
+	});
+});
