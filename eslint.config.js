@@ -1,5 +1,7 @@
 // n8n's lint rules for community nodes (both the classic eslint-plugin-n8n-nodes-base rule sets and
 // @n8n/eslint-plugin-community-nodes) on the n8n-facing code; TypeScript parsing everywhere else.
+const js = require('@eslint/js');
+const tseslint = require('typescript-eslint');
 const tsParser = require('@typescript-eslint/parser');
 const n8nNodesBase = require('eslint-plugin-n8n-nodes-base');
 const { n8nCommunityNodesPlugin, configs: communityConfigs } = require('@n8n/eslint-plugin-community-nodes');
@@ -8,11 +10,16 @@ const community = communityConfigs.recommendedWithoutN8nCloudSupport;
 
 module.exports = [
 	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'out/**', 'tmp/**', '**/*.js', '!index.js'] },
-	{
+	// Everything in TypeScript: ESLint's and typescript-eslint's recommended rules.
+	...tseslint.config({
 		files: ['**/*.ts'],
+		extends: [js.configs.recommended, ...tseslint.configs.recommended],
 		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
-		rules: {},
-	},
+		rules: {
+			// Parameters named with a leading underscore are deliberately unused (interface conformance).
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+		},
+	}),
 	{
 		files: ['package.json'],
 		languageOptions: { parser: require('jsonc-eslint-parser') },

@@ -317,14 +317,14 @@ export async function connect(options: ConnectionOptions, tuning?: OrgTuning): P
 	// Refresh tokens may rotate: keep the newest for the next renewal.
 	let refreshToken = settings.authType === 'refreshToken' ? (token.refreshToken ?? settings.refreshToken) : undefined;
 
-	let org: OrgConnection | undefined;
 	const conn = new Connection({
 		instanceUrl: token.instanceUrl,
 		accessToken: token.accessToken,
 		version: apiVersion,
 		refreshFn: (c, callback) => {
 			(async () => {
-				org?.noteRefresh();
+				// Runs only after a 401, long after `org` below exists.
+				org.noteRefresh();
 				const fresh = await requestToken(settings, refreshToken);
 				if (fresh.refreshToken) refreshToken = fresh.refreshToken;
 				c.instanceUrl = fresh.instanceUrl;
@@ -337,6 +337,6 @@ export async function connect(options: ConnectionOptions, tuning?: OrgTuning): P
 		},
 	});
 	const { userId, orgId } = parseIdentity(token.identityUrl);
-	org = new OrgConnection(conn, apiVersion, userId, orgId, tuning, secrets);
+	const org = new OrgConnection(conn, apiVersion, userId, orgId, tuning, secrets);
 	return org;
 }

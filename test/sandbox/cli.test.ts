@@ -28,7 +28,7 @@ function startCli(args: string[]): Promise<{ child: ChildProcess; info: CliInfo 
 		lines.once('line', (line) => {
 			try {
 				resolve({ child, info: JSON.parse(line) as CliInfo });
-			} catch (err) {
+			} catch {
 				reject(new Error(`First stdout line is not JSON: ${line}`));
 			}
 		});

@@ -55,7 +55,7 @@ afterAll(() => t?.stop());
 
 describe('conn.query against the sandbox org', () => {
 	it('returns parent paths as nested records and child subqueries as nested results', async () => {
-		const result = await conn.query<Record<string, any>>(
+		const result = await conn.query<Record<string, any>>( // eslint-disable-line @typescript-eslint/no-explicit-any -- nested REST records of several shapes
 			`SELECT Name, Territory2Type.DeveloperName, ParentTerritory2.DeveloperName, ParentTerritory2.Territory2Type.Priority,
 			 (SELECT User.Username, RoleInTerritory2 FROM UserTerritory2Associations ORDER BY User.Username)
 			 FROM Territory2 WHERE Territory2Model.DeveloperName = 'FY27_Plan' ORDER BY Name`,
@@ -71,7 +71,7 @@ describe('conn.query against the sandbox org', () => {
 		expect(byName.France.ParentTerritory2.Territory2Type.Priority).toBe(10);
 		const children = byName.France.UserTerritory2Associations;
 		expect(children.totalSize).toBe(2);
-		expect(children.records.map((r: any) => [r.User.Username, r.RoleInTerritory2])).toEqual([
+		expect(children.records.map((r: { User: { Username: string }; RoleInTerritory2: string | null }) => [r.User.Username, r.RoleInTerritory2])).toEqual([
 			['anna@example.com.sbx', 'Owner'],
 			['bob@example.com.sbx', null],
 		]);
