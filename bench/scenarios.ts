@@ -212,7 +212,7 @@ export function assignmentChangeSet(object: AssignmentObject, size: number, f: F
 			phase: 1,
 		});
 	}
-	return { modelDeveloperName: 'Bench_Bulk', modelId: f.modelId, changes, issues: [] };
+	return { modelDeveloperName: 'Bench_Bulk', modelId: f.modelId, changes, issues: [], warnings: [] };
 }
 
 async function applyOnce(object: AssignmentObject, size: number, latencyMs: number, bulkThreshold: number): Promise<Measured<unknown>> {

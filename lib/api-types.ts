@@ -110,6 +110,8 @@ export interface PublishResult {
 	changeSet: ChangeSet;
 	/** Validation problems; when any exist nothing was written. */
 	issues: PlanIssue[];
+	/** Things to know that did not stop the publish (e.g. hand-made rules kept beside the plan's). */
+	warnings: PlanIssue[];
 }
 
 export interface ImportOptions extends ConnectionOptions {

@@ -91,6 +91,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 			rows: rowsWithIssues(plan, issues),
 			changeSet,
 			issues,
+			warnings: changeSet.warnings,
 		};
 	}
 
@@ -114,6 +115,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 			rows: rowOutcomes(plan, changeSet, planned),
 			changeSet,
 			issues: [],
+			warnings: changeSet.warnings,
 		};
 	}
 
@@ -128,7 +130,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		modelCreated: modelOutcome?.status === 'done',
 	});
 	if (modelOutcome?.recordId) summary.model.id = modelOutcome.recordId;
-	return { summary, rows: rowOutcomes(plan, changeSet, applied.outcomes), changeSet, issues: [] };
+	return { summary, rows: rowOutcomes(plan, changeSet, applied.outcomes), changeSet, issues: [], warnings: changeSet.warnings };
 }
 
 async function readPlan(options: PublishOptions): Promise<TerritoryPlan> {

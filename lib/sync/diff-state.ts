@@ -43,6 +43,7 @@ type NewChange = Partial<Change> & Pick<Change, 'id' | 'object' | 'action' | 'la
 export class DiffState {
 	readonly changes: Change[] = [];
 	readonly issues: PlanIssue[] = [];
+	readonly warnings: PlanIssue[] = [];
 	readonly columns: Set<PlanColumn>;
 	/** Set by the model check: the existing model's Id, or the id of the change that creates it. */
 	modelId: string | null = null;
@@ -83,6 +84,11 @@ export class DiffState {
 		this.issues.push({ row, column, value, code, message });
 	}
 
+	/** Something the user should know that does not stop the publish. */
+	warn(row: number, column: string | null, value: string | null, code: string, message: string): void {
+		this.warnings.push({ row, column, value, code, message });
+	}
+
 	/** Parts pass dependencies unconditionally: '' (an existing record, nothing to wait for) is dropped. */
 	push(c: NewChange): Change {
 		const change: Change = { recordId: null, fields: {}, diff: [], rows: [], dependsOn: [], ...c };
@@ -108,6 +114,6 @@ export class DiffState {
 	result(): ChangeSet {
 		// Stable sort: within a phase, changes keep the (deterministic) order they were found in.
 		const changes = this.changes.map((c, i) => ({ c, i })).sort((a, b) => a.c.phase - b.c.phase || a.i - b.i).map((x) => x.c);
-		return { modelDeveloperName: this.options.modelDeveloperName, modelId: this.modelId, changes, issues: this.issues };
+		return { modelDeveloperName: this.options.modelDeveloperName, modelId: this.modelId, changes, issues: this.issues, warnings: this.warnings };
 	}
 }

@@ -198,6 +198,18 @@ class RuleChanges {
 			return { rules: [], keptHandMade: hand, replacedHandMade: [] };
 		}
 		if (s.options.touchHandMadeRules) return { rules: packed.rules, keptHandMade: [], replacedHandMade: hand };
+		if (hand.length > 0 && packed.rules.length > 0) {
+			// Salesforce assigns an account that matches any of a territory's rules: the kept hand-made rules
+			// widen what the plan's rule says.
+			const names = hand.map((r) => r.developerName).join(', ');
+			s.warn(
+				t.row,
+				null,
+				names,
+				'HAND_MADE_RULES_KEPT',
+				`Territory ${t.key} keeps its hand-made rule(s) ${names} beside the plan's rule; Salesforce assigns accounts matching either. Set "Update Hand-Made Rules" to replace them.`,
+			);
+		}
 		return { rules: packed.rules, keptHandMade: hand, replacedHandMade: [] };
 	}
 

@@ -180,4 +180,9 @@ export interface ChangeSet {
 	changes: Change[];
 	/** Problems that make the plan unpublishable against this org (unknown users, types, limits). */
 	issues: import('../plan/types').PlanIssue[];
+	/**
+	 * What will be written is what the plan says, but the org will not behave exactly as the plan reads
+	 * (e.g. hand-made rules kept beside the plan's rules). Never blocks a publish.
+	 */
+	warnings: import('../plan/types').PlanIssue[];
 }

@@ -203,6 +203,9 @@ export class PublishTerritoryModel implements INodeType {
 				description: formatIssues(result.issues),
 			});
 		}
+		// Warnings never stop a publish; they are shown beside the output.
+		const hints = result.warnings.map((w) => ({ message: `Row ${w.row}: ${w.message}`, type: 'warning' as const, location: 'outputPane' as const }));
+		if (hints.length) this.addExecutionHints(...hints);
 		return [toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input.itemOfRow)];
 	}
 }

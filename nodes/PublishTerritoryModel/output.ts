@@ -30,6 +30,7 @@ export function toOutputItems(
 				...result.summary,
 				changes: described.lines,
 				issues: result.issues as unknown as IDataObject[],
+				warnings: result.warnings as unknown as IDataObject[],
 				rows: result.rows.reduce<Record<string, number>>((counts, row) => {
 					counts[row.status] = (counts[row.status] ?? 0) + 1;
 					return counts;

@@ -201,4 +201,13 @@ describe('Import Territory Model node and hand-made rules', () => {
 		const [item] = run.output('Import');
 		expect(item.json.notes).toEqual([expect.objectContaining({ key: 'Nevada', code: 'HAND_MADE_RULES_NOT_EXPORTED' })]);
 	});
+
+	it('publishing warns that the kept hand-made rules widen the plan’s rule', async () => {
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ dryRun: true })), credentials);
+		expect(run.error('Publish')).toBeUndefined();
+		const hints = run.run.data.resultData.runData.Publish[0].hints ?? [];
+		expect(hints.map((h) => h.message)).toEqual([expect.stringMatching(/^Row 4: Territory Nevada keeps its hand-made rule\(s\) Hand_Reno, Hand_Vegas/)]);
+		const [summary] = run.output('Publish');
+		expect(summary.json.warnings).toEqual([expect.objectContaining({ code: 'HAND_MADE_RULES_KEPT' })]);
+	});
 });

@@ -72,7 +72,7 @@ function fullModel(name: string): ChangeSet {
 		changes.push(change(`U:${leaf}`, 'UserTerritory2Association', 8, { UserId: userIds[i], Territory2Id: ref(`T:${leaf}`), RoleInTerritory2: 'Sales Rep' }));
 		changes.push(change(`A:${leaf}`, 'ObjectTerritory2Association', 9, { ObjectId: accountIds[i], Territory2Id: ref(`T:${leaf}`), AssociationCause: 'Territory2Manual' }));
 	});
-	return { modelDeveloperName: name, modelId: null, changes, issues: [] };
+	return { modelDeveloperName: name, modelId: null, changes, issues: [], warnings: [] };
 }
 
 function records(type: string, where: (r: Record<string, unknown>) => boolean = () => true) {
@@ -85,7 +85,7 @@ function flatTerritories(name: string, n: number): { cs: ChangeSet; modelId: str
 	const changes = Array.from({ length: n }, (_, i) =>
 		change(`T:${name}_${i}`, 'Territory2', 1, { Name: `${name} ${i}`, DeveloperName: `${name}_${i}`, Territory2ModelId: modelId, Territory2TypeId: typeIds.Territory }),
 	);
-	return { cs: { modelDeveloperName: name, modelId, changes, issues: [] }, modelId };
+	return { cs: { modelDeveloperName: name, modelId, changes, issues: [], warnings: [] }, modelId };
 }
 
 function compositeCalls(since: number): number {
@@ -286,6 +286,7 @@ describe('applyChangeSet', () => {
 			modelDeveloperName: 'Edits',
 			modelId: cs.modelId,
 			issues: [],
+		warnings: [],
 			changes: [
 				change('del', 'Territory2', 1, {}, { action: 'delete', recordId: ids[0] }),
 				change('upd', 'Territory2', 1, { Description: 'changed' }, { action: 'update', recordId: ids[1] }),
@@ -308,7 +309,7 @@ describe('applyChangeSet', () => {
 		);
 		const logStart = t.sandbox.requestLog.entries.length;
 		// Threshold 0 forces Bulk for every assignment object; only the one with creates may open a job.
-		const result = await applyChangeSet(org, { modelDeveloperName: 'BulkOne', modelId, changes: assignments, issues: [] }, { bulkThreshold: 0 });
+		const result = await applyChangeSet(org, { modelDeveloperName: 'BulkOne', modelId, changes: assignments, issues: [], warnings: [] }, { bulkThreshold: 0 });
 		expect(result.outcomes.every((o) => o.status === 'done')).toBe(true);
 		const jobsOpened = t.sandbox.requestLog.entries
 			.slice(logStart)
@@ -329,7 +330,7 @@ describe('applyChangeSet', () => {
 		// One bad row: an account Id that does not exist.
 		assignments[7].fields.ObjectId = `${accountIds[0].slice(0, 9)}ZZZZZZZZZ`;
 		const logStart = t.sandbox.requestLog.entries.length;
-		const result = await applyChangeSet(org, { modelDeveloperName: 'Bulky', modelId, changes: assignments, issues: [] }, { bulkThreshold: 100 });
+		const result = await applyChangeSet(org, { modelDeveloperName: 'Bulky', modelId, changes: assignments, issues: [], warnings: [] }, { bulkThreshold: 100 });
 		const bulkCalls = t.sandbox.requestLog.entries.slice(logStart).filter((e) => e.kind === 'bulk2').length;
 		expect(bulkCalls).toBeGreaterThan(0);
 		expect(compositeCalls(logStart)).toBe(0);
