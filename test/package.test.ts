@@ -1,0 +1,65 @@
+/**
+ * The package as n8n and npm see it: the manifest's n8n section names node and credential files that
+ * the build produces from our sources, with the class and type names n8n derives from them.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+/** dist/x/Y.node.js → x/Y.node.ts */
+const sourceOf = (distPath: string) => path.join(root, distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+
+describe('package.json', () => {
+	it('is an n8n community node package', () => {
+		expect(pkg.name).toBe('n8n-nodes-territory-planning');
+		expect(pkg.keywords).toContain('n8n-community-node-package');
+		expect(pkg.license).toBe('MIT');
+		expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
+		expect(pkg.peerDependencies).toHaveProperty('n8n-workflow');
+		expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'index.js']));
+	});
+
+	it('pins a jsforce that runs on Node 20', () => {
+		expect(pkg.dependencies.jsforce).toBe('3.10.16');
+		const jsforce = JSON.parse(readFileSync(path.join(root, 'node_modules/jsforce/package.json'), 'utf8'));
+		expect(jsforce.version).toBe('3.10.16');
+		expect(jsforce.engines.node).toBe('>=18');
+	});
+
+	it.each(pkg.n8n.nodes as string[])('builds node %s from a source whose class n8n can find', async (distPath) => {
+		const source = sourceOf(distPath);
+		expect(existsSync(source)).toBe(true);
+		// n8n instantiates the export named like the file.
+		const className = path.basename(distPath, '.node.js');
+		const NodeClass = (await import(source))[className];
+		const description = new NodeClass().description;
+		expect(description.name).toBe(className.charAt(0).toLowerCase() + className.slice(1));
+		expect(description.credentials).toEqual([expect.objectContaining({ name: 'salesforceTerritoryApi', testedBy: expect.any(String) })]);
+		// Icons and codex file sit next to the source and are copied into dist/ by gulp.
+		const dir = path.dirname(source);
+		expect(existsSync(path.join(dir, 'salesforceTerritory.svg'))).toBe(true);
+		expect(existsSync(path.join(dir, 'salesforceTerritory.dark.svg'))).toBe(true);
+		const codex = JSON.parse(readFileSync(path.join(dir, `${className}.node.json`), 'utf8'));
+		expect(codex.node).toBe(`${pkg.name}.${description.name}`);
+	});
+
+	it.each(pkg.n8n.credentials as string[])('builds credential %s from a source whose class n8n can find', async (distPath) => {
+		const source = sourceOf(distPath);
+		const className = path.basename(distPath, '.credentials.js');
+		const credential = new (await import(source))[className]();
+		expect(credential.name).toBe('salesforceTerritoryApi');
+		const secretFields = credential.properties.filter((p: { name: string }) =>
+			['clientSecret', 'password', 'securityToken', 'privateKey'].includes(p.name),
+		);
+		expect(secretFields.every((p: { typeOptions?: { password?: boolean } }) => p.typeOptions?.password)).toBe(true);
+	});
+
+	it('index.js exposes the engine built from lib/index.ts', async () => {
+		expect(readFileSync(path.join(root, 'index.js'), 'utf8')).toMatch(/require\('\.\/dist\/lib\/index\.js'\)/);
+		const api = await import(path.join(root, 'lib/index.ts'));
+		expect(typeof api.publishPlan).toBe('function');
+		expect(typeof api.importModel).toBe('function');
+	});
+});
