@@ -77,23 +77,17 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 
 	const changeSet = diff(plan, snapshot, diffOptions);
 	const issues = sortIssues(uniqueIssues([...planIssuesGivenTheOrg(plan), ...changeSet.issues]));
-	const usageAfterRead = conn.usage();
+	const result = (outcomes: ChangeOutcome[], rows: RowOutcome[], context: Omit<SummaryContext, 'started'>): PublishResult => ({
+		summary: summarize(changeSet, outcomes, { ...context, started }),
+		rows,
+		changeSet,
+		issues,
+		warnings: changeSet.warnings,
+	});
+	const nothingWritten = { usage: conn.usage(), stopped: null, modelCreated: false };
 
-	if (issues.length > 0) {
-		return {
-			summary: summarize(changeSet, [], {
-				dryRun: options.dryRun ?? false,
-				usage: usageAfterRead,
-				started,
-				stopped: null,
-				modelCreated: false,
-			}),
-			rows: rowsWithIssues(plan, issues),
-			changeSet,
-			issues,
-			warnings: changeSet.warnings,
-		};
-	}
+	// A plan with any problem writes nothing: every problem is reported at once, by row and column.
+	if (issues.length > 0) return result([], rowsWithIssues(plan, issues), { ...nothingWritten, dryRun: options.dryRun ?? false });
 
 	if (options.dryRun) {
 		const planned: ChangeOutcome[] = changeSet.changes.map((change) => ({
@@ -104,33 +98,20 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 			status: 'planned',
 			recordId: change.recordId,
 		}));
-		return {
-			summary: summarize(changeSet, planned, {
-				dryRun: true,
-				usage: usageAfterRead,
-				started,
-				stopped: null,
-				modelCreated: false,
-			}),
-			rows: rowOutcomes(plan, changeSet, planned),
-			changeSet,
-			issues: [],
-			warnings: changeSet.warnings,
-		};
+		return result(planned, rowOutcomes(plan, changeSet, planned), { ...nothingWritten, dryRun: true });
 	}
 
 	const applied = await applyChangeSet(conn, changeSet, { onProgress: options.onProgress });
 	const modelChange = changeSet.changes.find((c) => c.object === 'Territory2Model' && c.action === 'create');
 	const modelOutcome = modelChange && applied.outcomes.find((o) => o.changeId === modelChange.id);
-	const summary = summarize(changeSet, applied.outcomes, {
+	const published = result(applied.outcomes, rowOutcomes(plan, changeSet, applied.outcomes), {
 		dryRun: false,
 		usage: conn.usage(),
-		started,
 		stopped: applied.stopped,
 		modelCreated: modelOutcome?.status === 'done',
 	});
-	if (modelOutcome?.recordId) summary.model.id = modelOutcome.recordId;
-	return { summary, rows: rowOutcomes(plan, changeSet, applied.outcomes), changeSet, issues: [], warnings: changeSet.warnings };
+	if (modelOutcome?.recordId) published.summary.model.id = modelOutcome.recordId;
+	return published;
 }
 
 async function readPlan(options: PublishOptions): Promise<TerritoryPlan> {
