@@ -15,13 +15,17 @@ export class OrgError extends Error {
 	}
 }
 
-/** Replaces every occurrence of each secret (and its URL-encoded form) with "[redacted]". */
+/**
+ * Replaces every occurrence of each secret with "[redacted]": as it is, URL-encoded, and form-encoded
+ * (the token request body encodes a space as "+" and escapes !'()* too).
+ */
 export function redact(text: string, secrets: readonly (string | undefined | null)[]): string {
 	let out = text;
 	for (const secret of secrets) {
 		// Very short values would blank out ordinary words; no real secret is that short.
 		if (!secret || secret.length < 4) continue;
-		for (const form of new Set([secret, encodeURIComponent(secret)])) {
+		const formEncoded = new URLSearchParams({ v: secret }).toString().slice(2);
+		for (const form of new Set([secret, encodeURIComponent(secret), formEncoded])) {
 			out = out.split(form).join('[redacted]');
 		}
 	}

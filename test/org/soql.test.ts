@@ -53,6 +53,13 @@ describe('redact', () => {
 		expect(out).not.toContain(encodeURIComponent(secret));
 		expect(out).toContain('[redacted]');
 	});
+	it('removes the form-encoded form a token request body would carry', () => {
+		const secret = "it's (my) pass*word!";
+		const body = new URLSearchParams({ grant_type: 'password', password: secret }).toString();
+		expect(body).not.toContain(encodeURIComponent(secret));
+		const out = redact(`request failed: ${body}`, [secret]);
+		expect(out).toBe('request failed: grant_type=password&password=[redacted]');
+	});
 	it('lists password + security token as one secret too', () => {
 		const s = secretsOf({ authType: 'password', loginUrl: 'https://x', username: 'u', password: 'hunter22', securityToken: 'TOKEN123' });
 		expect(s).toEqual(expect.arrayContaining(['hunter22', 'TOKEN123', 'hunter22TOKEN123']));
