@@ -64,9 +64,10 @@ calls the engine spends); *time ratio* = baseline time ÷ engine time (how many 
 
 ${results.sample.length ? sampleTable(results.sample) : '(not run)'}
 
-The engine's calls include its reads: for a model that does not exist yet only the models, the
-territory types, the users the plan names (2 queries for 45 usernames) and the role picklist (a
-describe); the model's contents are read only when it exists (section 2). Territories go in three
+The engine's calls include its reads, sent together through Composite: for a model that does not
+exist yet one call (models, territory types, the role picklist describe, and the model's territories
+and rules, which come back empty) and one for the users the plan names (2 queries for 45 usernames);
+the model's contents are read only when it exists (section 2). Territories go in three
 Composite calls (one per hierarchy level, because a child needs its parent's Id), then rules, rule
 items, rule links, user assignments and the forecast managers (a forecast manager must be assigned
 before it is set, so every new territory with one gets a follow-up update: 208 more records, but no
@@ -139,10 +140,13 @@ ${results.accountPlan.length ? accountPlanTable(results.accountPlan) : '(not run
   (model; regions, districts and leaves, one level each; rules; rule items; rule links; user assignments;
   forecast-manager updates), each carrying a single collection although a Composite call may carry 5.
   Packing consecutive waves into one call with Composite references (\`@{b0[3].id}\`) could bring the
-  sample's 9 write calls to about 3 (14 → ~8 in all); not done, since how a reference to a record that
+  sample's 9 write calls to about 3 (11 → ~5 in all); not done, since how a reference to a record that
   failed inside a collection resolves is unconfirmed.
-- Reads: a re-publish is all reads (11 calls for the sample, 13 for the large plan). Each snapshot query
-  is its own call; Composite can carry up to 5 queries per call, which would cut reads about 3×.
+- Reads: a re-publish is all reads: 3 calls for the sample (11 before lib/org/composite-read.ts), 5
+  for the large plan (13 before; the 2 extra are GETs for pages 2 and 3 of its 5,000 user assignments).
+  lib/org/snapshot.ts sends its queries through Composite in three dependency groups (models, types,
+  territories, rules and the role describe; rule items and assignments; users and accounts), at most
+  5 queries per call, and follows each query's nextRecordsUrl with plain GETs.
 - Look-ups by value are chunked conservatively (lib/org/soql.ts \`chunkForIn\`: 3,000 characters of
   values or 200 values per query, against a 16,384-byte URI limit): the re-publish of the 10,000-assignment
   account plan spends 15 Account queries on 2,000 accounts (by External_Key__c and by Id, OR-ed per chunk),

@@ -92,7 +92,8 @@ function refsOf(change: Change): string[] {
 	return Object.values(change.fields).filter(isRecordRef).map((r) => r.$ref);
 }
 
-function isTransient(code: string, status?: number | null): boolean {
+/** Whether a failure (an error code, an HTTP status) is worth another try; composite-read.ts shares it. */
+export function isTransient(code: string, status?: number | null): boolean {
 	return TRANSIENT_CODES.has(code) || /^ERROR_HTTP_5\d\d$/.test(code) || (!!status && status >= 500);
 }
 

@@ -1,8 +1,8 @@
 /**
- * Reads a model and the org records a plan refers to into an OrgSnapshot, with as few calls as the
- * REST API allows: one query per object (paged without a cap), IN lists chunked for users and accounts,
- * one describe for the roles. Child records are selected through their parent's model with a parent
- * path (Territory2.Territory2ModelId), which costs one query however large the model.
+ * Reads a model and the org records a plan refers to into an OrgSnapshot, with as few API calls as
+ * Composite allows (see readSnapshot for the three groups; composite-read.ts for paging and retries).
+ * Child records are selected through their parent's model with a parent path
+ * (Territory2.Territory2ModelId), which costs one query however large the model.
  */
 import type { ModelTarget, ProgressCallback } from '../api-types';
 import { OBJECTS } from '../plan/salesforce';
@@ -14,7 +14,8 @@ import type {
 	SnapshotUser,
 } from '../sync/types';
 import type { OrgConnection } from './connect';
-import { queryAll, restGet } from './http';
+import { readTogether } from './composite-read';
+import { queryAll } from './http';
 import { assertSoqlName, chunkForIn, inList, soqlQuote } from './soql';
 
 type Row = Record<string, unknown>;
@@ -71,6 +72,27 @@ export async function listModels(org: OrgConnection): Promise<SnapshotModel[]> {
 	return rows.map(toModel);
 }
 
+/** Keeps only the records of the model found (the filter by target may match none). */
+function modelFilter(target: ModelTarget): string | null {
+	if (target.id) {
+		// Not an Id at all: no model can match, and Salesforce would refuse the filter.
+		return /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(target.id) ? `Territory2ModelId = ${soqlQuote(target.id)}` : null;
+	}
+	// Equality on a text field is case-insensitive in SOQL, as findModel's match on DeveloperName.
+	return `Territory2Model.DeveloperName = ${soqlQuote(String(target.developerName))}`;
+}
+
+const TERRITORY_FIELDS =
+	'Id, Name, DeveloperName, ParentTerritory2Id, Territory2TypeId, Description, AccountAccessLevel, OpportunityAccessLevel, CaseAccessLevel, ForecastUserId';
+
+/**
+ * The snapshot in three groups of reads, each one Composite call (plus a GET per extra page of 2,000
+ * records, and more calls only when the plan names thousands of users or accounts):
+ * 1. models, types, territories and rules (selected by the target, before the model's Id is known),
+ *    the role picklist;
+ * 2. rule items, rule links, user and manual account assignments (by the model's Id);
+ * 3. users and accounts: the plan's references plus those assigned in the model.
+ */
 export async function readSnapshot(
 	org: OrgConnection,
 	target: ModelTarget,
@@ -78,27 +100,38 @@ export async function readSnapshot(
 	onProgress?: ProgressCallback,
 ): Promise<OrgSnapshot> {
 	const keyField = refs.accountKeyField ? assertSoqlName(refs.accountKeyField, 'account key field') : null;
-	const steps = ['models', 'types', 'territories', 'rules', 'rule items', 'rule associations', 'user associations', 'account associations', 'users', 'accounts', 'roles'];
-	let done = 0;
-	const step = (label: string) => onProgress?.({ phase: `Reading ${label}`, done: done++, total: steps.length });
+	// Refuses a target with neither developerName nor id before any call.
+	findModel([], target);
+	const total = 3;
+	const step = (done: number, phase: string) => onProgress?.({ phase, done, total });
 
-	step('models');
-	const models = await listModels(org);
+	step(0, 'Reading models, types, territories and rules');
+	const inTarget = modelFilter(target);
+	const first = await readTogether(org, [
+		{ kind: 'query', soql: `SELECT Id, Name, DeveloperName, Description, State FROM ${OBJECTS.model} ORDER BY DeveloperName` },
+		{ kind: 'query', soql: `SELECT Id, DeveloperName, MasterLabel, Priority, Description FROM ${OBJECTS.type} ORDER BY Priority` },
+		{ kind: 'get', path: `${org.basePath}/sobjects/${OBJECTS.userTerritory}/describe` },
+		...(inTarget
+			? ([
+					{ kind: 'query', soql: `SELECT ${TERRITORY_FIELDS} FROM ${OBJECTS.territory} WHERE ${inTarget} ORDER BY DeveloperName` },
+					{ kind: 'query', soql: `SELECT Id, DeveloperName, MasterLabel, IsActive, BooleanFilter FROM ${OBJECTS.rule} WHERE ${inTarget} ORDER BY DeveloperName` },
+				] as const)
+			: []),
+	]);
+	const [modelRows, typeRows, describe, territoryRows = [], ruleRows = []] = first as [Row[], Row[], RoleDescribe, Row[]?, Row[]?];
+	const models = modelRows.map(toModel);
 	const model = findModel(models, target);
-
-	step('types');
-	const types = (await queryAll(org, `SELECT Id, DeveloperName, MasterLabel, Priority, Description FROM ${OBJECTS.type} ORDER BY Priority`)).map((r) => ({
-		id: String(r.Id),
-		developerName: String(r.DeveloperName ?? ''),
-		masterLabel: String(r.MasterLabel ?? ''),
-		priority: num(r.Priority),
-		description: str(r.Description),
-	}));
 
 	const snapshot: OrgSnapshot = {
 		model,
 		models,
-		types,
+		types: typeRows.map((r) => ({
+			id: String(r.Id),
+			developerName: String(r.DeveloperName ?? ''),
+			masterLabel: String(r.MasterLabel ?? ''),
+			priority: num(r.Priority),
+			description: str(r.Description),
+		})),
 		territories: [],
 		rules: [],
 		ruleAssociations: [],
@@ -106,19 +139,11 @@ export async function readSnapshot(
 		accountAssociations: [],
 		users: [],
 		accounts: [],
-		roles: [],
+		roles: activeRoles(describe),
 	};
 
 	if (model) {
-		const inModel = `Territory2ModelId = ${soqlQuote(model.id)}`;
-		const territoryInModel = `Territory2.Territory2ModelId = ${soqlQuote(model.id)}`;
-		step('territories');
-		snapshot.territories = (
-			await queryAll(
-				org,
-				`SELECT Id, Name, DeveloperName, ParentTerritory2Id, Territory2TypeId, Description, AccountAccessLevel, OpportunityAccessLevel, CaseAccessLevel, ForecastUserId FROM ${OBJECTS.territory} WHERE ${inModel} ORDER BY DeveloperName`,
-			)
-		).map((r) => ({
+		snapshot.territories = territoryRows.map((r) => ({
 			id: String(r.Id),
 			name: String(r.Name ?? ''),
 			developerName: String(r.DeveloperName ?? ''),
@@ -130,11 +155,7 @@ export async function readSnapshot(
 			caseAccessLevel: str(r.CaseAccessLevel),
 			forecastUserId: str(r.ForecastUserId),
 		}));
-
-		step('rules');
-		const rules: SnapshotRule[] = (
-			await queryAll(org, `SELECT Id, DeveloperName, MasterLabel, IsActive, BooleanFilter FROM ${OBJECTS.rule} WHERE ${inModel} ORDER BY DeveloperName`)
-		).map((r) => ({
+		const rules: SnapshotRule[] = ruleRows.map((r) => ({
 			id: String(r.Id),
 			developerName: String(r.DeveloperName ?? ''),
 			masterLabel: String(r.MasterLabel ?? ''),
@@ -143,66 +164,70 @@ export async function readSnapshot(
 			items: [],
 		}));
 		snapshot.rules = rules;
-
-		step('rule items');
-		if (rules.length) {
-			const byRule = new Map(rules.map((r) => [r.id.slice(0, 15), r]));
-			const items = await queryAll(
-				org,
-				`SELECT Id, RuleId, SortOrder, Field, Operation, Value FROM ${OBJECTS.ruleItem} WHERE Rule.Territory2ModelId = ${soqlQuote(model.id)} ORDER BY RuleId, SortOrder`,
-			);
-			for (const r of items) {
-				byRule.get(String(r.RuleId).slice(0, 15))?.items.push({
-					id: String(r.Id),
-					sortOrder: num(r.SortOrder),
-					field: String(r.Field ?? ''),
-					operation: String(r.Operation ?? ''),
-					value: str(r.Value),
-				});
-			}
-			for (const rule of rules) rule.items.sort((a, b) => a.sortOrder - b.sortOrder);
-		}
-
-		step('rule associations');
-		if (rules.length && snapshot.territories.length) {
-			snapshot.ruleAssociations = (
-				await queryAll(org, `SELECT Id, RuleId, Territory2Id, IsInherited FROM ${OBJECTS.ruleTerritory} WHERE ${territoryInModel}`)
-			).map((r) => ({ id: String(r.Id), ruleId: String(r.RuleId), territoryId: String(r.Territory2Id), isInherited: r.IsInherited === true }));
-		}
-
-		step('user associations');
-		if (snapshot.territories.length) {
-			snapshot.userAssociations = (
-				await queryAll(org, `SELECT Id, UserId, Territory2Id, RoleInTerritory2 FROM ${OBJECTS.userTerritory} WHERE ${territoryInModel}`)
-			).map((r) => ({ id: String(r.Id), userId: String(r.UserId), territoryId: String(r.Territory2Id), role: str(r.RoleInTerritory2) }));
-
-			step('account associations');
-			snapshot.accountAssociations = (
-				await queryAll(
-					org,
-					`SELECT Id, ObjectId, Territory2Id FROM ${OBJECTS.objectTerritory} WHERE ${territoryInModel} AND AssociationCause = 'Territory2Manual'`,
-				)
-			)
-				// Leads can be assigned too (API 55+); the plan manages accounts only.
-				.filter((r) => String(r.ObjectId).startsWith(ACCOUNT_PREFIX))
-				.map((r) => ({ id: String(r.Id), objectId: String(r.ObjectId), territoryId: String(r.Territory2Id) }));
-		}
+		step(1, 'Reading rule items and assignments');
+		await readModelContents(org, model, snapshot);
 	}
 
-	step('users');
+	step(2, 'Reading users and accounts');
 	const assignedUserIds = [
 		...snapshot.userAssociations.map((a) => a.userId),
 		...snapshot.territories.map((t) => t.forecastUserId).filter((v): v is string => !!v),
 	];
-	snapshot.users = await readUsers(org, uniq(refs.users), uniq(assignedUserIds));
-
-	step('accounts');
-	snapshot.accounts = await readAccounts(org, uniq(refs.accounts), uniq(snapshot.accountAssociations.map((a) => a.objectId)), keyField);
-
-	step('roles');
-	snapshot.roles = await readRoles(org);
-	onProgress?.({ phase: 'Read the org', done: steps.length, total: steps.length });
+	const users = userQueries(uniq(refs.users), uniq(assignedUserIds));
+	const accounts = accountQueries(uniq(refs.accounts), uniq(snapshot.accountAssociations.map((a) => a.objectId)), keyField);
+	const answers = (await readTogether(org, [...users, ...accounts].map((soql) => ({ kind: 'query', soql })))) as Row[][];
+	snapshot.users = collectUsers(answers.slice(0, users.length));
+	snapshot.accounts = collectAccounts(answers.slice(users.length), keyField);
+	onProgress?.({ phase: 'Read the org', done: total, total });
 	return snapshot;
+}
+
+/** Rule items, rule links, user assignments and manual account assignments of a model, in one call. */
+async function readModelContents(org: OrgConnection, model: SnapshotModel, snapshot: OrgSnapshot): Promise<void> {
+	const territoryInModel = `Territory2.Territory2ModelId = ${soqlQuote(model.id)}`;
+	const { rules, territories } = snapshot;
+	const queries: Partial<Record<'items' | 'ruleLinks' | 'userLinks' | 'accountLinks', string>> = {};
+	if (rules.length) {
+		queries.items = `SELECT Id, RuleId, SortOrder, Field, Operation, Value FROM ${OBJECTS.ruleItem} WHERE Rule.Territory2ModelId = ${soqlQuote(model.id)} ORDER BY RuleId, SortOrder`;
+	}
+	if (rules.length && territories.length) {
+		queries.ruleLinks = `SELECT Id, RuleId, Territory2Id, IsInherited FROM ${OBJECTS.ruleTerritory} WHERE ${territoryInModel}`;
+	}
+	if (territories.length) {
+		queries.userLinks = `SELECT Id, UserId, Territory2Id, RoleInTerritory2 FROM ${OBJECTS.userTerritory} WHERE ${territoryInModel}`;
+		queries.accountLinks = `SELECT Id, ObjectId, Territory2Id FROM ${OBJECTS.objectTerritory} WHERE ${territoryInModel} AND AssociationCause = 'Territory2Manual'`;
+	}
+	const keys = Object.keys(queries) as (keyof typeof queries)[];
+	const answers = (await readTogether(org, keys.map((k) => ({ kind: 'query', soql: queries[k] as string })))) as Row[][];
+	const rows = (key: keyof typeof queries): Row[] => answers[keys.indexOf(key)] ?? [];
+
+	const byRule = new Map(rules.map((r) => [r.id.slice(0, 15), r]));
+	for (const r of rows('items')) {
+		byRule.get(String(r.RuleId).slice(0, 15))?.items.push({
+			id: String(r.Id),
+			sortOrder: num(r.SortOrder),
+			field: String(r.Field ?? ''),
+			operation: String(r.Operation ?? ''),
+			value: str(r.Value),
+		});
+	}
+	for (const rule of rules) rule.items.sort((a, b) => a.sortOrder - b.sortOrder);
+	snapshot.ruleAssociations = rows('ruleLinks').map((r) => ({
+		id: String(r.Id),
+		ruleId: String(r.RuleId),
+		territoryId: String(r.Territory2Id),
+		isInherited: r.IsInherited === true,
+	}));
+	snapshot.userAssociations = rows('userLinks').map((r) => ({
+		id: String(r.Id),
+		userId: String(r.UserId),
+		territoryId: String(r.Territory2Id),
+		role: str(r.RoleInTerritory2),
+	}));
+	snapshot.accountAssociations = rows('accountLinks')
+		// Leads can be assigned too (API 55+); the plan manages accounts only.
+		.filter((r) => String(r.ObjectId).startsWith(ACCOUNT_PREFIX))
+		.map((r) => ({ id: String(r.Id), objectId: String(r.ObjectId), territoryId: String(r.Territory2Id) }));
 }
 
 function toUser(r: Row): SnapshotUser {
@@ -216,17 +241,15 @@ function toUser(r: Row): SnapshotUser {
 	};
 }
 
-/** Users named by the plan (any of four keys) and users assigned in the model, each once. */
-async function readUsers(org: OrgConnection, references: string[], assignedIds: string[]): Promise<SnapshotUser[]> {
-	const found = new Map<string, SnapshotUser>();
-	const add = (rows: Row[]) => rows.forEach((r) => found.set(String(r.Id).slice(0, 15), toUser(r)));
+/** Queries for the users named by the plan (any of four keys) and the users assigned in the model. */
+function userQueries(references: string[], assignedIds: string[]): string[] {
 	const fields = 'SELECT Id, Username, Email, FederationIdentifier, IsActive, Name FROM User WHERE ';
-
 	const ids = uniq([...references.filter((v) => isIdOf(USER_PREFIX, v)), ...assignedIds]);
 	const keys = references.filter((v) => !isIdOf(USER_PREFIX, v));
 	// Three IN lists of the same key values: each gets a third of the URL budget the Ids get.
 	const idChunks = chunkForIn(ids, 3000);
 	const keyChunks = chunkForIn(keys, 1200, 100);
+	const queries: string[] = [];
 	for (let i = 0; i < Math.max(idChunks.length, keyChunks.length); i++) {
 		const conditions: string[] = [];
 		if (idChunks[i]) conditions.push(`Id IN ${inList(idChunks[i])}`);
@@ -234,32 +257,40 @@ async function readUsers(org: OrgConnection, references: string[], assignedIds: 
 			const list = inList(keyChunks[i]);
 			conditions.push(`Username IN ${list} OR Email IN ${list} OR FederationIdentifier IN ${list}`);
 		}
-		add(await queryAll(org, `${fields}${conditions.join(' OR ')}`));
+		queries.push(`${fields}${conditions.join(' OR ')}`);
 	}
+	return queries;
+}
+
+/** Each user once, by username. */
+function collectUsers(answers: Row[][]): SnapshotUser[] {
+	const found = new Map<string, SnapshotUser>();
+	for (const rows of answers) rows.forEach((r) => found.set(String(r.Id).slice(0, 15), toUser(r)));
 	return [...found.values()].sort((a, b) => a.username.localeCompare(b.username));
 }
 
-async function readAccounts(
-	org: OrgConnection,
-	references: string[],
-	assignedIds: string[],
-	keyField: string | null,
-): Promise<SnapshotAccount[]> {
-	const found = new Map<string, SnapshotAccount>();
-	const select = `SELECT Id${keyField && keyField.toLowerCase() !== 'id' ? `, ${keyField}` : ''} FROM Account WHERE `;
-	const add = (rows: Row[]) =>
-		rows.forEach((r) =>
-			found.set(String(r.Id).slice(0, 15), { id: String(r.Id), externalKey: keyField ? str(r[keyField]) : null }),
-		);
+/** Queries for the accounts the plan names (by Id or by key field) and those assigned in the model. */
+function accountQueries(references: string[], assignedIds: string[], keyField: string | null): string[] {
 	const byKey = !!keyField && keyField.toLowerCase() !== 'id';
+	const select = `SELECT Id${byKey ? `, ${keyField}` : ''} FROM Account WHERE `;
 	const ids = uniq([...(byKey ? [] : references.filter((v) => isIdOf(ACCOUNT_PREFIX, v))), ...assignedIds]);
 	const idChunks = chunkForIn(ids, 3000);
 	const keyChunks = byKey ? chunkForIn(references, 3000) : [];
+	const queries: string[] = [];
 	for (let i = 0; i < Math.max(idChunks.length, keyChunks.length); i++) {
 		const conditions: string[] = [];
 		if (idChunks[i]) conditions.push(`Id IN ${inList(idChunks[i])}`);
 		if (keyChunks[i]) conditions.push(`${keyField} IN ${inList(keyChunks[i])}`);
-		add(await queryAll(org, `${select}${conditions.join(' OR ')}`));
+		queries.push(`${select}${conditions.join(' OR ')}`);
+	}
+	return queries;
+}
+
+/** Each account once, in the order first read. */
+function collectAccounts(answers: Row[][], keyField: string | null): SnapshotAccount[] {
+	const found = new Map<string, SnapshotAccount>();
+	for (const rows of answers) {
+		rows.forEach((r) => found.set(String(r.Id).slice(0, 15), { id: String(r.Id), externalKey: keyField ? str(r[keyField]) : null }));
 	}
 	return [...found.values()];
 }
@@ -269,9 +300,10 @@ interface DescribeField {
 	picklistValues?: { value: string; active?: boolean }[];
 }
 
-/** RoleInTerritory2's active picklist values. */
-async function readRoles(org: OrgConnection): Promise<string[]> {
-	const describe = await restGet<{ fields: DescribeField[] }>(org, `${org.basePath}/sobjects/${OBJECTS.userTerritory}/describe`);
-	const field = describe.fields.find((f) => f.name === 'RoleInTerritory2');
+type RoleDescribe = { fields?: DescribeField[] };
+
+/** RoleInTerritory2's active picklist values, from UserTerritory2Association's describe. */
+function activeRoles(describe: RoleDescribe): string[] {
+	const field = (describe.fields ?? []).find((f) => f.name === 'RoleInTerritory2');
 	return (field?.picklistValues ?? []).filter((p) => p.active !== false).map((p) => p.value);
 }

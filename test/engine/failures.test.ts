@@ -205,7 +205,7 @@ describe('session expiry mid-publish', () => {
 	});
 	afterAll(async () => org?.stop());
 
-	it.each([3, 9, 12])('is survived when sessions expire after %i calls', async (calls) => {
+	it.each([2, 6, 9])('is survived when sessions expire after %i calls', async (calls) => {
 		const model = { developerName: `Session_${calls}` };
 		org.sandbox.requestLog.reset();
 		org.sandbox.faults.set({ expireSessionsAfterCalls: calls });
@@ -314,7 +314,7 @@ describe('secrets', () => {
 		const token = await requestToken(org.connection);
 		const connection = { authType: 'accessToken' as const, instanceUrl: token.instanceUrl, accessToken: token.accessToken };
 		const dump = org.dump();
-		org.sandbox.faults.set({ expireSessionsAfterCalls: 2 });
+		org.sandbox.faults.set({ expireSessionsAfterCalls: 1 });
 		let err: unknown;
 		try {
 			err = await publishPlan({ connection, plan: { rows: PLAN }, model: { developerName: 'Secret_Token' } }).then(

@@ -1,7 +1,11 @@
+import { publishPlan } from '../../lib';
 import { connect, OrgConnection } from '../../lib/org/connect';
+import { OrgError } from '../../lib/org/errors';
 import { readSnapshot } from '../../lib/org/snapshot';
+import { SAMPLE_CSV } from '../engine/fixtures';
 import { DEMO_USERNAMES, DEMO_USERS } from '../../sandbox/seed';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
+import { readSnapshotLegacy } from './legacy-snapshot';
 
 let t: TestSandbox;
 let org: OrgConnection;
@@ -33,7 +37,7 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 describe('readSnapshot', () => {
-	it('reads the whole seeded model and the records the plan names, in a dozen calls', async () => {
+	it('reads the whole seeded model and the records the plan names, in three calls', async () => {
 		const progress: string[] = [];
 		const before = org.calls;
 		const ben = DEMO_USERS.find((u) => u.username === DEMO_USERNAMES.benCarter)!;
@@ -48,7 +52,8 @@ describe('readSnapshot', () => {
 			},
 			(p) => progress.push(p.phase),
 		);
-		expect(org.calls - before).toBeLessThanOrEqual(12);
+		// Models, types, territories, rules and roles; rule items and assignments; users and accounts.
+		expect(org.calls - before).toBe(3);
 		expect(snap.model).toMatchObject({ id: modelId, developerName: 'FY26_Sales', name: 'FY26 Sales', state: 'Active' });
 		expect(snap.models.map((m) => m.developerName)).toEqual(['FY26_Sales']);
 		expect(snap.types.map((x) => [x.developerName, x.priority])).toEqual([['Region', 10], ['District', 20], ['Territory', 30]]);
@@ -80,11 +85,11 @@ describe('readSnapshot', () => {
 		expect(snap.accounts.find((a) => a.id === accountIds[0])?.externalKey).toBe('ACME-00001');
 		expect(snap.accounts).toHaveLength(3);
 		expect(snap.roles).toEqual(expect.arrayContaining(['Owner', 'Administrator', 'Sales Rep']));
-		expect(progress[0]).toBe('Reading models');
+		expect(progress[0]).toBe('Reading models, types, territories and rules');
 	});
 
-	it('rides out 503s on reads (jsforce retries GETs with the connection\'s backoff)', async () => {
-		t.sandbox.faults.set({ unavailableRate: 0.3, seed: 11, endpoints: ['query', 'describe'] });
+	it('rides out 503s on reads (Composite calls retried by us, page GETs by jsforce)', async () => {
+		t.sandbox.faults.set({ unavailableRate: 0.3, seed: 17, endpoints: ['query', 'describe', 'composite'] });
 		try {
 			const snap = await readSnapshot(org, { developerName: 'FY26_Sales' }, { users: [DEMO_USERNAMES.anaLopez], accounts: [] });
 			expect(snap.territories).toHaveLength(14);
@@ -134,4 +139,176 @@ describe('readSnapshot', () => {
 		// 6 pages of 2,000 for the assignments, 15 IN lists of ~140 Account Ids (URLs stay short), 7 more reads.
 		expect(org.calls - before).toBeLessThanOrEqual(6 + 15 + 7);
 	}, 120000);
+});
+
+/**
+ * The reader sends independent queries together through Composite. These tests compare it with the
+ * one-call-per-query reader it replaced (test/org/legacy-snapshot.ts, kept as an oracle): the
+ * snapshots must be identical to the byte, in far fewer calls, through paging, faults and expiry.
+ */
+describe('readSnapshot through Composite', () => {
+	let c: TestSandbox;
+	let org2: OrgConnection;
+	const allUsernames = Object.values(DEMO_USERNAMES);
+	const refsFor = (accountKeys: string[]) => ({ users: [...allUsernames, 'nobody@nowhere.example'], accounts: accountKeys, accountKeyField: 'External_Key__c' });
+	const apiCalls = () => c.sandbox.requestLog.apiCalls;
+
+	beforeAll(async () => {
+		c = await startTestSandbox({ seed: 'demo', edition: 'Unlimited', seedOptions: { activeModel: true, accounts: 100 } });
+		const { loginUrl, credentials: cr } = c.sandbox;
+		const connection = { authType: 'clientCredentials' as const, loginUrl, clientId: cr.clientId, clientSecret: cr.clientSecret };
+		org2 = await connect({ connection }, { retryDelayMs: 5 });
+		const published = await publishPlan({ connection, plan: { csv: SAMPLE_CSV }, model: { developerName: 'TP_Sample' } });
+		expect(published.summary.failed).toBe(0);
+		// A few manual account assignments, so the accounts group has work too.
+		const store = c.sandbox.store;
+		const model = store.records('Territory2Model').find((m) => m.DeveloperName === 'TP_Sample')!;
+		const territory = store.records('Territory2').find((x) => x.Territory2ModelId === model.Id)!;
+		for (const account of store.records('Account').slice(0, 5)) {
+			store.adminCreate('ObjectTerritory2Association', { ObjectId: account.Id, Territory2Id: territory.Id, AssociationCause: 'Territory2Manual' });
+		}
+	}, 120000);
+	afterAll(() => c.stop());
+
+	it('returns byte-identical snapshots to the one-call-per-query reader, in 3 calls instead of 11+', async () => {
+		const sample = c.sandbox.store.records('Territory2Model').find((m) => m.DeveloperName === 'TP_Sample')!;
+		const targets = [{ developerName: 'TP_Sample' }, { developerName: 'tp_sample' }, { id: String(sample.Id).slice(0, 15) }, { developerName: 'FY26_Sales' }];
+		for (const target of targets) {
+			const refs = refsFor(['ACME-00003', 'ACME-00077', "ACME-'x"]);
+			let before = apiCalls();
+			const legacy = await readSnapshotLegacy(org2, target, refs);
+			const legacyCalls = apiCalls() - before;
+			before = apiCalls();
+			const progress: number[] = [];
+			const fresh = await readSnapshot(org2, target, refs, (p) => progress.push(p.done));
+			const freshCalls = apiCalls() - before;
+			expect(JSON.stringify(fresh)).toBe(JSON.stringify(legacy));
+			expect(fresh.territories.length).toBeGreaterThan(10);
+			expect(freshCalls).toBe(3);
+			// FY26_Sales has no rules, so the old reader skipped rule items and rule links there.
+			expect(legacyCalls).toBeGreaterThanOrEqual(target.developerName === 'FY26_Sales' ? 9 : 11);
+			expect(progress).toEqual([0, 1, 2, 3]);
+		}
+		const sampleSnap = await readSnapshot(org2, { developerName: 'TP_Sample' }, refsFor([]));
+		expect(sampleSnap.territories).toHaveLength(208);
+		expect(sampleSnap.accountAssociations).toHaveLength(5);
+		expect(sampleSnap.rules.length).toBeGreaterThan(100);
+		expect(sampleSnap.rules.every((r) => r.items.length > 0)).toBe(true);
+	});
+
+	it('spends 2 calls when the model does not exist, and matches the old reader', async () => {
+		const before = apiCalls();
+		const fresh = await readSnapshot(org2, { developerName: 'Not_There' }, refsFor([]));
+		expect(apiCalls() - before).toBe(2);
+		expect(fresh.model).toBeNull();
+		expect(JSON.stringify(fresh)).toBe(JSON.stringify(await readSnapshotLegacy(org2, { developerName: 'Not_There' }, refsFor([]))));
+		// Not an Id: nothing can match, and the territory query is not even sent (it would be refused).
+		expect((await readSnapshot(org2, { id: "0MA'; --" }, refsFor([]))).model).toBeNull();
+	});
+
+	it('follows nextRecordsUrl past 2,000 records per query (2,500 user assignments)', async () => {
+		const store = c.sandbox.store;
+		const typeId = String(store.records('Territory2Type')[0].Id);
+		const model = store.adminCreate('Territory2Model', { Name: 'Paged', DeveloperName: 'Paged_Model' });
+		const users = store.records('User').filter((u) => u.IsActive !== false);
+		const territoryCount = Math.ceil(2500 / users.length);
+		const links = users.length * territoryCount;
+		expect(links).toBeGreaterThanOrEqual(2500);
+		expect(links).toBeLessThanOrEqual(4000);
+		store.transaction(() => {
+			for (let i = 0; i < territoryCount; i++) {
+				const territory = store.adminCreate('Territory2', { Name: `P${i}`, DeveloperName: `P${i}`, Territory2ModelId: model, Territory2TypeId: typeId });
+				for (const user of users) store.adminCreate('UserTerritory2Association', { UserId: user.Id, Territory2Id: territory, RoleInTerritory2: 'Sales Rep' });
+			}
+		});
+		const before = apiCalls();
+		const fresh = await readSnapshot(org2, { developerName: 'Paged_Model' }, { users: [], accounts: [] });
+		// 3 Composite calls, plus one GET for the second page of user assignments.
+		expect(apiCalls() - before).toBe(4);
+		expect(fresh.userAssociations).toHaveLength(links);
+		expect(new Set(fresh.userAssociations.map((a) => a.id)).size).toBe(links);
+		expect(fresh.users).toHaveLength(users.length);
+		expect(JSON.stringify(fresh)).toBe(JSON.stringify(await readSnapshotLegacy(org2, { developerName: 'Paged_Model' }, { users: [], accounts: [] })));
+	}, 60000);
+
+	it('retries a Composite read that answers 503 (jsforce never retries a POST)', async () => {
+		const expected = JSON.stringify(await readSnapshot(org2, { developerName: 'TP_Sample' }, refsFor(['ACME-00003'])));
+		const logStart = c.sandbox.requestLog.entries.length;
+		c.sandbox.faults.set({ unavailableRate: 0.5, seed: 12, endpoints: ['composite'] });
+		try {
+			const fresh = await readSnapshot(org2, { developerName: 'TP_Sample' }, refsFor(['ACME-00003']));
+			expect(JSON.stringify(fresh)).toBe(expected);
+			const composite = c.sandbox.requestLog.entries.slice(logStart).filter((e) => e.kind === 'composite');
+			expect(composite.some((e) => e.status === 503)).toBe(true);
+			expect(composite.filter((e) => e.status === 200)).toHaveLength(3);
+		} finally {
+			c.sandbox.faults.clear();
+		}
+	});
+
+	it('gives up after maxTries with the 503 named', async () => {
+		const logStart = c.sandbox.requestLog.entries.length;
+		c.sandbox.faults.set({ unavailableRate: 1, endpoints: ['composite'] });
+		try {
+			await expect(readSnapshot(org2, { developerName: 'TP_Sample' }, refsFor([]))).rejects.toThrow(/SERVER_UNAVAILABLE/);
+			const composite = c.sandbox.requestLog.entries.slice(logStart).filter((e) => e.kind === 'composite');
+			expect(composite).toHaveLength(org2.tuning.maxTries);
+		} finally {
+			c.sandbox.faults.clear();
+		}
+	});
+
+	it('retries only the subrequests that answered 5xx', async () => {
+		const expected = JSON.stringify(await readSnapshot(org2, { developerName: 'TP_Sample' }, refsFor([])));
+		// The sandbox injects 503s on whole calls only: mark one subrequest of the first answer as failed.
+		const conn = org2.conn as unknown as { request: (...args: unknown[]) => Promise<unknown> };
+		const original = conn.request;
+		const sent: string[][] = [];
+		let tampered = false;
+		conn.request = async function (this: unknown, ...args: unknown[]) {
+			const req = args[0] as { method: string; url: string; body?: string };
+			const res = await original.apply(this, args);
+			if (req.method === 'POST' && req.url.endsWith('/composite')) {
+				sent.push((JSON.parse(req.body!).compositeRequest as { referenceId: string }[]).map((s) => s.referenceId));
+				if (!tampered) {
+					tampered = true;
+					const answers = (res as { compositeResponse: { httpStatusCode: number; body: unknown }[] }).compositeResponse;
+					answers[1] = { ...answers[1], httpStatusCode: 503, body: [{ errorCode: 'SERVER_UNAVAILABLE', message: 'try later' }] };
+				}
+			}
+			return res;
+		};
+		try {
+			const fresh = await readSnapshot(org2, { developerName: 'TP_Sample' }, refsFor([]));
+			expect(JSON.stringify(fresh)).toBe(expected);
+			expect(sent[1]).toEqual([sent[0][1]]);
+		} finally {
+			conn.request = original;
+		}
+	});
+
+	it('renews an expired session in the middle of the read', async () => {
+		const expected = JSON.stringify(await readSnapshot(org2, { developerName: 'TP_Sample' }, refsFor(['ACME-00003'])));
+		const logStart = c.sandbox.requestLog.entries.length;
+		c.sandbox.faults.set({ expireSessionsAfterCalls: 1 });
+		try {
+			const fresh = await readSnapshot(org2, { developerName: 'TP_Sample' }, refsFor(['ACME-00003']));
+			expect(JSON.stringify(fresh)).toBe(expected);
+			const entries = c.sandbox.requestLog.entries.slice(logStart);
+			expect(entries.some((e) => e.kind === 'composite' && e.status === 401)).toBe(true);
+			expect(entries.some((e) => e.kind === 'auth')).toBe(true);
+		} finally {
+			c.sandbox.faults.clear();
+		}
+	});
+
+	it('names the query and the field when a subrequest is refused (INVALID_FIELD), as the old reader did', async () => {
+		const refs = { users: [], accounts: ['ACME-00003'], accountKeyField: 'No_Such_Key__c' };
+		const legacy = (await readSnapshotLegacy(org2, { developerName: 'TP_Sample' }, refs).catch((e: unknown) => e)) as OrgError;
+		const fresh = (await readSnapshot(org2, { developerName: 'TP_Sample' }, refs).catch((e: unknown) => e)) as OrgError;
+		expect(fresh).toBeInstanceOf(OrgError);
+		expect(fresh.code).toBe('INVALID_FIELD');
+		expect(fresh.message).toMatch(/^Query "SELECT Id, No_Such_Key__c FROM Account WHERE .*failed \(INVALID_FIELD\): .*No_Such_Key__c/s);
+		expect(fresh.message).toBe(legacy.message);
+	});
 });

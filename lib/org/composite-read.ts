@@ -1,0 +1,158 @@
+/**
+ * Independent reads sent together through Composite (`POST /composite`), so that a snapshot costs a
+ * few API calls instead of one per query. Each query still returns every record: the first page comes
+ * back inside the Composite answer, later pages are followed with plain GETs on nextRecordsUrl.
+ *
+ * jsforce never retries a POST, but a Composite call made only of GETs changes nothing, so it is safe
+ * to send again: a whole call that fails with a 5xx or a dropped connection is retried, and so is each
+ * subrequest that answers a 5xx, with the connection's tuning (maxTries, retryDelayMs doubling).
+ * A 401 is renewed by jsforce itself (its session refresh covers every method) before we see it.
+ */
+import { isTransient } from './apply';
+import type { OrgConnection } from './connect';
+import { OrgError, errorCodeOf, messageOf, statusOf } from './errors';
+import { restGet, restPost, toOrgError } from './http';
+
+/** Salesforce's Composite limits: 25 subrequests, of which at most 5 queries or sObject Collections. */
+export const COMPOSITE_LIMITS = { subrequests: 25, queries: 5 } as const;
+
+export type ReadRequest =
+	/** A SOQL query; its answer is every record, all pages followed. */
+	| { kind: 'query'; soql: string }
+	/** A GET of a REST path under /services/data (e.g. a describe); its answer is the body. */
+	| { kind: 'get'; path: string };
+
+interface QueryPage {
+	done?: boolean;
+	records?: Record<string, unknown>[];
+	nextRecordsUrl?: string;
+}
+
+interface SubAnswer {
+	body: unknown;
+	httpStatusCode: number;
+	referenceId: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function pathOf(org: OrgConnection, request: ReadRequest): string {
+	return request.kind === 'query' ? `${org.basePath}/query?q=${encodeURIComponent(request.soql)}` : request.path;
+}
+
+/** How a request is named in errors (the same words queryAll and restGet use). */
+function describe(request: ReadRequest): string {
+	return request.kind === 'query' ? `Query "${request.soql.slice(0, 120)}"` : `GET ${request.path}`;
+}
+
+/** Groups requests, in order, into calls that respect Composite's limits. */
+export function packCalls(requests: readonly ReadRequest[]): number[][] {
+	const calls: number[][] = [];
+	let current: number[] = [];
+	let queries = 0;
+	requests.forEach((request, i) => {
+		const isQuery = request.kind === 'query';
+		if (current.length === COMPOSITE_LIMITS.subrequests || (isQuery && queries === COMPOSITE_LIMITS.queries)) {
+			calls.push(current);
+			current = [];
+			queries = 0;
+		}
+		current.push(i);
+		if (isQuery) queries++;
+	});
+	if (current.length) calls.push(current);
+	return calls;
+}
+
+/**
+ * Runs the requests in as few calls as Composite allows and returns their answers in the same order:
+ * for a query its records (every page), for a get its body. A subrequest that fails for good (a bad
+ * field, a missing object) throws an OrgError naming the query, as a plain REST read would.
+ */
+export async function readTogether(org: OrgConnection, requests: readonly ReadRequest[]): Promise<unknown[]> {
+	const answers: unknown[] = new Array(requests.length);
+	for (const call of packCalls(requests)) {
+		// One subrequest costs one call either way; a plain GET is simpler and jsforce retries it.
+		const bodies =
+			call.length === 1 ? [await restGet<unknown>(org, pathOf(org, requests[call[0]]), describe(requests[call[0]]))] : await sendComposite(org, call.map((i) => requests[i]));
+		for (let k = 0; k < call.length; k++) {
+			const request = requests[call[k]];
+			answers[call[k]] = request.kind === 'query' ? await allRecords(org, request, bodies[k] as QueryPage) : bodies[k];
+		}
+	}
+	return answers;
+}
+
+/** The first page's records plus every later page (2,000 records a page), with no cap. */
+async function allRecords(org: OrgConnection, request: ReadRequest, first: QueryPage): Promise<Record<string, unknown>[]> {
+	const records = [...(first.records ?? [])];
+	let page = first;
+	while (page.done === false && page.nextRecordsUrl) {
+		page = await restGet<QueryPage>(org, page.nextRecordsUrl, describe(request));
+		for (const r of page.records ?? []) records.push(r);
+	}
+	return records;
+}
+
+interface Failure {
+	code: string;
+	message: string;
+	status?: number;
+}
+
+function subrequestFailure(answer: SubAnswer | undefined): Failure {
+	if (!answer) return { code: 'NO_ANSWER', message: 'Composite returned no answer for this subrequest' };
+	const first = (Array.isArray(answer.body) ? answer.body[0] : answer.body) as { errorCode?: string; message?: string } | null | undefined;
+	return {
+		code: first?.errorCode ?? `ERROR_HTTP_${answer.httpStatusCode}`,
+		message: first?.message ?? `HTTP ${answer.httpStatusCode}`,
+		status: answer.httpStatusCode,
+	};
+}
+
+/** One Composite call of GETs, re-sent (only what is still missing) while failures are transient. */
+async function sendComposite(org: OrgConnection, requests: ReadRequest[]): Promise<unknown[]> {
+	const { maxTries, retryDelayMs } = org.tuning;
+	const bodies: unknown[] = new Array(requests.length);
+	let pending = requests.map((_, i) => i);
+	let lastFailure: { index: number | null; failure: Failure } | null = null;
+	for (let attempt = 1; attempt <= maxTries && pending.length; attempt++) {
+		if (attempt > 1) await sleep(retryDelayMs * 2 ** (attempt - 2));
+		let response: { compositeResponse?: SubAnswer[] };
+		try {
+			response = await restPost(org, `${org.basePath}/composite`, {
+				allOrNone: false,
+				compositeRequest: pending.map((i) => ({ method: 'GET', url: pathOf(org, requests[i]), referenceId: `r${i}` })),
+			});
+		} catch (err) {
+			const code = errorCodeOf(err);
+			const status = statusOf(err) ?? org.lastStatus ?? undefined;
+			if (!isTransient(code, status)) throw toOrgError(org, err, `Composite read (${pending.map((i) => describe(requests[i])).join(', ')})`);
+			lastFailure = { index: null, failure: { code, message: org.redact(messageOf(err)), status } };
+			continue;
+		}
+		const byRef = new Map((response.compositeResponse ?? []).map((a) => [a.referenceId, a]));
+		const retry: number[] = [];
+		for (const i of pending) {
+			const answer = byRef.get(`r${i}`);
+			if (answer && answer.httpStatusCode < 300) {
+				bodies[i] = answer.body;
+				continue;
+			}
+			const failure = subrequestFailure(answer);
+			if (!answer || isTransient(failure.code, failure.status)) {
+				retry.push(i);
+				lastFailure = { index: i, failure };
+				continue;
+			}
+			throw new OrgError(failure.code, org.redact(`${describe(requests[i])} failed (${failure.code}): ${failure.message}`), failure.status);
+		}
+		pending = retry;
+	}
+	if (pending.length) {
+		const f = lastFailure?.failure ?? { code: 'UNKNOWN_ERROR', message: 'no answer' };
+		const what = lastFailure?.index !== null && lastFailure ? describe(requests[lastFailure.index]) : 'Composite read';
+		throw new OrgError(f.code, org.redact(`${what} failed after ${maxTries} tries (${f.code}): ${f.message}`), f.status);
+	}
+	return bodies;
+}
