@@ -179,13 +179,33 @@ export function parseCriterion(entry: string): { criterion: Criterion | null; pr
 			}
 		}
 	}
-	const values = uniqueInOrder(
-		valueText
+	return { criterion: { field: bareRuleItemField(fieldText), operation: operation!, values: criterionValues(operation!, valueText) }, problem: null };
+}
+
+/**
+ * Operators whose Value is one value, never a comma list: ordering comparisons (Salesforce cannot OR
+ * them meaningfully, and "1,000,000" is one number) and `within` (a location; its Value format is
+ * unconfirmed, so it is carried whole rather than cut apart).
+ */
+export const SINGLE_VALUE_OPERATIONS: ReadonlySet<string> = new Set(['lessThan', 'greaterThan', 'lessOrEqual', 'greaterOrEqual', 'within']);
+
+export function isSingleValueOperation(operation: string): boolean {
+	return SINGLE_VALUE_OPERATIONS.has(normalizeOperator(operation) ?? operation);
+}
+
+/**
+ * The values of a criterion or rule item Value: one trimmed value for single-value operators, otherwise
+ * the comma-separated entries, trimmed, empty ones dropped, de-duplicated.
+ */
+export function criterionValues(operation: string, valueText: string | null): string[] {
+	const text = (valueText ?? '').trim();
+	if (isSingleValueOperation(operation)) return text === '' ? [] : [text];
+	return uniqueInOrder(
+		text
 			.split(',')
 			.map((v) => v.trim())
 			.filter((v) => v !== ''),
 	);
-	return { criterion: { field: bareRuleItemField(fieldText), operation: operation!, values }, problem: null };
 }
 
 /** The Criteria cell: entries separated by `;` or new lines. */

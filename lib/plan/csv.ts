@@ -4,6 +4,7 @@
  * stay inside their row, as in a spreadsheet).
  */
 import { createReadStream } from 'fs';
+import { Transform } from 'stream';
 import { open } from 'fs/promises';
 import Papa from 'papaparse';
 import type { PlanIssue, PlanRow } from './types';
@@ -76,6 +77,7 @@ class RecordCollector {
 	add(record: string[]): void {
 		const row = this.next++;
 		if (record.every((c) => c.trim() === '')) return;
+		this.checkEncoding(record, row);
 		if (this.headers === null) {
 			this.setHeaders(record, row);
 			return;
@@ -128,6 +130,23 @@ class RecordCollector {
 		});
 	}
 
+	/**
+	 * U+FFFD is what a decoder leaves for bytes it could not read (a Windows-1252 file read as UTF-8, or
+	 * a file that changes encoding part-way): the row would be published garbled, so it is an issue.
+	 */
+	private checkEncoding(record: string[], row: number): void {
+		const i = record.findIndex((cell) => cell.includes('\uFFFD'));
+		if (i < 0) return;
+		const column = this.headers?.[i] || null;
+		this.issues.push({
+			row,
+			column,
+			value: record[i],
+			code: 'CSV_ENCODING',
+			message: `Row ${row}${column ? `, ${column}` : ''}: "${record[i].slice(0, 40)}" holds characters that could not be read; the file's encoding is mixed or unknown. Save it as "CSV UTF-8" and try again.`,
+		});
+	}
+
 	error(e: Papa.ParseError, rowNumber: number): void {
 		this.issues.push({ row: rowNumber, column: null, value: null, code: `CSV_${e.code.toUpperCase()}`, message: `Row ${rowNumber}: ${e.message}.` });
 	}
@@ -147,28 +166,44 @@ export function parseCsv(text: string): CsvResult {
 	return collector.finish();
 }
 
-/** The start of a file, enough to hold its header line. */
-async function readHead(path: string, bytes = 65536): Promise<string> {
+/** The start of a file: enough to hold its header line and to tell its encoding. */
+async function readHead(path: string, bytes = 65536): Promise<Uint8Array> {
 	const file = await open(path, 'r');
 	try {
 		const buffer = Buffer.alloc(bytes);
 		const { bytesRead } = await file.read(buffer, 0, bytes, 0);
-		// A multi-byte character cut at the end only garbles the tail, which the header does not reach.
-		return buffer.subarray(0, bytesRead).toString('utf8');
+		return buffer.subarray(0, bytesRead);
 	} finally {
 		await file.close();
 	}
 }
 
-/** A CSV file → rows, streamed (large files never sit in memory as one string). */
+/**
+ * A CSV file → rows, streamed (large files never sit in memory as one string). The encoding is decided
+ * from the first 64 KB (see csvEncoding); text that is not valid in it further on becomes U+FFFD, which
+ * the collector reports as CSV_ENCODING on its row.
+ */
 export async function parseCsvFile(path: string): Promise<CsvResult> {
-	const delimiter = detectDelimiter(await readHead(path));
+	const head = await readHead(path);
+	const encoding = csvEncoding(head, true);
+	const delimiter = detectDelimiter(decodeAs(encoding, head, true));
 	return new Promise((resolve, reject) => {
 		const collector = new RecordCollector();
 		let index = 0;
-		const stream = createReadStream(path, { encoding: 'utf8' });
+		const decoder = streamDecoder(encoding);
+		const text = new Transform({
+			readableObjectMode: true,
+			transform(chunk: Buffer, _encoding, done) {
+				done(null, decoder(chunk, false));
+			},
+			flush(done) {
+				done(null, decoder(new Uint8Array(0), true));
+			},
+		});
+		const stream = createReadStream(path);
 		stream.on('error', reject);
-		Papa.parse<string[]>(stream as unknown as File, {
+		stream.pipe(text);
+		Papa.parse<string[]>(text as unknown as File, {
 			header: false,
 			delimiter,
 			skipEmptyLines: false,
@@ -181,4 +216,56 @@ export async function parseCsvFile(path: string): Promise<CsvResult> {
 			error: (e: Error) => reject(e),
 		});
 	});
+}
+
+type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+/**
+ * UTF-8 when the bytes are valid UTF-8 (a UTF-8 BOM is dropped); UTF-16 when they start with its BOM
+ * (Excel's "Unicode Text"); otherwise Windows-1252, what Excel writes for "CSV (Comma delimited)" on
+ * Western Windows. `partial`: the bytes are the start of a file, and may end inside a character.
+ */
+function csvEncoding(bytes: Uint8Array, partial = false): CsvEncoding {
+	if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+	if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+	try {
+		new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: partial });
+		return 'utf-8';
+	} catch {
+		return 'windows-1252';
+	}
+}
+
+/**
+ * Windows-1252 bytes 0x80–0x9F (WHATWG index). Node 20's TextDecoder('windows-1252') decodes them as
+ * Latin-1 control characters, which would turn "€" or "’" into invisible garbage.
+ */
+const CP1252_HIGH = [
+	0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+	0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
+
+function decodeWindows1252(bytes: Uint8Array): string {
+	let out = '';
+	for (let i = 0; i < bytes.length; i += 8192) {
+		const codes = Array.from(bytes.subarray(i, i + 8192), (b) => (b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80] : b));
+		out += String.fromCharCode(...codes);
+	}
+	return out;
+}
+
+/** A decoder for successive chunks; invalid sequences become U+FFFD (reported by the collector). */
+function streamDecoder(encoding: CsvEncoding): (chunk: Uint8Array, last: boolean) => string {
+	if (encoding === 'windows-1252') return (chunk) => decodeWindows1252(chunk);
+	const decoder = new TextDecoder(encoding);
+	return (chunk, last) => decoder.decode(chunk, { stream: !last });
+}
+
+function decodeAs(encoding: CsvEncoding, bytes: Uint8Array, partial = false): string {
+	return streamDecoder(encoding)(bytes, !partial).replace(/^\uFEFF/, '');
+}
+
+/** A CSV file's bytes → text: strict UTF-8 first (BOM dropped), UTF-16 with a BOM, else Windows-1252. */
+export function decodeCsvBytes(bytes: Uint8Array): string {
+	return decodeAs(csvEncoding(bytes), bytes);
 }

@@ -135,7 +135,15 @@ function readRow(cells: (c: PlanColumn) => string, row: number, issues: PlanIssu
 	const criteria = parseCriteria(cells('Criteria'));
 	data.criteria = criteria.criteria;
 	criteria.problems.forEach(problem('Criteria'));
-	const users = parseUsers(cells('Users'));
+	const usersText = cells('Users');
+	// "ana@x ()" reads as no role, which would clear a role the org holds: most likely a template whose role
+	// came out empty, so it is asked about rather than guessed.
+	for (const m of usersText.matchAll(/([^;,\r\n()]*?)\s*\(\s*\)/g)) {
+		const entry = m[0].trim();
+		if (m[1].trim() === '') continue; // no user before it: parseUsers reports the entry (INVALID_USER)
+		issues.push(issue(row, 'Users', entry, 'EMPTY_ROLE', `"${entry}" has an empty role in parentheses; write "${m[1].trim()}" for no role, or the role between the parentheses.`));
+	}
+	const users = parseUsers(usersText);
 	users.problems.forEach(problem('Users'));
 	mergeUsers(data.users, users.users).forEach(problem('Users'));
 	return data;
@@ -233,13 +241,34 @@ function pathOf(groups: Group[], i: number): string[] {
 	return path;
 }
 
+/** A row is an object of cells; anything else (null, a string, an array) is an upstream mistake. */
+function isRowObject(row: unknown): row is PlanRow {
+	return typeof row === 'object' && row !== null && !Array.isArray(row);
+}
+
+/**
+ * Cells that hold no usable text although they are not empty: an invalid Date (what a spreadsheet
+ * reader gives for a date it cannot read) or a non-finite number. Read as empty, they would silently
+ * drop the value, or the whole row when it is the only cell.
+ */
+function unreadableCell(value: unknown): string | null {
+	if (value instanceof Date && Number.isNaN(value.getTime())) return 'an invalid date';
+	if (typeof value === 'number' && !Number.isFinite(value)) return `the number ${value}`;
+	return null;
+}
+
 export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): TerritoryPlan {
 	const issues: PlanIssue[] = [];
-	const mapping = mapColumns(collectHeaders(rows), options.columnMap, options.ignoreUnknownColumns ?? false);
+	rows.forEach((source, index) => {
+		if (isRowObject(source)) return;
+		const what = source === null ? 'null' : Array.isArray(source) ? 'a list' : `a ${typeof source}`;
+		issues.push(issue(index + 2, null, null, 'INVALID_ROW', `the row is ${what}, not a row of named cells; nothing of it was read.`));
+	});
+	const mapping = mapColumns(collectHeaders(rows.filter(isRowObject)), options.columnMap, options.ignoreUnknownColumns ?? false);
 	issues.push(...mapping.issues);
 	const headerOf = new Map<PlanColumn, string>();
 	for (const [header, column] of mapping.columns) headerOf.set(column, header);
-	if (!headerOf.has('Territory') && rows.length > 0) {
+	if (!headerOf.has('Territory') && rows.some(isRowObject)) {
 		issues.push(issue(1, 'Territory', null, 'MISSING_COLUMN', 'The plan has no Territory column (the territory names); map one of its columns to Territory.'));
 	}
 
@@ -248,8 +277,13 @@ export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): Terr
 	/** Name + parent as written → the keyed territory with them (null when several). */
 	const keyedByName = new Map<string, number | null>();
 	rows.forEach((source, index) => {
-		if (Object.values(source).every((v) => cellToString(v) === '')) return;
+		if (!isRowObject(source)) return;
 		const row = rowNumberOf(source, index);
+		for (const [header, column] of mapping.columns) {
+			const what = unreadableCell(source[header]);
+			if (what !== null) issues.push(issue(row, column, String(source[header]), 'INVALID_CELL', `the cell holds ${what}, not a value; write the value as text.`));
+		}
+		if (Object.values(source).every((v) => cellToString(v) === '')) return;
 		const cells = (c: PlanColumn) => {
 			const header = headerOf.get(c);
 			return header === undefined ? '' : cellToString(source[header]);

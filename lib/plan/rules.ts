@@ -3,6 +3,8 @@
  *
  * Shape packRules makes (and decodeRules recognises as exact):
  * - groups, in this order: postal codes, countries, states, then one group per criterion;
+ * - a criterion with a single-value operator (ordering comparisons, within: SINGLE_VALUE_OPERATIONS) is
+ *   one item whose Value is the value whole, commas included ("1,000,000");
  * - a group is one or more items of one field, ORed (ANDed for the negative operators notEqual and
  *   notContain, where "not a and not b" is what the comma list means; includes/excludes lists are
  *   never split, see UNSPLITTABLE_OPERATIONS); values are
@@ -22,7 +24,7 @@
 import type { Criterion, PlanIssue, PlanTerritory, RuleItemSpec, RuleSpec } from './types';
 import { GEOGRAPHY_FIELDS, LIMITS, TOOL_RULE_PREFIX, bareRuleItemField } from './salesforce';
 import { stableHash, withSuffix } from './keys';
-import { normalizeOperator } from './cells';
+import { criterionValues, isSingleValueOperation, normalizeOperator } from './cells';
 
 export interface DecodableRule {
 	developerName: string;
@@ -127,6 +129,19 @@ function groupsOf(t: PlanTerritory, issues: PlanIssue[]): Group[] {
 		}
 		return chunks.map((value) => ({ field, operation, value }));
 	};
+	// One value, commas included, in one item (see SINGLE_VALUE_OPERATIONS): never split, never packed.
+	const singleValueItem = (field: string, c: Criterion): Item[] => {
+		const value = c.values.join(',');
+		if (value.length <= LIMITS.ruleItemValueLength) return [{ field, operation: c.operation, value }];
+		issues.push({
+			row: t.row,
+			column: 'Criteria',
+			value,
+			code: 'VALUE_TOO_LONG',
+			message: `Row ${t.row}: a rule value may be at most ${LIMITS.ruleItemValueLength} characters ("${value.slice(0, 40)}…").`,
+		});
+		return [];
+	};
 	const exact = t.postalCodes.filter((p) => !p.endsWith('*'));
 	const prefixes = t.postalCodes.filter((p) => p.endsWith('*')).map((p) => p.replace(/\*+$/, ''));
 	const postalParts = [
@@ -142,7 +157,7 @@ function groupsOf(t: PlanTerritory, issues: PlanIssue[]): Group[] {
 	if (states.length) groups.push({ join: 'OR', items: states });
 	for (const c of t.criteria) {
 		const field = bareRuleItemField(c.field);
-		const packed = c.values.length ? items(field, c.operation, c.values, 'Criteria') : [{ field, operation: c.operation, value: '' }];
+		const packed = c.values.length === 0 ? [{ field, operation: c.operation, value: '' }] : isSingleValueOperation(c.operation) ? singleValueItem(field, c) : items(field, c.operation, c.values, 'Criteria');
 		if (packed.length > 1 && UNSPLITTABLE_OPERATIONS.has(c.operation)) {
 			issues.push({
 				row: t.row,
@@ -382,7 +397,7 @@ function bestEffort(rules: readonly DecodableRule[]): DecodedRules {
 	);
 	const criteria: Criterion[] = [];
 	for (const it of items) {
-		const c = { field: it.field, operation: it.operation, values: splitValue(it.value) };
+		const c = { field: it.field, operation: it.operation, values: criterionValues(it.operation, it.value) };
 		if (!criteria.some((e) => e.field === c.field && e.operation === c.operation && e.values.join(',') === c.values.join(','))) criteria.push(c);
 	}
 	return { postalCodes: [], countries: [], states: [], criteria, exact: false };
@@ -442,7 +457,7 @@ export function decodeRules(rules: readonly DecodableRule[], options: { key?: st
 			stage = 3;
 		} else {
 			stage = 3;
-			result.criteria.push({ field: g.items[0].field, operation: g.items[0].operation, values: g.items.flatMap((it) => splitValue(it.value)) });
+			result.criteria.push({ field: g.items[0].field, operation: g.items[0].operation, values: g.items.flatMap((it) => criterionValues(it.operation, it.value)) });
 		}
 	}
 	return result;

@@ -7,12 +7,12 @@
  * rules are left out of the plan (they stay in the org: Publish leaves hand-made rules alone unless told to
  * touch them) and are reported in `notes` by exportPlanDetailed.
  */
-import { decodeRules, isToolRule } from '../plan';
+import { criterionValues, decodeRules, formatCriteria, formatCriterion, isToolRule, packRules, parseCriteria } from '../plan';
 import { bareRuleItemField, RULE_OPERATORS } from '../plan/salesforce';
 import type { Criterion, PlanTerritory } from '../plan/types';
 import { cmp, idKey, indexAssociations, sameId } from './match';
 import type { AssociationIndex } from './match';
-import { isAndOnly } from './rule-compare';
+import { isAndOnly, sameMeaning } from './rule-compare';
 import type { OrgSnapshot, SnapshotRule, SnapshotTerritory } from './types';
 
 export interface ExportOptions {
@@ -84,7 +84,7 @@ function toPlanTerritory(
 		.sort((a, b) => cmp(a.ref.toLowerCase(), b.ref.toLowerCase()));
 	const accounts = options.includeAccounts
 		? (index.accountsByTerritory.get(idKey(t.id)) ?? [])
-				.map((a) => index.accountsById.get(idKey(a.objectId))?.externalKey ?? a.objectId)
+				.map((a) => accountRef(index, a.objectId))
 				.sort(cmp)
 		: [];
 	return {
@@ -106,6 +106,32 @@ function toPlanTerritory(
 	};
 }
 
+/**
+ * How the Accounts column names an account: its external key when that reads back as exactly this account
+ * (the column splits on commas, semicolons and new lines, trims, and matches keys case-insensitively),
+ * otherwise its Id, which the column accepts beside keys.
+ */
+function accountRef(index: AssociationIndex, accountId: string): string {
+	const key = index.accountsById.get(idKey(accountId))?.externalKey ?? null;
+	if (key === null || key === '' || key !== key.trim() || /[,;\r\n]/.test(key)) return accountId;
+	return keyCounts(index).get(key.toLowerCase()) === 1 ? key : accountId;
+}
+
+const keyCountCache = new WeakMap<AssociationIndex, Map<string, number>>();
+
+/** How many accounts of the snapshot carry each external key, case-insensitively. */
+function keyCounts(index: AssociationIndex): Map<string, number> {
+	let counts = keyCountCache.get(index);
+	if (!counts) {
+		counts = new Map();
+		for (const a of index.accountsById.values()) {
+			if (a.externalKey !== null) counts.set(a.externalKey.toLowerCase(), (counts.get(a.externalKey.toLowerCase()) ?? 0) + 1);
+		}
+		keyCountCache.set(index, counts);
+	}
+	return counts;
+}
+
 function rulesToColumns(
 	snapshot: OrgSnapshot,
 	index: AssociationIndex,
@@ -122,34 +148,94 @@ function rulesToColumns(
 		if (!decoded.exact) {
 			notes.push({ key: t.developerName, code: 'RULES_NOT_EXACT', message: `The tool rules of ${t.developerName} were edited by hand; the plan shows what could be read.` });
 		}
-		if (hand.length > 0) notHandMade(t, hand, notes);
+		toolRulesChangedInSetup(t, tool, index, notes);
+		if (hand.length > 0) notHandMade(t, hand, notes, 'the territory has tool rules');
 		return { postalCodes: decoded.postalCodes, countries: decoded.countries, states: decoded.states, criteria: decoded.criteria };
 	}
-	if (hand.length === 1 && asCriteria(hand[0])) return { ...empty, criteria: asCriteria(hand[0]) as Criterion[] };
-	if (hand.length > 0) notHandMade(t, hand, notes);
+	if (hand.length === 1) {
+		const link = (index.rulesByTerritory.get(idKey(t.id)) ?? []).find((a) => sameId(a.ruleId, hand[0].id));
+		const read = asCriteria(hand[0], link?.isInherited === true);
+		if ('criteria' in read) return { ...empty, criteria: read.criteria };
+		notHandMade(t, hand, notes, read.reason);
+		return empty;
+	}
+	if (hand.length > 0) notHandMade(t, hand, notes, 'the territory has more than one hand-made rule');
 	return empty;
 }
 
-function notHandMade(t: SnapshotTerritory, hand: SnapshotRule[], notes: ExportNote[]): void {
+/**
+ * Tool rules switched off or made inherited in Setup. The plan's columns say the rule assigns accounts to
+ * this territory, so Publish makes an inactive tool rule active again; an inherited link is left as it is
+ * (the rule still assigns here, and undoing it would take accounts from child territories an admin chose
+ * to give them).
+ */
+function toolRulesChangedInSetup(t: SnapshotTerritory, tool: SnapshotRule[], index: AssociationIndex, notes: ExportNote[]): void {
+	const inactive = tool.filter((r) => !r.isActive).map((r) => r.developerName);
+	if (inactive.length > 0) {
+		notes.push({ key: t.developerName, code: 'RULES_NOT_EXACT', message: `Tool rules ${inactive.join(', ')} of ${t.developerName} are inactive; the plan shows their conditions, and Publish makes them active again.` });
+	}
+	const links = index.rulesByTerritory.get(idKey(t.id)) ?? [];
+	const inherited = tool.filter((r) => links.some((a) => sameId(a.ruleId, r.id) && a.isInherited)).map((r) => r.developerName);
+	if (inherited.length > 0) {
+		notes.push({ key: t.developerName, code: 'RULES_NOT_EXACT', message: `Tool rules ${inherited.join(', ')} of ${t.developerName} apply to child territories too (set in Setup); the plan cannot say so, and Publish leaves it as it is.` });
+	}
+}
+
+function notHandMade(t: SnapshotTerritory, hand: SnapshotRule[], notes: ExportNote[], reason: string): void {
 	notes.push({
 		key: t.developerName,
 		code: 'HAND_MADE_RULES_NOT_EXPORTED',
-		message: `Hand-made rules ${hand.map((r) => r.developerName).join(', ')} of ${t.developerName} cannot be written as Criteria; they stay in the org and Publish leaves them alone.`,
+		message: `Hand-made rules ${hand.map((r) => r.developerName).join(', ')} of ${t.developerName} cannot be written as Criteria (${reason}); they stay in the org and Publish leaves them alone.`,
 	});
 }
 
-/** A hand-made rule as Criteria, or null when Criteria cannot say the same thing. */
-function asCriteria(rule: SnapshotRule): Criterion[] | null {
-	if (rule.items.length === 0 || !isAndOnly(rule)) return null;
+/**
+ * A hand-made rule as Criteria, or why Criteria cannot say the same thing. Criteria are always active
+ * and apply to their own territory only, so an inactive or inherited rule is not one; and what is written
+ * must parse back to rules that mean the same as the hand-made one, or the round trip would write.
+ */
+function asCriteria(rule: SnapshotRule, inherited: boolean): { criteria: Criterion[] } | { reason: string } {
+	if (!rule.isActive) return { reason: 'it is inactive' };
+	if (inherited) return { reason: 'it applies to child territories too: IsInherited' };
+	if (rule.items.length === 0) return { reason: 'it has no conditions' };
+	if (!isAndOnly(rule)) return { reason: 'its filter does more than AND its conditions' };
 	const criteria: Criterion[] = [];
 	for (const item of [...rule.items].sort((a, b) => a.sortOrder - b.sortOrder)) {
-		if (!OPERATORS.has(item.operation) || item.value === null) return null;
-		const values = item.value
-			.split(',')
-			.map((v) => v.trim())
-			.filter((v) => v !== '');
-		if (values.length === 0) return null;
+		if (!OPERATORS.has(item.operation) || item.value === null) return { reason: `condition ${item.sortOrder} has no operator or value Criteria can hold` };
+		const values = criterionValues(item.operation, item.value);
+		if (values.length === 0) return { reason: `condition ${item.sortOrder} has no value` };
 		criteria.push({ field: bareRuleItemField(item.field), operation: item.operation, values });
 	}
-	return criteria;
+	const text = formatCriteria(criteria);
+	const back = parseCriteria(text);
+	if (back.problems.length > 0 || back.criteria.map(formatCriterion).join('\n') !== criteria.map(formatCriterion).join('\n')) {
+		return { reason: 'a value holds a character the Criteria column cannot carry, such as ";" or a line break' };
+	}
+	const packed = packRules({ ...CRITERIA_ONLY, criteria: back.criteria });
+	if (packed.issues.length > 0 || !sameMeaning(packed.rules, [rule])) {
+		return { reason: 'the Criteria it would become do not mean the same as the rule' };
+	}
+	return { criteria };
 }
+
+/** A territory with no columns but Criteria, to pack a hand-made rule's Criteria as Publish would. */
+const CRITERIA_ONLY: PlanTerritory = {
+	row: 0,
+	rows: [0],
+	name: 'x',
+	key: 'x',
+	keyGenerated: false,
+	parentKey: null,
+	type: null,
+	description: null,
+	accountAccess: null,
+	opportunityAccess: null,
+	caseAccess: null,
+	postalCodes: [],
+	countries: [],
+	states: [],
+	criteria: [],
+	users: [],
+	forecastManager: null,
+	accounts: [],
+};

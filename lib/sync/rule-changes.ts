@@ -100,6 +100,17 @@ class RuleChanges {
 				wanted.add(used);
 			}
 			for (const rule of this.rulesOfTerritory(o)) {
+				if (isToolRule(rule.developerName) && names.has(lower(rule.developerName)) && this.inheritedHere(rule, o)) {
+					// IsInherited is create-only; the rule still assigns here as the plan says, and resetting the link
+					// would take accounts from child territories that an admin chose to give them.
+					s.warn(
+						t.row,
+						null,
+						rule.developerName,
+						'TOOL_RULE_INHERITED',
+						`Rule ${rule.developerName} of territory ${t.key} applies to child territories too (set in Setup); Publish leaves that as it is.`,
+					);
+				}
 				if (!isToolRule(rule.developerName) || names.has(lower(rule.developerName)) || !o) continue;
 				if (!wanted.has(lower(rule.developerName)) && this.ruleOnlyUsedBy(rule, (id) => sameId(id, o.id))) {
 					this.deleteRule(rule, 'not in plan', t.rows);
@@ -193,15 +204,21 @@ class RuleChanges {
 			const reported = s.plan.issues.some((p) => p.row === i.row && p.column === i.column && p.code === i.code && p.value === i.value);
 			if (!reported) s.issue(i.row, i.column, i.value, i.code, i.message);
 		}
-		if (hand.length > 0 && sameMeaning(packed.rules, hand)) {
+		// Only hand-made rules that are active and apply to this territory alone can stand for the plan's
+		// rule: an inactive one assigns nothing (so it is no part of what the territory's rules mean), an
+		// inherited one assigns to child territories too, which the plan's rule does not.
+		const o = s.scope.matched.get(t);
+		const active = hand.filter((r) => r.isActive);
+		const covering = active.filter((r) => !this.inheritedHere(r, o));
+		if (covering.length > 0 && covering.length === active.length && sameMeaning(packed.rules, covering)) {
 			// The hand-made rules already say what the plan says (e.g. a model imported and published back).
 			return { rules: [], keptHandMade: hand, replacedHandMade: [] };
 		}
 		if (s.options.touchHandMadeRules) return { rules: packed.rules, keptHandMade: [], replacedHandMade: hand };
-		if (hand.length > 0 && packed.rules.length > 0) {
-			// Salesforce assigns an account that matches any of a territory's rules: the kept hand-made rules
-			// widen what the plan's rule says.
-			const names = hand.map((r) => r.developerName).join(', ');
+		if (active.length > 0 && packed.rules.length > 0) {
+			// Salesforce assigns an account that matches any of a territory's active rules: the kept hand-made
+			// rules widen what the plan's rule says.
+			const names = active.map((r) => r.developerName).join(', ');
 			s.warn(
 				t.row,
 				null,
@@ -211,6 +228,10 @@ class RuleChanges {
 			);
 		}
 		return { rules: packed.rules, keptHandMade: hand, replacedHandMade: [] };
+	}
+
+	private inheritedHere(rule: SnapshotRule, o: SnapshotTerritory | undefined): boolean {
+		return (this.s.assoc.rulesByTerritory.get(idKey(o?.id ?? '')) ?? []).some((a) => sameId(a.ruleId, rule.id) && a.isInherited);
 	}
 
 	/** Whether every territory the rule is associated with is `ok` or deleted. */

@@ -3,6 +3,7 @@
  * meaning (a plan's rules against hand-made rules, so that a model imported and published back unchanged
  * writes nothing).
  */
+import { isSingleValueOperation } from '../plan/cells';
 import { bareRuleItemField } from '../plan/salesforce';
 
 export interface ComparableItem {
@@ -38,11 +39,13 @@ export function sameItem(a: ComparableItem, b: ComparableItem): boolean {
 
 /** An item's meaning, independent of its position and of the order of its comma-separated values. */
 export function itemAtom(item: ComparableItem): string {
-	const values = (item.value ?? '')
-		.split(',')
-		.map((v) => v.trim())
-		.filter((v) => v !== '')
-		.sort();
+	const values = isSingleValueOperation(item.operation)
+		? [(item.value ?? '').trim()]
+		: (item.value ?? '')
+				.split(',')
+				.map((v) => v.trim())
+				.filter((v) => v !== '')
+				.sort();
 	return `${bareRuleItemField(item.field).toLowerCase()}|${item.operation.toLowerCase()}|${values.join(',')}`;
 }
 

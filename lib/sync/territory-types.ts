@@ -3,7 +3,7 @@
  * createMissingTypes) a new one created once for all the rows that name it. Anything else is an issue,
  * because a territory cannot exist without a type.
  */
-import { OBJECTS } from '../plan/salesforce';
+import { LIMITS, OBJECTS } from '../plan/salesforce';
 import type { PlanTerritory } from '../plan/types';
 import { lower, type DiffState } from './diff-state';
 import { resolveType, toDeveloperName } from './match';
@@ -40,6 +40,12 @@ export class TerritoryTypes {
 		if (sameName) return { value: sameName.id, dep: '', label: sameName.developerName };
 		if (!s.options.createMissingTypes) {
 			s.issue(t.row, 'Type', t.type, 'UNKNOWN_TYPE', `Territory type ${t.type} does not exist in the org.`);
+			return undefined;
+		}
+		// Salesforce would refuse these only on the write, after the model and other records exist.
+		const label = t.type.trim();
+		if (label.length > LIMITS.nameLength) {
+			s.issue(t.row, 'Type', t.type.slice(0, 100), 'TYPE_NAME_TOO_LONG', `Territory type "${label.slice(0, 40)}…" is ${label.length} characters; a new type's label may have at most ${LIMITS.nameLength}.`);
 			return undefined;
 		}
 		let id = this.creates.get(lower(dev));

@@ -292,11 +292,12 @@ describe('decodeRules', () => {
 				postalCodes: prefixFirst ? [...prefixes, ...exact] : [...exact, ...prefixes],
 				countries: Array.from({ length: Math.floor(rnd() * 3) }, (_, i) => `C${i}`),
 				states: Array.from({ length: Math.floor(rnd() * 400) }, (_, i) => `State ${i}`),
-				criteria: Array.from({ length: Math.floor(rnd() * 3) }, () => ({
-					field: pick(rnd, fields),
-					operation: pick(rnd, ops),
-					values: Array.from({ length: 1 + Math.floor(rnd() * 3) }, (_, i) => `v${i}`),
-				})),
+				criteria: Array.from({ length: Math.floor(rnd() * 3) }, () => {
+					const operation = pick(rnd, ops);
+					// An ordering operator takes one value (SINGLE_VALUE_OPERATIONS), as parseCriterion gives it.
+					const count = operation === 'greaterThan' ? 1 : 1 + Math.floor(rnd() * 3);
+					return { field: pick(rnd, fields), operation, values: Array.from({ length: count }, (_, i) => `v${i}`) };
+				}),
 			});
 			const { rules, issues } = packRules(t);
 			if (issues.length) continue;
