@@ -4,7 +4,7 @@
  */
 export { publishPlan } from './publish';
 export { importModel } from './import';
-export { parsePlan, parseCsv, rowsToCsv, territoryToRow } from './plan';
+export { parsePlan, parseCsv, decodeCsvBytes, rowsToCsv, territoryToRow } from './plan';
 export { diff, describeChangeSet, exportPlan } from './sync';
 export { PLAN_COLUMNS } from './plan/types';
 export { ROW_NUMBER, rowNumberOf } from './plan/columns';

@@ -6,6 +6,7 @@
 import type {
 	ApiUsage,
 	ChangeOutcome,
+	ModelTarget,
 	PublishOptions,
 	PublishResult,
 	PublishSummary,
@@ -17,6 +18,8 @@ import { readSnapshot } from './org/snapshot';
 import { applyChangeSet } from './org/apply';
 import { readAccountFieldNames, unknownCriteriaFields } from './org/account-fields';
 import { parseCsv, parseCsvFile, parsePlan } from './plan';
+import { developerNameProblem } from './plan/keys';
+import { LIMITS } from './plan/salesforce';
 import type { PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 import { diff } from './sync';
 import type { Change, ChangeSet, DiffOptions } from './sync/types';
@@ -36,6 +39,19 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		});
 	}
 	const modelDeveloperName = options.model.developerName ?? '';
+	if (!options.model.id && modelDeveloperName.trim() === '') {
+		// Nothing in the org can be read for a model without a name; the plan's own problems still come back.
+		plan.issues.push(modelIssue(modelDeveloperName, 'Name the territory model to publish to (its DeveloperName or Id).'));
+		const changeSet: ChangeSet = { modelDeveloperName, modelId: null, changes: [], issues: [], warnings: [] };
+		const issues = sortIssues(uniqueIssues(plan.issues));
+		return {
+			summary: summarize(changeSet, [], { dryRun: options.dryRun ?? false, usage: NO_USAGE, started, stopped: null, modelCreated: false }),
+			rows: rowsWithIssues(plan, issues),
+			changeSet,
+			issues,
+			warnings: [],
+		};
+	}
 
 	const conn = await connect(options);
 	const snapshot = await readSnapshot(
@@ -75,8 +91,13 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		});
 	}
 
-	const changeSet = diff(plan, snapshot, diffOptions);
-	const issues = sortIssues(uniqueIssues([...planIssuesGivenTheOrg(plan), ...changeSet.issues]));
+	if (!snapshot.model && !options.model.id) plan.issues.push(...newModelIssues(options.model));
+
+	// The diff sees only the plan issues the org cannot overturn, so that it reports the org-level
+	// version of the others itself (e.g. FORECAST_MANAGER_NOT_ASSIGNED once the users are resolved).
+	const orgPlan: TerritoryPlan = { ...plan, issues: planIssuesGivenTheOrg(plan) };
+	const changeSet = diff(orgPlan, snapshot, diffOptions);
+	const issues = sortIssues(uniqueIssues([...orgPlan.issues, ...inPlanTerms(plan, changeSet.issues)]));
 	const result = (outcomes: ChangeOutcome[], rows: RowOutcome[], context: Omit<SummaryContext, 'started'>): PublishResult => ({
 		summary: summarize(changeSet, outcomes, { ...context, started }),
 		rows,
@@ -140,11 +161,53 @@ function collectAccountRefs(territories: PlanTerritory[]): string[] {
 }
 
 /**
- * A Parent that is not in the plan may be an existing territory of the org: the plan alone cannot tell,
- * the diff can (it reports UNKNOWN_PARENT itself when the org has no such territory in scope).
+ * Plan issues that only compare text, which the org may overturn: a Parent that is not in the plan may be
+ * an existing territory of the org, and a Forecast Manager may name one of the Users by another key (Id,
+ * Email, FederationIdentifier). The diff resolves both against the org and reports UNKNOWN_PARENT or
+ * FORECAST_MANAGER_NOT_ASSIGNED itself when the problem is real.
  */
+const DECIDED_BY_THE_ORG = new Set(['UNKNOWN_PARENT', 'FORECAST_MANAGER_NOT_USER']);
+
 function planIssuesGivenTheOrg(plan: TerritoryPlan): PlanIssue[] {
-	return plan.issues.filter((i) => i.code !== 'UNKNOWN_PARENT');
+	return plan.issues.filter((i) => !DECIDED_BY_THE_ORG.has(i.code));
+}
+
+/**
+ * A mismatch the org confirms is reported with the plan check's code and words (they say what to change
+ * in the sheet): FORECAST_MANAGER_NOT_ASSIGNED on a row where the plan saw FORECAST_MANAGER_NOT_USER.
+ */
+function inPlanTerms(plan: TerritoryPlan, diffIssues: PlanIssue[]): PlanIssue[] {
+	const notUser = new Map(plan.issues.filter((i) => i.code === 'FORECAST_MANAGER_NOT_USER').map((i) => [i.row, i]));
+	return diffIssues.map((i) => (i.code === 'FORECAST_MANAGER_NOT_ASSIGNED' && notUser.get(i.row)) || i);
+}
+
+const NO_USAGE: ApiUsage = { calls: 0, used: null, limit: null, remaining: null };
+
+function modelIssue(value: string, message: string): PlanIssue {
+	return { row: 0, column: null, value, code: 'INVALID_MODEL_NAME', message };
+}
+
+/**
+ * A model that publish would create: Salesforce refuses a DeveloperName that is not an API name and a
+ * label over 80 characters, and it would do so only after the dry run said yes. Checked before any write.
+ */
+function newModelIssues(model: ModelTarget): PlanIssue[] {
+	const issues: PlanIssue[] = [];
+	const dev = model.developerName ?? '';
+	const why = developerNameProblem(dev);
+	if (why) {
+		issues.push(
+			modelIssue(dev, `Model DeveloperName "${dev.slice(0, 100)}" ${why}; a model's DeveloperName uses letters, digits and single underscores, starts with a letter and has at most ${LIMITS.developerNameLength} characters.`),
+		);
+	}
+	const label = model.name ?? dev;
+	if (model.name === undefined && why) return issues;
+	if (label.trim() === '') issues.push(modelIssue(label, 'Model name (label) is empty; give the new model a name, or leave it out to use the DeveloperName.'));
+	else if (label.length > LIMITS.nameLength) {
+		const field = model.name === undefined ? 'Model DeveloperName (also its label, as no name is given)' : 'Model name (label)';
+		issues.push(modelIssue(label.slice(0, 100), `${field} is ${label.length} characters; Salesforce allows ${LIMITS.nameLength}.`));
+	}
+	return issues;
 }
 
 /** One problem, one issue: the plan check and the diff may both see it (same row, column, code and value). */

@@ -273,7 +273,8 @@ function collectUsers(answers: Row[][]): SnapshotUser[] {
 function accountQueries(references: string[], assignedIds: string[], keyField: string | null): string[] {
 	const byKey = !!keyField && keyField.toLowerCase() !== 'id';
 	const select = `SELECT Id${byKey ? `, ${keyField}` : ''} FROM Account WHERE `;
-	const ids = uniq([...(byKey ? [] : references.filter((v) => isIdOf(ACCOUNT_PREFIX, v))), ...assignedIds]);
+	// Ids are accepted beside external keys (an import writes an Id when a key would not read back).
+	const ids = uniq([...references.filter((v) => isIdOf(ACCOUNT_PREFIX, v)), ...assignedIds]);
 	const idChunks = chunkForIn(ids, 3000);
 	const keyChunks = byKey ? chunkForIn(references, 3000) : [];
 	const queries: string[] = [];

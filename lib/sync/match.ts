@@ -2,6 +2,7 @@
  * Resolving what the plan names (users, accounts, types, roles) to org records.
  */
 import type { OrgSnapshot, SnapshotAccount, SnapshotType, SnapshotUser } from './types';
+import { developerNameFromName } from '../plan/keys';
 
 /** Salesforce Ids compare on their case-sensitive 15-character form. */
 export function idKey(id: string): string {
@@ -92,14 +93,9 @@ export function resolveRole(snapshot: OrgSnapshot, role: string): string | undef
  * no trailing underscore, at most 80 characters.
  */
 export function toDeveloperName(label: string): string {
-	let s = label
-		.normalize('NFKD')
-		.replace(/[\u0300-\u036f]/g, '')
-		.replace(/[^A-Za-z0-9]+/g, '_')
-		.replace(/_+/g, '_')
-		.replace(/^_+|_+$/g, '');
-	if (!/^[A-Za-z]/.test(s)) s = `T_${s}`;
-	return s.slice(0, 80).replace(/_+$/, '');
+	// The same rules as generated territory keys: transliterated, and a stable hash where nothing is left
+	// (two CJK type names must not both become "T").
+	return developerNameFromName(label);
 }
 
 /** Code-point order: the same on every machine, unlike localeCompare. */

@@ -1,5 +1,5 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
-import { ROW_NUMBER, rowNumberOf, type PlanRow } from '../../lib';
+import { decodeCsvBytes, ROW_NUMBER, rowNumberOf, type PlanRow } from '../../lib';
 
 /** Google Sheets' "Get Row(s)" adds the sheet's own row number to every item. */
 const SHEETS_ROW_NUMBER = 'row_number';
@@ -22,7 +22,8 @@ export async function readPlanInput(ctx: IExecuteFunctions): Promise<PlanInput> 
 			});
 		}
 		const buffer = await ctx.helpers.getBinaryDataBuffer(0, property);
-		return { plan: { csv: buffer.toString('utf8') }, itemOfRow: () => 0 };
+		// Excel's plain "CSV" is Windows-1252, not UTF-8: decoded by what the bytes are, not assumed.
+		return { plan: { csv: decodeCsvBytes(buffer) }, itemOfRow: () => 0 };
 	}
 	const rows = items.map((item) => toPlanRow(item.json as PlanRow));
 	const itemByRow = new Map(rows.map((row, index) => [rowNumberOf(row, index), index]));

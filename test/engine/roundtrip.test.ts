@@ -233,6 +233,16 @@ describe('round trip of manual account assignments', () => {
 		expect(back.issues).toEqual([]);
 		expect(back.changeSet.changes).toEqual([]);
 	});
+
+	it('takes a new account by Id beside external keys when the plan names a key field', async () => {
+		const [keyed, byId] = org.sandbox.store.records('Account').slice(10, 12);
+		const rows: PlanRow[] = [{ Territory: 'Mixed', Key: 'Mixed', Type: 'Territory', Accounts: `${String(keyed.External_Key__c)}; ${byId.Id}` }];
+		const published = await org.publish({ plan: { rows }, model: { developerName: 'RT_Accounts' }, accountKeyField: 'External_Key__c' });
+		expect(published.issues).toEqual([]);
+		const mixed = org.model('RT_Accounts').territories.find((t) => t.DeveloperName === 'Mixed')!;
+		const assigned = org.sandbox.store.records('ObjectTerritory2Association').filter((a) => a.Territory2Id === mixed.Id).map((a) => a.ObjectId);
+		expect(assigned.sort()).toEqual([keyed.Id, byId.Id].sort());
+	});
 });
 
 describe('idempotency', () => {

@@ -211,3 +211,29 @@ describe('Import Territory Model node and hand-made rules', () => {
 		expect(summary.json.warnings).toEqual([expect.objectContaining({ code: 'HAND_MADE_RULES_KEPT' })]);
 	});
 });
+
+describe('Publish Territory Model node: the CSV file\'s encoding', () => {
+	/** The node's input reader over a context holding one binary file (n8n's own binary plumbing is tested above). */
+	async function readBinary(bytes: Uint8Array) {
+		const { readPlanInput } = await import('../../nodes/PublishTerritoryModel/input');
+		const params: Record<string, string> = { source: 'binary', binaryPropertyName: 'data' };
+		const ctx = {
+			getNodeParameter: (name: string) => params[name],
+			getInputData: () => [{ json: {}, binary: { data: { data: '', mimeType: 'text/csv' } } }],
+			getNode: () => ({ name: 'Publish' }),
+			helpers: { getBinaryDataBuffer: async () => Buffer.from(bytes) },
+		};
+		return readPlanInput(ctx as unknown as Parameters<typeof readPlanInput>[0]);
+	}
+
+	it('reads a file Excel saved as "CSV (Comma delimited)" (Windows-1252) with its accents', async () => {
+		const bytes = Uint8Array.from([...Buffer.from('Territory,Type\n'), 0xce, ...Buffer.from('le-de-France,Region\n')]);
+		const input = await readBinary(bytes);
+		expect(parseCsv((input.plan as { csv: string }).csv).rows).toEqual([{ Territory: 'Île-de-France', Type: 'Region' }]);
+	});
+
+	it('reads a UTF-8 file with a BOM', async () => {
+		const input = await readBinary(Buffer.from('\uFEFFTerritory\nÎle-de-France\n', 'utf8'));
+		expect((input.plan as { csv: string }).csv).toBe('Territory\nÎle-de-France\n');
+	});
+});

@@ -38,3 +38,16 @@ describe('hand-made rules kept beside the plan’s rule', () => {
 		expect(diff(plan, org().s, options()).warnings).toEqual([]);
 	});
 });
+
+describe('territory types created on request', () => {
+	it('get distinct DeveloperNames even when their labels have no Latin letters', () => {
+		const plan = makePlan([pt('Tokyo', { type: '日本' }), pt('Beijing', { type: '中国' })]);
+		const cs = diff(plan, baseOrg().s, options({ createMissingTypes: true }));
+		expect(cs.issues).toEqual([]);
+		const created = cs.changes.filter((c) => c.object === 'Territory2Type' && c.action === 'create');
+		const names = created.map((c) => String(c.fields.DeveloperName));
+		expect(created.map((c) => c.fields.MasterLabel)).toEqual(['日本', '中国']);
+		expect(new Set(names).size).toBe(2);
+		expect(names.every((n) => /^[A-Za-z][A-Za-z0-9_]*$/.test(n) && !n.includes('__'))).toBe(true);
+	});
+});
