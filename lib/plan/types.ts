@@ -73,6 +73,29 @@ export interface PlanTerritory {
 	accounts: string[];
 }
 
+/** A territory with every column empty: for code (and tests) that fill in only some columns. */
+export function blankTerritory(fields: Partial<PlanTerritory> & Pick<PlanTerritory, 'name' | 'key'>): PlanTerritory {
+	return {
+		row: 0,
+		rows: [],
+		keyGenerated: false,
+		parentKey: null,
+		type: null,
+		description: null,
+		accountAccess: null,
+		opportunityAccess: null,
+		caseAccess: null,
+		postalCodes: [],
+		countries: [],
+		states: [],
+		criteria: [],
+		users: [],
+		forecastManager: null,
+		accounts: [],
+		...fields,
+	};
+}
+
 /** A problem found in the plan; validation reports all of them at once. */
 export interface PlanIssue {
 	/** Spreadsheet row number (header = 1), or 0 for plan-wide problems. */

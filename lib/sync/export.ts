@@ -9,7 +9,7 @@
  */
 import { criterionValues, decodeRules, formatCriteria, formatCriterion, isToolRule, packRules, parseCriteria } from '../plan';
 import { bareRuleItemField, RULE_OPERATORS } from '../plan/salesforce';
-import type { Criterion, PlanTerritory } from '../plan/types';
+import { blankTerritory, type Criterion, type PlanTerritory } from '../plan/types';
 import { cmp, idKey, indexAssociations, sameId } from './match';
 import type { AssociationIndex } from './match';
 import { isAndOnly, sameMeaning } from './rule-compare';
@@ -219,23 +219,4 @@ function asCriteria(rule: SnapshotRule, inherited: boolean): { criteria: Criteri
 }
 
 /** A territory with no columns but Criteria, to pack a hand-made rule's Criteria as Publish would. */
-const CRITERIA_ONLY: PlanTerritory = {
-	row: 0,
-	rows: [0],
-	name: 'x',
-	key: 'x',
-	keyGenerated: false,
-	parentKey: null,
-	type: null,
-	description: null,
-	accountAccess: null,
-	opportunityAccess: null,
-	caseAccess: null,
-	postalCodes: [],
-	countries: [],
-	states: [],
-	criteria: [],
-	users: [],
-	forecastManager: null,
-	accounts: [],
-};
+const CRITERIA_ONLY: PlanTerritory = blankTerritory({ name: 'x', key: 'x', rows: [0] });

@@ -1,5 +1,6 @@
 /** Shared test helpers for lib/plan: a seeded random source and territory builders. */
 import type { Criterion, PlanTerritory, RuleSpec } from '../../lib/plan';
+import { blankTerritory } from '../../lib/plan';
 
 /** mulberry32: deterministic, so a failing case can be replayed from its seed. */
 export function random(seed: number): () => number {
@@ -18,27 +19,7 @@ export function pick<T>(rnd: () => number, list: readonly T[]): T {
 }
 
 export function territory(partial: Partial<PlanTerritory> = {}): PlanTerritory {
-	return {
-		row: 2,
-		rows: [2],
-		name: 'Bay Area',
-		key: 'Bay_Area',
-		keyGenerated: false,
-		parentKey: null,
-		type: null,
-		description: null,
-		accountAccess: null,
-		opportunityAccess: null,
-		caseAccess: null,
-		postalCodes: [],
-		countries: [],
-		states: [],
-		criteria: [],
-		users: [],
-		forecastManager: null,
-		accounts: [],
-		...partial,
-	};
+	return blankTerritory({ row: 2, rows: [2], name: 'Bay Area', key: 'Bay_Area', ...partial });
 }
 
 /** Distinct 5-digit codes starting at `from`. */

@@ -4,7 +4,7 @@
  * $refs to earlier creates, items only while BooleanFilter is null, ForecastUserId among assigned users, one
  * association per user and territory, unique DeveloperNames, no deleting a territory that has children).
  */
-import { PLAN_COLUMNS } from '../../lib/plan/types';
+import { blankTerritory, PLAN_COLUMNS } from '../../lib/plan/types';
 import type { PlanColumn, PlanTerritory, TerritoryPlan } from '../../lib/plan/types';
 import { bareRuleItemField } from '../../lib/plan/salesforce';
 import type { Change, ChangeSet, DiffOptions, FieldValue, OrgSnapshot, SnapshotRule, SnapshotTerritory } from '../../lib/sync/types';
@@ -151,27 +151,7 @@ export function baseOrg(): OrgBuilder {
 }
 
 export function pt(key: string, opts: Partial<PlanTerritory> = {}): PlanTerritory {
-	return {
-		row: 0,
-		rows: [],
-		name: key,
-		key,
-		keyGenerated: false,
-		parentKey: null,
-		type: 'Territory',
-		description: null,
-		accountAccess: 'Read',
-		opportunityAccess: 'None',
-		caseAccess: 'None',
-		postalCodes: [],
-		countries: [],
-		states: [],
-		criteria: [],
-		users: [],
-		forecastManager: null,
-		accounts: [],
-		...opts,
-	};
+	return blankTerritory({ name: key, key, type: 'Territory', accountAccess: 'Read', opportunityAccess: 'None', caseAccess: 'None', ...opts });
 }
 
 /** A plan from territories, numbering rows from 2 in order. */
