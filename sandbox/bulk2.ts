@@ -222,13 +222,7 @@ export class Bulk2Jobs {
 
 	private ingestInfo(job: IngestJob, req: RouteRequest, full: boolean): Record<string, unknown> {
 		const info: Record<string, unknown> = {
-			id: job.id,
-			operation: job.operation,
-			object: job.object,
-			createdById: job.createdById,
-			createdDate: job.createdDate,
-			systemModstamp: job.systemModstamp,
-			state: job.state,
+			...jobInfoBase(job),
 			...(job.externalIdFieldName ? { externalIdFieldName: job.externalIdFieldName } : {}),
 			concurrencyMode: 'Parallel',
 			contentType: 'CSV',
@@ -559,13 +553,7 @@ export class Bulk2Jobs {
 
 	private queryInfo(job: QueryJob, full: boolean): Record<string, unknown> {
 		const info: Record<string, unknown> = {
-			id: job.id,
-			operation: job.operation,
-			object: job.object,
-			createdById: job.createdById,
-			createdDate: job.createdDate,
-			systemModstamp: job.systemModstamp,
-			state: job.state,
+			...jobInfoBase(job),
 			concurrencyMode: 'Parallel',
 			contentType: 'CSV',
 			apiVersion: job.apiVersion,
@@ -651,4 +639,17 @@ function readFlat(record: Record<string, unknown>, path: string[]): unknown {
 
 function formatErrors(errors: SaveResult['errors']): string {
 	return errors.map((e) => `${e.statusCode}:${e.message}:${e.fields.join(',')} --`).join(' ');
+}
+
+/** The fields every job description starts with, ingest and query alike. */
+function jobInfoBase(job: IngestJob | QueryJob): Record<string, unknown> {
+	return {
+		id: job.id,
+		operation: job.operation,
+		object: job.object,
+		createdById: job.createdById,
+		createdDate: job.createdDate,
+		systemModstamp: job.systemModstamp,
+		state: job.state,
+	};
 }

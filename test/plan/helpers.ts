@@ -1,18 +1,10 @@
 /** Shared test helpers for lib/plan: a seeded random source and territory builders. */
 import type { Criterion, PlanTerritory, RuleSpec } from '../../lib/plan';
 import { blankTerritory } from '../../lib/plan';
+import { prng } from '../../sandbox/random';
 
-/** mulberry32: deterministic, so a failing case can be replayed from its seed. */
-export function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** Deterministic, so a failing case can be replayed from its seed (the sandbox's PRNG, reused). */
+export const random = prng;
 
 export function pick<T>(rnd: () => number, list: readonly T[]): T {
 	return list[Math.floor(rnd() * list.length)];
