@@ -5,7 +5,7 @@
 import type { ImportOptions, ImportResult } from './api-types';
 import { connect } from './org/connect';
 import { readSnapshot } from './org/snapshot';
-import { rowsToCsv, territoryToRow } from './plan';
+import { PLAN_COLUMNS, rowsToCsv, territoryToRow } from './plan';
 import { exportPlanDetailed } from './sync';
 
 export async function importModel(options: ImportOptions): Promise<ImportResult> {
@@ -19,7 +19,10 @@ export async function importModel(options: ImportOptions): Promise<ImportResult>
 		scopeRootKey: options.scopeRootKey ?? null,
 		includeAccounts: options.includeAccounts ?? false,
 	});
-	const rows = territories.map((t) => territoryToRow(t));
+	// Without the accounts, the Accounts column is left out rather than written empty: a present, empty
+	// column tells Publish to remove every manual assignment, and what Import writes must publish unchanged.
+	const columns = options.includeAccounts ? PLAN_COLUMNS : PLAN_COLUMNS.filter((c) => c !== 'Accounts');
+	const rows = territories.map((t) => territoryToRow(t, columns));
 	const exportedIds = new Set(
 		snapshot.territories.filter((t) => territories.some((p) => p.key === t.developerName)).map((t) => t.id),
 	);
@@ -40,7 +43,7 @@ export async function importModel(options: ImportOptions): Promise<ImportResult>
 			apiUsage: conn.usage(),
 		},
 		rows,
-		csv: rowsToCsv(rows),
+		csv: rowsToCsv(rows, columns),
 		notes,
 	};
 }

@@ -234,6 +234,21 @@ describe('round trip of manual account assignments', () => {
 		expect(back.changeSet.changes).toEqual([]);
 	});
 
+	it('an import without accounts leaves the Accounts column out, so publishing it back keeps them', async () => {
+		const model = { developerName: 'RT_Accounts' };
+		const before = org.sandbox.store.records('ObjectTerritory2Association').length;
+		expect(before).toBeGreaterThan(0);
+		const imported = await importModel({ connection: org.connection, model });
+		expect(imported.rows.every((r) => !('Accounts' in r))).toBe(true);
+		expect(imported.csv.split('\n')[0]).not.toMatch(/Accounts/);
+		for (const plan of [{ rows: imported.rows }, { csv: imported.csv }]) {
+			const back = await org.publish({ plan, model });
+			expect(back.issues).toEqual([]);
+			expect(back.changeSet.changes).toEqual([]);
+		}
+		expect(org.sandbox.store.records('ObjectTerritory2Association')).toHaveLength(before);
+	});
+
 	it('takes a new account by Id beside external keys when the plan names a key field', async () => {
 		const [keyed, byId] = org.sandbox.store.records('Account').slice(10, 12);
 		const rows: PlanRow[] = [{ Territory: 'Mixed', Key: 'Mixed', Type: 'Territory', Accounts: `${String(keyed.External_Key__c)}; ${byId.Id}` }];
