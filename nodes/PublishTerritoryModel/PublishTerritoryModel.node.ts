@@ -12,7 +12,7 @@ import { engineFailure } from '../shared/errors';
 import { modelLocator, scopeRootKey } from '../shared/descriptions';
 import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
 import { readPlanInput, type PlanInput } from './input';
-import { formatIssues, toOutputItems } from './output';
+import { describeIncomplete, formatIssues, toOutputItems } from './output';
 
 export class PublishTerritoryModel implements INodeType {
 	description: INodeTypeDescription = {
@@ -203,8 +203,15 @@ export class PublishTerritoryModel implements INodeType {
 				description: formatIssues(result.issues),
 			});
 		}
+		// Rows Salesforce refused (or a run stopped early) fail the node, so error workflows and retries
+		// see it; with Continue On Fail the outcomes go on as output, flagged beside it.
+		const incomplete = describeIncomplete(result);
+		if (incomplete && !this.continueOnFail()) {
+			throw new NodeOperationError(this.getNode(), incomplete.message, { description: incomplete.description });
+		}
 		// Warnings never stop a publish; they are shown beside the output.
 		const hints = result.warnings.map((w) => ({ message: `Row ${w.row}: ${w.message}`, type: 'warning' as const, location: 'outputPane' as const }));
+		if (incomplete) hints.unshift({ message: incomplete.message, type: 'warning', location: 'outputPane' });
 		if (hints.length) this.addExecutionHints(...hints);
 		return [toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input.itemOfRow)];
 	}

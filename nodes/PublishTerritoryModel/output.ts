@@ -15,6 +15,29 @@ export function formatIssues(issues: PlanIssue[]): string {
 	return lines.join('\n');
 }
 
+/**
+ * A publish that left rows failed or skipped, or stopped early: what a user needs to act on (which rows,
+ * why, what was written anyway). null when everything went through.
+ */
+export function describeIncomplete(result: PublishResult): { message: string; description: string } | null {
+	const { failed, skipped, stopped, counts } = result.summary;
+	if (!stopped && failed === 0 && skipped === 0) return null;
+	const written = Object.entries(counts)
+		.map(([object, actions]) => `${object} ${Object.entries(actions).map(([a, n]) => `${a} ${n}`).join(', ')}`)
+		.join('; ');
+	const problems = result.rows
+		.filter((r) => r.status === 'failed' || r.status === 'skipped')
+		.slice(0, MAX_ISSUES_SHOWN)
+		.map((r) => `${r.row ? `Row ${r.row}` : 'Model'} (${r.key}): ${r.status}${r.errorCode ? ` ${r.errorCode}` : ''}${r.message ? `: ${r.message}` : ''}`);
+	const head = stopped
+		? `The publish stopped early (${stopped.code}): ${stopped.message}`
+		: `${failed} change(s) failed and ${skipped} were skipped; the rest was published`;
+	return {
+		message: head,
+		description: [...problems, `Written: ${written || 'nothing'}.`, 'Publishing the same plan again completes it without duplicates.'].join('\n'),
+	};
+}
+
 export function toOutputItems(
 	result: PublishResult,
 	output: 'summary' | 'rows',

@@ -237,3 +237,31 @@ describe('Publish Territory Model node: the CSV file\'s encoding', () => {
 		expect((input.plan as { csv: string }).csv).toBe('Territory\nÎle-de-France\n');
 	});
 });
+
+describe('Publish Territory Model node when Salesforce refuses rows', () => {
+	const plan = [{ Territory: 'Iowa', Key: 'Iowa', Type: 'Territory' }];
+	const failing = (extra: Record<string, unknown> = {}) => ({
+		...publishNode({ dryRun: false, model: { __rl: true, mode: 'developerName', value: 'Node_Fail' }, modelName: 'Node Fail' }),
+		...extra,
+	});
+	afterEach(() => sandbox.faults.clear());
+
+	it('fails the node, naming the rows and what was written anyway', async () => {
+		sandbox.faults.set({ lockRowRate: 1, objects: ['Territory2'] });
+		const run = await runWorkflow(linearWorkflow({ items: plan }, failing()), credentials);
+		const error = run.error('Publish');
+		expect(error?.message).toMatch(/1 change\(s\) failed/);
+		expect(error?.description).toMatch(/Row 2 \(Iowa\): failed UNABLE_TO_LOCK_ROW/);
+		expect(error?.description).toMatch(/Written: Territory2Model create 1/);
+	}, 30000);
+
+	it('with Continue On Fail, outputs the outcomes and flags them beside the output', async () => {
+		sandbox.faults.set({ lockRowRate: 1, objects: ['Territory2'] });
+		const run = await runWorkflow(linearWorkflow({ items: plan }, failing({ continueOnFail: true })), credentials);
+		expect(run.error('Publish')).toBeUndefined();
+		const [summary] = run.output('Publish');
+		expect(summary.json.failed).toBe(1);
+		const hints = run.run.data.resultData.runData.Publish[0].hints ?? [];
+		expect(hints[0]?.message).toMatch(/1 change\(s\) failed/);
+	}, 30000);
+});
