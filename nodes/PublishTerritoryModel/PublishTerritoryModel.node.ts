@@ -14,6 +14,9 @@ import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../sh
 import { readPlanInput, type PlanInput } from './input';
 import { describeIncomplete, formatIssues, toOutputItems } from './output';
 
+// Deliberately not `usableAsTool`: the node rewrites a whole territory model from its input items, which
+// an AI agent's tool call does not carry, and such a change should be a reviewed workflow step.
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class PublishTerritoryModel implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Publish Territory Model',
@@ -24,7 +27,6 @@ export class PublishTerritoryModel implements INodeType {
 		subtitle: '={{$parameter["dryRun"] ? "Dry run" : "Publish"}}',
 		description: 'Make a Salesforce territory model match a territory plan: territories, hierarchy, rules, users',
 		defaults: { name: 'Publish Territory Model' },
-		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'salesforceTerritoryApi', required: true, testedBy: 'salesforceTerritoryApiTest' }],

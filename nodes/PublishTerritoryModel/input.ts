@@ -21,6 +21,13 @@ export async function readPlanInput(ctx: IExecuteFunctions): Promise<PlanInput> 
 				description: 'Read the CSV file with a Read/Write Files from Disk or HTTP Request node first, or choose Input Items',
 			});
 		}
+		const withFile = items.filter((item) => item.binary?.[property]).length;
+		if (withFile > 1) {
+			// One run publishes one plan: silently using the first of several files would drop the others.
+			throw new NodeOperationError(ctx.getNode(), `${withFile} input items carry a '${property}' file; one plan file is published per run`, {
+				description: 'Merge the files first (for example Extract from File, then Aggregate), or publish each one in a loop',
+			});
+		}
 		const buffer = await ctx.helpers.getBinaryDataBuffer(0, property);
 		// Excel's plain "CSV" is Windows-1252, not UTF-8: decoded by what the bytes are, not assumed.
 		return { plan: { csv: decodeCsvBytes(buffer) }, itemOfRow: () => 0 };

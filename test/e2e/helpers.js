@@ -262,7 +262,8 @@ async function serverChecks(base, sandboxFile) {
 		const { payload } = await client.call('GET', '/types/nodes.json');
 		ours = payload.filter((type) => type.name.startsWith('n8n-nodes-territory-planning.'));
 		const names = ours.map((type) => type.name).sort();
-		const wanted = ['importTerritoryModel', 'importTerritoryModelTool', 'publishTerritoryModel', 'publishTerritoryModelTool'].map(
+		// Import is offered to AI agents (read-only); Publish is not (it writes a whole model).
+		const wanted = ['importTerritoryModel', 'importTerritoryModelTool', 'publishTerritoryModel'].map(
 			(name) => `n8n-nodes-territory-planning.${name}`,
 		);
 		expect(JSON.stringify(names) === JSON.stringify(wanted), `node types: ${names.join(', ')}`);

@@ -58,7 +58,7 @@ class ManualTrigger implements INodeType {
 	}
 }
 
-/** Emits `items` (a JSON array) as items, or `csv` as a binary file named plan.csv on one item. */
+/** Emits `items` (a JSON array) as items, or `csv` as a binary file named plan.csv on `copies` items (1). */
 class EmitItems implements INodeType {
 	description = {
 		displayName: 'Emit Items',
@@ -72,14 +72,20 @@ class EmitItems implements INodeType {
 		properties: [
 			{ displayName: 'Items', name: 'items', type: 'json', default: '[]' },
 			{ displayName: 'CSV', name: 'csv', type: 'string', default: '' },
+			{ displayName: 'Copies', name: 'copies', type: 'number', default: 1 },
 		],
 	} as unknown as INodeType['description'];
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const csv = this.getNodeParameter('csv', 0) as string;
 		if (csv) {
-			const binary = await this.helpers.prepareBinaryData(Buffer.from(csv, 'utf8'), 'plan.csv', 'text/csv');
-			return [[{ json: {}, binary: { data: binary } }]];
+			const copies = this.getNodeParameter('copies', 0) as number;
+			const out: INodeExecutionData[] = [];
+			for (let i = 0; i < copies; i++) {
+				const binary = await this.helpers.prepareBinaryData(Buffer.from(csv, 'utf8'), 'plan.csv', 'text/csv');
+				out.push({ json: {}, binary: { data: binary } });
+			}
+			return [out];
 		}
 		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
 		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
@@ -222,7 +228,7 @@ export async function runWorkflow(
 }
 
 /** A linear workflow: trigger → Emit Items → the node under test. */
-export function linearWorkflow(source: { items?: IDataObject[]; csv?: string }, node: Omit<INode, 'id' | 'position' | 'typeVersion'> & { typeVersion?: number }) {
+export function linearWorkflow(source: { items?: IDataObject[]; csv?: string; copies?: number }, node: Omit<INode, 'id' | 'position' | 'typeVersion'> & { typeVersion?: number }) {
 	const nodes: INode[] = [
 		{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 		{
@@ -231,7 +237,7 @@ export function linearWorkflow(source: { items?: IDataObject[]; csv?: string }, 
 			type: 'test.emitItems',
 			typeVersion: 1,
 			position: [200, 0],
-			parameters: { items: JSON.stringify(source.items ?? []), csv: source.csv ?? '' },
+			parameters: { items: JSON.stringify(source.items ?? []), csv: source.csv ?? '', copies: source.copies ?? 1 },
 		},
 		{ id: '3', typeVersion: 1, position: [400, 0], ...node } as INode,
 	];

@@ -103,6 +103,12 @@ describe('Publish Territory Model node', () => {
 		expect(summary.json.counts).toMatchObject({ Territory2: { create: 1 } });
 	});
 
+	it('refuses several plan files in one run instead of publishing the first', async () => {
+		const csv = 'Territory,Key,Type\nUtah,Utah,Territory\n';
+		const run = await runWorkflow(linearWorkflow({ csv, copies: 2 }, publishNode({ source: 'binary', dryRun: true })), credentials);
+		expect(run.error('Publish')?.message).toMatch(/2 input items carry a 'data' file/);
+	});
+
 	it('stops with every problem named by row and column, and writes nothing', async () => {
 		const before = territoryCount();
 		const bad = [
