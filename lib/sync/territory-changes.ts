@@ -19,8 +19,19 @@ export function territoryChanges(s: DiffState): void {
 	const types = new TerritoryTypes(s);
 	for (const t of s.plan.territories) {
 		const parent = s.scope.parentOf(t);
-		if (parent.kind === 'missing') {
+		if (parent.kind === 'missing' && parent.ambiguous) {
+			const keys = parent.ambiguous.map((o) => o.developerName).sort(cmp).join(', ');
+			s.issue(t.row, 'Parent', t.parentKey, 'AMBIGUOUS_PARENT', `Parent "${t.parentKey}" is the name of several territories of the model (keys ${keys}); give the parent's Key instead.`);
+		} else if (parent.kind === 'missing') {
 			s.issue(t.row, 'Parent', t.parentKey, 'UNKNOWN_PARENT', `Parent ${t.parentKey} is neither in the plan nor in the publish scope.`);
+		} else if (s.columns.has('Parent') && s.scope.anchorMoves(t)) {
+			s.issue(
+				t.row,
+				'Parent',
+				t.parentKey,
+				'SCOPE_ROOT_MOVE',
+				`Territory ${t.key} is the territory published under: it stays where it is, so leave its Parent empty (it cannot move under ${t.parentKey}).`,
+			);
 		} else if (s.columns.has('Parent') && s.scope.finalAncestors(t, true).cycle) {
 			// The plan check sees loops within the plan only; this one runs through territories of the org.
 			s.issue(
@@ -86,7 +97,7 @@ function updateTerritory(s: DiffState, types: TerritoryTypes, t: PlanTerritory, 
 			dependsOn.push(type.dep);
 		}
 	}
-	if (s.columns.has('Parent') && parent.kind !== 'missing') {
+	if (s.columns.has('Parent') && parent.kind !== 'missing' && parent.kind !== 'stay') {
 		const value = s.scope.parentValue(parent);
 		const same = typeof value === 'string' || value === null ? sameId(value, o.parentId) : false;
 		if (!same) {

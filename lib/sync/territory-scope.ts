@@ -5,6 +5,10 @@
  *
  * A key that exists outside the scope is refused rather than moved in: publishing one region must never
  * take territories from another. Depths decide apply phases (a child waits for its new parent).
+ *
+ * The scope root itself may be a plan row (a scoped import exports it, with an empty Parent): that row is
+ * the anchor. It is matched and updated like any territory but never moved nor deleted; its empty Parent
+ * means "stays where it is", and rows naming it as Parent hang under it as usual.
  */
 import { OBJECTS } from '../plan/salesforce';
 import type { PlanTerritory, TerritoryPlan } from '../plan/types';
@@ -15,7 +19,10 @@ export type ParentRef =
 	| { kind: 'root' }
 	| { kind: 'plan'; t: PlanTerritory }
 	| { kind: 'org'; o: SnapshotTerritory }
-	| { kind: 'missing' };
+	/** The anchor (the scope root as a plan row): it keeps its org parent. */
+	| { kind: 'stay' }
+	/** No such parent in the plan or the scope; `ambiguous`: the name of several territories in scope. */
+	| { kind: 'missing'; ambiguous?: SnapshotTerritory[] };
 
 /** A territory of the hierarchy once the plan is applied: a plan territory, or an org one the plan leaves in place. */
 export type HierarchyNode = { kind: 'plan'; t: PlanTerritory } | { kind: 'org'; o: SnapshotTerritory };
@@ -41,6 +48,8 @@ export class TerritoryScope {
 	/** The plan territory matched to each org territory (idKey). */
 	private readonly planByOrgId = new Map<string, PlanTerritory>();
 	readonly scopeRoot: SnapshotTerritory | null = null;
+	/** The plan territory whose key is the scope root's: the root itself, never moved. */
+	anchor: PlanTerritory | null = null;
 	/** A scope root was named but the model lacks it: nothing is in scope. */
 	readonly scopeMissing: boolean = false;
 
@@ -83,21 +92,34 @@ export class TerritoryScope {
 				this.issue(t.row, 'Key', t.key, 'DUPLICATE_KEY', `Territory key ${t.key} already exists in the model; "add" creates new territories only.`);
 			} else if (this.scopeMissing) {
 				// Already reported: without its root the scope cannot be judged.
+			} else if (o === this.scopeRoot) {
+				if (this.anchor) continue; // a repeated key: the plan check reports it
+				this.anchor = t;
+				this.matched.set(t, o);
+				this.matchedIds.add(idKey(o.id));
+				this.planByOrgId.set(idKey(o.id), t);
 			} else if (!this.inScope(o)) {
-				const parent = this.orgParent(o);
-				this.issue(
-					t.row,
-					'Key',
-					t.key,
-					'KEY_OUTSIDE_SCOPE',
-					`Territory key ${t.key} exists in the model under ${parent ? parent.developerName : 'the model root'}, outside the publish scope.`,
-				);
+				this.issue(t.row, 'Key', t.key, 'KEY_OUTSIDE_SCOPE', this.outsideScopeMessage(t.key, o));
 			} else {
 				this.matched.set(t, o);
 				this.matchedIds.add(idKey(o.id));
 				if (!this.planByOrgId.has(idKey(o.id))) this.planByOrgId.set(idKey(o.id), t);
 			}
 		}
+	}
+
+	private outsideScopeMessage(key: string, o: SnapshotTerritory): string {
+		const root = this.scopeRoot as SnapshotTerritory;
+		const parent = this.orgParent(o);
+		const where = this.isOrgDescendant(root, o)
+			? `above ${root.developerName}`
+			: parent
+				? `under ${parent.developerName}`
+				: 'at the top of the model';
+		return (
+			`Territory key ${key} already exists in the model ${where}, outside the territories under ${root.developerName} ` +
+			`that this publish may change; use another Key, or publish under a territory that contains it.`
+		);
 	}
 
 	orgParent(o: SnapshotTerritory): SnapshotTerritory | undefined {
@@ -127,7 +149,7 @@ export class TerritoryScope {
 		return false;
 	}
 
-	/** Strictly below the scope root (the root itself is not published to). */
+	/** Strictly below the scope root: the root itself is never created, moved or deleted (see `anchor`). */
 	inScope(o: SnapshotTerritory): boolean {
 		if (this.scopeMissing) return false;
 		return this.scopeRoot ? this.isOrgDescendant(o, this.scopeRoot) : true;
@@ -144,13 +166,43 @@ export class TerritoryScope {
 		return this.matched.has(t) ? '' : territoryChangeId(t);
 	}
 
+	/**
+	 * The Parent cell resolved: a plan key (plan names were resolved by the plan check), then an org key in
+	 * scope, then the name of one org territory in scope (exact case first, then ignoring case).
+	 */
 	parentOf(t: PlanTerritory): ParentRef {
+		if (t === this.anchor) return { kind: 'stay' };
 		if (t.parentKey === null || t.parentKey === '') return { kind: 'root' };
 		const p = this.planByKey.get(lower(t.parentKey));
 		if (p && p !== t) return { kind: 'plan', t: p };
 		const o = this.orgByKey.get(lower(t.parentKey));
-		if (o && (this.inScope(o) || o === this.scopeRoot)) return { kind: 'org', o };
+		if (o && this.canParent(o)) return { kind: 'org', o };
+		return this.orgParentByName(t.parentKey);
+	}
+
+	/** An org territory a plan territory may hang under: one in scope, or the scope root. */
+	private canParent(o: SnapshotTerritory): boolean {
+		return this.inScope(o) || o === this.scopeRoot;
+	}
+
+	private orgParentByName(name: string): ParentRef {
+		const inScope = [...this.orgById.values()].filter((o) => this.canParent(o));
+		const exact = inScope.filter((o) => o.name === name);
+		const named = exact.length > 0 ? exact : inScope.filter((o) => lower(o.name) === lower(name));
+		if (named.length === 1) return { kind: 'org', o: named[0] };
+		if (named.length > 1) return { kind: 'missing', ambiguous: named };
 		return { kind: 'missing' };
+	}
+
+	/**
+	 * The anchor's Parent names somewhere else than where the scope root is: a publish under a territory
+	 * cannot move that territory (empty, or its current parent's Key or Name, is fine).
+	 */
+	anchorMoves(t: PlanTerritory): boolean {
+		if (t !== this.anchor || t.parentKey === null || t.parentKey.trim() === '') return false;
+		const parent = this.scopeRoot ? this.orgParent(this.scopeRoot) : undefined;
+		const ref = lower(t.parentKey.trim());
+		return !parent || (lower(parent.developerName) !== ref && lower(parent.name) !== ref);
 	}
 
 	parentValue(parent: ParentRef): FieldValue {
@@ -161,6 +213,8 @@ export class TerritoryScope {
 				return this.territoryRef(parent.t);
 			case 'org':
 				return parent.o.id;
+			case 'stay':
+				return this.scopeRoot?.parentId ?? null;
 			default:
 				return null;
 		}
@@ -174,6 +228,8 @@ export class TerritoryScope {
 				return parent.t.key;
 			case 'org':
 				return parent.o.developerName;
+			case 'stay':
+				return (this.scopeRoot && this.orgParent(this.scopeRoot)?.developerName) ?? null;
 			default:
 				return null;
 		}
@@ -188,7 +244,7 @@ export class TerritoryScope {
 		if (n.kind === 'org') return this.orgNode(this.orgParent(n.o));
 		const parent = this.parentOf(n.t);
 		const o = this.matched.get(n.t);
-		if (o && (!parentManaged || parent.kind === 'missing')) return this.orgNode(this.orgParent(o));
+		if (o && (!parentManaged || parent.kind === 'missing' || parent.kind === 'stay')) return this.orgNode(this.orgParent(o));
 		if (parent.kind === 'plan') return { kind: 'plan', t: parent.t };
 		if (parent.kind === 'org') return this.orgNode(parent.o);
 		return null;
@@ -235,6 +291,7 @@ export class TerritoryScope {
 		seen.add(t);
 		if (parent.kind === 'plan') return this.finalDepth(parent.t, seen) + 1;
 		if (parent.kind === 'org') return this.orgDepth(parent.o) + 1;
+		if (parent.kind === 'stay' && this.scopeRoot) return this.orgDepth(this.scopeRoot);
 		return this.scopeRoot ? this.orgDepth(this.scopeRoot) + 1 : 0;
 	}
 }
