@@ -462,3 +462,48 @@ export function decodeRules(rules: readonly DecodableRule[], options: { key?: st
 	}
 	return result;
 }
+
+/**
+ * A territory's tool rules read item by item, for rules that are not of packRules' shape (decodeRules
+ * says `exact: false`): an edit cut short between clearing a rule's filter and setting it again leaves
+ * several items and no filter, and Setup can leave anything. The filter is not read. BillingPostalCode
+ * items (equals, startsWith) are postal codes, BillingCountry and BillingState `equals` items countries
+ * and states, every other item a criterion; items of one field and operator are merged into one
+ * criterion (packRules splits a long list that way), single-value operators aside. Values keep their
+ * first appearance, once each (rules past the first repeat the groups they were not cut from).
+ * `exact` stays false: the AND/OR structure between the fields is the one packRules would give them.
+ */
+export function decodeRulesByField(rules: readonly DecodableRule[]): DecodedRules {
+	const postalCodes: string[] = [];
+	const countries: string[] = [];
+	const states: string[] = [];
+	const criteria: Criterion[] = [];
+	const add = (list: string[], values: string[]) => {
+		for (const v of values) if (!list.includes(v)) list.push(v);
+	};
+	const items = [...rules]
+		.sort((a, b) => (a.developerName < b.developerName ? -1 : a.developerName > b.developerName ? 1 : 0))
+		.flatMap((r) => [...r.items].sort((a, b) => a.sortOrder - b.sortOrder).map(storedItem));
+	for (const it of items) {
+		const field = it.field.toLowerCase();
+		if (field === GEOGRAPHY_FIELDS.postalCodes.toLowerCase() && (it.operation === 'equals' || it.operation === 'startsWith')) {
+			add(postalCodes, splitValue(it.value).map((v) => (it.operation === 'startsWith' ? `${v}*` : v)));
+		} else if (field === GEOGRAPHY_FIELDS.countries.toLowerCase() && it.operation === 'equals') {
+			add(countries, splitValue(it.value));
+		} else if (field === GEOGRAPHY_FIELDS.states.toLowerCase() && it.operation === 'equals') {
+			add(states, splitValue(it.value));
+		} else {
+			const values = criterionValues(it.operation, it.value);
+			const mergeable = values.length > 0 && !isSingleValueOperation(it.operation);
+			const same = criteria.find(
+				(c) =>
+					c.field.toLowerCase() === field &&
+					c.operation === it.operation &&
+					(mergeable ? c.values.length > 0 : c.values.join(',') === values.join(',')),
+			);
+			if (!same) criteria.push({ field: it.field, operation: it.operation, values });
+			else if (mergeable) add(same.values, values);
+		}
+	}
+	return { postalCodes, countries, states, criteria, exact: false };
+}

@@ -10,6 +10,13 @@
  * - A changed tool rule is edited in place (clear filter, change items, set filter) unless deleting and
  *   re-creating it writes fewer records (`planRuleEdit` in rule-edit.ts, `syncRule` in rule-changes.ts);
  *   re-creating is only chosen when the rule is associated with no other territory.
+ * - An edit cut short leaves a tool rule with several items and no filter (or partly changed items). Rule
+ *   columns the plan lacks are then read from the rule item by item (`decodeRulesByField`: postal-code,
+ *   country and state items by field, every other item a criterion) rather than from its filter, so the
+ *   re-run does not AND the old geography onto the plan's. To keep every value readable at any cut, an
+ *   edit writes an item's new SortOrder before it overwrites or deletes the old one (phases
+ *   ruleItemCreateMoved and ruleItemUpdate + n, rule-edit.ts), and a rule whose absent columns carry values
+ *   is never deleted and re-created (a cut between the two would lose them), whatever that costs in writes.
  * - A tool rule that territories outside the plan (or plan territories that keep it) also use is never
  *   edited for one territory: that territory gets its own rule (<name>_own, rule-changes.ts) and its link
  *   to the shared one is deleted, so the other territories' assignments do not change.
@@ -40,7 +47,13 @@ export const PHASE = {
 	associationDelete: 40,
 	ruleDelete: 45,
 	ruleFilterClear: 50,
+	/** An edited rule's new items whose content an update or delete waits for (rule-edit.ts). */
+	ruleItemCreateMoved: 52,
 	ruleItemDelete: 55,
+	/**
+	 * + how many item updates of the same rule must run first (≤ 10: a rule has at most 10 items); the
+	 * deletes that wait for a move come right after the last of them.
+	 */
 	ruleItemUpdate: 56,
 	/** + depth among the new territories (a child needs its parent's Id). */
 	territoryCreate: 1000,

@@ -13,7 +13,7 @@
  * rule no territory links to any more assigns nothing and is deleted, within the publish scope's reach
  * (`deleteUnlinkedToolRules`).
  */
-import { decodeRules, isToolRule, packRules, ruleDeveloperName } from '../plan';
+import { decodeRules, decodeRulesByField, isToolRule, packRules, ruleDeveloperName, type DecodedRules } from '../plan';
 import { LIMITS, OBJECTS, ruleItemField } from '../plan/salesforce';
 import type { PlanColumn, PlanTerritory, RuleSpec } from '../plan/types';
 import { lower, type DiffState } from './diff-state';
@@ -24,6 +24,12 @@ import { editRule, planRuleEdit } from './rule-edit';
 import type { Change, FieldValue, SnapshotRule, SnapshotTerritory } from './types';
 
 const RULE_COLUMNS: PlanColumn[] = ['Postal Codes', 'Countries', 'States', 'Criteria'];
+const RULE_COLUMN_VALUES: Record<string, (d: DecodedRules) => unknown[]> = {
+	'Postal Codes': (d) => d.postalCodes,
+	Countries: (d) => d.countries,
+	States: (d) => d.states,
+	Criteria: (d) => d.criteria,
+};
 
 interface DesiredRules {
 	rules: RuleSpec[];
@@ -60,6 +66,11 @@ class RuleChanges {
 	private readonly associationDeletes = new Map<string, Change[]>();
 	/** Per org territory (idKey) matched by the plan: the tool rule names it keeps (lower case). */
 	private readonly keptNames = new Map<string, Set<string>>();
+	/**
+	 * Plan territories whose rule carries values of a column the plan lacks, read from the org's rule: it is
+	 * never deleted and re-created, since a run cut between the two would leave nothing to read them from.
+	 */
+	private readonly keepsOrgValues = new Set<PlanTerritory>();
 
 	constructor(private readonly s: DiffState) {
 		for (const r of s.snapshot.rules) {
@@ -188,8 +199,13 @@ class RuleChanges {
 		let source = t;
 		const absent = RULE_COLUMNS.filter((c) => !s.columns.has(c));
 		if (absent.length > 0 && tool.length > 0) {
-			// A rule column the plan lacks keeps what the org's tool rules say for it.
-			const decoded = decodeRules(tool, { key: t.key });
+			// A rule column the plan lacks keeps what the org's tool rules say for it. A tool rule not of
+			// packRules' shape (an edit cut short between clearing the filter and setting it, or a Setup edit)
+			// is read item by item: decodeRules would make every item a criterion, ANDing the plan's own
+			// postal codes with the old ones (phases.ts).
+			const exact = decodeRules(tool, { key: t.key });
+			const decoded = exact.exact ? exact : decodeRulesByField(tool);
+			if (absent.some((c) => RULE_COLUMN_VALUES[c](decoded).length > 0)) this.keepsOrgValues.add(t);
 			source = {
 				...t,
 				postalCodes: s.columns.has('Postal Codes') ? t.postalCodes : decoded.postalCodes,
@@ -332,7 +348,7 @@ class RuleChanges {
 		// Delete and re-create when that writes fewer records (the rule's associations go with it):
 		// delete, create, items, filter, association.
 		const recreateCost = 2 + r.items.length + (r.booleanFilter ? 1 : 0) + 1;
-		if (plan.structural && onlyHere && recreateCost < plan.cost) {
+		if (plan.structural && onlyHere && recreateCost < plan.cost && !this.keepsOrgValues.has(t)) {
 			const del = this.deleteRule(existing, 'items changed (re-created: fewer writes than editing)', t.rows);
 			this.createRule(t, r, del);
 			return r.developerName;

@@ -7,7 +7,7 @@
  * those filter writes when there is one, so a rule is not written twice. `planRuleEdit` also counts the
  * writes, so that the caller can re-create the rule instead when that is cheaper.
  */
-import { OBJECTS, ruleItemField } from '../plan/salesforce';
+import { LIMITS, OBJECTS, ruleItemField } from '../plan/salesforce';
 import type { PlanTerritory, RuleSpec } from '../plan/types';
 import { changesReason, quote, type DiffState } from './diff-state';
 import { cmp } from './match';
@@ -108,55 +108,7 @@ export function editRule(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: Rul
 		});
 		headerDone = true;
 	}
-	const itemIds: string[] = [];
-	const label = (item: { sortOrder: number }): string => `${r.developerName} #${item.sortOrder}`;
-	for (const item of plan.deletes) {
-		const id = `${OBJECTS.ruleItem}:${r.developerName}:${item.sortOrder}:delete:${item.id}`;
-		itemIds.push(id);
-		s.push({
-			id,
-			object: OBJECTS.ruleItem,
-			action: 'delete',
-			recordId: item.id,
-			label: label(item),
-			reason: 'not in plan',
-			rows: t.rows,
-			dependsOn: [clearId],
-			phase: PHASE.ruleItemDelete,
-		});
-	}
-	for (const { item, fields, diff } of plan.updates) {
-		const id = `${OBJECTS.ruleItem}:${r.developerName}:${item.sortOrder}:update`;
-		itemIds.push(id);
-		s.push({
-			id,
-			object: OBJECTS.ruleItem,
-			action: 'update',
-			recordId: item.id,
-			label: label(item),
-			fields,
-			diff,
-			reason: changesReason(diff),
-			rows: t.rows,
-			dependsOn: [clearId],
-			phase: PHASE.ruleItemUpdate,
-		});
-	}
-	for (const item of plan.creates) {
-		const id = `${OBJECTS.ruleItem}:${r.developerName}:${item.sortOrder}`;
-		itemIds.push(id);
-		s.push({
-			id,
-			object: OBJECTS.ruleItem,
-			action: 'create',
-			label: label(item),
-			fields: { RuleId: e.id, SortOrder: item.sortOrder, Field: ruleItemField(item.field), Operation: item.operation, Value: item.value },
-			reason: 'new in plan',
-			rows: t.rows,
-			dependsOn: [clearId],
-			phase: PHASE.ruleItemCreate,
-		});
-	}
+	const itemIds = itemWrites(s, t, e, r, plan, clearId);
 	// After a structural edit the org's filter is null, whatever it was before.
 	const filterNow = plan.structural ? null : have;
 	const filterFrom = filterNow === null ? null : e.booleanFilter;
@@ -190,4 +142,113 @@ export function editRule(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: Rul
 			phase: PHASE.ruleUpdate,
 		});
 	}
+}
+
+/**
+ * The item writes of an edit, ordered so that an edit cut between any two of them loses no item: an item
+ * whose field, operator and value move to another SortOrder (a rule column the plan lacks, shifted by a
+ * group before it growing or shrinking) is overwritten or deleted only once its new place is written, so
+ * the re-run can read every column back from the half-edited rule (`decodeRulesByField`). The order is
+ * kept by phases (phases.ts): the creates that others wait for first, then updates by how many moves they
+ * wait for, then the deletes that wait for a move. Creates that would take the rule past its item limit
+ * before the deletes run, and order that would be circular (only a hand-edited rule can ask for it), are
+ * not imposed: those writes keep the plain order (deletes, updates, creates).
+ */
+function itemWrites(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: RuleSpec, plan: RuleEdit, clearId: string): string[] {
+	const label = (item: { sortOrder: number }): string => `${r.developerName} #${item.sortOrder}`;
+	const createsFirst = e.items.length + plan.creates.length <= LIMITS.itemsPerRule;
+	const createId = (sortOrder: number) => `${OBJECTS.ruleItem}:${r.developerName}:${sortOrder}`;
+	const updateId = (sortOrder: number) => `${OBJECTS.ruleItem}:${r.developerName}:${sortOrder}:update`;
+	const writeIds = new Map<number, string>([
+		...(createsFirst ? plan.creates.map((c) => [c.sortOrder, createId(c.sortOrder)] as const) : []),
+		...plan.updates.map((u) => [u.item.sortOrder, updateId(u.item.sortOrder)] as const),
+	]);
+	/** The writes (earlier in the edit) that put `item`'s content at another SortOrder. */
+	const movedTo = (item: SnapshotRule['items'][number]): string[] =>
+		r.items.filter((w) => w.sortOrder !== item.sortOrder && writeIds.has(w.sortOrder) && sameItem(item, w)).map((w) => writeIds.get(w.sortOrder) as string);
+	const updateDeps = new Map(plan.updates.map((u) => [updateId(u.item.sortOrder), movedTo(u.item)]));
+	const levels = updateLevels(updateDeps);
+	if (!levels) for (const k of updateDeps.keys()) updateDeps.set(k, []);
+	const deleteDeps = new Map(plan.deletes.map((item) => [item.id, createsFirst ? movedTo(item) : []]));
+	const awaited = new Set([...updateDeps.values(), ...deleteDeps.values()].flat());
+	const maxLevel = Math.max(0, ...(levels?.values() ?? []));
+
+	const itemIds: string[] = [];
+	// Listed deletes, updates, creates (as the changes read best); sorted by phase afterwards.
+	for (const item of plan.deletes) {
+		const id = `${OBJECTS.ruleItem}:${r.developerName}:${item.sortOrder}:delete:${item.id}`;
+		const after = deleteDeps.get(item.id) ?? [];
+		itemIds.push(id);
+		s.push({
+			id,
+			object: OBJECTS.ruleItem,
+			action: 'delete',
+			recordId: item.id,
+			label: label(item),
+			reason: 'not in plan',
+			rows: t.rows,
+			dependsOn: [clearId, ...after],
+			phase: after.length ? PHASE.ruleItemUpdate + maxLevel + 1 : PHASE.ruleItemDelete,
+		});
+	}
+	for (const { item, fields, diff } of plan.updates) {
+		const id = updateId(item.sortOrder);
+		itemIds.push(id);
+		s.push({
+			id,
+			object: OBJECTS.ruleItem,
+			action: 'update',
+			recordId: item.id,
+			label: label(item),
+			fields,
+			diff,
+			reason: changesReason(diff),
+			rows: t.rows,
+			dependsOn: [clearId, ...(updateDeps.get(id) ?? [])],
+			phase: PHASE.ruleItemUpdate + (levels?.get(id) ?? 0),
+		});
+	}
+	for (const item of plan.creates) {
+		const id = createId(item.sortOrder);
+		itemIds.push(id);
+		s.push({
+			id,
+			object: OBJECTS.ruleItem,
+			action: 'create',
+			label: label(item),
+			fields: { RuleId: e.id, SortOrder: item.sortOrder, Field: ruleItemField(item.field), Operation: item.operation, Value: item.value },
+			reason: 'new in plan',
+			rows: t.rows,
+			dependsOn: [clearId],
+			phase: awaited.has(id) ? PHASE.ruleItemCreateMoved : PHASE.ruleItemCreate,
+		});
+	}
+	return itemIds;
+}
+
+/**
+ * Per update: how many updates must run before it (its phase offset), from the updates each waits for
+ * (creates it waits for run in an earlier phase); null when the waits are circular.
+ */
+function updateLevels(deps: Map<string, string[]>): Map<string, number> | null {
+	const level = new Map<string, number>();
+	const visiting = new Set<string>();
+	const visit = (id: string): number | null => {
+		const known = level.get(id);
+		if (known !== undefined) return known;
+		if (visiting.has(id)) return null;
+		visiting.add(id);
+		let l = 0;
+		for (const d of deps.get(id) ?? []) {
+			if (!deps.has(d)) continue;
+			const dl = visit(d);
+			if (dl === null) return null;
+			l = Math.max(l, dl + 1);
+		}
+		visiting.delete(id);
+		level.set(id, l);
+		return l;
+	};
+	for (const id of deps.keys()) if (visit(id) === null) return null;
+	return level;
 }

@@ -35,8 +35,14 @@ const SCENARIOS: Scenario[] = [
 	{
 		name: 'no Postal Codes column, criteria edited',
 		before: { 'Postal Codes': '940*, 94501', Countries: 'US', Criteria: 'Industry equals Technology, Retail' },
-		after: { Countries: 'US, CA', Criteria: 'Rating equals Hot' },
-		expected: { 'Postal Codes': '940*, 94501', Countries: 'US, CA', Criteria: 'Rating equals Hot' },
+		after: { Countries: 'US, CA', Criteria: 'BillingCity equals Oakland' },
+		expected: { 'Postal Codes': '940*, 94501', Countries: 'US, CA', Criteria: 'BillingCity equals Oakland' },
+	},
+	{
+		name: 'no Countries column, a postal item added before the country item',
+		before: { 'Postal Codes': '94501', Countries: 'US' },
+		after: { 'Postal Codes': '940*, 94501' },
+		expected: { 'Postal Codes': '940*, 94501', Countries: 'US' },
 	},
 	{
 		name: 'every rule column present',
