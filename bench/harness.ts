@@ -23,18 +23,7 @@ export interface Org {
 export async function freshOrg(latencyMs: number, options: { edition?: string } = {}): Promise<Org> {
 	const sandbox = await startSandbox({ port: 0, seed: 'demo', edition: options.edition });
 	sandbox.faults.set({ latencyMs });
-	const { loginUrl, credentials } = sandbox;
-	return {
-		sandbox,
-		connection: {
-			authType: 'password',
-			loginUrl,
-			username: credentials.username,
-			password: credentials.password,
-			clientId: credentials.clientId,
-			clientSecret: credentials.clientSecret,
-		},
-	};
+	return { sandbox, connection: sandbox.passwordLogin() };
 }
 
 /** Runs fn against a fresh org and always stops the org. */

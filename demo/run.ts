@@ -39,14 +39,7 @@ async function main(): Promise<void> {
 	mkdirSync(outDir, { recursive: true });
 	const sandbox = await startSandbox({ port: 0, seed: 'demo' });
 	try {
-		const connection: ConnectionSettings = {
-			authType: 'password',
-			loginUrl: sandbox.loginUrl,
-			username: sandbox.credentials.username,
-			password: sandbox.credentials.password,
-			clientId: sandbox.credentials.clientId,
-			clientSecret: sandbox.credentials.clientSecret,
-		};
+		const connection: ConnectionSettings = sandbox.passwordLogin();
 		console.log(`Sandbox org at ${sandbox.loginUrl} (seeded with demo users and accounts)\n`);
 
 		const csv = readFileSync(path.join(__dirname, 'sample-plan.csv'), 'utf8');

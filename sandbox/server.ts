@@ -72,6 +72,8 @@ export interface Sandbox {
 	faults: FaultController;
 	requestLog: RequestLog;
 	apiUsage: ApiUsage;
+	/** What a client needs for the OAuth password flow against this org (the demo, benchmarks and tests use it). */
+	passwordLogin(): { authType: 'password'; loginUrl: string; username: string; password: string; clientId: string; clientSecret: string };
 	/** A refresh token for a user (default: the integration user), as a web-server OAuth flow would issue. */
 	issueRefreshToken(username?: string): string;
 	/** Invalidates every access token issued so far. */
@@ -391,6 +393,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				usage.used = 0;
 			},
 		},
+		passwordLogin: () => ({
+			authType: 'password',
+			loginUrl: baseUrl,
+			username,
+			password: creds.password,
+			clientId: creds.clientId,
+			clientSecret: creds.clientSecret,
+		}),
 		issueRefreshToken: (name = username) => auth.issueRefreshToken(name),
 		expireAllSessions: () => auth.expireAllSessions(),
 		save,

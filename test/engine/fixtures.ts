@@ -59,14 +59,7 @@ export async function startEngineOrg(options: SandboxOptions = {}): Promise<Engi
 		...options,
 		seedOptions: { accounts: 50, ...options.seedOptions },
 	});
-	const connection: ConnectionSettings = {
-		authType: 'password',
-		loginUrl: sandbox.loginUrl,
-		username: sandbox.credentials.username,
-		password: sandbox.credentials.password,
-		clientId: sandbox.credentials.clientId,
-		clientSecret: sandbox.credentials.clientSecret,
-	};
+	const connection: ConnectionSettings = sandbox.passwordLogin();
 	const store = sandbox.store;
 	const findModel = (developerName: string) =>
 		store.records('Territory2Model').find((m) => String(m.DeveloperName).toLowerCase() === developerName.toLowerCase());

@@ -5,6 +5,7 @@
  * association per user and territory, unique DeveloperNames, no deleting a territory that has children).
  */
 import { blankTerritory, PLAN_COLUMNS } from '../../lib/plan/types';
+import { KEY_PREFIXES } from '../../sandbox/schema';
 import type { PlanColumn, PlanTerritory, TerritoryPlan } from '../../lib/plan/types';
 import { bareRuleItemField } from '../../lib/plan/salesforce';
 import type { Change, ChangeSet, DiffOptions, FieldValue, OrgSnapshot, SnapshotRule, SnapshotTerritory } from '../../lib/sync/types';
@@ -181,16 +182,7 @@ export function options(overrides: Partial<DiffOptions> = {}): DiffOptions {
 
 type Rec = Record<string, unknown> & { Id: string };
 
-const PREFIX: Record<string, string> = {
-	Territory2Model: '0MA',
-	Territory2Type: '0M5',
-	Territory2: '0MI',
-	ObjectTerritory2AssignmentRule: '0OH',
-	ObjectTerritory2AssignmentRuleItem: '0OI',
-	RuleTerritory2Association: '0OJ',
-	UserTerritory2Association: '0R0',
-	ObjectTerritory2Association: '0R1',
-};
+const PREFIX: Record<string, string> = KEY_PREFIXES;
 
 /**
  * Applies a change set to a copy of the snapshot, the way lib/org would against Salesforce, and throws on
