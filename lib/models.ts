@@ -1,6 +1,7 @@
 /** Small reads the nodes need besides publish and import: the model list and a credential check. */
 import type { ConnectionOptions } from './api-types';
 import { connect } from './org/connect';
+import { listModels as listOrgModels } from './org/snapshot';
 import { soqlQuote } from './org/soql';
 
 export interface ModelSummary {
@@ -10,12 +11,12 @@ export interface ModelSummary {
 	state: string;
 }
 
+/** The org's models by label, for a picker. */
 export async function listModels(options: ConnectionOptions): Promise<ModelSummary[]> {
-	const org = await connect(options);
-	const result = await org.conn.query<{ Id: string; Name: string; DeveloperName: string; State: string }>(
-		'SELECT Id, Name, DeveloperName, State FROM Territory2Model ORDER BY Name',
-	);
-	return result.records.map((r) => ({ id: r.Id, name: r.Name, developerName: r.DeveloperName, state: r.State }));
+	const models = await listOrgModels(await connect(options));
+	return models
+		.map((m) => ({ id: m.id, name: m.name, developerName: m.developerName, state: m.state }))
+		.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Logs in and reads the session user's name: proof that the credential works and may use the API. */
