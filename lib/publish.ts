@@ -65,7 +65,9 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		options.onProgress,
 	);
 	if (plan.territories.some((t) => t.criteria.length > 0)) {
-		plan.issues.push(...unknownCriteriaFields(plan.territories, await readAccountFieldNames(conn)));
+		// The snapshot read Account's describe already; an org that did not answer it is asked once more.
+		const known = snapshot.describe?.accountFields;
+		plan.issues.push(...unknownCriteriaFields(plan.territories, known ? new Set(Object.keys(known)) : await readAccountFieldNames(conn)));
 	}
 
 	const diffOptions: DiffOptions = {

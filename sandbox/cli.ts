@@ -1,7 +1,9 @@
 /**
  * Runs the sandbox org until interrupted:
  *   npm run sandbox -- [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS]
- *                      [--api-limit N] [--token-ttl S] [--lock-rate R] [--unavailable-rate R] [--json]
+ *                      [--api-limit N] [--token-ttl S] [--lock-rate R] [--unavailable-rate R]
+ *                      [--rule-field-form qualified|bare] [--state-country-picklists]
+ *                      [--sharing account=LEVEL,opportunity=LEVEL,case=LEVEL] [--json]
  * With --json the first stdout line is one JSON object with the login details (for scripts).
  * On SIGINT/SIGTERM it saves the org to --state (atomically) and exits 0.
  */
@@ -10,7 +12,8 @@ import type { FaultSettings } from './http/faults';
 
 const USAGE =
 	'Usage: sandbox [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS] ' +
-	'[--api-limit N] [--token-ttl SECONDS] [--lock-rate 0..1] [--unavailable-rate 0..1] [--json]';
+	'[--api-limit N] [--token-ttl SECONDS] [--lock-rate 0..1] [--unavailable-rate 0..1] ' +
+	'[--rule-field-form qualified|bare] [--state-country-picklists] [--sharing account=None|Read|Edit,opportunity=…,case=…] [--json]';
 
 interface CliArgs {
 	options: SandboxOptions;
@@ -65,6 +68,19 @@ function parseArgs(argv: string[]): CliArgs {
 				break;
 			case '--unavailable-rate':
 				faults.unavailableRate = number(0, 1);
+				break;
+			case '--rule-field-form': {
+				const form = value();
+				if (form !== 'qualified' && form !== 'bare') throw new Error(`--rule-field-form must be qualified or bare, got "${form}"`);
+				options.ruleItemFieldForm = form;
+				break;
+			}
+			case '--state-country-picklists':
+				options.stateCountryPicklists = true;
+				break;
+			case '--sharing':
+				// e.g. account=Edit,opportunity=Read,case=None (startSandbox checks the levels)
+				options.sharing = Object.fromEntries(value().split(',').map((kv) => kv.split('=').map((x) => x.trim())));
 				break;
 			case '--json':
 				json = true;

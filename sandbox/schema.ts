@@ -55,6 +55,38 @@ export const OPPORTUNITY_CASE_ACCESS_LEVELS = ['None', 'Read', 'Edit'];
 export const ASSOCIATION_CAUSES = ['Territory2Manual', 'Territory2AssignmentRule'];
 export const EDITIONS = ['Developer', 'Enterprise', 'Performance', 'Unlimited'];
 
+/** Organization-wide sharing defaults (Organization.DefaultAccountAccess, …): Private, Public Read Only, Public Read/Write (/Transfer). */
+export const SHARING_LEVELS = ['None', 'Read', 'Edit', 'ReadEditTransfer'] as const;
+export type SharingLevel = (typeof SHARING_LEVELS)[number];
+export interface SharingDefaults {
+	account: SharingLevel;
+	opportunity: SharingLevel;
+	case: SharingLevel;
+}
+export const PRIVATE_SHARING: SharingDefaults = { account: 'None', opportunity: 'None', case: 'None' };
+export const isPublicReadWrite = (level: SharingLevel): boolean => level === 'Edit' || level === 'ReadEditTransfer';
+
+/** How the org plays the points Salesforce's documentation leaves open or that differ between orgs. */
+export interface SchemaOptions {
+	/**
+	 * ObjectTerritory2AssignmentRuleItem.Field is a restricted picklist whose values are not published
+	 * (Object Reference): 'qualified' lists `Account.BillingPostalCode`, 'bare' lists `BillingPostalCode`.
+	 */
+	ruleItemFieldForm?: 'qualified' | 'bare';
+	/** State and Country/Territory Picklists: Account gets BillingStateCode and BillingCountryCode. */
+	stateCountryPicklists?: boolean;
+	sharing?: SharingDefaults;
+}
+
+/** US states of the demo accounts and a few countries, for the State and Country/Territory Picklists. */
+export const STATE_NAMES: Record<string, string> = {
+	AZ: 'Arizona', CA: 'California', CO: 'Colorado', CT: 'Connecticut', FL: 'Florida', GA: 'Georgia', ID: 'Idaho',
+	IL: 'Illinois', IN: 'Indiana', LA: 'Louisiana', MA: 'Massachusetts', MD: 'Maryland', MI: 'Michigan', MN: 'Minnesota',
+	MO: 'Missouri', NC: 'North Carolina', NJ: 'New Jersey', NV: 'Nevada', NY: 'New York', OH: 'Ohio', OK: 'Oklahoma',
+	OR: 'Oregon', PA: 'Pennsylvania', TN: 'Tennessee', TX: 'Texas', UT: 'Utah', WA: 'Washington', WI: 'Wisconsin',
+};
+export const COUNTRY_NAMES: Record<string, string> = { US: 'United States', CA: 'Canada', MX: 'Mexico', GB: 'United Kingdom', FR: 'France', DE: 'Germany' };
+
 type FieldOptions = Partial<Omit<FieldMeta, 'name' | 'type'>>;
 
 const LENGTHS: Partial<Record<FieldType, number>> = { id: 18, reference: 18, boolean: 0, int: 0, double: 0, datetime: 0, date: 0 };
@@ -127,7 +159,42 @@ interface ObjectSpec {
 	deletable?: boolean;
 }
 
-function buildSchema(roles: string[]): Record<ObjectName, ObjectSpec> {
+function accountFields(options: SchemaOptions): FieldMeta[] {
+	return [
+		required('Name', 'string', { length: 255, label: 'Account Name' }),
+		field('AccountNumber', 'string', { length: 40 }),
+		field('Industry', 'picklist', {
+			length: 255,
+			...picklist(
+				['Agriculture', 'Banking', 'Biotechnology', 'Construction', 'Education', 'Energy', 'Healthcare', 'Manufacturing', 'Retail', 'Technology', 'Transportation', 'Other'],
+				false,
+			),
+		}),
+		field('BillingStreet', 'textarea', { length: 255 }),
+		field('BillingCity', 'string', { length: 40 }),
+		field('BillingState', 'string', { length: 80, label: 'Billing State/Province' }),
+		field('BillingPostalCode', 'string', { length: 20, label: 'Billing Zip/Postal Code' }),
+		field('BillingCountry', 'string', { length: 80 }),
+		...(options.stateCountryPicklists
+			? [
+					field('BillingStateCode', 'picklist', { length: 255, label: 'Billing State/Province Code', ...picklist(Object.keys(STATE_NAMES)) }),
+					field('BillingCountryCode', 'picklist', { length: 255, label: 'Billing Country Code', ...picklist(Object.keys(COUNTRY_NAMES)) }),
+				]
+			: []),
+		field('OwnerId', 'reference', { ...ref('User', 'Owner'), nillable: false }),
+		field('External_Key__c', 'string', { length: 64, externalId: true, label: 'External Key' }),
+	];
+}
+
+function buildSchema(roles: string[], options: SchemaOptions): Record<ObjectName, ObjectSpec> {
+	const account = accountFields(options);
+	const qualified = (options.ruleItemFieldForm ?? 'qualified') === 'qualified';
+	const ruleFields = account.filter((f) => f.type !== 'reference').map((f) => (qualified ? `Account.${f.name}` : f.name));
+	const sharing = options.sharing ?? PRIVATE_SHARING;
+	// With a Public Read/Write default no level may be set (Metadata API, Territory2), so the field stays empty.
+	const accessLevel = (name: string, values: string[], level: SharingLevel) =>
+		field(name, 'picklist', { length: 40, nillable: name !== 'AccountAccessLevel' && isPublicReadWrite(level), ...picklist(values) });
+	const sharingField = (name: string) => readOnly(name, 'picklist', { length: 40, nillable: false, ...picklist([...SHARING_LEVELS]) });
 	return {
 		Organization: {
 			label: 'Organization',
@@ -141,6 +208,9 @@ function buildSchema(roles: string[]): Record<ObjectName, ObjectSpec> {
 				readOnly('InstanceName', 'string', { length: 5 }),
 				readOnly('DefaultLocaleSidKey', 'string', { length: 40 }),
 				readOnly('TimeZoneSidKey', 'string', { length: 40 }),
+				sharingField('DefaultAccountAccess'),
+				sharingField('DefaultOpportunityAccess'),
+				sharingField('DefaultCaseAccess'),
 			],
 		},
 		User: {
@@ -162,24 +232,7 @@ function buildSchema(roles: string[]): Record<ObjectName, ObjectSpec> {
 		},
 		Account: {
 			label: 'Account',
-			fields: [
-				required('Name', 'string', { length: 255, label: 'Account Name' }),
-				field('AccountNumber', 'string', { length: 40 }),
-				field('Industry', 'picklist', {
-					length: 255,
-					...picklist(
-						['Agriculture', 'Banking', 'Biotechnology', 'Construction', 'Education', 'Energy', 'Healthcare', 'Manufacturing', 'Retail', 'Technology', 'Transportation', 'Other'],
-						false,
-					),
-				}),
-				field('BillingStreet', 'textarea', { length: 255 }),
-				field('BillingCity', 'string', { length: 40 }),
-				field('BillingState', 'string', { length: 80, label: 'Billing State/Province' }),
-				field('BillingPostalCode', 'string', { length: 20, label: 'Billing Zip/Postal Code' }),
-				field('BillingCountry', 'string', { length: 80 }),
-				field('OwnerId', 'reference', { ...ref('User', 'Owner'), nillable: false }),
-				field('External_Key__c', 'string', { length: 64, externalId: true, label: 'External Key' }),
-			],
+			fields: account,
 		},
 		Territory2Model: {
 			label: 'Territory Model',
@@ -213,9 +266,9 @@ function buildSchema(roles: string[]): Record<ObjectName, ObjectSpec> {
 				required('Territory2TypeId', 'reference', ref('Territory2Type', 'Territory2Type')),
 				field('ParentTerritory2Id', 'reference', ref('Territory2', 'ParentTerritory2')),
 				field('Description', 'string', { length: 1000, label: 'Territory Description' }),
-				field('AccountAccessLevel', 'picklist', { length: 40, nillable: false, ...picklist(ACCOUNT_ACCESS_LEVELS) }),
-				field('OpportunityAccessLevel', 'picklist', { length: 40, nillable: false, ...picklist(OPPORTUNITY_CASE_ACCESS_LEVELS) }),
-				field('CaseAccessLevel', 'picklist', { length: 40, nillable: false, ...picklist(OPPORTUNITY_CASE_ACCESS_LEVELS) }),
+				accessLevel('AccountAccessLevel', ACCOUNT_ACCESS_LEVELS, sharing.account),
+				accessLevel('OpportunityAccessLevel', OPPORTUNITY_CASE_ACCESS_LEVELS, sharing.opportunity),
+				accessLevel('CaseAccessLevel', OPPORTUNITY_CASE_ACCESS_LEVELS, sharing.case),
 				readOnly('ContactAccessLevel', 'picklist', { length: 40, ...picklist(OPPORTUNITY_CASE_ACCESS_LEVELS) }),
 				// The Object Reference lists Update but not Create: a forecast manager is set after assigning users.
 				field('ForecastUserId', 'reference', { ...ref('User', 'ForecastUser'), createable: false, label: 'Forecast Manager' }),
@@ -237,7 +290,7 @@ function buildSchema(roles: string[]): Record<ObjectName, ObjectSpec> {
 			fields: [
 				createOnly('RuleId', 'reference', { ...ref('ObjectTerritory2AssignmentRule', 'Rule'), nillable: false, required: true }),
 				required('SortOrder', 'int'),
-				required('Field', 'string', { length: 255 }),
+				required('Field', 'picklist', { length: 255, ...picklist(ruleFields) }),
 				required('Operation', 'picklist', { length: 40, ...picklist(RULE_OPERATIONS) }),
 				field('Value', 'string', { length: 1000 }),
 			],
@@ -295,8 +348,8 @@ const CHILD_RELATIONSHIPS: Record<string, ChildRelationship[]> = {
 };
 
 /** Every object of the sandbox org, with the given roles as RoleInTerritory2's picklist. */
-export function createSchema(roles: string[]): ObjectMeta[] {
-	const specs = buildSchema(roles);
+export function createSchema(roles: string[], options: SchemaOptions = {}): ObjectMeta[] {
+	const specs = buildSchema(roles, options);
 	return (Object.keys(specs) as ObjectName[]).map((name) => {
 		const spec = specs[name];
 		return {

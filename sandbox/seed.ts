@@ -6,6 +6,7 @@
  */
 import type { OrgStore } from './store';
 import { prng } from './random';
+import { STATE_NAMES } from './schema';
 
 export const INTEGRATION_USERNAME = 'admin@territory-sandbox.example';
 export const ORG_NAME = 'Acme Demo (Territory Sandbox)';
@@ -148,6 +149,9 @@ export function seedEmpty(store: OrgStore): { orgId: string; userId: string } {
 			InstanceName: 'SBX1',
 			DefaultLocaleSidKey: 'en_US',
 			TimeZoneSidKey: 'America/Los_Angeles',
+			DefaultAccountAccess: store.settings.sharing.account,
+			DefaultOpportunityAccess: store.settings.sharing.opportunity,
+			DefaultCaseAccess: store.settings.sharing.case,
 		});
 		return { orgId, userId };
 	});
@@ -186,7 +190,11 @@ export function seedDemo(store: OrgStore, opts: DemoOptions = {}): DemoSeed {
 		});
 		const owners = DEMO_USERS.filter((u) => u.active).map((u) => userIds[u.username]);
 		demoAccounts(opts.accounts ?? DEMO_ACCOUNT_COUNT).forEach((a, i) => {
-			store.adminCreate('Account', { ...a, OwnerId: owners[i % owners.length] });
+			// With State and Country/Territory Picklists the codes are the data and the text fields hold their labels.
+			const picklists = store.settings.stateCountryPicklists
+				? { BillingStateCode: a.BillingState, BillingState: STATE_NAMES[a.BillingState] ?? a.BillingState, BillingCountryCode: 'US' }
+				: {};
+			store.adminCreate('Account', { ...a, ...picklists, OwnerId: owners[i % owners.length] });
 		});
 		const typeIds = {} as DemoSeed['typeIds'];
 		for (const t of DEMO_TYPES) typeIds[t.DeveloperName] = store.adminCreate('Territory2Type', { ...t });

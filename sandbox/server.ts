@@ -14,8 +14,9 @@ import { errorResponse, notFound } from './http/respond';
 import { routeData } from './http/rest';
 import { runWrite, type WriteOp } from './http/writes';
 import { loadState, saveState } from './persist';
-import { EDITIONS } from './schema';
+import { EDITIONS, PRIVATE_SHARING, SHARING_LEVELS, type SharingDefaults } from './schema';
 import { seedDemo, seedEmpty, INTEGRATION_USERNAME } from './seed';
+import { accountsMatchingRule } from './rules/matching';
 import { OrgStore, type StoreSettings } from './store';
 
 export interface SandboxOptions {
@@ -34,6 +35,12 @@ export interface SandboxOptions {
 	dailyApiLimit?: number;
 	edition?: string;
 	territoriesPerModel?: number;
+	/** ObjectTerritory2AssignmentRuleItem.Field's picklist form: 'qualified' (default, `Account.X`) or 'bare' (`X`). */
+	ruleItemFieldForm?: 'qualified' | 'bare';
+	/** State and Country/Territory Picklists on (Account gets BillingStateCode / BillingCountryCode). */
+	stateCountryPicklists?: boolean;
+	/** Organization-wide defaults for accounts, opportunities and cases (default Private: 'None'). */
+	sharing?: Partial<SharingDefaults>;
 	/** Highest API version served, e.g. "62.0" (default). */
 	apiVersionLatest?: string;
 	/** Largest request body accepted (bytes); larger ones get 413. Default 50 MB. */
@@ -76,6 +83,8 @@ export interface Sandbox {
 	passwordLogin(): { authType: 'password'; loginUrl: string; username: string; password: string; clientId: string; clientSecret: string };
 	/** A refresh token for a user (default: the integration user), as a web-server OAuth flow would issue. */
 	issueRefreshToken(username?: string): string;
+	/** Ids of the accounts an assignment rule would assign if an admin ran the rules (sandbox/rules/matching.ts). */
+	accountsMatchingRule(ruleId: string): string[];
 	/** Invalidates every access token issued so far. */
 	expireAllSessions(): void;
 	/** Writes the org to a file (default: statePath) atomically. */
@@ -138,6 +147,15 @@ function newStore(options: SandboxOptions): OrgStore {
 		settings.edition = options.edition as StoreSettings['edition'];
 	}
 	if (options.territoriesPerModel !== undefined) settings.territoriesPerModel = options.territoriesPerModel;
+	if (options.ruleItemFieldForm !== undefined) settings.ruleItemFieldForm = options.ruleItemFieldForm;
+	if (options.stateCountryPicklists !== undefined) settings.stateCountryPicklists = options.stateCountryPicklists;
+	if (options.sharing) {
+		const sharing = { ...PRIVATE_SHARING, ...options.sharing };
+		for (const level of Object.values(sharing)) {
+			if (!SHARING_LEVELS.includes(level)) throw new Error(`Unknown sharing level ${level}; use one of ${SHARING_LEVELS.join(', ')}`);
+		}
+		settings.sharing = sharing;
+	}
 	const store = new OrgStore(settings);
 	seedEmpty(store);
 	if ((options.seed ?? 'demo') === 'demo') seedDemo(store, options.seedOptions ?? {});
@@ -402,6 +420,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			clientSecret: creds.clientSecret,
 		}),
 		issueRefreshToken: (name = username) => auth.issueRefreshToken(name),
+		accountsMatchingRule: (ruleId) => accountsMatchingRule(store, ruleId),
 		expireAllSessions: () => auth.expireAllSessions(),
 		save,
 		stop: async () => {

@@ -8,9 +8,9 @@ import { SalesforceError } from './contracts';
 import type { FieldMeta, ObjectMeta, QuerySource, SaveResult, SRecord, WriteSource } from './contracts';
 import { isValidId, makeId, toId18 } from './ids';
 import { RULES } from './rules';
-import { createSchema } from './schema';
+import { createSchema, PRIVATE_SHARING, type SchemaOptions } from './schema';
 
-export interface StoreSettings {
+export interface StoreSettings extends Required<SchemaOptions> {
 	edition: 'Developer' | 'Enterprise' | 'Performance' | 'Unlimited';
 	territoriesPerModel: number;
 	roles: string[];
@@ -20,6 +20,9 @@ export const DEFAULT_SETTINGS: StoreSettings = {
 	edition: 'Enterprise',
 	territoriesPerModel: 1000,
 	roles: ['Owner', 'Administrator', 'Sales Rep'],
+	ruleItemFieldForm: 'qualified',
+	stateCountryPicklists: false,
+	sharing: PRIVATE_SHARING,
 };
 
 /** How a write reached the store: through the API, or as an admin in Setup / a cascade. */
@@ -95,7 +98,7 @@ export class OrgStore implements QuerySource, WriteSource {
 
 	constructor(settings?: Partial<StoreSettings>) {
 		this.settings = { ...DEFAULT_SETTINGS, ...settings, roles: [...(settings?.roles ?? DEFAULT_SETTINGS.roles)] };
-		for (const meta of createSchema(this.settings.roles)) {
+		for (const meta of createSchema(this.settings.roles, this.settings)) {
 			this.metas.set(meta.name.toLowerCase(), meta);
 			this.fieldsByType.set(meta.name, new Map(meta.fields.map((f) => [f.name.toLowerCase(), f])));
 			this.tables.set(meta.name, new Map());

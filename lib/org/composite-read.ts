@@ -16,11 +16,18 @@ import { restGet, restPost, toOrgError } from './http';
 /** Salesforce's Composite limits: 25 subrequests, of which at most 5 queries or sObject Collections. */
 export const COMPOSITE_LIMITS = { subrequests: 25, queries: 5 } as const;
 
-export type ReadRequest =
+export type ReadRequest = (
 	/** A SOQL query; its answer is every record, all pages followed. */
 	| { kind: 'query'; soql: string }
 	/** A GET of a REST path under /services/data (e.g. a describe); its answer is the body. */
-	| { kind: 'get'; path: string };
+	| { kind: 'get'; path: string }
+) & {
+	/**
+	 * A read the caller can do without (e.g. settings a restricted user may not see): when it fails for
+	 * good its answer is null instead of failing the whole read. Transient failures are still retried.
+	 */
+	optional?: boolean;
+};
 
 interface QueryPage {
 	done?: boolean;
@@ -73,14 +80,26 @@ export async function readTogether(org: OrgConnection, requests: readonly ReadRe
 	const answers: unknown[] = new Array(requests.length);
 	for (const call of packCalls(requests)) {
 		// One subrequest costs one call either way; a plain GET is simpler and jsforce retries it.
-		const bodies =
-			call.length === 1 ? [await restGet<unknown>(org, pathOf(org, requests[call[0]]), describe(requests[call[0]]))] : await sendComposite(org, call.map((i) => requests[i]));
+		const bodies = call.length === 1 ? [await readOne(org, requests[call[0]])] : await sendComposite(org, call.map((i) => requests[i]));
 		for (let k = 0; k < call.length; k++) {
 			const request = requests[call[k]];
-			answers[call[k]] = request.kind === 'query' ? await allRecords(org, request, bodies[k] as QueryPage) : bodies[k];
+			const body = bodies[k];
+			answers[call[k]] = body === OPTIONAL_FAILED ? null : request.kind === 'query' ? await allRecords(org, request, body as QueryPage) : body;
 		}
 	}
 	return answers;
+}
+
+/** What an optional request that failed for good answers inside this module (null to callers). */
+const OPTIONAL_FAILED = Symbol('optional read failed');
+
+async function readOne(org: OrgConnection, request: ReadRequest): Promise<unknown> {
+	try {
+		return await restGet<unknown>(org, pathOf(org, request), describe(request));
+	} catch (err) {
+		if (request.optional && !isTransient(errorCodeOf(err), statusOf(err))) return OPTIONAL_FAILED;
+		throw err;
+	}
 }
 
 /** The first page's records plus every later page (2,000 records a page), with no cap. */
@@ -143,6 +162,10 @@ async function sendComposite(org: OrgConnection, requests: ReadRequest[]): Promi
 			if (!answer || isTransient(failure.code, failure.status)) {
 				retry.push(i);
 				lastFailure = { index: i, failure };
+				continue;
+			}
+			if (requests[i].optional) {
+				bodies[i] = OPTIONAL_FAILED;
 				continue;
 			}
 			throw new OrgError(failure.code, org.redact(`${describe(requests[i])} failed (${failure.code}): ${failure.message}`), failure.status);

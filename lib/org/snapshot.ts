@@ -15,6 +15,7 @@ import type {
 } from '../sync/types';
 import type { OrgConnection } from './connect';
 import { readTogether } from './composite-read';
+import { activeRoles, describeRequests, parseDescribe } from './describe';
 import { queryAll } from './http';
 import { assertSoqlName, chunkForIn, inList, soqlQuote } from './soql';
 
@@ -89,7 +90,8 @@ const TERRITORY_FIELDS =
  * The snapshot in three groups of reads, each one Composite call (plus a GET per extra page of 2,000
  * records, and more calls only when the plan names thousands of users or accounts):
  * 1. models, types, territories and rules (selected by the target, before the model's Id is known),
- *    the role picklist;
+ *    the describe of every object the engine writes and of Account, the org's sharing defaults
+ *    (lib/org/describe.ts);
  * 2. rule items, rule links, user and manual account assignments (by the model's Id);
  * 3. users and accounts: the plan's references plus those assigned in the model.
  */
@@ -107,10 +109,11 @@ export async function readSnapshot(
 
 	step(0, 'Reading models, types, territories and rules');
 	const inTarget = modelFilter(target);
+	const describes = describeRequests(org.basePath);
 	const first = await readTogether(org, [
 		{ kind: 'query', soql: `SELECT Id, Name, DeveloperName, Description, State FROM ${OBJECTS.model} ORDER BY DeveloperName` },
 		{ kind: 'query', soql: `SELECT Id, DeveloperName, MasterLabel, Priority, Description FROM ${OBJECTS.type} ORDER BY Priority` },
-		{ kind: 'get', path: `${org.basePath}/sobjects/${OBJECTS.userTerritory}/describe` },
+		...describes,
 		...(inTarget
 			? ([
 					{ kind: 'query', soql: `SELECT ${TERRITORY_FIELDS} FROM ${OBJECTS.territory} WHERE ${inTarget} ORDER BY DeveloperName` },
@@ -118,7 +121,9 @@ export async function readSnapshot(
 				] as const)
 			: []),
 	]);
-	const [modelRows, typeRows, describe, territoryRows = [], ruleRows = []] = first as [Row[], Row[], RoleDescribe, Row[]?, Row[]?];
+	const [modelRows, typeRows] = first as [Row[], Row[]];
+	const describeAnswers = first.slice(2, 2 + describes.length);
+	const [territoryRows = [], ruleRows = []] = first.slice(2 + describes.length) as Row[][];
 	const models = modelRows.map(toModel);
 	const model = findModel(models, target);
 
@@ -139,7 +144,8 @@ export async function readSnapshot(
 		accountAssociations: [],
 		users: [],
 		accounts: [],
-		roles: activeRoles(describe),
+		roles: activeRoles(describeAnswers),
+		describe: parseDescribe(describeAnswers),
 	};
 
 	if (model) {
@@ -294,17 +300,4 @@ function collectAccounts(answers: Row[][], keyField: string | null): SnapshotAcc
 		rows.forEach((r) => found.set(String(r.Id).slice(0, 15), { id: String(r.Id), externalKey: keyField ? str(r[keyField]) : null }));
 	}
 	return [...found.values()];
-}
-
-interface DescribeField {
-	name: string;
-	picklistValues?: { value: string; active?: boolean }[];
-}
-
-type RoleDescribe = { fields?: DescribeField[] };
-
-/** RoleInTerritory2's active picklist values, from UserTerritory2Association's describe. */
-function activeRoles(describe: RoleDescribe): string[] {
-	const field = (describe.fields ?? []).find((f) => f.name === 'RoleInTerritory2');
-	return (field?.picklistValues ?? []).filter((p) => p.active !== false).map((p) => p.value);
 }

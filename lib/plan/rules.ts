@@ -26,6 +26,18 @@ import { GEOGRAPHY_FIELDS, LIMITS, TOOL_RULE_PREFIX, bareRuleItemField } from '.
 import { stableHash, withSuffix } from './keys';
 import { criterionValues, isSingleValueOperation, normalizeOperator } from './cells';
 
+/**
+ * The operator a Countries or States cell is written with. With State and Country/Territory Picklists,
+ * rules on states and countries "must use contains matching instead of equals matching" (Help, Create
+ * Rules to Assign Accounts to Territories; knowledge article 005321975): the org's describe decides
+ * (lib/sync/org-rules.ts), and each form reads back into its column only in its own org.
+ */
+export interface GeographyMatch {
+	countries: 'equals' | 'contains';
+	states: 'equals' | 'contains';
+}
+export const EQUALS_GEOGRAPHY: GeographyMatch = { countries: 'equals', states: 'equals' };
+
 export interface DecodableRule {
 	developerName: string;
 	booleanFilter: string | null;
@@ -105,7 +117,7 @@ export function packValues(values: readonly string[], limit: number = LIMITS.rul
 	return { chunks, tooLong, withComma };
 }
 
-function groupsOf(t: PlanTerritory, issues: PlanIssue[]): Group[] {
+function groupsOf(t: PlanTerritory, issues: PlanIssue[], match: GeographyMatch): Group[] {
 	const groups: Group[] = [];
 	const items = (field: string, operation: string, values: readonly string[], column: string): Item[] => {
 		const { chunks, tooLong, withComma } = packValues(values);
@@ -151,9 +163,9 @@ function groupsOf(t: PlanTerritory, issues: PlanIssue[]): Group[] {
 	if (t.postalCodes.length > 0 && t.postalCodes[0].endsWith('*')) postalParts.reverse();
 	const postal = postalParts.flat();
 	if (postal.length) groups.push({ join: 'OR', items: postal });
-	const countries = items(GEOGRAPHY_FIELDS.countries, 'equals', t.countries, 'Countries');
+	const countries = items(GEOGRAPHY_FIELDS.countries, match.countries, t.countries, 'Countries');
 	if (countries.length) groups.push({ join: 'OR', items: countries });
-	const states = items(GEOGRAPHY_FIELDS.states, 'equals', t.states, 'States');
+	const states = items(GEOGRAPHY_FIELDS.states, match.states, t.states, 'States');
 	if (states.length) groups.push({ join: 'OR', items: states });
 	for (const c of t.criteria) {
 		const field = bareRuleItemField(c.field);
@@ -216,9 +228,9 @@ function chooseChunkSizes(groups: readonly Group[]): number[] | null {
 }
 
 /** The territory's geography and criteria as rules (none when it has neither). */
-export function packRules(t: PlanTerritory): { rules: RuleSpec[]; issues: PlanIssue[] } {
+export function packRules(t: PlanTerritory, match: GeographyMatch = EQUALS_GEOGRAPHY): { rules: RuleSpec[]; issues: PlanIssue[] } {
 	const issues: PlanIssue[] = [];
-	const groups = groupsOf(t, issues);
+	const groups = groupsOf(t, issues, match);
 	if (groups.length === 0) return { rules: [], issues };
 	const sizes = chooseChunkSizes(groups);
 	if (sizes === null) {
@@ -407,7 +419,8 @@ function bestEffort(rules: readonly DecodableRule[]): DecodedRules {
  * The inverse of packRules for one territory's rules (any order). `key` (the territory's DeveloperName)
  * makes the rule order certain; without it the order is read from the names.
  */
-export function decodeRules(rules: readonly DecodableRule[], options: { key?: string } = {}): DecodedRules {
+export function decodeRules(rules: readonly DecodableRule[], options: { key?: string; match?: GeographyMatch } = {}): DecodedRules {
+	const match = options.match ?? EQUALS_GEOGRAPHY;
 	const result: DecodedRules = { postalCodes: [], countries: [], states: [], criteria: [], exact: true };
 	if (rules.length === 0) return result;
 	if (!rules.every((r) => isToolRule(r.developerName))) return bestEffort(rules);
@@ -449,10 +462,10 @@ export function decodeRules(rules: readonly DecodableRule[], options: { key?: st
 		if (stage < 1 && field === GEOGRAPHY_FIELDS.postalCodes.toLowerCase() && [...ops].every((o) => o === 'equals' || o === 'startsWith')) {
 			for (const it of g.items) result.postalCodes.push(...splitValue(it.value).map((v) => (it.operation === 'startsWith' ? `${v}*` : v)));
 			stage = 1;
-		} else if (stage < 2 && field === GEOGRAPHY_FIELDS.countries.toLowerCase() && ops.size === 1 && ops.has('equals')) {
+		} else if (stage < 2 && field === GEOGRAPHY_FIELDS.countries.toLowerCase() && ops.size === 1 && ops.has(match.countries)) {
 			for (const it of g.items) result.countries.push(...splitValue(it.value));
 			stage = 2;
-		} else if (stage < 3 && field === GEOGRAPHY_FIELDS.states.toLowerCase() && ops.size === 1 && ops.has('equals')) {
+		} else if (stage < 3 && field === GEOGRAPHY_FIELDS.states.toLowerCase() && ops.size === 1 && ops.has(match.states)) {
 			for (const it of g.items) result.states.push(...splitValue(it.value));
 			stage = 3;
 		} else {
@@ -467,13 +480,14 @@ export function decodeRules(rules: readonly DecodableRule[], options: { key?: st
  * A territory's tool rules read item by item, for rules that are not of packRules' shape (decodeRules
  * says `exact: false`): an edit cut short between clearing a rule's filter and setting it again leaves
  * several items and no filter, and Setup can leave anything. The filter is not read. BillingPostalCode
- * items (equals, startsWith) are postal codes, BillingCountry and BillingState `equals` items countries
+ * items (equals, startsWith) are postal codes, BillingCountry and BillingState items with the org's
+ * geography operator (GeographyMatch: `equals`, or `contains` with state and country picklists) countries
  * and states, every other item a criterion; items of one field and operator are merged into one
  * criterion (packRules splits a long list that way), single-value operators aside. Values keep their
  * first appearance, once each (rules past the first repeat the groups they were not cut from).
  * `exact` stays false: the AND/OR structure between the fields is the one packRules would give them.
  */
-export function decodeRulesByField(rules: readonly DecodableRule[]): DecodedRules {
+export function decodeRulesByField(rules: readonly DecodableRule[], match: GeographyMatch = EQUALS_GEOGRAPHY): DecodedRules {
 	const postalCodes: string[] = [];
 	const countries: string[] = [];
 	const states: string[] = [];
@@ -488,9 +502,9 @@ export function decodeRulesByField(rules: readonly DecodableRule[]): DecodedRule
 		const field = it.field.toLowerCase();
 		if (field === GEOGRAPHY_FIELDS.postalCodes.toLowerCase() && (it.operation === 'equals' || it.operation === 'startsWith')) {
 			add(postalCodes, splitValue(it.value).map((v) => (it.operation === 'startsWith' ? `${v}*` : v)));
-		} else if (field === GEOGRAPHY_FIELDS.countries.toLowerCase() && it.operation === 'equals') {
+		} else if (field === GEOGRAPHY_FIELDS.countries.toLowerCase() && it.operation === match.countries) {
 			add(countries, splitValue(it.value));
-		} else if (field === GEOGRAPHY_FIELDS.states.toLowerCase() && it.operation === 'equals') {
+		} else if (field === GEOGRAPHY_FIELDS.states.toLowerCase() && it.operation === match.states) {
 			add(states, splitValue(it.value));
 		} else {
 			const values = criterionValues(it.operation, it.value);

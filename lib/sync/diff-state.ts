@@ -6,7 +6,10 @@
  * Changes are collected in the order the parts find them and sorted by phase only at the end, so each
  * part can be written in plan order and the result is still in apply order and deterministic.
  */
+import type { GeographyMatch } from '../plan/rules';
+import { ruleItemField } from '../plan/salesforce';
 import type { PlanColumn, PlanIssue, TerritoryPlan } from '../plan/types';
+import { geographyMatch, ruleItemFieldName } from './org-rules';
 import { AccountIndex, indexAssociations, UserIndex } from './match';
 import { TerritoryScope } from './territory-scope';
 import type { Change, ChangeSet, DiffOptions, FieldChange, FieldValue, OrgSnapshot } from './types';
@@ -33,6 +36,8 @@ export const text = (s: string | null | undefined): string | null => (s === null
 const SAME_PROBLEM_AS: Record<string, string[]> = {
 	FORECAST_MANAGER_NOT_ASSIGNED: ['FORECAST_MANAGER_NOT_USER'],
 	TERRITORY_LIMIT: ['TOO_MANY_TERRITORIES'],
+	// A field Account does not have is reported once, as the plan's UNKNOWN_FIELD.
+	RULE_FIELD_NOT_AVAILABLE: ['UNKNOWN_FIELD'],
 };
 
 const issueKey = (...parts: unknown[]): string => parts.map((p) => String(p)).join('\u0000');
@@ -104,6 +109,16 @@ export class DiffState {
 	/** The model's Id, or a reference to the change that creates it. */
 	get modelRef(): FieldValue {
 		return this.modelChangeId ? { $ref: this.modelChangeId } : this.modelId;
+	}
+
+	/** How this org writes states and countries in rules (org-rules.ts). */
+	get geography(): GeographyMatch {
+		return geographyMatch(this.snapshot.describe);
+	}
+
+	/** A rule item's Field in the form the org lists; the qualified form when it lists neither (org-rules.ts reports that). */
+	ruleItemField(field: string): string {
+		return ruleItemFieldName(this.snapshot.describe, field) ?? ruleItemField(field);
 	}
 
 	userLabel(userId: string | null): string | null {

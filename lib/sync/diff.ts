@@ -9,12 +9,14 @@
  * (which exist, which are created or deleted), then rules (a deleted territory's rules may go), users and
  * forecast managers, accounts, and last the territory count. Each part is a module of its own:
  * model-checks, territory-scope, territory-changes (with territory-types), rule-changes (with rule-edit),
- * user-changes and account-changes; diff-state holds what they share.
+ * user-changes and account-changes; diff-state holds what they share. Last, org-rules checks the whole
+ * change set against the org's describe (rights, picklists, sharing defaults).
  */
 import type { TerritoryPlan } from '../plan/types';
 import { accountChanges } from './account-changes';
 import { DiffState } from './diff-state';
 import { checkModel, checkTerritoryLimit } from './model-checks';
+import { checkAgainstDescribe } from './org-rules';
 import { ruleChanges } from './rule-changes';
 import { territoryChanges } from './territory-changes';
 import type { ChangeSet, DiffOptions, OrgSnapshot } from './types';
@@ -34,5 +36,6 @@ export function diff(plan: TerritoryPlan, snapshot: OrgSnapshot, options: DiffOp
 		for (const t of plan.territories) accountChanges(s, t);
 	}
 	checkTerritoryLimit(s);
+	checkAgainstDescribe(s);
 	return s.result();
 }

@@ -11,6 +11,7 @@ import { criterionValues, decodeRules, formatCriteria, formatCriterion, isToolRu
 import { bareRuleItemField, RULE_OPERATORS } from '../plan/salesforce';
 import { blankTerritory, type Criterion, type PlanTerritory } from '../plan/types';
 import { cmp, idKey, indexAssociations, sameId } from './match';
+import { geographyMatch } from './org-rules';
 import type { AssociationIndex } from './match';
 import { isAndOnly, sameMeaning } from './rule-compare';
 import type { OrgSnapshot, SnapshotRule, SnapshotTerritory } from './types';
@@ -144,7 +145,7 @@ function rulesToColumns(
 	const hand = rules.filter((r) => !isToolRule(r.developerName));
 	const empty = { postalCodes: [], countries: [], states: [], criteria: [] };
 	if (tool.length > 0) {
-		const decoded = decodeRules(tool, { key: t.developerName });
+		const decoded = decodeRules(tool, { key: t.developerName, match: geographyMatch(snapshot.describe) });
 		if (!decoded.exact) {
 			notes.push({ key: t.developerName, code: 'RULES_NOT_EXACT', message: `The tool rules of ${t.developerName} were edited by hand; the plan shows what could be read.` });
 		}

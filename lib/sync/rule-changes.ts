@@ -14,7 +14,7 @@
  * (`deleteUnlinkedToolRules`).
  */
 import { decodeRules, decodeRulesByField, isToolRule, packRules, ruleDeveloperName, type DecodedRules } from '../plan';
-import { LIMITS, OBJECTS, ruleItemField } from '../plan/salesforce';
+import { LIMITS, OBJECTS } from '../plan/salesforce';
 import type { PlanColumn, PlanTerritory, RuleSpec } from '../plan/types';
 import { lower, type DiffState } from './diff-state';
 import { cmp, idKey, sameId } from './match';
@@ -203,8 +203,8 @@ class RuleChanges {
 			// packRules' shape (an edit cut short between clearing the filter and setting it, or a Setup edit)
 			// is read item by item: decodeRules would make every item a criterion, ANDing the plan's own
 			// postal codes with the old ones (phases.ts).
-			const exact = decodeRules(tool, { key: t.key });
-			const decoded = exact.exact ? exact : decodeRulesByField(tool);
+			const exact = decodeRules(tool, { key: t.key, match: s.geography });
+			const decoded = exact.exact ? exact : decodeRulesByField(tool, s.geography);
 			if (absent.some((c) => RULE_COLUMN_VALUES[c](decoded).length > 0)) this.keepsOrgValues.add(t);
 			source = {
 				...t,
@@ -214,7 +214,7 @@ class RuleChanges {
 				criteria: s.columns.has('Criteria') ? t.criteria : decoded.criteria,
 			};
 		}
-		const packed = packRules(source);
+		const packed = packRules(source, s.geography);
 		// The plan's own parse may already have reported the same problem (its message may be worded apart).
 		for (const i of packed.issues) {
 			const reported = s.plan.issues.some((p) => p.row === i.row && p.column === i.column && p.code === i.code && p.value === i.value);
@@ -316,7 +316,7 @@ class RuleChanges {
 		if (ownRule && this.isLinked(ownRule, o) && !this.linkedElsewhere(ownRule, o)) return own;
 		const named = live(r.developerName);
 		if (!named || !this.linkedElsewhere(named, o)) return r;
-		const edit = planRuleEdit(named, r);
+		const edit = planRuleEdit(named, r, (f) => this.s.ruleItemField(f));
 		if (!edit.structural && edit.cost === 0) return r;
 		if (ownRule && this.linkedElsewhere(ownRule, o)) {
 			// Both names are used by other territories: neither can change for this one alone.
@@ -342,7 +342,7 @@ class RuleChanges {
 			this.createRule(t, r, '');
 			return r.developerName;
 		}
-		const plan = planRuleEdit(existing, r);
+		const plan = planRuleEdit(existing, r, (f) => s.ruleItemField(f));
 		const associations = s.assoc.territoriesByRule.get(idKey(existing.id)) ?? [];
 		const onlyHere = associations.every((a) => o !== undefined && sameId(a.territoryId, o.id));
 		// Delete and re-create when that writes fewer records (the rule's associations go with it):
@@ -391,7 +391,7 @@ class RuleChanges {
 				object: OBJECTS.ruleItem,
 				action: 'create',
 				label: `${r.developerName} #${item.sortOrder}`,
-				fields: { RuleId: { $ref: ruleId }, SortOrder: item.sortOrder, Field: ruleItemField(item.field), Operation: item.operation, Value: item.value },
+				fields: { RuleId: { $ref: ruleId }, SortOrder: item.sortOrder, Field: s.ruleItemField(item.field), Operation: item.operation, Value: item.value },
 				reason: 'new in plan',
 				rows: t.rows,
 				dependsOn: [ruleId],

@@ -26,7 +26,7 @@ export interface RuleEdit {
 }
 
 /** How to turn an existing tool rule into the desired one, editing it in place. */
-export function planRuleEdit(e: SnapshotRule, r: RuleSpec): RuleEdit {
+export function planRuleEdit(e: SnapshotRule, r: RuleSpec, fieldName: (field: string) => string = ruleItemField): RuleEdit {
 	const creates: RuleEdit['creates'] = [];
 	const updates: RuleEdit['updates'] = [];
 	const deletes: RuleEdit['deletes'] = [];
@@ -48,8 +48,8 @@ export function planRuleEdit(e: SnapshotRule, r: RuleSpec): RuleEdit {
 		const fields: Record<string, FieldValue> = {};
 		const diff: FieldChange[] = [];
 		if (!sameItem({ ...have, operation: want.operation, value: want.value }, want)) {
-			fields.Field = ruleItemField(want.field);
-			diff.push({ field: 'Field', from: have.field, to: ruleItemField(want.field) });
+			fields.Field = fieldName(want.field);
+			diff.push({ field: 'Field', from: have.field, to: fieldName(want.field) });
 		}
 		if (have.operation.toLowerCase() !== want.operation.toLowerCase()) {
 			fields.Operation = want.operation;
@@ -216,7 +216,7 @@ function itemWrites(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: RuleSpec
 			object: OBJECTS.ruleItem,
 			action: 'create',
 			label: label(item),
-			fields: { RuleId: e.id, SortOrder: item.sortOrder, Field: ruleItemField(item.field), Operation: item.operation, Value: item.value },
+			fields: { RuleId: e.id, SortOrder: item.sortOrder, Field: s.ruleItemField(item.field), Operation: item.operation, Value: item.value },
 			reason: 'new in plan',
 			rows: t.rows,
 			dependsOn: [clearId],

@@ -106,6 +106,46 @@ export interface OrgSnapshot {
 	accounts: SnapshotAccount[];
 	/** RoleInTerritory2 picklist values of the org. */
 	roles: string[];
+	/**
+	 * What the org's own describe says (lib/org/describe.ts). Absent in hand-built snapshots: the engine
+	 * then assumes a full-access org with today's defaults.
+	 */
+	describe?: OrgDescribe;
+}
+
+/** Object-level rights of the connected user, as the org's describe reports them. */
+export interface ObjectRights {
+	createable: boolean;
+	updateable: boolean;
+	deletable: boolean;
+}
+
+/**
+ * The org's metadata that decides how a plan is written: the describe is the authority at run time,
+ * not our beliefs about Salesforce (shared/docs/salesforce-territories.md, corrections table).
+ */
+export interface OrgDescribe {
+	/** Per object the engine writes; an object missing here was not described (treated as allowed). */
+	objects: Partial<Record<SObjectName, ObjectRights>>;
+	/**
+	 * Active values of the picklists the engine writes, exactly as the org lists them; a key is absent
+	 * when the org lists no values for it (then nothing is checked against it).
+	 */
+	picklists: {
+		ruleItemField?: string[];
+		ruleItemOperation?: string[];
+		accountAccess?: string[];
+		opportunityAccess?: string[];
+		caseAccess?: string[];
+		modelState?: string[];
+	};
+	/** Account fields visible to the user (field-level security applies): lower-cased name → describe type. */
+	accountFields: Record<string, string> | null;
+	/** State and Country/Territory Picklists: Account describes BillingStateCode / BillingCountryCode. */
+	statePicklists: boolean;
+	countryPicklists: boolean;
+	/** Organization-wide sharing defaults (Organization.DefaultAccountAccess, …); null when unknown. */
+	sharing: { account: string | null; opportunity: string | null; case: string | null };
 }
 
 export type PublishMethod = 'add' | 'overwriteMatching' | 'overwriteAll';

@@ -1,5 +1,6 @@
 /** Territory2: names within a model, the hierarchy, access levels, the forecast manager, limits. */
 import type { SRecord } from '../contracts';
+import { isPublicReadWrite } from '../schema';
 import type { ObjectRules, OrgStore, WriteContext } from '../store';
 import {
 	assertModelWritable,
@@ -39,6 +40,37 @@ function checkParent(store: OrgStore, territory: SRecord): void {
 	}
 }
 
+/**
+ * Access levels against the org-wide defaults (Metadata API, Territory2 and Territory2Settings): with
+ * Public Read/Write accounts only Edit and All are valid; with Public Read/Write opportunities or cases no
+ * value may be given. The error code is an assumption (sandbox/RULES.md).
+ */
+function checkSharing(store: OrgStore, territory: SRecord, written: string[]): void {
+	const { sharing } = store.settings;
+	if (isPublicReadWrite(sharing.account) && written.includes('AccountAccessLevel') && territory.AccountAccessLevel === 'Read') {
+		throw integrity('Account Access: with a Public Read/Write default for accounts, a territory can give only Read/Write or Owner access.', ['AccountAccessLevel']);
+	}
+	for (const [field, level, object] of [
+		['OpportunityAccessLevel', sharing.opportunity, 'opportunities'],
+		['CaseAccessLevel', sharing.case, 'cases'],
+	] as const) {
+		if (isPublicReadWrite(level) && written.includes(field) && territory[field] !== null) {
+			throw integrity(`${field}: the organization-wide default for ${object} is Public Read/Write, so no access level can be set.`, [field]);
+		}
+	}
+}
+
+/** Setup's default access levels for a new territory, as far as the org-wide defaults allow. */
+function defaultAccess(store: OrgStore): Record<string, string | null> {
+	const { sharing } = store.settings;
+	return {
+		...DEFAULT_ACCESS,
+		AccountAccessLevel: isPublicReadWrite(sharing.account) ? 'Edit' : DEFAULT_ACCESS.AccountAccessLevel,
+		OpportunityAccessLevel: isPublicReadWrite(sharing.opportunity) ? null : DEFAULT_ACCESS.OpportunityAccessLevel,
+		CaseAccessLevel: isPublicReadWrite(sharing.case) ? null : DEFAULT_ACCESS.CaseAccessLevel,
+	};
+}
+
 /** The forecast manager must be one of the users assigned to the territory. */
 function checkForecastUser(store: OrgStore, territory: SRecord): void {
 	if (territory.ForecastUserId === null) return;
@@ -51,14 +83,15 @@ function checkForecastUser(store: OrgStore, territory: SRecord): void {
 }
 
 export const territoryRules: ObjectRules = {
-	beforeCreate(territory, ctx) {
+	beforeCreate(territory, ctx, sent) {
 		const { store } = ctx;
 		assertModelWritable(store, territory.Territory2ModelId, ctx);
 		// Setup-style writes (the demo seed) skip the limit so the demo model fits any setting.
 		if (!ctx.admin && store.count('Territory2', 'Territory2ModelId', territory.Territory2ModelId) >= store.settings.territoriesPerModel) {
 			throw limitExceeded(`You've reached the limit of ${store.settings.territoriesPerModel} territories in this territory model.`);
 		}
-		for (const [field, value] of Object.entries(DEFAULT_ACCESS)) {
+		checkSharing(store, territory, sent);
+		for (const [field, value] of Object.entries(defaultAccess(store))) {
 			if (territory[field] === null) territory[field] = value;
 		}
 		checkName(store, territory);
@@ -71,6 +104,7 @@ export const territoryRules: ObjectRules = {
 		if (changed.includes('DeveloperName')) checkName(store, next);
 		if (changed.includes('ParentTerritory2Id')) checkParent(store, next);
 		if (changed.includes('ForecastUserId')) checkForecastUser(store, next);
+		checkSharing(store, next, changed);
 	},
 	beforeDelete(territory, ctx: WriteContext) {
 		const { store } = ctx;

@@ -357,9 +357,12 @@ describe('assignment rules', () => {
 		org.item(r2, 1);
 		expect(sfError(() => org.item(r2, 1)).errorCode).toBe('DUPLICATE_VALUE');
 		const item = (extra: Record<string, unknown>) =>
-			org.store.createOne('ObjectTerritory2AssignmentRuleItem', { RuleId: r2, SortOrder: 2, Field: 'BillingState', Operation: 'equals', Value: 'CA', ...extra });
+			org.store.createOne('ObjectTerritory2AssignmentRuleItem', { RuleId: r2, SortOrder: 2, Field: 'Account.BillingState', Operation: 'equals', Value: 'CA', ...extra });
 		expect(sfError(() => item({ Operation: 'between' })).errorCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
-		expect(sfError(() => item({ Field: 'Account.NoSuchField' })).errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
+		// Field is a restricted picklist (Object Reference): a field it does not list is a bad picklist value,
+		// and so is the other naming form (this org lists `Account.`-qualified names).
+		expect(sfError(() => item({ Field: 'Account.NoSuchField' })).errorCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
+		expect(sfError(() => item({ Field: 'BillingState' })).errorCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
 		expect(sfError(() => item({ Value: 'x'.repeat(1001) })).errorCode).toBe('STRING_TOO_LONG');
 		expect(item({})).toMatch(/^0OI/);
 	});

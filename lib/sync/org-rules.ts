@@ -1,0 +1,172 @@
+/**
+ * The org's describe decides (OrgDescribe, read by lib/org/describe.ts with the snapshot): the form a rule
+ * item's Field takes, the operator of state and country items, and whether the connected user may write
+ * what a change set needs. A change set the describe refuses gets issues naming the row, the column and
+ * the permission or setting to change, so that nothing is written (publishPlan writes only issue-free sets).
+ *
+ * Without a describe (hand-built snapshots in tests) the engine keeps its defaults: qualified Field names,
+ * `equals` for states and countries, every object writable.
+ */
+import { EQUALS_GEOGRAPHY, type GeographyMatch } from '../plan/rules';
+import { GEOGRAPHY_FIELDS, OBJECTS, bareRuleItemField, ruleItemField, type SObjectName } from '../plan/salesforce';
+import type { PlanColumn } from '../plan/types';
+import type { DiffState } from './diff-state';
+import type { Change, ChangeAction, OrgDescribe } from './types';
+
+/** States and countries use `contains` when the org has State and Country/Territory Picklists (see GeographyMatch). */
+export function geographyMatch(describe: OrgDescribe | undefined): GeographyMatch {
+	if (!describe) return EQUALS_GEOGRAPHY;
+	return { countries: describe.countryPicklists ? 'contains' : 'equals', states: describe.statePicklists ? 'contains' : 'equals' };
+}
+
+/**
+ * ObjectTerritory2AssignmentRuleItem.Field is a restricted picklist whose values Salesforce does not
+ * publish (Object Reference): the Metadata API sample writes bare names, a migration tool writes
+ * `Account.`-qualified ones. The org's own list decides; without one the qualified form is written.
+ * Either form reads back (bareRuleItemField). null: the org lists neither form for this field.
+ */
+export function ruleItemFieldName(describe: OrgDescribe | undefined, field: string): string | null {
+	const values = describe?.picklists.ruleItemField;
+	if (!values) return ruleItemField(field);
+	const bare = bareRuleItemField(field).toLowerCase();
+	const qualified = `account.${bare}`;
+	return values.find((v) => v.toLowerCase() === qualified) ?? values.find((v) => v.toLowerCase() === bare) ?? null;
+}
+
+/** The plan column a rule item's field comes from. */
+function ruleColumn(field: string): PlanColumn {
+	const bare = bareRuleItemField(field).toLowerCase();
+	if (bare === GEOGRAPHY_FIELDS.postalCodes.toLowerCase()) return 'Postal Codes';
+	if (bare === GEOGRAPHY_FIELDS.countries.toLowerCase()) return 'Countries';
+	if (bare === GEOGRAPHY_FIELDS.states.toLowerCase()) return 'States';
+	return 'Criteria';
+}
+
+const MANAGE_TERRITORIES = 'the Manage Territories permission (Setup → Permission Sets)';
+/** Help, Create Rules to Assign Accounts to Territories: "User Permissions Needed". */
+const MANAGE_RULES =
+	'Manage Territories and View All Records on Accounts, and View Setup and Configuration or Customize Application (Setup → Permission Sets)';
+
+const WHAT: Partial<Record<SObjectName, { noun: string; column: PlanColumn | null; permission: string }>> = {
+	[OBJECTS.model]: { noun: 'territory models', column: null, permission: MANAGE_TERRITORIES },
+	[OBJECTS.type]: { noun: 'territory types', column: 'Type', permission: MANAGE_TERRITORIES },
+	[OBJECTS.territory]: { noun: 'territories', column: 'Territory', permission: MANAGE_TERRITORIES },
+	[OBJECTS.rule]: { noun: 'assignment rules', column: null, permission: MANAGE_RULES },
+	[OBJECTS.ruleItem]: { noun: 'assignment rule items', column: null, permission: MANAGE_RULES },
+	[OBJECTS.userTerritory]: { noun: 'user assignments', column: 'Users', permission: MANAGE_TERRITORIES },
+	[OBJECTS.objectTerritory]: { noun: 'manual account assignments', column: 'Accounts', permission: `${MANAGE_TERRITORIES} and edit access to the accounts` },
+};
+
+const RIGHT: Record<ChangeAction, 'createable' | 'updateable' | 'deletable'> = { create: 'createable', update: 'updateable', delete: 'deletable' };
+
+/** Issues for every part of the change set the org's describe says it will refuse. */
+export function checkAgainstDescribe(s: DiffState): void {
+	const describe = s.snapshot.describe;
+	if (!describe) return;
+	for (const c of s.changes) {
+		checkRights(s, describe, c);
+		if (c.object === OBJECTS.ruleItem) checkRuleItem(s, describe, c);
+		if (c.object === OBJECTS.territory) checkAccessLevels(s, describe, c);
+	}
+}
+
+function rowsOf(c: Change): number[] {
+	return c.rows.length ? c.rows : [0];
+}
+
+function checkRights(s: DiffState, describe: OrgDescribe, c: Change): void {
+	// RuleTerritory2Association's describe chooses how links are written (REST or the Metadata API), it
+	// does not stop a publish (lib/org/apply.ts).
+	if (c.object === OBJECTS.ruleTerritory) return;
+	const rights = describe.objects[c.object];
+	if (!rights || rights[RIGHT[c.action]]) return;
+	const what = WHAT[c.object] ?? { noun: c.object, column: null, permission: MANAGE_TERRITORIES };
+	if (c.object === OBJECTS.model && c.action === 'create') {
+		// Metadata API, Territory2Model: users without Manage Territories see only Active models, so the
+		// model may well exist in Planning state; creating one would be refused or make a second.
+		s.issue(
+			0,
+			null,
+			s.options.modelDeveloperName,
+			'MODEL_NOT_VISIBLE',
+			`No model ${s.options.modelDeveloperName} is visible to the connected user, and the user may not create territory models. Users without Manage Territories see only Active models, so it may exist in Planning state: give the integration user ${MANAGE_TERRITORIES}.`,
+		);
+		return;
+	}
+	for (const row of rowsOf(c)) {
+		const column = what.column ?? (c.object === OBJECTS.ruleItem && typeof c.fields.Field === 'string' ? ruleColumn(c.fields.Field) : null);
+		s.issue(
+			row,
+			column,
+			`${c.object} ${c.action}`,
+			'NOT_PERMITTED',
+			`${row ? `Row ${row}: ` : ''}the connected user may not ${c.action} ${what.noun} (${c.object} is not ${RIGHT[c.action]} for this user); it needs ${what.permission}.`,
+		);
+	}
+}
+
+function checkRuleItem(s: DiffState, describe: OrgDescribe, c: Change): void {
+	const field = c.fields.Field;
+	if (typeof field === 'string' && ruleItemFieldName(describe, field) === null) {
+		const name = bareRuleItemField(field);
+		for (const row of rowsOf(c)) {
+			s.issue(
+				row,
+				ruleColumn(field),
+				name,
+				'RULE_FIELD_NOT_AVAILABLE',
+				`${row ? `Row ${row}: ` : ''}assignment rules in this org cannot test Account.${name} (it is not a value of ObjectTerritory2AssignmentRuleItem.Field for the connected user). Check the field-level security of Account.${name} for the integration user (Setup → Object Manager → Account → Fields & Relationships → ${name} → Set Field-Level Security) and that it has View All Records on Accounts.`,
+			);
+		}
+	}
+	const operation = c.fields.Operation;
+	const operations = describe.picklists.ruleItemOperation;
+	if (typeof operation === 'string' && operations && !operations.includes(operation)) {
+		for (const row of rowsOf(c)) {
+			s.issue(
+				row,
+				typeof field === 'string' ? ruleColumn(field) : 'Criteria',
+				operation,
+				'RULE_OPERATION_NOT_AVAILABLE',
+				`${row ? `Row ${row}: ` : ''}this org's assignment rules do not offer the operator ${operation}; it offers ${operations.join(', ')}.`,
+			);
+		}
+	}
+}
+
+const ACCESS = [
+	{ field: 'AccountAccessLevel', column: 'Account Access', picklist: 'accountAccess', sharing: 'account', object: 'accounts' },
+	{ field: 'OpportunityAccessLevel', column: 'Opportunity Access', picklist: 'opportunityAccess', sharing: 'opportunity', object: 'opportunities' },
+	{ field: 'CaseAccessLevel', column: 'Case Access', picklist: 'caseAccess', sharing: 'case', object: 'cases' },
+] as const;
+
+/** Org-wide defaults that are Public Read/Write (Read/Write/Transfer for cases). */
+const PUBLIC_READ_WRITE = new Set(['Edit', 'ReadEditTransfer']);
+
+/**
+ * Access levels against the picklist and the org-wide defaults (Metadata API, Territory2): with Public
+ * Read/Write accounts only Edit and All are valid; with Public Read/Write opportunities or cases no value
+ * may be given (Territory2Settings' defaults apply).
+ */
+function checkAccessLevels(s: DiffState, describe: OrgDescribe, c: Change): void {
+	for (const a of ACCESS) {
+		const value = c.fields[a.field];
+		if (typeof value !== 'string' || value === '') continue;
+		const allowed = describe.picklists[a.picklist];
+		const sharing = describe.sharing[a.sharing];
+		let problem: string | null = null;
+		if (allowed && !allowed.includes(value)) {
+			problem = `${value} is not an access level this org offers for ${a.object} (${allowed.join(', ')})`;
+		} else if (sharing && PUBLIC_READ_WRITE.has(sharing)) {
+			if (a.sharing === 'account' && value === 'Read') {
+				problem = `the org-wide default for accounts is Public Read/Write, so a territory can only give Read/Write (Edit) or Owner (All) access`;
+			} else if (a.sharing !== 'account') {
+				problem = `the org-wide default for ${a.object} is Public Read/Write, so territories take no ${a.object} access level: leave the ${a.column} cell empty`;
+			}
+		}
+		if (!problem) continue;
+		for (const row of rowsOf(c)) {
+			s.issue(row, a.column, value, 'ACCESS_LEVEL_NOT_ALLOWED', `${row ? `Row ${row}: ` : ''}${problem} (Setup → Sharing Settings).`);
+		}
+	}
+}
