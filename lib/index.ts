@@ -11,5 +11,6 @@ export { ROW_NUMBER, rowNumberOf } from './plan/columns';
 export type * from './api-types';
 export type { PlanRow, PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 export type { ChangeSet, Change, PublishMethod } from './sync/types';
-export { listModels, testConnection } from './models';
+export { checkOrg, listModels, testConnection } from './models';
+export type { OrgCheckReport, OrgCheckPermissions } from './org/check';
 export type { ModelSummary } from './models';

@@ -1,5 +1,6 @@
 /** Small reads the nodes need besides publish and import: the model list and a credential check. */
 import type { ConnectionOptions } from './api-types';
+import { checkOrg as checkOrgConnection, type OrgCheckReport } from './org/check';
 import { connect } from './org/connect';
 import { listModels as listOrgModels } from './org/snapshot';
 import { soqlQuote } from './org/soql';
@@ -17,6 +18,11 @@ export async function listModels(options: ConnectionOptions): Promise<ModelSumma
 	return models
 		.map((m) => ({ id: m.id, name: m.name, developerName: m.developerName, state: m.state }))
 		.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** What the org offers a publish (user, permissions, rule-link path, picklists, models left, API allowance); writes nothing. */
+export async function checkOrg(options: ConnectionOptions): Promise<OrgCheckReport> {
+	return checkOrgConnection(await connect(options));
 }
 
 /** Logs in and reads the session user's name: proof that the credential works and may use the API. */

@@ -24,6 +24,9 @@ export const LIMITS = {
 	queryPageSize: 2000,
 } as const;
 
+/** Territory models an org may hold, clones included, by edition (Help: Create and Edit a Territory Model). */
+export const MODELS_PER_EDITION: Record<string, number> = { Developer: 4, Enterprise: 2, Performance: 4, Unlimited: 4 };
+
 /** The REST API version every connection is pinned to (jsforce defaults to 50.0). */
 export const API_VERSION = '62.0';
 
