@@ -1,7 +1,8 @@
 /**
  * Runs the sandbox org until interrupted:
  *   npm run sandbox -- [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS]
- *                      [--api-limit N] [--token-ttl S] [--lock-rate R] [--unavailable-rate R] [--json]
+ *                      [--api-limit N] [--token-ttl S] [--lock-rate R] [--unavailable-rate R]
+ *                      [--block-password-flow] [--json]
  * With --json the first stdout line is one JSON object with the login details (for scripts).
  * On SIGINT/SIGTERM it saves the org to --state (atomically) and exits 0.
  */
@@ -10,7 +11,7 @@ import type { FaultSettings } from './http/faults';
 
 const USAGE =
 	'Usage: sandbox [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS] ' +
-	'[--api-limit N] [--token-ttl SECONDS] [--lock-rate 0..1] [--unavailable-rate 0..1] [--json]';
+	'[--api-limit N] [--token-ttl SECONDS] [--lock-rate 0..1] [--unavailable-rate 0..1] [--block-password-flow] [--json]';
 
 interface CliArgs {
 	options: SandboxOptions;
@@ -66,6 +67,9 @@ function parseArgs(argv: string[]): CliArgs {
 			case '--unavailable-rate':
 				faults.unavailableRate = number(0, 1);
 				break;
+			case '--block-password-flow':
+				options.blockPasswordFlow = true;
+				break;
 			case '--json':
 				json = true;
 				break;
@@ -108,7 +112,9 @@ async function main(): Promise<void> {
 				`Sandbox org listening on ${sandbox.url} (loopback only), API v${apiVersion}`,
 				`Login URL (every flow): ${sandbox.loginUrl}`,
 				'',
-				'OAuth 2.0 username-password flow:',
+				options.blockPasswordFlow
+					? 'OAuth 2.0 username-password flow (blocked by --block-password-flow: answers invalid_grant):'
+					: 'OAuth 2.0 username-password flow:',
 				`  username:       ${c.username}`,
 				`  password:       ${c.password}  (no security token)`,
 				`  client id:      ${c.clientId}`,
