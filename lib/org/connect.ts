@@ -110,7 +110,10 @@ const SANDBOX_HOSTS = [
  * the audience (sfdx-core v3 `getJwtAudienceUrl` with `isInternalUrl` / `isLocalUrl`).
  */
 const INTERNAL_HOST_PARTS = ['.vpod.', 'stm.salesforce.com', 'stm.force.com', '.blitz.salesforce.com', '.stm.salesforce.ms', '.pc-rnd.force.com', '.pc-rnd.salesforce.com', '.crm.dev', 'localhost.sfdcdev.', '.internal.'];
-/** Salesforce-owned domains (sfdx-core `isSalesforceDomain`, after Help article 000003652). */
+/**
+ * Salesforce-owned domains: sfdx-core `isSalesforceDomain` (after Help article 000003652), plus .salesforce.mil
+ * (Government Cloud Plus) and .site.com (Experience Cloud sites).
+ */
 const SALESFORCE_DOMAINS = ['.salesforce.com', '.force.com', '.cloudforce.com', '.salesforceliveagent.com', '.crmforce.mil', '.salesforce.mil', '.sfcrmproducts.cn', '.site.com'];
 
 /**
@@ -134,15 +137,10 @@ export function jwtAudiences(loginUrl: string, audience?: string): string[] {
 	if (explicit) return [explicit];
 	const url = loginUrl.trim().replace(/\/+$/, '');
 	const host = hostOf(url) ?? '';
-	let origin = url;
-	let hasPath = false;
-	try {
-		const parsed = new URL(url);
-		origin = parsed.origin;
-		hasPath = parsed.pathname.replace(/\/+$/, '') !== '';
-	} catch {
-		// normaliseUrl has refused what does not parse; keep the text as it is.
-	}
+	// normaliseUrl has refused what does not parse; the fallbacks keep the text as it is.
+	const parsed = URL.canParse(url) ? new URL(url) : null;
+	const origin = parsed?.origin ?? url;
+	const hasPath = (parsed?.pathname ?? '/').replace(/\/+$/, '') !== '';
 	const isSalesforce = SALESFORCE_DOMAINS.some((d) => host.endsWith(d));
 	const isSandbox = SANDBOX_HOSTS.some((re) => re.test(host));
 	let first: string;
