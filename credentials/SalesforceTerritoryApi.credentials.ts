@@ -25,7 +25,11 @@ export class SalesforceTerritoryApi implements ICredentialType {
 					value: 'jwt',
 					description: 'Recommended for scheduled automation: no password is stored',
 				},
-				{ name: 'Client Credentials', value: 'clientCredentials' },
+				{
+					name: 'Client Credentials',
+					value: 'clientCredentials',
+					description: "Runs as the connected app's run-as user; needs the org's My Domain URL as the login URL",
+				},
 				{ name: 'Username and Password', value: 'password' },
 			],
 			default: 'jwt',
@@ -42,11 +46,22 @@ export class SalesforceTerritoryApi implements ICredentialType {
 			default: 'production',
 		},
 		{
+			// Salesforce knowledge article 000886201: client credentials are not supported at login/test.salesforce.com.
+			displayName:
+				"Client credentials do not work with login.salesforce.com or test.salesforce.com: choose Custom Login URL (My Domain) and enter your org's My Domain URL (Setup → My Domain)",
+			name: 'clientCredentialsNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { authType: ['clientCredentials'], environment: ['production', 'sandbox'] } },
+		},
+		{
 			displayName: 'Login URL',
 			name: 'loginUrl',
 			type: 'string',
 			default: '',
 			placeholder: 'https://acme.my.salesforce.com',
+			description:
+				"The org's My Domain URL, e.g. https://yourdomain.my.salesforce.com (a sandbox: https://yourdomain--sandboxname.sandbox.my.salesforce.com). Client credentials need it: login.salesforce.com and test.salesforce.com do not support that flow. Find it in Setup → My Domain.",
 			required: true,
 			displayOptions: { show: { environment: ['custom'] } },
 		},
@@ -99,6 +114,16 @@ export class SalesforceTerritoryApi implements ICredentialType {
 			default: '',
 			required: true,
 			description: 'PEM private key whose certificate is uploaded to the Connected App',
+			displayOptions: { show: { authType: ['jwt'] } },
+		},
+		{
+			displayName: 'JWT Audience',
+			name: 'audience',
+			type: 'string',
+			default: '',
+			placeholder: 'https://login.salesforce.com',
+			description:
+				'The "aud" of the JWT assertion. Leave empty for the usual value: https://test.salesforce.com for sandboxes, https://login.salesforce.com otherwise (also with a My Domain login URL).',
 			displayOptions: { show: { authType: ['jwt'] } },
 		},
 	];

@@ -52,6 +52,29 @@ export interface OAuthError {
 	body: { error: string; error_description: string };
 }
 
+/**
+ * How the org answers password grants when Setup → OAuth and OpenID Connect Settings → "Allow OAuth
+ * Username-Password Flows" is off (the default for orgs created in Summer '23 or later; Help: "Block
+ * Authorization Flows to Improve Security"). Salesforce documents no wire answer: what users report is
+ * 400 invalid_grant "authentication failure", the same as a wrong password, with "Username-Password Flow
+ * Disabled" only in the user's Login History (vdesabou/kafka-docker-playground#4178, jsforce/jsforce#1506).
+ * `true` plays that; 'unsupported_grant_type' plays the 400 unsupported_grant_type "grant type not
+ * supported" also reported for refused password grants (omniphx/forrest#352), so clients are tested both ways.
+ */
+export type PasswordFlowBlock = boolean | 'unsupported_grant_type';
+
+/** Org settings that decide which grants and assertions the token endpoint accepts (changeable at run time). */
+export interface AuthPolicy {
+	blockPasswordFlow: PasswordFlowBlock;
+	/**
+	 * The `aud` values a JWT assertion may name; null: the org's login URL and the two public login hosts
+	 * (Help: OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration names https://login.salesforce.com
+	 * and https://test.salesforce.com). A list plays an org that accepts only those (e.g. a sandbox org
+	 * that takes only https://test.salesforce.com).
+	 */
+	jwtAudiences: string[] | null;
+}
+
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Audiences a JWT assertion may name besides the sandbox itself (what real orgs accept). */
 const KNOWN_AUDIENCES = ['https://login.salesforce.com', 'https://test.salesforce.com'];
@@ -100,6 +123,8 @@ const AUTH_FAILURE = () => oauthError('invalid_grant', 'authentication failure')
 export class AuthService {
 	private sessions = new Map<string, Session>();
 	private refreshTokens = new Map<string, string>();
+	/** The org's auth settings; tests and the sandbox's setters change them between requests. */
+	readonly policy: AuthPolicy;
 
 	constructor(
 		readonly credentials: OrgCredentials,
@@ -108,7 +133,10 @@ export class AuthService {
 		private readonly urls: { loginUrl: () => string; instanceUrl: () => string },
 		private readonly tokenTtlSeconds: number,
 		private readonly now: () => number = Date.now,
-	) {}
+		policy: Partial<AuthPolicy> = {},
+	) {
+		this.policy = { blockPasswordFlow: policy.blockPasswordFlow ?? false, jwtAudiences: policy.jwtAudiences ?? null };
+	}
 
 	/** A refresh token for a user, as the web-server flow would have issued (tests use it for the refresh grant). */
 	issueRefreshToken(username: string): string {
@@ -222,6 +250,10 @@ export class AuthService {
 	private passwordGrant(form: URLSearchParams) {
 		const clientError = this.checkClient(form, false);
 		if (clientError) return clientError;
+		const block = this.policy.blockPasswordFlow;
+		if (block === 'unsupported_grant_type') return oauthError('unsupported_grant_type', 'grant type not supported');
+		// Blocked: refused whatever the password, in the words of a wrong password (see PasswordFlowBlock).
+		if (block) return AUTH_FAILURE();
 		const user = this.activeUser(form.get('username'));
 		const password = form.get('password') ?? '';
 		// A security token may be appended to the password; the sandbox's token is empty.
@@ -271,9 +303,12 @@ export class AuthService {
 		if (typeof claims.iss !== 'string' || !safeEqual(claims.iss, this.credentials.clientId)) {
 			return oauthError('invalid_client_id', 'client identifier invalid');
 		}
-		const audiences = [this.urls.loginUrl(), ...KNOWN_AUDIENCES].map((a) => a.replace(/\/$/, ''));
+		// Compared as exact, case-sensitive strings (RFC 7519 §4.1.3: aud is a string or an array of them);
+		// "https://login.salesforce.com/" is not "https://login.salesforce.com". Salesforce's answer to a
+		// wrong one is 400 invalid_grant "audience is invalid" (the Salesforce CLI looks for "audience" in it).
+		const audiences = this.policy.jwtAudiences ?? [this.urls.loginUrl(), ...KNOWN_AUDIENCES];
 		const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-		if (!aud.some((a) => typeof a === 'string' && audiences.includes(a.replace(/\/$/, '')))) {
+		if (!aud.some((a) => typeof a === 'string' && audiences.includes(a))) {
 			return oauthError('invalid_grant', 'audience is invalid');
 		}
 		if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.now()) {

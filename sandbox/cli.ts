@@ -3,7 +3,7 @@
  *   npm run sandbox -- [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS]
  *                      [--api-limit N] [--token-ttl S] [--lock-rate R] [--unavailable-rate R]
  *                      [--rule-field-form qualified|bare] [--state-country-picklists]
- *                      [--sharing account=LEVEL,opportunity=LEVEL,case=LEVEL] [--json]
+ *                      [--sharing account=LEVEL,opportunity=LEVEL,case=LEVEL] [--block-password-flow] [--json]
  * With --json the first stdout line is one JSON object with the login details (for scripts).
  * On SIGINT/SIGTERM it saves the org to --state (atomically) and exits 0.
  */
@@ -13,7 +13,8 @@ import type { FaultSettings } from './http/faults';
 const USAGE =
 	'Usage: sandbox [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS] ' +
 	'[--api-limit N] [--token-ttl SECONDS] [--lock-rate 0..1] [--unavailable-rate 0..1] ' +
-	'[--rule-field-form qualified|bare] [--state-country-picklists] [--sharing account=None|Read|Edit,opportunity=…,case=…] [--json]';
+	'[--rule-field-form qualified|bare] [--state-country-picklists] [--sharing account=None|Read|Edit,opportunity=…,case=…] ' +
+	'[--block-password-flow] [--json]';
 
 interface CliArgs {
 	options: SandboxOptions;
@@ -82,6 +83,9 @@ function parseArgs(argv: string[]): CliArgs {
 				// e.g. account=Edit,opportunity=Read,case=None (startSandbox checks the levels)
 				options.sharing = Object.fromEntries(value().split(',').map((kv) => kv.split('=').map((x) => x.trim())));
 				break;
+			case '--block-password-flow':
+				options.blockPasswordFlow = true;
+				break;
 			case '--json':
 				json = true;
 				break;
@@ -124,7 +128,9 @@ async function main(): Promise<void> {
 				`Sandbox org listening on ${sandbox.url} (loopback only), API v${apiVersion}`,
 				`Login URL (every flow): ${sandbox.loginUrl}`,
 				'',
-				'OAuth 2.0 username-password flow:',
+				options.blockPasswordFlow
+					? 'OAuth 2.0 username-password flow (blocked by --block-password-flow: answers invalid_grant):'
+					: 'OAuth 2.0 username-password flow:',
 				`  username:       ${c.username}`,
 				`  password:       ${c.password}  (no security token)`,
 				`  client id:      ${c.clientId}`,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bulk2Jobs } from './bulk2';
-import { AuthService, generateCredentials, type AuthUser, type OrgCredentials, type UserDirectory } from './auth';
+import { AuthService, generateCredentials, type AuthUser, type OrgCredentials, type PasswordFlowBlock, type UserDirectory } from './auth';
 import { SalesforceError, type QuerySource, type RouteRequest, type RouteResponse, type SaveResult, type WriteSource } from './contracts';
 import type { RestContext } from './http/context';
 import { CrashError, FaultController } from './http/faults';
@@ -45,6 +45,14 @@ export interface SandboxOptions {
 	apiVersionLatest?: string;
 	/** Largest request body accepted (bytes); larger ones get 413. Default 50 MB. */
 	maxRequestBytes?: number;
+	/**
+	 * Plays an org whose "Allow OAuth Username-Password Flows" is off (new orgs since Summer '23): password
+	 * grants get 400 invalid_grant "authentication failure" (true), or 400 unsupported_grant_type "grant type
+	 * not supported" ('unsupported_grant_type'). Other grants are unaffected. Default false.
+	 */
+	blockPasswordFlow?: PasswordFlowBlock;
+	/** The only `aud` values JWT assertions may name. Default: the login URL, https://login.salesforce.com, https://test.salesforce.com. */
+	jwtAudiences?: string[];
 }
 
 export interface SandboxCredentials {
@@ -87,6 +95,8 @@ export interface Sandbox {
 	accountsMatchingRule(ruleId: string): string[];
 	/** Invalidates every access token issued so far. */
 	expireAllSessions(): void;
+	/** Blocks (or allows again) the OAuth username-password flow, as the blockPasswordFlow option does. */
+	setPasswordFlowBlocked(block: PasswordFlowBlock): void;
 	/** Writes the org to a file (default: statePath) atomically. */
 	save(path?: string): void;
 	/** Closes the server (and saves to statePath when given). */
@@ -217,7 +227,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	let currentCtx: RestContext | undefined;
 	const bulk2 = new Bulk2Jobs(bulkSource(store, () => currentCtx, requestLog));
 	let baseUrl = '';
-	const auth = new AuthService(creds, orgId, userDirectory(store), { loginUrl: () => baseUrl, instanceUrl: () => baseUrl }, options.tokenTtlSeconds ?? 7200);
+	const auth = new AuthService(creds, orgId, userDirectory(store), { loginUrl: () => baseUrl, instanceUrl: () => baseUrl }, options.tokenTtlSeconds ?? 7200, Date.now, {
+		blockPasswordFlow: options.blockPasswordFlow,
+		jwtAudiences: options.jwtAudiences,
+	});
 
 	const keyDir = mkdtempSync(join(tmpdir(), 'territory-sandbox-'));
 	const privateKeyPath = join(keyDir, 'jwt-private-key.pem');
@@ -422,6 +435,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		issueRefreshToken: (name = username) => auth.issueRefreshToken(name),
 		accountsMatchingRule: (ruleId) => accountsMatchingRule(store, ruleId),
 		expireAllSessions: () => auth.expireAllSessions(),
+		setPasswordFlowBlocked: (block) => {
+			auth.policy.blockPasswordFlow = block;
+		},
 		save,
 		stop: async () => {
 			if (stopped) return;

@@ -25,6 +25,8 @@ export interface TokenResult {
 	/** Identity URL …/id/{orgId}/{userId}, when the flow returns one. */
 	identityUrl: string | null;
 	refreshToken: string | null;
+	/** For the JWT flow: the `aud` the org accepted (renewals send the same one). */
+	jwtAudience?: string;
 }
 
 /** Knobs for retries of transient failures; tests shorten the delays. */
@@ -76,7 +78,82 @@ function describeWho(settings: ConnectionSettings): string {
 	}
 }
 
-/** An RS256-signed JWT bearer assertion (iss = client id, sub = username, aud = login URL). */
+const PRODUCTION_LOGIN = 'https://login.salesforce.com';
+const SANDBOX_LOGIN = 'https://test.salesforce.com';
+
+/** The login URL's host name, lower-cased, without a trailing dot (null when it does not parse). */
+function hostOf(loginUrl: string): string | null {
+	try {
+		return new URL(loginUrl).hostname.toLowerCase().replace(/\.$/, '');
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Sandbox login hosts as the Salesforce CLI recognised them (forcedotcom/sfdx-core v3
+ * src/util/sfdcUrl.ts `isSandboxUrl`): test.salesforce.com, enhanced-domain sandboxes
+ * (name--sandbox.sandbox.my.salesforce.com, .sandbox.my.salesforce.mil), legacy sandbox My Domains
+ * (name--sandbox.my.salesforce.com), CS instances (cs42.salesforce.com, x.cs42.my.salesforce.com,
+ * cs42.force.com) and Falcon sandboxes (usa2s.sfdc-xyz.salesforce.com / .force.com).
+ */
+const SANDBOX_HOSTS = [
+	/^test\.salesforce\.com$/,
+	/\.sandbox\.my\.salesforce\.(com|mil)$/,
+	/--[\w-]+\.my\.salesforce\.com$/,
+	/(^|\.)cs\d+(\.my)?\.salesforce\.com$/,
+	/(^|\.)cs\d+\.force\.com$/,
+	/(^|\.)[a-z]{3}\d+s\.sfdc-[^.]+\.(salesforce|force)\.com$/,
+];
+/**
+ * Salesforce-internal and local development hosts, for which the CLI used the login URL's own origin as
+ * the audience (sfdx-core v3 `getJwtAudienceUrl` with `isInternalUrl` / `isLocalUrl`).
+ */
+const INTERNAL_HOST_PARTS = ['.vpod.', 'stm.salesforce.com', 'stm.force.com', '.blitz.salesforce.com', '.stm.salesforce.ms', '.pc-rnd.force.com', '.pc-rnd.salesforce.com', '.crm.dev', 'localhost.sfdcdev.', '.internal.'];
+/**
+ * Salesforce-owned domains: sfdx-core `isSalesforceDomain` (after Help article 000003652), plus .salesforce.mil
+ * (Government Cloud Plus) and .site.com (Experience Cloud sites).
+ */
+const SALESFORCE_DOMAINS = ['.salesforce.com', '.force.com', '.cloudforce.com', '.salesforceliveagent.com', '.crmforce.mil', '.salesforce.mil', '.sfcrmproducts.cn', '.site.com'];
+
+/**
+ * The `aud` values to try for a JWT bearer assertion, best first. An explicit audience is the only one.
+ * Otherwise, like the Salesforce CLI (sfdx-core src/util/sfdcUrl.ts `getJwtAudienceUrl`, src/org/authInfo.ts
+ * `authJwt` with `getLoginAudienceCombos`), the audience is not the My Domain token endpoint but:
+ * - https://test.salesforce.com for sandbox login hosts (SANDBOX_HOSTS), https://login.salesforce.com for
+ *   every other Salesforce host, including production My Domains (Help, OAuth 2.0 JWT Bearer Flow for
+ *   Server-to-Server Integration: aud is https://login.salesforce.com or https://test.salesforce.com);
+ * - https://gs1.salesforce.com for gs1 hosts (the CLI's special case);
+ * - the login URL itself for Experience Cloud sites (a login URL with a path: "https://site.force.com/customers
+ *   if implementing for an Experience Cloud site", same Help page);
+ * - the login URL's origin for internal and local hosts and for hosts that are not Salesforce's (a local
+ *   emulator such as the sandbox org, a proxy): the CLI v3 did so for internal/local hosts, and the current
+ *   CLI tries the login URL as audience first for every host.
+ * Since the URL alone cannot always tell a sandbox (the CLI gave up deciding by URL and retries), the other
+ * public login host follows as a fallback, tried only when Salesforce answers "audience is invalid".
+ */
+export function jwtAudiences(loginUrl: string, audience?: string): string[] {
+	const explicit = (audience ?? '').trim().replace(/\/+$/, '');
+	if (explicit) return [explicit];
+	const url = loginUrl.trim().replace(/\/+$/, '');
+	const host = hostOf(url) ?? '';
+	// normaliseUrl has refused what does not parse; the fallbacks keep the text as it is.
+	const parsed = URL.canParse(url) ? new URL(url) : null;
+	const origin = parsed?.origin ?? url;
+	const hasPath = (parsed?.pathname ?? '/').replace(/\/+$/, '') !== '';
+	const isSalesforce = SALESFORCE_DOMAINS.some((d) => host.endsWith(d));
+	const isSandbox = SANDBOX_HOSTS.some((re) => re.test(host));
+	let first: string;
+	if (/^gs1\./.test(host) || host.endsWith('gs1.my.salesforce.com')) first = 'https://gs1.salesforce.com';
+	else if (isSandbox) first = SANDBOX_LOGIN;
+	else if (hasPath && isSalesforce) first = url;
+	else if (!isSalesforce || INTERNAL_HOST_PARTS.some((p) => origin.includes(p))) first = origin;
+	else first = PRODUCTION_LOGIN;
+	const fallbacks = isSandbox ? [SANDBOX_LOGIN, PRODUCTION_LOGIN] : [PRODUCTION_LOGIN, SANDBOX_LOGIN];
+	return [...new Set([first, ...fallbacks])];
+}
+
+/** An RS256-signed JWT bearer assertion (iss = client id, sub = username, aud = the audience, or the best one for the login URL). */
 export function buildJwtAssertion(
 	settings: { clientId: string; username: string; privateKey: string; audience?: string; loginUrl: string },
 	nowSeconds = Math.floor(Date.now() / 1000),
@@ -86,7 +163,7 @@ export function buildJwtAssertion(
 	const claims = enc({
 		iss: settings.clientId,
 		sub: settings.username,
-		aud: (settings.audience || settings.loginUrl).replace(/\/+$/, ''),
+		aud: jwtAudiences(settings.loginUrl, settings.audience)[0],
 		exp: nowSeconds + JWT_LIFETIME_SECONDS,
 	});
 	let signature: string;
@@ -100,6 +177,104 @@ export function buildJwtAssertion(
 	return `${header}.${claims}.${signature}`;
 }
 
+/**
+ * The client-credentials flow is not supported at the public login hosts: it needs the org's My Domain
+ * (Salesforce knowledge article 000886201; the session runs as the connected app's run-as user).
+ * Refused before any request, so that the user learns what to change instead of a bare invalid_grant.
+ */
+function checkClientCredentialsLoginUrl(loginUrl: string): void {
+	const host = hostOf(loginUrl);
+	if (host !== 'login.salesforce.com' && host !== 'test.salesforce.com') return;
+	throw new OrgError(
+		'INVALID_SETTINGS',
+		`The client credentials flow does not work with ${host}: use your org's My Domain URL as the login URL, ` +
+			'e.g. https://yourdomain.my.salesforce.com (for a sandbox https://yourdomain--sandboxname.sandbox.my.salesforce.com). ' +
+			'It is shown in Setup → My Domain.',
+	);
+}
+
+/**
+ * Orgs created in Summer '23 or later block the OAuth username-password flow (Help: "Block Authorization
+ * Flows to Improve Security"). Salesforce's token endpoint then answers as it does to a wrong password,
+ * 400 invalid_grant "authentication failure" ("Username-Password Flow Disabled" shows only in the user's
+ * Login History; vdesabou/kafka-docker-playground#4178, jsforce/jsforce#1506), and some report
+ * unsupported_grant_type "grant type not supported" (omniphx/forrest#352): both get the way out.
+ */
+const PASSWORD_FLOW_WAY_OUT =
+	'use the JWT bearer or client credentials flow instead (recommended for scheduled workflows), ' +
+	'or have an admin allow it in Setup → OAuth and OpenID Connect Settings → Allow OAuth Username-Password Flows';
+
+function passwordFlowHint(code: string, description: string): string | null {
+	if (code === 'unsupported_grant_type') return `The org does not accept the OAuth username-password flow: ${PASSWORD_FLOW_WAY_OUT}.`;
+	if (code === 'invalid_grant' && /authentication failure/i.test(description)) {
+		return (
+			'Check the username, password and security token. If they are right, the org blocks the OAuth ' +
+			"username-password flow (the default for orgs created in Summer '23 or later; the user's Login History " +
+			`then shows "Username-Password Flow Disabled"): ${PASSWORD_FLOW_WAY_OUT}.`
+		);
+	}
+	return null;
+}
+
+/** One POST to the token endpoint; errors come back as OrgErrors with secrets removed. */
+async function postTokenRequest(
+	settings: Exclude<ConnectionSettings, { authType: 'accessToken' }>,
+	loginUrl: string,
+	params: Record<string, string>,
+): Promise<Partial<Record<string, unknown>>> {
+	const secrets = [...secretsOf(settings), params.assertion, params.refresh_token];
+	// jsforce's OAuth2 adds client_id / client_secret itself when it knows them; params carry them already.
+	const oauth2 = new OAuth2({ loginUrl });
+	try {
+		return (await oauth2.requestToken(params as { grant_type: string })) as unknown as Partial<Record<string, unknown>>;
+	} catch (err) {
+		const e = err as { name?: string; code?: unknown; message?: string };
+		if (e.name === 'FetchError' || e.name === 'AbortError' || typeof e.code === 'string') {
+			throw new OrgError(
+				'CONNECTION_FAILED',
+				redact(`Could not reach Salesforce ${describeWho(settings)}: ${networkReason(err)}`, secrets),
+			);
+		}
+		const code = e.name && e.name !== 'Error' ? e.name : 'AUTH_FAILED';
+		const status = /^ERROR_HTTP_(\d{3})$/.exec(code);
+		// A non-JSON error page comes back whole as the description: keep the start only.
+		const description = (e.message || 'no description').slice(0, 200);
+		const hint = settings.authType === 'password' ? passwordFlowHint(code, description) : null;
+		throw new OrgError(
+			code,
+			redact(`Salesforce rejected the credentials (${code}: ${description}) ${describeWho(settings)}${hint ? `. ${hint}` : ''}`, secrets),
+			status ? Number(status[1]) : 400,
+		);
+	}
+}
+
+/**
+ * The JWT bearer grant, trying each audience of jwtAudiences while Salesforce answers "audience is
+ * invalid" (as the CLI retries login/audience pairs). Returns the token response and the audience it took.
+ */
+async function jwtGrant(
+	settings: Extract<ConnectionSettings, { authType: 'jwt' }>,
+	loginUrl: string,
+): Promise<{ body: Partial<Record<string, unknown>>; audience: string }> {
+	const audiences = jwtAudiences(loginUrl, settings.audience);
+	let lastError: OrgError | undefined;
+	for (const audience of audiences) {
+		try {
+			const assertion = buildJwtAssertion({ ...settings, loginUrl, audience });
+			return { body: await postTokenRequest(settings, loginUrl, { grant_type: JWT_GRANT, assertion }), audience };
+		} catch (err) {
+			if (!(err instanceof OrgError && err.code === 'invalid_grant' && /audience/i.test(err.message))) throw err;
+			lastError = err;
+		}
+	}
+	const tried = audiences.join(', ');
+	throw new OrgError(
+		'invalid_grant',
+		`${(lastError as OrgError).message} (JWT audience tried: ${tried}); set the credential's JWT Audience to the value the org expects`,
+		400,
+	);
+}
+
 /** One token request for the flow; errors come back with secrets removed. */
 export async function requestToken(settings: ConnectionSettings, currentRefreshToken?: string): Promise<TokenResult> {
 	if (settings.authType === 'accessToken') {
@@ -111,6 +286,8 @@ export async function requestToken(settings: ConnectionSettings, currentRefreshT
 	}
 	const loginUrl = normaliseUrl(settings.loginUrl, 'loginUrl');
 	const params: Record<string, string> = {};
+	let body: Partial<Record<string, unknown>>;
+	let audience: string | undefined;
 	switch (settings.authType) {
 		case 'password':
 			if (!settings.clientId) {
@@ -126,12 +303,15 @@ export async function requestToken(settings: ConnectionSettings, currentRefreshT
 				client_id: settings.clientId,
 			});
 			if (settings.clientSecret) params.client_secret = settings.clientSecret;
+			body = await postTokenRequest(settings, loginUrl, params);
 			break;
 		case 'clientCredentials':
+			checkClientCredentialsLoginUrl(loginUrl);
 			Object.assign(params, { grant_type: 'client_credentials', client_id: settings.clientId, client_secret: settings.clientSecret });
+			body = await postTokenRequest(settings, loginUrl, params);
 			break;
 		case 'jwt':
-			Object.assign(params, { grant_type: JWT_GRANT, assertion: buildJwtAssertion({ ...settings, loginUrl }) });
+			({ body, audience } = await jwtGrant(settings, loginUrl));
 			break;
 		case 'refreshToken':
 			Object.assign(params, {
@@ -140,31 +320,8 @@ export async function requestToken(settings: ConnectionSettings, currentRefreshT
 				client_id: settings.clientId,
 			});
 			if (settings.clientSecret) params.client_secret = settings.clientSecret;
+			body = await postTokenRequest(settings, loginUrl, params);
 			break;
-	}
-	const secrets = [...secretsOf(settings), params.assertion, params.refresh_token];
-	// jsforce's OAuth2 adds client_id / client_secret itself when it knows them; params carry them already.
-	const oauth2 = new OAuth2({ loginUrl });
-	let body: Partial<Record<string, unknown>>;
-	try {
-		body = (await oauth2.requestToken(params as { grant_type: string })) as unknown as Partial<Record<string, unknown>>;
-	} catch (err) {
-		const e = err as { name?: string; code?: unknown; message?: string };
-		if (e.name === 'FetchError' || e.name === 'AbortError' || typeof e.code === 'string') {
-			throw new OrgError(
-				'CONNECTION_FAILED',
-				redact(`Could not reach Salesforce ${describeWho(settings)}: ${networkReason(err)}`, secrets),
-			);
-		}
-		const code = e.name && e.name !== 'Error' ? e.name : 'AUTH_FAILED';
-		const status = /^ERROR_HTTP_(\d{3})$/.exec(code);
-		// A non-JSON error page comes back whole as the description: keep the start only.
-		const description = (e.message || 'no description').slice(0, 200);
-		throw new OrgError(
-			code,
-			redact(`Salesforce rejected the credentials (${code}: ${description}) ${describeWho(settings)}`, secrets),
-			status ? Number(status[1]) : 400,
-		);
 	}
 	if (typeof body.access_token !== 'string') {
 		throw new OrgError('AUTH_FAILED', `Salesforce answered the login ${describeWho(settings)} without an access token`);
@@ -174,6 +331,7 @@ export async function requestToken(settings: ConnectionSettings, currentRefreshT
 		instanceUrl: normaliseUrl(typeof body.instance_url === 'string' ? body.instance_url : undefined, 'instance_url'),
 		identityUrl: typeof body.id === 'string' ? body.id : null,
 		refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : null,
+		...(audience ? { jwtAudience: audience } : {}),
 	};
 }
 
@@ -316,6 +474,8 @@ export async function connect(options: ConnectionOptions, tuning?: OrgTuning): P
 	}
 	// Refresh tokens may rotate: keep the newest for the next renewal.
 	let refreshToken = settings.authType === 'refreshToken' ? (token.refreshToken ?? settings.refreshToken) : undefined;
+	// A JWT renewal sends the audience the org took, instead of trying the others again.
+	const renewal: ConnectionSettings = settings.authType === 'jwt' && token.jwtAudience ? { ...settings, audience: token.jwtAudience } : settings;
 
 	const conn = new Connection({
 		instanceUrl: token.instanceUrl,
@@ -325,7 +485,7 @@ export async function connect(options: ConnectionOptions, tuning?: OrgTuning): P
 			(async () => {
 				// Runs only after a 401, long after `org` below exists.
 				org.noteRefresh();
-				const fresh = await requestToken(settings, refreshToken);
+				const fresh = await requestToken(renewal, refreshToken);
 				if (fresh.refreshToken) refreshToken = fresh.refreshToken;
 				c.instanceUrl = fresh.instanceUrl;
 				return fresh.accessToken;

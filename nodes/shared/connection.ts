@@ -34,6 +34,8 @@ export function toConnectionSettings(credentials: ICredentialDataDecryptedObject
 				username: text('username'),
 				// Keys pasted into a one-line field arrive with literal "\n": restore the PEM's line breaks.
 				privateKey: String(credentials.privateKey ?? '').replace(/\\n/g, '\n'),
+				// Empty: the engine picks the audience from the login URL (lib/org/connect.ts jwtAudiences).
+				audience: text('audience') || undefined,
 			};
 		default:
 			throw new Error(`Unknown authentication type '${authType}' in the credential`);

@@ -1,8 +1,9 @@
-import { connect, OrgConnection } from '../../lib/org/connect';
+import { buildJwtAssertion, connect, jwtAudiences, OrgConnection, requestToken } from '../../lib/org/connect';
 import { queryAll } from '../../lib/org/http';
 import { OrgError } from '../../lib/org/errors';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 import type { ConnectionSettings } from '../../lib/api-types';
+import { toConnectionSettings } from '../../nodes/shared/connection';
 
 let t: TestSandbox;
 beforeAll(async () => {
@@ -137,5 +138,190 @@ describe('connect: an org that refuses every session', () => {
 		} finally {
 			server.close();
 		}
+	});
+});
+
+describe('connect: client credentials need the My Domain URL', () => {
+	const secret = 'CcSecretValue-12345';
+	const cc = (loginUrl: string): ConnectionSettings => ({ authType: 'clientCredentials', loginUrl, clientId: 'cid', clientSecret: secret });
+
+	for (const loginUrl of ['https://login.salesforce.com', 'https://LOGIN.Salesforce.com/', 'https://test.salesforce.com/', 'https://Test.salesforce.com:443/services/oauth2']) {
+		it(`refuses ${loginUrl} before any request, saying where to find the My Domain URL`, async () => {
+			const err = (await connect({ connection: cc(loginUrl) }).catch((e: unknown) => e)) as OrgError;
+			expect(err).toBeInstanceOf(OrgError);
+			// Ours, not CONNECTION_FAILED or a Salesforce answer: nothing was sent.
+			expect(err.code).toBe('INVALID_SETTINGS');
+			expect(err.message).toMatch(/client credentials flow does not work with (login|test)\.salesforce\.com/);
+			expect(err.message).toContain('https://yourdomain.my.salesforce.com');
+			expect(err.message).toContain('https://yourdomain--sandboxname.sandbox.my.salesforce.com');
+			expect(err.message).toContain('Setup → My Domain');
+			expect(err.message).not.toContain(secret);
+		});
+	}
+
+	it('still sends the request for other hosts (a My Domain that does not resolve here fails on the network)', async () => {
+		const err = (await connect({ connection: cc('https://login.salesforce.com.invalid') }).catch((e: unknown) => e)) as OrgError;
+		expect(err.code).toBe('CONNECTION_FAILED');
+		expect(err.message).not.toContain(secret);
+	});
+});
+
+describe('connect: an org that blocks the username-password flow', () => {
+	let b: TestSandbox;
+	beforeAll(async () => {
+		b = await startTestSandbox({ seed: 'empty', blockPasswordFlow: true });
+	});
+	afterAll(() => b.stop());
+	afterEach(() => b.sandbox.setPasswordFlowBlocked(true));
+
+	const password = (): ConnectionSettings => b.sandbox.passwordLogin();
+
+	async function refusal(): Promise<OrgError> {
+		const err = (await connect({ connection: password() }).catch((e: unknown) => e)) as OrgError;
+		expect(err).toBeInstanceOf(OrgError);
+		const { credentials: c } = b.sandbox;
+		for (const secret of [c.password, c.clientSecret]) expect(err.message).not.toContain(secret);
+		return err;
+	}
+
+	it('explains the invalid_grant "authentication failure" answer and the way out', async () => {
+		const err = await refusal();
+		expect(err.code).toBe('invalid_grant');
+		expect(err.message).toMatch(/^Salesforce rejected the credentials \(invalid_grant: authentication failure\) for user admin@/);
+		expect(err.message).toMatch(/Check the username, password and security token/);
+		expect(err.message).toMatch(/blocks the OAuth username-password flow/);
+		expect(err.message).toMatch(/JWT bearer or client credentials flow instead \(recommended for scheduled workflows\)/);
+		expect(err.message).toContain('Setup → OAuth and OpenID Connect Settings → Allow OAuth Username-Password Flows');
+	});
+
+	it('explains the unsupported_grant_type answer the same way', async () => {
+		b.sandbox.setPasswordFlowBlocked('unsupported_grant_type');
+		const err = await refusal();
+		expect(err.code).toBe('unsupported_grant_type');
+		expect(err.message).toMatch(/does not accept the OAuth username-password flow: use the JWT bearer or client credentials flow/);
+		expect(err.message).toContain('Allow OAuth Username-Password Flows');
+	});
+
+	it('logs in with password again once the flow is allowed', async () => {
+		b.sandbox.setPasswordFlowBlocked(false);
+		const org = await connect({ connection: password() });
+		expect(org.userId).toBe(b.sandbox.store.currentUserId);
+	});
+
+	it('leaves the JWT, client-credentials and refresh-token flows working', async () => {
+		const { loginUrl, credentials: c } = b.sandbox;
+		const others: ConnectionSettings[] = [
+			{ authType: 'jwt', loginUrl, clientId: c.clientId, username: c.username, privateKey: c.privateKey },
+			{ authType: 'clientCredentials', loginUrl, clientId: c.clientId, clientSecret: c.clientSecret },
+			{ authType: 'refreshToken', loginUrl, clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: b.sandbox.issueRefreshToken() },
+		];
+		for (const connection of others) {
+			const org = await connect({ connection }, quick);
+			const rows = await queryAll<{ Username: string }>(org, `SELECT Username FROM User WHERE Username = '${c.username}'`);
+			expect(rows.map((r) => r.Username)).toEqual([c.username]);
+		}
+	});
+});
+
+describe('JWT audience', () => {
+	const PROD = 'https://login.salesforce.com';
+	const TEST = 'https://test.salesforce.com';
+	let key: string;
+	beforeAll(() => {
+		key = t.sandbox.credentials.privateKey;
+	});
+	const audOf = (loginUrl: string, audience?: string): unknown => {
+		const jwt = buildJwtAssertion({ clientId: 'cid', username: 'u@x.example', privateKey: key, loginUrl, audience });
+		return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()).aud;
+	};
+
+	const cases: [string, string][] = [
+		['https://login.salesforce.com', PROD],
+		['https://test.salesforce.com/', TEST],
+		['https://acme.my.salesforce.com', PROD],
+		['https://ACME.My.Salesforce.com/', PROD],
+		['https://acme--uat.sandbox.my.salesforce.com', TEST],
+		['https://acme--uat.my.salesforce.com', TEST],
+		['https://acme.sandbox.my.salesforce.mil', TEST],
+		['https://cs42.salesforce.com', TEST],
+		['https://acme.cs42.my.salesforce.com', TEST],
+		['https://usa2s.sfdc-abc.salesforce.com', TEST],
+		['https://acme.my.salesforce.mil', PROD],
+		['https://gs1.my.salesforce.com', 'https://gs1.salesforce.com'],
+		['https://acme.stm.salesforce.com', 'https://acme.stm.salesforce.com'],
+		['https://acme.my.site.com/customers/', 'https://acme.my.site.com/customers'],
+		['http://127.0.0.1:5555', 'http://127.0.0.1:5555'],
+		['https://sf-proxy.example.com/', 'https://sf-proxy.example.com'],
+	];
+	for (const [loginUrl, aud] of cases) {
+		it(`signs aud ${aud} for login URL ${loginUrl}`, () => {
+			expect(audOf(loginUrl)).toBe(aud);
+		});
+	}
+
+	it('uses an explicit audience as given (without a trailing slash), and only that one', () => {
+		expect(audOf('https://acme--uat.sandbox.my.salesforce.com', ' https://login.salesforce.com/ ')).toBe(PROD);
+		expect(jwtAudiences('https://acme.my.salesforce.com', 'https://acme.my.site.com/customers')).toEqual(['https://acme.my.site.com/customers']);
+	});
+
+	it('falls back to the other public login host, sandbox hosts trying test.salesforce.com first', () => {
+		expect(jwtAudiences('https://acme.my.salesforce.com')).toEqual([PROD, TEST]);
+		expect(jwtAudiences('https://acme--uat.sandbox.my.salesforce.com')).toEqual([TEST, PROD]);
+		expect(jwtAudiences('http://127.0.0.1:5555')).toEqual(['http://127.0.0.1:5555', PROD, TEST]);
+	});
+
+	it('logs in through jsforce with the default audience (the sandbox login URL) in one token request', async () => {
+		const { loginUrl, credentials: c } = t.sandbox;
+		const before = t.sandbox.requestLog.count('auth');
+		const token = await requestToken({ authType: 'jwt', loginUrl, clientId: c.clientId, username: c.username, privateKey: c.privateKey });
+		expect(token.jwtAudience).toBe(loginUrl);
+		expect(t.sandbox.requestLog.count('auth') - before).toBe(1);
+	});
+
+	it('logs in with an explicit audience, and a wrong one gets Salesforce\'s refusal without retries', async () => {
+		const { loginUrl, credentials: c } = t.sandbox;
+		const jwt = (audience: string): ConnectionSettings => ({ authType: 'jwt', loginUrl, clientId: c.clientId, username: c.username, privateKey: c.privateKey, audience });
+		const org = await connect({ connection: jwt(TEST) });
+		expect(org.userId).toBe(t.sandbox.store.currentUserId);
+
+		const before = t.sandbox.requestLog.count('auth');
+		const err = (await connect({ connection: jwt('https://login.salesforce.com.evil.example') }).catch((e: unknown) => e)) as OrgError;
+		expect(err).toBeInstanceOf(OrgError);
+		expect(err.code).toBe('invalid_grant');
+		expect(err.message).toMatch(/\(invalid_grant: audience is invalid\)/);
+		expect(err.message).toMatch(/JWT audience tried: https:\/\/login\.salesforce\.com\.evil\.example\); set the credential's JWT Audience/);
+		expect(err.message).not.toContain(c.privateKey.slice(40, 80));
+		expect(t.sandbox.requestLog.count('auth') - before).toBe(1);
+	});
+
+	describe('an org that accepts only https://test.salesforce.com (a sandbox the URL does not reveal)', () => {
+		let s: TestSandbox;
+		beforeAll(async () => {
+			s = await startTestSandbox({ seed: 'empty', jwtAudiences: [TEST] });
+		});
+		afterAll(() => s.stop());
+
+		it('retries on "audience is invalid" until an audience is taken, and renews with that one', async () => {
+			const { loginUrl, credentials: c } = s.sandbox;
+			const org = await connect({ connection: { authType: 'jwt', loginUrl, clientId: c.clientId, username: c.username, privateKey: c.privateKey } }, quick);
+			// The login URL, then login.salesforce.com, then test.salesforce.com.
+			expect(s.sandbox.requestLog.count('auth')).toBe(3);
+			s.sandbox.expireAllSessions();
+			const rows = await queryAll<{ Username: string }>(org, `SELECT Username FROM User WHERE Username = '${c.username}'`);
+			expect(rows.map((r) => r.Username)).toEqual([c.username]);
+			expect(s.sandbox.requestLog.count('auth')).toBe(4);
+		});
+
+		it('takes the audience from the credential\'s JWT Audience field in one request', async () => {
+			const { loginUrl, credentials: c } = s.sandbox;
+			const fields = { authType: 'jwt', environment: 'custom', loginUrl, clientId: c.clientId, username: c.username, privateKey: c.privateKey };
+			expect(toConnectionSettings(fields)).toMatchObject({ authType: 'jwt', audience: undefined });
+			const settings = toConnectionSettings({ ...fields, audience: ` ${TEST} ` });
+			expect(settings).toMatchObject({ authType: 'jwt', audience: TEST });
+			const before = s.sandbox.requestLog.count('auth');
+			const org = await connect({ connection: settings });
+			expect(org.userId).toBe(s.sandbox.store.currentUserId);
+			expect(s.sandbox.requestLog.count('auth') - before).toBe(1);
+		});
 	});
 });

@@ -189,3 +189,102 @@ describe('sandbox token lifetime', () => {
 		}
 	});
 });
+
+describe('sandbox JWT audience', () => {
+	let t: TestSandbox;
+	beforeAll(async () => {
+		t = await startTestSandbox();
+	});
+	afterAll(() => t.stop());
+
+	const claims = (aud: unknown) => ({
+		iss: t.sandbox.credentials.clientId,
+		sub: t.sandbox.credentials.username,
+		aud,
+		exp: Math.floor(Date.now() / 1000) + 180,
+	});
+	const answer = async (aud: unknown) => {
+		const res = await postToken(t, { grant_type: JWT_GRANT, assertion: signJwt(claims(aud), t.sandbox.credentials.privateKey) });
+		return res.status === 200 ? 200 : res.body;
+	};
+
+	it('accepts the login URL and the public login hosts, also inside an aud array', async () => {
+		expect(await answer(t.sandbox.loginUrl)).toBe(200);
+		expect(await answer('https://login.salesforce.com')).toBe(200);
+		expect(await answer('https://test.salesforce.com')).toBe(200);
+		expect(await answer(['https://elsewhere.example', 'https://test.salesforce.com'])).toBe(200);
+	});
+
+	it('compares aud as an exact string, refusing near misses with Salesforce\'s "audience is invalid"', async () => {
+		const refused = { error: 'invalid_grant', error_description: 'audience is invalid' };
+		for (const aud of ['https://login.salesforce.com/', 'HTTPS://LOGIN.SALESFORCE.COM', `${t.sandbox.loginUrl}/`, 'https://acme.my.salesforce.com', '', 42]) {
+			expect(await answer(aud)).toEqual(refused);
+		}
+		expect(await answer(undefined)).toEqual(refused);
+	});
+
+	it('accepts only the jwtAudiences it is given', async () => {
+		const only = await startTestSandbox({ jwtAudiences: ['https://test.salesforce.com'] });
+		try {
+			const post = (aud: string) =>
+				postToken(only, {
+					grant_type: JWT_GRANT,
+					assertion: signJwt({ ...claims(aud), iss: only.sandbox.credentials.clientId, sub: only.sandbox.credentials.username }, only.sandbox.credentials.privateKey),
+				});
+			expect((await post('https://test.salesforce.com')).status).toBe(200);
+			for (const aud of [only.sandbox.loginUrl, 'https://login.salesforce.com']) {
+				expect(await post(aud)).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'audience is invalid' } });
+			}
+		} finally {
+			await only.stop();
+		}
+	});
+});
+
+describe('sandbox with the username-password flow blocked', () => {
+	let t: TestSandbox;
+	beforeAll(async () => {
+		t = await startTestSandbox({ blockPasswordFlow: true });
+	});
+	afterAll(() => t.stop());
+	afterEach(() => t.sandbox.setPasswordFlowBlocked(true));
+
+	const passwordForm = (): Record<string, string> => {
+		const c = t.sandbox.credentials;
+		return { grant_type: 'password', client_id: c.clientId, client_secret: c.clientSecret, username: c.username, password: c.password };
+	};
+	const jsforceLogin = () => {
+		const { loginUrl, credentials: c } = t.sandbox;
+		const conn = new Connection({ loginUrl, version: TEST_API_VERSION, oauth2: { loginUrl, clientId: c.clientId, clientSecret: c.clientSecret } });
+		return conn.login(c.username, c.password).then(() => conn);
+	};
+
+	it('refuses the right password the way Salesforce does: 400 invalid_grant "authentication failure"', async () => {
+		expect(await postToken(t, passwordForm())).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'authentication failure' } });
+		await expect(jsforceLogin()).rejects.toMatchObject({ name: 'invalid_grant', message: 'authentication failure' });
+		// A wrong client id is still named as such.
+		expect((await postToken(t, { ...passwordForm(), client_id: 'nope' })).body.error).toBe('invalid_client_id');
+	});
+
+	it("plays the unsupported_grant_type answer too, and allows the flow again when told", async () => {
+		t.sandbox.setPasswordFlowBlocked('unsupported_grant_type');
+		expect(await postToken(t, passwordForm())).toEqual({ status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' } });
+		await expect(jsforceLogin()).rejects.toMatchObject({ name: 'unsupported_grant_type' });
+		t.sandbox.setPasswordFlowBlocked(false);
+		const conn = await jsforceLogin();
+		await expect(conn.query('SELECT Id FROM Organization')).resolves.toMatchObject({ totalSize: 1 });
+	});
+
+	it('serves the client-credentials, JWT and refresh-token grants as usual', async () => {
+		const { loginUrl, credentials: c } = t.sandbox;
+		const conn = new Connection({ loginUrl, version: TEST_API_VERSION, oauth2: { loginUrl, clientId: c.clientId, clientSecret: c.clientSecret } });
+		await conn.authorize({ grant_type: 'client_credentials' });
+		await expect(conn.query('SELECT Id FROM Organization')).resolves.toMatchObject({ totalSize: 1 });
+		const jwt = new Connection({ loginUrl, version: TEST_API_VERSION });
+		const assertion = signJwt({ iss: c.clientId, sub: c.username, aud: loginUrl, exp: Math.floor(Date.now() / 1000) + 180 }, c.privateKey);
+		await jwt.authorize({ grant_type: JWT_GRANT, assertion });
+		await expect(jwt.query('SELECT Id FROM Organization')).resolves.toMatchObject({ totalSize: 1 });
+		const refreshed = await postToken(t, { grant_type: 'refresh_token', client_id: c.clientId, client_secret: c.clientSecret, refresh_token: t.sandbox.issueRefreshToken() });
+		expect(refreshed.status).toBe(200);
+	});
+});
