@@ -141,6 +141,10 @@ function buildSchema(roles: string[]): Record<ObjectName, ObjectSpec> {
 				readOnly('InstanceName', 'string', { length: 5 }),
 				readOnly('DefaultLocaleSidKey', 'string', { length: 40 }),
 				readOnly('TimeZoneSidKey', 'string', { length: 40 }),
+				// Object Reference, Organization: null TrialExpirationDate and NamespacePrefix = a production
+				// org without a namespace. The Salesforce CLI selects both after every login (sfdx-core Org).
+				readOnly('TrialExpirationDate', 'datetime'),
+				readOnly('NamespacePrefix', 'string', { length: 15 }),
 			],
 		},
 		User: {
