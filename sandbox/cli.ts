@@ -8,6 +8,7 @@
  * On SIGINT/SIGTERM it saves the org to --state (atomically) and exits 0.
  */
 import { startSandbox, type SandboxOptions } from './server';
+import { DEFAULT_LATEST_VERSION } from './http/versions';
 import type { FaultSettings } from './http/faults';
 
 const USAGE =
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
 	const sandbox = await startSandbox(options);
 	if (Object.keys(faults).length) sandbox.faults.set(faults);
 	const c = sandbox.credentials;
-	const apiVersion = options.apiVersionLatest ?? '62.0';
+	const apiVersion = options.apiVersionLatest ?? DEFAULT_LATEST_VERSION;
 	if (json) {
 		const info = {
 			loginUrl: sandbox.loginUrl,

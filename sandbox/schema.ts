@@ -211,6 +211,10 @@ function buildSchema(roles: string[], options: SchemaOptions): Record<ObjectName
 				sharingField('DefaultAccountAccess'),
 				sharingField('DefaultOpportunityAccess'),
 				sharingField('DefaultCaseAccess'),
+				// Object Reference, Organization: null TrialExpirationDate and NamespacePrefix = a production
+				// org without a namespace. The Salesforce CLI selects both after every login (sfdx-core Org).
+				readOnly('TrialExpirationDate', 'datetime'),
+				readOnly('NamespacePrefix', 'string', { length: 15 }),
 			],
 		},
 		User: {

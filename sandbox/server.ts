@@ -12,6 +12,7 @@ import { QueryCursors } from './http/query';
 import { RequestInfo, RequestLog, type EndpointKind } from './http/request-log';
 import { errorResponse, notFound } from './http/respond';
 import { routeData } from './http/rest';
+import { DEFAULT_LATEST_VERSION, refuseVersion, versionList } from './http/versions';
 import { runWrite, type WriteOp } from './http/writes';
 import { loadState, saveState } from './persist';
 import { EDITIONS, PRIVATE_SHARING, SHARING_LEVELS, type SharingDefaults } from './schema';
@@ -41,7 +42,7 @@ export interface SandboxOptions {
 	stateCountryPicklists?: boolean;
 	/** Organization-wide defaults for accounts, opportunities and cases (default Private: 'None'). */
 	sharing?: Partial<SharingDefaults>;
-	/** Highest API version served, e.g. "62.0" (default). */
+	/** Highest API version served, e.g. "66.0" (default; Spring '26). */
 	apiVersionLatest?: string;
 	/** Largest request body accepted (bytes); larger ones get 413. Default 50 MB. */
 	maxRequestBytes?: number;
@@ -106,7 +107,6 @@ export interface Sandbox {
 const DEFAULT_MAX_REQUEST_BYTES = 50 * 1024 * 1024;
 /** Bulk API 2.0 accepts uploads of up to 150 MB per job. */
 const BULK_UPLOAD_MAX_BYTES = 150 * 1024 * 1024;
-const OLDEST_VERSION = 20;
 
 /**
  * The store as Bulk API 2.0 sees it. Jobs run inside the request that closes or polls them, so their
@@ -186,6 +186,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<{ body: string; 
 	});
 }
 
+/**
+ * Collapses repeated slashes in the path (not in the query string): the Salesforce CLI joins its
+ * instance URL and paths into `//services/data/...`, which Salesforce serves. Done before URL parsing,
+ * where a leading `//` would otherwise be read as a host name.
+ */
+function normalisePath(rawUrl: string): string {
+	const q = rawUrl.indexOf('?');
+	const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+	return path.replace(/\/{2,}/g, '/') + (q === -1 ? '' : rawUrl.slice(q));
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The endpoint kind and object of a data request, known before it runs (for 503 faults). */
@@ -217,7 +228,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const integrationUser = store.get(store.currentUserId)?.record;
 	const username = String(integrationUser?.Username ?? INTEGRATION_USERNAME);
 
-	const latest = options.apiVersionLatest ?? '62.0';
+	const latest = options.apiVersionLatest ?? DEFAULT_LATEST_VERSION;
 	const latestNumber = Number(latest);
 	const maxBody = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
 	const usage = { used: state?.apiUsed ?? 0, max: options.dailyApiLimit ?? 100_000 };
@@ -262,11 +273,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		}
 		if (path === '/services/data') {
 			info.kind = 'versions';
-			const versions = [];
-			for (let v = OLDEST_VERSION; v <= latestNumber; v++) {
-				versions.push({ label: `v${v}.0`, url: `/services/data/v${v}.0`, version: `${v}.0` });
-			}
-			return { status: 200, body: versions };
+			return { status: 200, body: versionList(latestNumber) };
 		}
 		const data = /^\/services\/data\/(v(\d+)\.0)(\/.*)?$/.exec(path);
 		if (!data) return notFound();
@@ -274,7 +281,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const restPath = data[3] ?? '/';
 		const { kind, type } = classify(restPath);
 		info.kind = kind;
-		if (Number(data[2]) < OLDEST_VERSION || Number(data[2]) > latestNumber) return notFound();
+		const refused = refuseVersion(Number(data[2]), latestNumber);
+		if (refused) return refused;
 
 		if (faults.noteApiCall()) auth.expireAllSessions();
 		const session = auth.authenticate(headers.authorization);
@@ -315,7 +323,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		// HEAD is routed as GET; node drops the body of a HEAD response by itself.
 		const rawMethod = (req.method ?? 'GET').toUpperCase();
 		const method = rawMethod === 'HEAD' ? 'GET' : rawMethod;
-		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const url = new URL(normalisePath(req.url ?? '/'), 'http://127.0.0.1');
 		const info = new RequestInfo();
 		const flags = { apiCall: false };
 		const isBulkUpload = /^\/services\/data\/v\d+\.0\/jobs\//.test(url.pathname) && options.maxRequestBytes === undefined;

@@ -24,7 +24,7 @@ export interface RestContext {
 	usage: ApiUsageView;
 	/** Bulk API 2.0 jobs, when the module is present. */
 	bulk2?: { handle(req: RouteRequest): RouteResponse | undefined };
-	/** Latest API version served, e.g. "62.0". */
+	/** Latest API version served, e.g. "66.0". */
 	latestVersion: string;
 	/** True while serving a composite subrequest (no nesting, no bulk jobs). */
 	inComposite?: boolean;

@@ -3,6 +3,7 @@ import { handleCollections } from './collections';
 import { handleComposite } from './composite';
 import type { RestContext } from './context';
 import { batchSizeOf } from './query';
+import { queryColumns } from './query-columns';
 import { methodNotAllowed, notFound } from './respond';
 import { handleSobjects } from './sobjects';
 
@@ -53,6 +54,7 @@ function query(ctx: RestContext, req: RouteRequest, includeDeleted: boolean, res
 	const type = fromObject(soql);
 	const meta = type ? ctx.store.describe(type) : undefined;
 	ctx.info.touch(meta?.name ?? type);
+	if (req.query.get('columns') === 'true') return { status: 200, body: queryColumns(soql, ctx.store) };
 	const page = ctx.queries.run(soql, ctx.store, {
 		version: req.version,
 		batchSize: batchSizeOf(req.headers['sforce-query-options']),

@@ -360,3 +360,30 @@ export function executeFlatQuery(soql: string, source: QuerySource, options: Que
 	});
 	return { object: plan.meta.name, columns, totalSize: result.totalSize, records: result.records };
 }
+
+/** One selected item of a query, as the REST API's column metadata (`columns=true`) describes it. */
+export type SelectedColumn =
+	| { kind: 'field'; path: ResolvedPath }
+	| { kind: 'child'; relationshipName: string; columns: SelectedColumn[] }
+	| { kind: 'count'; key: string; display: string; path: ResolvedPath };
+
+function selectedColumns(plan: Plan): SelectedColumn[] {
+	const columns = plan.items.map((item): SelectedColumn =>
+		item.kind === 'field'
+			? { kind: 'field', path: item.path }
+			: { kind: 'child', relationshipName: item.relationshipName, columns: selectedColumns(item.plan) },
+	);
+	if (plan.count?.kind === 'field') {
+		const { key, path } = plan.count;
+		columns.push({ kind: 'count', key, display: `count(${path.segments.join('.')})`, path });
+	}
+	return columns;
+}
+
+/** What a query selects, checked like a query (same errors) but without reading any record. */
+export function describeQuery(soql: string, source: QuerySource): { object: ObjectMeta; columns: SelectedColumn[] } {
+	const ctx: Context = { soql, source, version: 'v0.0', includeDeleted: false };
+	const query = parse(soql);
+	const meta = resolveObject(ctx, query.sObject);
+	return { object: meta, columns: selectedColumns(compilePlan(ctx, query, meta, false)) };
+}

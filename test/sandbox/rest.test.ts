@@ -16,7 +16,7 @@ describe('sandbox REST API through jsforce', () => {
 
 	it('lists API versions up to the latest without a session', async () => {
 		const versions = (await conn.request('/services/data')) as { version: string; url: string }[];
-		expect(versions[versions.length - 1]).toEqual({ label: 'v62.0', url: '/services/data/v62.0', version: '62.0' });
+		expect(versions[versions.length - 1]).toEqual({ label: "Spring '26", url: '/services/data/v66.0', version: '66.0' });
 	});
 
 	it('describes global and per object, with the field properties clients read', async () => {
