@@ -43,6 +43,8 @@ export interface PublishOptions extends ConnectionOptions {
 	scopeRootKey?: string | null;
 	method?: PublishMethod;
 	dryRun?: boolean;
+	/** With dryRun: add checkOrg's report to the summary (one read-only call). Default true. */
+	checkOrg?: boolean;
 	deleteMissing?: boolean;
 	touchHandMadeRules?: boolean;
 	createMissingTypes?: boolean;
@@ -102,6 +104,8 @@ export interface PublishSummary {
 	stopped: { code: string; message: string } | null;
 	apiUsage: ApiUsage;
 	durationMs: number;
+	/** Dry runs: what the org offers a publish (checkOrg), unless the checkOrg option is false. */
+	orgCheck?: OrgCheckReport;
 }
 
 export interface PublishResult {
@@ -138,4 +142,34 @@ export interface ImportResult {
 	csv: string;
 	/** What the rows cannot say (hand-made rules left out, tool rules edited by hand), per territory key. */
 	notes: ExportNote[];
+}
+
+/** checkOrg's report (lib/org/check.ts): what the org offers a publish. */
+export interface OrgCheckPermissions {
+	/** null: not readable by this user. */
+	manageTerritories: boolean | null;
+	viewAllAccounts: boolean | null;
+	viewSetup: boolean | null;
+	customizeApplication: boolean | null;
+	apiEnabled: boolean | null;
+}
+
+export interface OrgCheckReport {
+	/** false when something stops a publish (see problems). */
+	ok: boolean;
+	user: { id: string | null; username: string | null; name: string | null };
+	org: { id: string | null; name: string | null; edition: string | null; isSandbox: boolean | null; instanceUrl: string };
+	apiVersion: string;
+	salesTerritoriesEnabled: boolean;
+	permissions: OrgCheckPermissions;
+	/** How rule links will be written: REST when RuleTerritory2Association is createable, else the Metadata API. */
+	ruleLinks: 'rest' | 'metadata';
+	stateCountryPicklists: boolean;
+	sharing: { account: string | null; opportunity: string | null; case: string | null };
+	models: { count: number; limit: number | null; left: number | null; list: { developerName: string; state: string }[] };
+	apiRequests: { max: number; remaining: number } | null;
+	/** What stops or limits a publish, each with what to change. */
+	problems: string[];
+	/** The report in plain lines. */
+	text: string;
 }

@@ -12,5 +12,4 @@ export type * from './api-types';
 export type { PlanRow, PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 export type { ChangeSet, Change, PublishMethod } from './sync/types';
 export { checkOrg, listModels, testConnection } from './models';
-export type { OrgCheckReport, OrgCheckPermissions } from './org/check';
 export type { ModelSummary } from './models';

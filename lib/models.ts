@@ -1,6 +1,7 @@
 /** Small reads the nodes need besides publish and import: the model list and a credential check. */
 import type { ConnectionOptions } from './api-types';
-import { checkOrg as checkOrgConnection, type OrgCheckReport } from './org/check';
+import type { OrgCheckReport } from './api-types';
+import { checkOrg as checkOrgConnection } from './org/check';
 import { connect } from './org/connect';
 import { listModels as listOrgModels } from './org/snapshot';
 import { soqlQuote } from './org/soql';

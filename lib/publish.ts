@@ -16,6 +16,7 @@ import type {
 import { connect } from './org/connect';
 import { readSnapshot } from './org/snapshot';
 import { applyChangeSet } from './org/apply';
+import { checkOrg } from './org/check';
 import { readAccountFieldNames, unknownCriteriaFields } from './org/account-fields';
 import { parseCsv, parseCsvFile, parsePlan } from './plan';
 import { developerNameProblem } from './plan/keys';
@@ -101,12 +102,14 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	const changeSet = diff(orgPlan, snapshot, diffOptions);
 	const issues = sortIssues(uniqueIssues([...orgPlan.issues, ...inPlanTerms(plan, changeSet.issues)]));
 	const result = (outcomes: ChangeOutcome[], rows: RowOutcome[], context: Omit<SummaryContext, 'started'>): PublishResult => ({
-		summary: summarize(changeSet, outcomes, { ...context, started }),
+		summary: { ...summarize(changeSet, outcomes, { ...context, started }), ...(orgCheck ? { orgCheck } : {}) },
 		rows,
 		changeSet,
 		issues,
 		warnings: changeSet.warnings,
 	});
+	// A dry run also reports what the org offers (one read-only call): what a user checks before publishing.
+	const orgCheck = options.dryRun && options.checkOrg !== false ? await checkOrg(conn) : undefined;
 	const nothingWritten = { usage: conn.usage(), stopped: null, modelCreated: false };
 
 	// A plan with any problem writes nothing: every problem is reported at once, by row and column.

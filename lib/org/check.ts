@@ -6,41 +6,13 @@
  * Every read is optional: a user who may not read permission sets still gets a report, with the
  * unknown parts said to be unknown.
  */
+import type { OrgCheckPermissions, OrgCheckReport } from '../api-types';
 import { MODELS_PER_EDITION, OBJECTS } from '../plan/salesforce';
 import type { OrgConnection } from './connect';
 import { readTogether, type ReadRequest } from './composite-read';
 import { soqlQuote } from './soql';
 
 type Row = Record<string, unknown>;
-
-export interface OrgCheckPermissions {
-	/** null: not readable by this user. */
-	manageTerritories: boolean | null;
-	viewAllAccounts: boolean | null;
-	viewSetup: boolean | null;
-	customizeApplication: boolean | null;
-	apiEnabled: boolean | null;
-}
-
-export interface OrgCheckReport {
-	/** false when something stops a publish (see problems). */
-	ok: boolean;
-	user: { id: string | null; username: string | null; name: string | null };
-	org: { id: string | null; name: string | null; edition: string | null; isSandbox: boolean | null; instanceUrl: string };
-	apiVersion: string;
-	salesTerritoriesEnabled: boolean;
-	permissions: OrgCheckPermissions;
-	/** How rule links will be written: REST when RuleTerritory2Association is createable, else the Metadata API. */
-	ruleLinks: 'rest' | 'metadata';
-	stateCountryPicklists: boolean;
-	sharing: { account: string | null; opportunity: string | null; case: string | null };
-	models: { count: number; limit: number | null; left: number | null; list: { developerName: string; state: string }[] };
-	apiRequests: { max: number; remaining: number } | null;
-	/** What stops or limits a publish, each with what to change. */
-	problems: string[];
-	/** The report in plain lines. */
-	text: string;
-}
 
 const SHARING_WORDS: Record<string, string> = {
 	None: 'Private',
