@@ -14,7 +14,7 @@ interface ApiError {
 	fields?: string[];
 }
 
-async function failure(call: Promise<unknown>): Promise<ApiError> {
+async function failure(call: PromiseLike<unknown>): Promise<ApiError> {
 	try {
 		await call;
 	} catch (e) {
