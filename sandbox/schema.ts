@@ -18,9 +18,67 @@ export const KEY_PREFIXES = {
 	RuleTerritory2Association: '0OJ',
 	UserTerritory2Association: '0R0',
 	ObjectTerritory2Association: '0R1',
+	Profile: '00e',
+	PermissionSet: '0PS',
+	PermissionSetAssignment: '0Pa',
+	ObjectPermissions: '110',
 } as const;
 
 export type ObjectName = keyof typeof KEY_PREFIXES;
+
+/**
+ * The user and permission objects whose Ids come from a sequence of their own (see OrgStore), so that
+ * adding them to the seeds left every other seeded Id as it was. Real orgs number each key prefix apart too.
+ */
+export const PERMISSION_OBJECTS: readonly string[] = ['Profile', 'PermissionSet', 'PermissionSetAssignment', 'ObjectPermissions'];
+
+/**
+ * A subset of the values of User's restricted picklists (Object Reference, User: TimeZoneSidKey,
+ * LocaleSidKey, EmailEncodingKey, LanguageLocaleKey); a real org offers many more.
+ */
+export const TIME_ZONES = [
+	'America/Los_Angeles',
+	'America/Denver',
+	'America/Chicago',
+	'America/New_York',
+	'America/Sao_Paulo',
+	'Europe/London',
+	'Europe/Paris',
+	'Europe/Berlin',
+	'Asia/Kolkata',
+	'Asia/Tokyo',
+	'Australia/Sydney',
+	'GMT',
+];
+export const LOCALES = ['en_US', 'en_GB', 'en_AU', 'en_CA', 'fr_FR', 'fr_CA', 'de_DE', 'es_ES', 'it_IT', 'ja_JP', 'pt_BR', 'nl_NL'];
+export const EMAIL_ENCODINGS = ['UTF-8', 'ISO-8859-1', 'Shift_JIS', 'ISO-2022-JP', 'EUC-JP', 'ks_c_5601-1987', 'Big5', 'GB2312'];
+export const LANGUAGES = ['en_US', 'en_GB', 'fr', 'de', 'es', 'it', 'ja', 'pt_BR', 'nl_NL', 'zh_CN', 'ko', 'sv'];
+/** Profile.UserType values (a subset). */
+export const USER_TYPES = ['Standard', 'PowerPartner', 'CsnOnly', 'Guest'];
+/**
+ * The PermissionSet permission fields the sandbox knows. Real orgs have hundreds (one
+ * Permissions{Name} field per permission, Object Reference, PermissionSet); these are the ones
+ * Sales Territories work and its checks need.
+ */
+export const PERMISSION_FIELDS = [
+	'PermissionsManageTerritories',
+	'PermissionsViewSetup',
+	'PermissionsCustomizeApplication',
+	'PermissionsApiEnabled',
+	'PermissionsViewAllData',
+	'PermissionsModifyAllData',
+	'PermissionsManageUsers',
+] as const;
+export type PermissionField = (typeof PERMISSION_FIELDS)[number];
+/** ObjectPermissions' permission fields (Object Reference, ObjectPermissions). */
+export const OBJECT_PERMISSION_FIELDS = [
+	'PermissionsRead',
+	'PermissionsCreate',
+	'PermissionsEdit',
+	'PermissionsDelete',
+	'PermissionsViewAllRecords',
+	'PermissionsModifyAllRecords',
+] as const;
 
 export const MODEL_STATES = [
 	'Planning',
@@ -226,12 +284,18 @@ function buildSchema(roles: string[], options: SchemaOptions): Record<ObjectName
 				field('FirstName', 'string', { length: 40 }),
 				required('LastName', 'string', { length: 80 }),
 				readOnly('Name', 'string', { length: 121, label: 'Full Name' }),
-				field('Alias', 'string', { length: 8 }),
+				required('Alias', 'string', { length: 8 }),
 				field('Title', 'string', { length: 80 }),
 				field('Department', 'string', { length: 80 }),
 				field('FederationIdentifier', 'string', { length: 512, label: 'SAML Federation ID' }),
 				field('IsActive', 'boolean', { nillable: false, label: 'Active' }),
 				field('EmployeeNumber', 'string', { length: 20 }),
+				// Required on create with the next four (Object Reference, User; Salesforce CLI's org/user REQUIRED_FIELDS).
+				required('ProfileId', 'reference', { ...ref('Profile', 'Profile'), label: 'Profile ID' }),
+				required('TimeZoneSidKey', 'picklist', { length: 40, label: 'Time Zone', ...picklist(TIME_ZONES) }),
+				required('LocaleSidKey', 'picklist', { length: 40, label: 'Locale', ...picklist(LOCALES) }),
+				required('EmailEncodingKey', 'picklist', { length: 40, label: 'Email Encoding', ...picklist(EMAIL_ENCODINGS) }),
+				required('LanguageLocaleKey', 'picklist', { length: 40, label: 'Language', ...picklist(LANGUAGES) }),
 			],
 		},
 		Account: {
@@ -328,11 +392,57 @@ function buildSchema(roles: string[], options: SchemaOptions): Record<ObjectName
 				readOnly('SobjectType', 'picklist', { length: 40, ...picklist(['Account']) }),
 			],
 		},
+		// Object Reference, Profile: read through the API (query, retrieve, describe); the sandbox takes no profile writes.
+		Profile: {
+			label: 'Profile',
+			createable: false,
+			updateable: false,
+			deletable: false,
+			fields: [readOnly('Name', 'string', { length: 255 }), readOnly('UserType', 'picklist', { length: 40, ...picklist(USER_TYPES) })],
+		},
+		// Object Reference, PermissionSet: Name and Label Create/Update; IsOwnedByProfile and ProfileId set by Salesforce.
+		PermissionSet: {
+			label: 'Permission Set',
+			fields: [
+				required('Name', 'string', { length: 80, label: 'Permission Set Name' }),
+				required('Label', 'string', { length: 80, label: 'Permission Set Label' }),
+				field('Description', 'string', { length: 255 }),
+				readOnly('IsOwnedByProfile', 'boolean', { nillable: false, label: 'Is Owned By Profile' }),
+				readOnly('ProfileId', 'reference', { ...ref('Profile', 'Profile'), label: 'Profile ID' }),
+				...PERMISSION_FIELDS.map((name) => field(name, 'boolean', { nillable: false })),
+			],
+		},
+		// Object Reference, PermissionSetAssignment: create, delete, query (AssigneeId and PermissionSetId are Create only).
+		PermissionSetAssignment: {
+			label: 'Permission Set Assignment',
+			updateable: false,
+			fields: [
+				createOnly('AssigneeId', 'reference', { ...ref('User', 'Assignee'), nillable: false, required: true, label: 'Assignee ID' }),
+				createOnly('PermissionSetId', 'reference', {
+					...ref('PermissionSet', 'PermissionSet'),
+					nillable: false,
+					required: true,
+					label: 'Permission Set ID',
+				}),
+			],
+		},
+		// Object Reference, ObjectPermissions: ParentId (Create) names the permission set; the rest Create/Update.
+		ObjectPermissions: {
+			label: 'Object Permissions',
+			fields: [
+				createOnly('ParentId', 'reference', { ...ref('PermissionSet', 'Parent'), nillable: false, required: true, label: 'Parent ID' }),
+				createOnly('SobjectType', 'picklist', { length: 40, nillable: false, required: true, label: 'SObject Type Name' }),
+				...OBJECT_PERMISSION_FIELDS.map((name) => field(name, 'boolean', { nillable: false })),
+			],
+		},
 	};
 }
 
 const CHILD_RELATIONSHIPS: Record<string, ChildRelationship[]> = {
-	User: [{ relationshipName: 'UserTerritory2Associations', childSObject: 'UserTerritory2Association', field: 'UserId' }],
+	User: [
+		{ relationshipName: 'UserTerritory2Associations', childSObject: 'UserTerritory2Association', field: 'UserId' },
+		{ relationshipName: 'PermissionSetAssignments', childSObject: 'PermissionSetAssignment', field: 'AssigneeId' },
+	],
 	Account: [{ relationshipName: 'ObjectTerritory2Associations', childSObject: 'ObjectTerritory2Association', field: 'ObjectId' }],
 	Territory2Model: [
 		{ relationshipName: 'Territories', childSObject: 'Territory2', field: 'Territory2ModelId' },
@@ -348,6 +458,10 @@ const CHILD_RELATIONSHIPS: Record<string, ChildRelationship[]> = {
 	ObjectTerritory2AssignmentRule: [
 		{ relationshipName: 'RuleItems', childSObject: 'ObjectTerritory2AssignmentRuleItem', field: 'RuleId' },
 		{ relationshipName: 'RuleTerritory2Associations', childSObject: 'RuleTerritory2Association', field: 'RuleId' },
+	],
+	PermissionSet: [
+		{ relationshipName: 'Assignments', childSObject: 'PermissionSetAssignment', field: 'PermissionSetId' },
+		{ relationshipName: 'ObjectPerms', childSObject: 'ObjectPermissions', field: 'ParentId' },
 	],
 };
 

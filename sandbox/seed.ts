@@ -1,14 +1,42 @@
 /**
- * The sandbox org's starting data. seedEmpty: the organisation and the integration user the API
- * logs in as. seedDemo: a believable sales org on top (users, accounts with US billing addresses,
- * territory types and, optionally, an Active model). Everything is deterministic: the same call
- * gives the same records, so tests and demos can name them.
+ * The sandbox org's starting data. seedEmpty: the organisation, its profiles and permission sets,
+ * and the integration user the API logs in as. seedDemo: a believable sales org on top (users,
+ * accounts with US billing addresses, territory types and, optionally, an Active model).
+ * seedPlanner: a second API user without Manage Territories, added last so that no other seeded Id
+ * moves. Everything is deterministic: the same call gives the same records, so tests and demos can
+ * name them.
  */
+import type { SRecord } from './contracts';
 import type { OrgStore } from './store';
 import { prng } from './random';
-import { STATE_NAMES } from './schema';
+import { PERMISSION_FIELDS, STATE_NAMES, type PermissionField } from './schema';
 
 export const INTEGRATION_USERNAME = 'admin@territory-sandbox.example';
+/** A Standard User: no Manage Territories, so it sees only the Active model (seedPlanner). */
+export const PLANNER_USERNAME = 'planner@territory-sandbox.example';
+
+export const PROFILE_NAMES = { admin: 'System Administrator', standard: 'Standard User' } as const;
+/** A permission set that grants Manage Territories (with View Setup, which it needs), assigned to nobody. */
+export const TERRITORY_MANAGER_PERMISSION_SET = 'Territory_Manager';
+
+/** Locale settings every seeded user gets (User's required Sid keys). */
+export const SEED_USER_LOCALE = {
+	TimeZoneSidKey: 'America/Los_Angeles',
+	LocaleSidKey: 'en_US',
+	EmailEncodingKey: 'UTF-8',
+	LanguageLocaleKey: 'en_US',
+} as const;
+
+const ALL_PERMISSIONS = Object.fromEntries(PERMISSION_FIELDS.map((p) => [p, true])) as Record<PermissionField, boolean>;
+const NO_PERMISSIONS = Object.fromEntries(PERMISSION_FIELDS.map((p) => [p, false])) as Record<PermissionField, boolean>;
+const ALL_OBJECT_PERMISSIONS = {
+	PermissionsRead: true,
+	PermissionsCreate: true,
+	PermissionsEdit: true,
+	PermissionsDelete: true,
+	PermissionsViewAllRecords: true,
+	PermissionsModifyAllRecords: true,
+};
 export const ORG_NAME = 'Acme Demo (Territory Sandbox)';
 export const DEMO_DOMAIN = 'acme-demo.example';
 
@@ -129,9 +157,61 @@ export function demoAccounts(count = DEMO_ACCOUNT_COUNT): DemoAccount[] {
 	return out;
 }
 
-/** Creates the organisation and the integration user; points store.currentUserId at the user. */
+/** A profile and the permission set it owns (which holds the profile's permissions). */
+function createProfile(store: OrgStore, name: string, permissions: Record<PermissionField, boolean>): { profileId: string; permissionSetId: string } {
+	const profileId = store.adminCreate('Profile', { Name: name, UserType: 'Standard' });
+	const permissionSetId = store.adminCreate('PermissionSet', {
+		// A profile's own permission set is named after the profile's Id, as in a real org.
+		Name: `X${profileId.slice(0, 15)}`,
+		Label: name,
+		IsOwnedByProfile: true,
+		ProfileId: profileId,
+		...permissions,
+	});
+	return { profileId, permissionSetId };
+}
+
+/**
+ * The org's profiles and permission sets: "System Administrator" (every permission, all access to
+ * accounts), "Standard User" (API access, read/create/edit accounts; no Manage Territories, no View
+ * Setup, no View All Data) and the unassigned permission set Territory_Manager.
+ */
+function seedPermissions(store: OrgStore): { adminProfileId: string; standardProfileId: string } {
+	const admin = createProfile(store, PROFILE_NAMES.admin, ALL_PERMISSIONS);
+	store.adminCreate('ObjectPermissions', { ParentId: admin.permissionSetId, SobjectType: 'Account', ...ALL_OBJECT_PERMISSIONS });
+	const standard = createProfile(store, PROFILE_NAMES.standard, { ...NO_PERMISSIONS, PermissionsApiEnabled: true });
+	store.adminCreate('ObjectPermissions', {
+		ParentId: standard.permissionSetId,
+		SobjectType: 'Account',
+		PermissionsRead: true,
+		PermissionsCreate: true,
+		PermissionsEdit: true,
+	});
+	store.adminCreate('PermissionSet', {
+		Name: TERRITORY_MANAGER_PERMISSION_SET,
+		Label: 'Territory Manager',
+		Description: 'Manage Sales Territories models, territories and rules',
+		...NO_PERMISSIONS,
+		PermissionsManageTerritories: true,
+		PermissionsViewSetup: true,
+	});
+	return { adminProfileId: admin.profileId, standardProfileId: standard.profileId };
+}
+
+/** The Id of a profile by name. */
+export function profileId(store: OrgStore, name: string): string {
+	const profile = store.select('Profile', 'Name', name)[0];
+	if (!profile) throw new Error(`The sandbox org has no profile ${name}`);
+	return profile.Id;
+}
+
+/**
+ * Creates the organisation, its profiles and permission sets, and the integration user (System
+ * Administrator); points store.currentUserId at the user.
+ */
 export function seedEmpty(store: OrgStore): { orgId: string; userId: string } {
 	return store.transaction(() => {
+		const { adminProfileId } = seedPermissions(store);
 		const userId = store.adminCreate('User', {
 			Username: INTEGRATION_USERNAME,
 			Email: INTEGRATION_USERNAME,
@@ -140,6 +220,8 @@ export function seedEmpty(store: OrgStore): { orgId: string; userId: string } {
 			Alias: 'integ',
 			Title: 'Integration User',
 			IsActive: true,
+			ProfileId: adminProfileId,
+			...SEED_USER_LOCALE,
 		});
 		store.currentUserId = userId;
 		const orgId = store.adminCreate('Organization', {
@@ -175,6 +257,7 @@ export interface DemoSeed {
 export function seedDemo(store: OrgStore, opts: DemoOptions = {}): DemoSeed {
 	return store.transaction(() => {
 		const userIds: Record<string, string> = {};
+		const standardProfileId = profileId(store, PROFILE_NAMES.standard);
 		DEMO_USERS.forEach((u, i) => {
 			userIds[u.username] = store.adminCreate('User', {
 				Username: u.username,
@@ -186,6 +269,8 @@ export function seedDemo(store: OrgStore, opts: DemoOptions = {}): DemoSeed {
 				FederationIdentifier: u.federationIdentifier,
 				EmployeeNumber: String(5001 + i),
 				IsActive: u.active,
+				ProfileId: standardProfileId,
+				...SEED_USER_LOCALE,
 			});
 		});
 		const owners = DEMO_USERS.filter((u) => u.active).map((u) => userIds[u.username]);
@@ -201,6 +286,39 @@ export function seedDemo(store: OrgStore, opts: DemoOptions = {}): DemoSeed {
 		const seed: DemoSeed = { userIds, typeIds, territoryIds: {} };
 		if (opts.activeModel) seedActiveModel(store, seed);
 		return seed;
+	});
+}
+
+/** Adds the planner, an active Standard User (no Manage Territories) who can log in with every flow. */
+export function seedPlanner(store: OrgStore): string {
+	return store.adminCreate('User', {
+		Username: PLANNER_USERNAME,
+		Email: PLANNER_USERNAME,
+		FirstName: 'Territory',
+		LastName: 'Planner',
+		Alias: 'planner',
+		Title: 'Sales Operations Planner',
+		IsActive: true,
+		ProfileId: profileId(store, PROFILE_NAMES.standard),
+		...SEED_USER_LOCALE,
+	});
+}
+
+/**
+ * Brings an org saved before profiles existed up to date: its integration user becomes a System
+ * Administrator and every other user a Standard User, with the locale settings of the seeds.
+ */
+export function upgradeOrg(store: OrgStore): void {
+	if (store.records('Profile').length) return;
+	store.transaction(() => {
+		const { adminProfileId, standardProfileId } = seedPermissions(store);
+		for (const user of [...store.records('User')] as SRecord[]) {
+			const profile = user.Id === store.currentUserId ? adminProfileId : standardProfileId;
+			const filled = Object.fromEntries(Object.entries(SEED_USER_LOCALE).filter(([key]) => !user[key]));
+			store.systemUpdate(user.Id, { ...filled, Alias: user.Alias ?? String(user.LastName).slice(0, 8).toLowerCase(), ProfileId: profile });
+			const ownSet = store.select('PermissionSet', 'ProfileId', profile)[0];
+			store.adminCreate('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: ownSet.Id });
+		}
 	});
 }
 

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { storeForUser } from './access';
 import { Bulk2Jobs } from './bulk2';
 import { AuthService, generateCredentials, type AuthUser, type OrgCredentials, type PasswordFlowBlock, type UserDirectory } from './auth';
 import { SalesforceError, type QuerySource, type RouteRequest, type RouteResponse, type SaveResult, type WriteSource } from './contracts';
@@ -16,7 +17,7 @@ import { DEFAULT_LATEST_VERSION, refuseVersion, versionList } from './http/versi
 import { runWrite, type WriteOp } from './http/writes';
 import { loadState, saveState } from './persist';
 import { EDITIONS, PRIVATE_SHARING, SHARING_LEVELS, type SharingDefaults } from './schema';
-import { seedDemo, seedEmpty, INTEGRATION_USERNAME } from './seed';
+import { seedDemo, seedEmpty, seedPlanner, upgradeOrg, INTEGRATION_USERNAME } from './seed';
 import { accountsMatchingRule } from './rules/matching';
 import { OrgStore, type StoreSettings } from './store';
 
@@ -88,8 +89,11 @@ export interface Sandbox {
 	faults: FaultController;
 	requestLog: RequestLog;
 	apiUsage: ApiUsage;
-	/** What a client needs for the OAuth password flow against this org (the demo, benchmarks and tests use it). */
-	passwordLogin(): { authType: 'password'; loginUrl: string; username: string; password: string; clientId: string; clientSecret: string };
+	/**
+	 * What a client needs for the OAuth password flow against this org (the demo, benchmarks and tests
+	 * use it), as the integration user or as another active user (every user shares the one password).
+	 */
+	passwordLogin(username?: string): { authType: 'password'; loginUrl: string; username: string; password: string; clientId: string; clientSecret: string };
 	/** A refresh token for a user (default: the integration user), as a web-server OAuth flow would issue. */
 	issueRefreshToken(username?: string): string;
 	/** Ids of the accounts an assignment rule would assign if an admin ran the rules (sandbox/rules/matching.ts). */
@@ -110,9 +114,11 @@ const BULK_UPLOAD_MAX_BYTES = 150 * 1024 * 1024;
 
 /**
  * The store as Bulk API 2.0 sees it. Jobs run inside the request that closes or polls them, so their
- * writes go through the same fault and counting path as REST writes of that request.
+ * writes go through the same fault and counting path as REST writes of that request, and their reads
+ * see what that request's user sees.
  */
 function bulkSource(store: OrgStore, current: () => RestContext | undefined, log: RequestLog): QuerySource & WriteSource {
+	const reader = (): QuerySource => current()?.store ?? store;
 	const write = (op: WriteOp, type: string | undefined, records: Record<string, unknown>[], externalIdField?: string): SaveResult[] => {
 		const ctx = current();
 		if (ctx) return runWrite(ctx, { op, type, externalIdField, records, allOrNone: false, kind: 'bulk2', perRecordLocks: true });
@@ -128,9 +134,9 @@ function bulkSource(store: OrgStore, current: () => RestContext | undefined, log
 		return results;
 	};
 	return {
-		describe: (type) => store.describe(type),
-		records: (type) => store.records(type),
-		get: (id) => store.get(id),
+		describe: (type) => reader().describe(type),
+		records: (type) => reader().records(type),
+		get: (id) => reader().get(id),
 		create: (type, records) => write('create', type, records),
 		update: (type, records) => write('update', type, records),
 		upsert: (type, field, records) => write('upsert', type, records, field),
@@ -169,6 +175,8 @@ function newStore(options: SandboxOptions): OrgStore {
 	const store = new OrgStore(settings);
 	seedEmpty(store);
 	if ((options.seed ?? 'demo') === 'demo') seedDemo(store, options.seedOptions ?? {});
+	// Last, so that every Id the seeds above give stays as it was before the planner existed.
+	seedPlanner(store);
 	return store;
 }
 
@@ -222,6 +230,7 @@ function classify(path: string): { kind: EndpointKind; type?: string } {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const state = options.statePath ? loadState(options.statePath) : undefined;
 	const store = state ? OrgStore.fromJSON(state.org) : newStore(options);
+	if (state) upgradeOrg(store);
 	const creds: OrgCredentials = state?.credentials ?? generateCredentials();
 	const orgId = store.records('Organization')[0]?.Id ?? '';
 	if (!orgId || !store.currentUserId) throw new Error('The sandbox org has no Organization record or integration user');
@@ -294,9 +303,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			return errorResponse(503, 'SERVER_UNAVAILABLE', 'Service temporarily unavailable. Please try again later.');
 		}
 
+		const view = storeForUser(store, session.userId);
 		const ctx: RestContext = {
-			store,
-			objectTypes: () => store.describeGlobal(),
+			store: view,
+			userId: session.userId,
+			objectTypes: () => view.describeGlobal(),
 			faults,
 			info,
 			queries,
@@ -432,10 +443,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				usage.used = 0;
 			},
 		},
-		passwordLogin: () => ({
+		passwordLogin: (name = username) => ({
 			authType: 'password',
 			loginUrl: baseUrl,
-			username,
+			username: name,
 			password: creds.password,
 			clientId: creds.clientId,
 			clientSecret: creds.clientSecret,

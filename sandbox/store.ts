@@ -8,7 +8,7 @@ import { SalesforceError } from './contracts';
 import type { FieldMeta, ObjectMeta, QuerySource, SaveResult, SRecord, WriteSource } from './contracts';
 import { isValidId, makeId, toId18 } from './ids';
 import { RULES } from './rules';
-import { createSchema, PRIVATE_SHARING, type SchemaOptions } from './schema';
+import { createSchema, PERMISSION_OBJECTS, PRIVATE_SHARING, type SchemaOptions } from './schema';
 
 export interface StoreSettings extends Required<SchemaOptions> {
 	edition: 'Developer' | 'Enterprise' | 'Performance' | 'Unlimited';
@@ -47,7 +47,15 @@ export interface ObjectRules {
 	beforeUpdate?(next: SRecord, old: SRecord, changed: string[], ctx: WriteContext): void;
 	/** Validate a delete and delete or fix dependants (store.cascadeDelete / store.systemUpdate). */
 	beforeDelete?(record: SRecord, ctx: WriteContext): void;
+	/** Create the records that come with a new one (e.g. a user's profile assignment); it is stored by now. */
+	afterCreate?(record: SRecord, ctx: WriteContext): void;
 }
+
+/**
+ * Decides whether the caller may write a record of a type (throws a SalesforceError when not). It runs
+ * after the record passed every other check, so a refused write still meets the org's own rules first.
+ */
+export type WriteCheck = (type: string, op: 'create' | 'update' | 'delete') => void;
 
 export type RuleBook = Partial<Record<string, ObjectRules>>;
 
@@ -93,6 +101,11 @@ export class OrgStore implements QuerySource, WriteSource {
 	/** Lazily built equality indexes: type → field → value → ids (for the rules' lookups). */
 	private readonly indexes = new Map<string, Map<string, Map<string, Set<string>>>>();
 	private counter = 0;
+	/** The Id sequence of PERMISSION_OBJECTS, apart from `counter` so that the other seeded Ids did not move. */
+	private permissionCounter = 0;
+	private writeCheck: WriteCheck | undefined;
+	/** Creation order across both Id sequences (records() lists a type in this order). */
+	private seq = 0;
 	private depth = 0;
 	private journal: Undo[] = [];
 
@@ -316,6 +329,17 @@ export class OrgStore implements QuerySource, WriteSource {
 		});
 	}
 
+	/** Runs fn with every API write (not Setup-style writes or cascades) passed through `check`. */
+	withWriteCheck<T>(check: WriteCheck, fn: () => T): T {
+		const outer = this.writeCheck;
+		this.writeCheck = check;
+		try {
+			return fn();
+		} finally {
+			this.writeCheck = outer;
+		}
+	}
+
 	// ---- transactions ---------------------------------------------------------------------------
 
 	/** Runs fn all-or-nothing: if it throws, every write it made (cascades included) is undone. */
@@ -346,6 +370,7 @@ export class OrgStore implements QuerySource, WriteSource {
 			version: 1,
 			settings: this.settings,
 			counter: this.counter,
+			permissionCounter: this.permissionCounter,
 			currentUserId: this.currentUserId,
 			deletedIds: [...this.deletedIds],
 			records,
@@ -357,6 +382,7 @@ export class OrgStore implements QuerySource, WriteSource {
 			format?: unknown;
 			settings?: Partial<StoreSettings>;
 			counter?: unknown;
+			permissionCounter?: unknown;
 			currentUserId?: unknown;
 			deletedIds?: unknown;
 			records?: Record<string, unknown>;
@@ -366,6 +392,7 @@ export class OrgStore implements QuerySource, WriteSource {
 		}
 		const store = new OrgStore(data.settings);
 		store.counter = data.counter;
+		store.permissionCounter = typeof data.permissionCounter === 'number' ? data.permissionCounter : 0;
 		store.currentUserId = typeof data.currentUserId === 'string' ? data.currentUserId : '';
 		for (const id of Array.isArray(data.deletedIds) ? data.deletedIds : []) store.deletedIds.add(String(id));
 		const all: { type: string; record: SRecord }[] = [];
@@ -377,8 +404,8 @@ export class OrgStore implements QuerySource, WriteSource {
 				all.push({ type: meta.name, record: { ...record } });
 			}
 		}
-		// Ids carry the creation counter, so sorting by Id's counter part restores creation order.
-		// Base-62 digits are in ASCII order, so a plain comparison is a numeric one.
+		// Ids carry their sequence's counter, so sorting by Id's counter part restores each type's creation
+		// order (what records() keeps). Base-62 digits are in ASCII order, so a plain comparison is a numeric one.
 		all.sort((a, b) => (a.record.Id.slice(6, 15) < b.record.Id.slice(6, 15) ? -1 : 1));
 		let seq = 0;
 		for (const { type, record } of all) {
@@ -386,6 +413,7 @@ export class OrgStore implements QuerySource, WriteSource {
 			store.typeById.set(record.Id, type);
 			store.seqById.set(record.Id, seq++);
 		}
+		store.seq = seq;
 		return store;
 	}
 
@@ -483,7 +511,7 @@ export class OrgStore implements QuerySource, WriteSource {
 			throw new SalesforceError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${meta.name}`);
 		}
 		const values = this.coerceFields(meta, fields, 'create', admin);
-		const id = makeId(meta.keyPrefix, ++this.counter);
+		const id = makeId(meta.keyPrefix, PERMISSION_OBJECTS.includes(meta.name) ? ++this.permissionCounter : ++this.counter);
 		const record = { Id: id } as SRecord;
 		for (const f of meta.fields) {
 			if (f.name === 'Id') continue;
@@ -495,14 +523,17 @@ export class OrgStore implements QuerySource, WriteSource {
 			throw new SalesforceError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
 		}
 		this.checkValues(meta, record, Object.keys(values));
-		this.rules[meta.name]?.beforeCreate?.(record, this.context(meta.name, admin, false), Object.keys(values));
+		const ctx = this.context(meta.name, admin, false);
+		this.rules[meta.name]?.beforeCreate?.(record, ctx, Object.keys(values));
+		if (!admin) this.writeCheck?.(meta.name, 'create');
 		const table = this.tables.get(meta.name)!;
 		table.set(id, record);
 		this.reindex(meta.name, undefined, record);
 		this.typeById.set(id, meta.name);
-		this.seqById.set(id, this.counter);
+		this.seqById.set(id, ++this.seq);
 		this.touch(meta.name);
 		this.journal.push({ kind: 'insert', type: meta.name, id });
+		this.rules[meta.name]?.afterCreate?.(record, ctx);
 		return id;
 	}
 
@@ -525,6 +556,7 @@ export class OrgStore implements QuerySource, WriteSource {
 		this.checkValues(meta, next, changed);
 		this.stamp(next, false);
 		this.rules[meta.name]?.beforeUpdate?.(next, old, changed, this.context(meta.name, admin, false));
+		if (!admin) this.writeCheck?.(meta.name, 'update');
 		this.replace(meta.name, old, next);
 	}
 
@@ -534,6 +566,7 @@ export class OrgStore implements QuerySource, WriteSource {
 			throw new SalesforceError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type cannot be deleted: ${meta.name}`);
 		}
 		this.rules[meta.name]?.beforeDelete?.(record, this.context(meta.name, admin, cascade));
+		if (!admin && !cascade) this.writeCheck?.(meta.name, 'delete');
 		const table = this.tables.get(meta.name)!;
 		// The cascades may have removed or changed the record (e.g. cleared a lookup): work on what is stored now.
 		const current = table.get(record.Id);

@@ -15,7 +15,10 @@ export interface ApiUsageView {
 }
 
 export interface RestContext {
+	/** The org as the session's user sees it (sandbox/access.ts: storeForUser). */
 	store: RestStore;
+	/** The session's user. */
+	userId: string;
 	/** Every object type the org knows, for describe global. */
 	objectTypes(): readonly ObjectMeta[];
 	faults: FaultController;

@@ -5,6 +5,7 @@
 import type { RuleBook } from '../store';
 import { ruleItemRules, ruleRules, ruleTerritoryRules } from './assignment';
 import { modelRules, typeRules } from './models';
+import { objectPermissionsRules, permissionSetAssignmentRules, permissionSetRules } from './permissions';
 import { territoryRules } from './territories';
 import { accountRules, objectTerritoryRules, userRules, userTerritoryRules } from './users';
 
@@ -19,4 +20,7 @@ export const RULES: RuleBook = {
 	Account: accountRules,
 	UserTerritory2Association: userTerritoryRules,
 	ObjectTerritory2Association: objectTerritoryRules,
+	PermissionSet: permissionSetRules,
+	PermissionSetAssignment: permissionSetAssignmentRules,
+	ObjectPermissions: objectPermissionsRules,
 };

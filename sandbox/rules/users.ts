@@ -3,6 +3,7 @@ import { SalesforceError } from '../contracts';
 import type { SRecord } from '../contracts';
 import type { ObjectRules, OrgStore } from '../store';
 import { assertModelWritable, duplicateValue, integrity, modelIdOfTerritory, recordOf, sameText } from './common';
+import { profilePermissionSet } from './permissions';
 
 function checkUsername(store: OrgStore, user: SRecord): void {
 	if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(user.Username))) {
@@ -25,15 +26,29 @@ function fullName(user: SRecord): string {
 export const userRules: ObjectRules = {
 	beforeCreate(user, ctx, sent) {
 		if (!sent.includes('IsActive')) user.IsActive = true;
-		if (user.Alias === null) user.Alias = String(user.LastName).replace(/\s+/g, '').slice(0, 8).toLowerCase();
 		user.Name = fullName(user);
 		checkUsername(ctx.store, user);
 	},
-	beforeUpdate(next, _old, changed, ctx) {
+	// As in a real org, every user is assigned to their profile's own permission set.
+	afterCreate(user, ctx) {
+		const ps = profilePermissionSet(ctx.store, user.ProfileId);
+		if (ps) ctx.store.adminCreate('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: ps.Id });
+	},
+	beforeUpdate(next, old, changed, ctx) {
 		if (changed.includes('Username')) checkUsername(ctx.store, next);
 		next.Name = fullName(next);
+		if (changed.includes('ProfileId') && next.ProfileId !== old.ProfileId) moveProfileAssignment(ctx.store, next, old.ProfileId);
 	},
 };
+
+/** A new profile brings its permission set in place of the old profile's. */
+function moveProfileAssignment(store: OrgStore, user: SRecord, oldProfileId: unknown): void {
+	const from = profilePermissionSet(store, oldProfileId);
+	const to = profilePermissionSet(store, user.ProfileId);
+	const current = from && store.select('PermissionSetAssignment', 'AssigneeId', user.Id).find((a) => a.PermissionSetId === from.Id);
+	if (current) store.cascadeDelete(current.Id);
+	if (to) store.adminCreate('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: to.Id });
+}
 
 export const accountRules: ObjectRules = {
 	beforeCreate(account, ctx) {

@@ -1,16 +1,8 @@
-import { createSign, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Connection } from 'jsforce';
 import { startTestSandbox, TEST_API_VERSION, type TestSandbox } from '../helpers/sandbox';
-
-const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-
-function signJwt(claims: Record<string, unknown>, privateKeyPem: string): string {
-	const encode = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-	const unsigned = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode(claims)}`;
-	const signature = createSign('RSA-SHA256').update(unsigned).sign(privateKeyPem).toString('base64url');
-	return `${unsigned}.${signature}`;
-}
+import { JWT_GRANT, signJwt } from './user-kit';
 
 async function postToken(t: TestSandbox, form: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
 	const res = await fetch(`${t.sandbox.loginUrl}/services/oauth2/token`, {

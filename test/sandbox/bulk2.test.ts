@@ -6,6 +6,7 @@ import type { Connection } from 'jsforce';
 import { Bulk2Jobs } from '../../sandbox/bulk2';
 import type { RouteRequest, RouteResponse } from '../../sandbox/contracts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
+import { queryProfileId, userFields } from './user-kit';
 
 let t: TestSandbox;
 let conn: Connection;
@@ -27,8 +28,9 @@ beforeAll(async () => {
 	ids.region = await create('Territory2Type', { DeveloperName: 'Region', MasterLabel: 'Region', Priority: 10 });
 	ids.model = await create('Territory2Model', { Name: 'FY27 Plan', DeveloperName: 'FY27_Plan' });
 	ids.emea = await create('Territory2', { Name: 'EMEA', DeveloperName: 'EMEA', Territory2ModelId: ids.model, Territory2TypeId: ids.region });
-	ids.anna = await create('User', { Username: 'anna@example.com.sbx', Email: 'anna@example.com', LastName: 'Anders', IsActive: true });
-	ids.bob = await create('User', { Username: 'bob@example.com.sbx', Email: 'bob@example.com', LastName: 'Baker', IsActive: true });
+	const profile = await queryProfileId(conn);
+	ids.anna = await create('User', userFields('anna@example.com.sbx', profile, { Email: 'anna@example.com', LastName: 'Anders' }));
+	ids.bob = await create('User', userFields('bob@example.com.sbx', profile, { Email: 'bob@example.com', LastName: 'Baker' }));
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@
 import type { Connection } from 'jsforce';
 import { DEMO_USERNAMES } from '../../sandbox/seed';
 import { startTestSandbox, TEST_API_VERSION, type TestSandbox } from '../helpers/sandbox';
+import { queryProfileId, userFields } from './user-kit';
 
 interface ApiError {
 	errorCode: string;
@@ -298,7 +299,8 @@ describe('types and users over HTTP', () => {
 			await failure(conn.sobject('Territory2Type').create({ DeveloperName: 'Zone', MasterLabel: 'Zone', Priority: 20 })),
 		).toMatchObject({ errorCode: 'DUPLICATE_VALUE', fields: ['Priority'] });
 		expect(
-			(await failure(conn.sobject('User').create({ Username: DEMO_USERNAMES.benCarter, Email: 'b@x.example', LastName: 'B' }))).errorCode,
+			(await failure(conn.sobject('User').create(userFields(DEMO_USERNAMES.benCarter, await queryProfileId(conn), { Email: 'b@x.example' }))))
+				.errorCode,
 		).toBe('DUPLICATE_USERNAME');
 	});
 });

@@ -3,6 +3,7 @@ import { SalesforceError } from '../../sandbox/contracts';
 import { parseBooleanFilter } from '../../sandbox/rules/assignment';
 import { seedEmpty } from '../../sandbox/seed';
 import { OrgStore, type StoreSettings } from '../../sandbox/store';
+import { storeProfileId, userFields } from './user-kit';
 
 function sfError(fn: () => unknown): SalesforceError {
 	try {
@@ -36,7 +37,7 @@ function newOrg(settings?: Partial<StoreSettings>): Org {
 		territory: (modelId, dev, extra = {}) =>
 			store.createOne('Territory2', { Name: dev, DeveloperName: dev, Territory2ModelId: modelId, Territory2TypeId: types.territory, ...extra }),
 		user: (username, active = true) =>
-			store.createOne('User', { Username: username, Email: username, LastName: username.split('@')[0], IsActive: active }),
+			store.createOne('User', userFields(username, storeProfileId(store), { IsActive: active })),
 		rule: (modelId, dev, extra = {}) =>
 			store.createOne('ObjectTerritory2AssignmentRule', { DeveloperName: dev, MasterLabel: dev, ObjectType: 'Account', Territory2ModelId: modelId, ...extra }),
 		item: (ruleId, sortOrder, value = '94105') =>

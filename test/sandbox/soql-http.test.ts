@@ -4,6 +4,7 @@
  */
 import type { Connection } from 'jsforce';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
+import { queryProfileId, userFields } from './user-kit';
 
 let t: TestSandbox;
 let conn: Connection;
@@ -42,8 +43,9 @@ beforeAll(async () => {
 	ids.france = await territory('France', ids.area, ids.emea);
 	ids.paris = await territory("Paris l'Ouest", ids.area, ids.france);
 	ids.amer = await territory('AMER', ids.region);
-	ids.anna = await create('User', { Username: 'anna@example.com.sbx', Email: 'anna@example.com', LastName: 'Anders', IsActive: true });
-	ids.bob = await create('User', { Username: 'bob@example.com.sbx', Email: 'bob@example.com', LastName: 'Baker', IsActive: true });
+	const profile = await queryProfileId(conn);
+	ids.anna = await create('User', userFields('anna@example.com.sbx', profile, { Email: 'anna@example.com', LastName: 'Anders' }));
+	ids.bob = await create('User', userFields('bob@example.com.sbx', profile, { Email: 'bob@example.com', LastName: 'Baker' }));
 	await create('UserTerritory2Association', { UserId: ids.anna, Territory2Id: ids.france, RoleInTerritory2: 'Owner' });
 	await create('UserTerritory2Association', { UserId: ids.bob, Territory2Id: ids.france });
 	await create('UserTerritory2Association', { UserId: ids.bob, Territory2Id: ids.paris });

@@ -2,6 +2,7 @@ import { SalesforceError } from '../../sandbox/contracts';
 import { idChecksum, isValidId, makeId, toId15, toId18 } from '../../sandbox/ids';
 import { DEMO_USERNAMES, DEMO_USERS, INTEGRATION_USERNAME, seedDemo, seedEmpty } from '../../sandbox/seed';
 import { OrgStore } from '../../sandbox/store';
+import { storeProfileId, userFields } from './user-kit';
 
 function sfError(fn: () => unknown): SalesforceError {
 	try {
@@ -138,7 +139,7 @@ describe('OrgStore CRUD', () => {
 		expect(store.retrieve('Territory2Type', id).Priority).toBe(15);
 		const e = sfError(() => store.createOne('Territory2Type', { DeveloperName: 'B', MasterLabel: 'B', Priority: '1.5' }));
 		expect(e).toMatchObject({ errorCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD', fields: ['Priority'] });
-		const user = store.createOne('User', { Username: 'x@y.example', Email: 'x@y.example', LastName: 'X', IsActive: 'FALSE' });
+		const user = store.createOne('User', userFields('x@y.example', storeProfileId(store), { LastName: 'X', IsActive: 'FALSE' }));
 		expect(store.retrieve('User', user).IsActive).toBe(false);
 		expect(sfError(() => store.updateOne('User', user, { IsActive: 'maybe' })).errorCode).toBe('INVALID_TYPE_ON_FIELD_IN_RECORD');
 	});
