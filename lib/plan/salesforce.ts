@@ -8,7 +8,13 @@ export const LIMITS = {
 	/** Territory2.Name, Territory2.DeveloperName, model Name/DeveloperName, rule MasterLabel. */
 	nameLength: 80,
 	developerNameLength: 80,
-	descriptionLength: 255,
+	/**
+	 * Description is string(1000) on Territory2 but 255 on Territory2Model and Territory2Type
+	 * (Object Reference / Field Reference: Territory2, Territory2Model, Territory2Type).
+	 */
+	territoryDescriptionLength: 1000,
+	modelDescriptionLength: 255,
+	typeDescriptionLength: 255,
 	/** Default territories per model; raised by Salesforce support on request. */
 	territoriesPerModel: 1000,
 	rulesPerTerritory: 15,
