@@ -22,6 +22,10 @@ export const KEY_PREFIXES = {
 
 export type ObjectName = keyof typeof KEY_PREFIXES;
 
+/**
+ * Territory2Model.State: the Object Reference's values, plus Cloning and Cloning Failed, which the
+ * Metadata API guide (Territory2Model) also names.
+ */
 export const MODEL_STATES = [
 	'Planning',
 	'Activating',
@@ -32,6 +36,7 @@ export const MODEL_STATES = [
 	'Deleting',
 	'Activation Failed',
 	'Archiving Failed',
+	'Cloning Failed',
 	'Deletion Failed',
 ];
 

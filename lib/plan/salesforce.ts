@@ -48,8 +48,14 @@ export const OBJECTS = {
 
 export type SObjectName = (typeof OBJECTS)[keyof typeof OBJECTS];
 
-/** Model states in which nothing may be written. */
-export const READ_ONLY_MODEL_STATES = ['Archived', 'Archiving', 'Deleting', 'Cloning', 'Activating'];
+/**
+ * The only model states the engine publishes into: Planning, and Active when the caller allows it.
+ * Every other state is refused before a write: Activating, Activation Failed, Archiving, Archiving
+ * Failed, Archived, Deleting, Deletion Failed (Object Reference, Territory2Model.State), Cloning and
+ * Cloning Failed (Metadata API guide, Territory2Model), and any state a later release adds.
+ * Metadata API guide, Territory2Model: deploys go only into Planning or Active models.
+ */
+export const PUBLISHABLE_MODEL_STATES = ['Planning', 'Active'] as const;
 
 /** Access levels: API value ← accepted spellings (API values and Setup labels, compared case-insensitively). */
 export const ACCOUNT_ACCESS: Record<string, string> = {

@@ -40,3 +40,52 @@ describe('Territory2.Description is string(1000)', () => {
 		expect(org.changesSince(before)).toEqual([]);
 	});
 });
+
+describe('model states: only Planning (and Active when allowed) is published into', () => {
+	const plan = { rows: [{ Territory: 'West', Key: 'West', Type: 'Region' }] };
+
+	it.each([
+		['Activation Failed', /could not activate it.*Setup → Territory Models.*activates it again/],
+		['Archiving Failed', /could not archive it.*Setup → Territory Models.*archives it again/],
+		['Deletion Failed', /could not delete it.*deletes it again in Setup → Territory Models/],
+		['Cloning Failed', /copy Salesforce was making is incomplete.*deletes it in Setup → Territory Models and clones the source model again/],
+		['Archived', /never changes again/],
+		['Activating', /still working on it.*Wait until Setup → Territory Models shows it as Planning or Active/],
+		['Archiving', /still working on it/],
+		['Cloning', /still working on it/],
+		['Deleting', /still working on it/],
+	])('refuses a model in state %s before any write, naming the state and what the admin does', async (state, advice) => {
+		org.sandbox.store.adminCreate('Territory2Model', { Name: 'Stuck', DeveloperName: 'Stuck', State: state });
+		try {
+			const before = org.dump();
+			org.sandbox.requestLog.reset();
+			// Allowing an Active model changes nothing for these states.
+			const result = await org.publish({ plan, model: { developerName: 'Stuck' }, allowActiveModel: true });
+			expect(issueTriples(result)).toEqual([[0, null, 'MODEL_READ_ONLY']]);
+			expect(result.issues[0].message).toContain(`Model Stuck is ${state}: `);
+			expect(result.issues[0].message).toMatch(advice);
+			expect(org.sandbox.requestLog.writeCalls).toBe(0);
+			expect(org.changesSince(before)).toEqual([]);
+		} finally {
+			// Archived models can be deleted (as Planning ones); the others not.
+			org.sandbox.store.adminUpdate('Territory2Model', String(org.model('Stuck').id), { State: 'Archived' });
+			org.dropModel('Stuck');
+		}
+	});
+
+	it('publishes into a Planning model, and into an Active one only when allowed', async () => {
+		org.sandbox.store.adminCreate('Territory2Model', { Name: 'Live', DeveloperName: 'Live', State: 'Planning' });
+		try {
+			expect((await org.publish({ plan, model: { developerName: 'Live' } })).issues).toEqual([]);
+			org.sandbox.store.adminUpdate('Territory2Model', String(org.model('Live').id), { State: 'Active' });
+			const refused = await org.publish({ plan: { rows: [{ Territory: 'East', Key: 'East', Type: 'Region' }] }, model: { developerName: 'Live' } });
+			expect(issueTriples(refused)).toEqual([[0, null, 'MODEL_ACTIVE']]);
+			const allowed = await org.publish({ plan: { rows: [{ Territory: 'East', Key: 'East', Type: 'Region' }] }, model: { developerName: 'Live' }, allowActiveModel: true, method: 'add' });
+			expect(allowed.issues).toEqual([]);
+			expect(org.model('Live').territories.map((t) => t.DeveloperName).sort()).toEqual(['East', 'West']);
+		} finally {
+			org.sandbox.store.adminUpdate('Territory2Model', String(org.model('Live').id), { State: 'Archived' });
+			org.dropModel('Live');
+		}
+	});
+});

@@ -110,6 +110,22 @@ describe('models over HTTP', () => {
 		await conn.sobject('Territory2Model').destroy(m);
 	});
 
+	it('knows Cloning Failed and refuses writes into models in the failed states', async () => {
+		const meta = await conn.sobject('Territory2Model').describe();
+		const states = meta.fields.find((f) => f.name === 'State')?.picklistValues?.map((p) => p.value);
+		expect(states).toEqual(expect.arrayContaining(['Activation Failed', 'Archiving Failed', 'Cloning', 'Cloning Failed', 'Deletion Failed']));
+		const m = await createModel('Failed_Plan');
+		for (const state of ['Activation Failed', 'Archiving Failed', 'Cloning Failed', 'Deletion Failed']) {
+			t.sandbox.store.adminUpdate('Territory2Model', m, { State: state });
+			const refused = await failure(createTerritory(m, 'Nope'));
+			expect(refused.errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
+			expect(refused.message).toContain(state);
+		}
+		t.sandbox.store.adminUpdate('Territory2Model', m, { State: 'Planning' });
+		expect(await createTerritory(m, 'Now_Ok')).toMatch(/^0MI/);
+		t.sandbox.store.deleteOne('Territory2Model', m);
+	});
+
 	it('stops at the edition limit', async () => {
 		// The demo org has one (Active) model; Unlimited allows 4.
 		const ids = [await createModel('L1'), await createModel('L2'), await createModel('L3')];
