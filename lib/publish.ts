@@ -16,7 +16,7 @@ import type {
 import { connect } from './org/connect';
 import { readSnapshot } from './org/snapshot';
 import { applyChangeSet } from './org/apply';
-import { readAccountFieldNames, unknownCriteriaFields } from './org/account-fields';
+import { criteriaFieldIssues, readAccountFieldTypes } from './org/account-fields';
 import { parseCsv, parseCsvFile, parsePlan } from './plan';
 import { developerNameProblem } from './plan/keys';
 import { LIMITS } from './plan/salesforce';
@@ -65,7 +65,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		options.onProgress,
 	);
 	if (plan.territories.some((t) => t.criteria.length > 0)) {
-		plan.issues.push(...unknownCriteriaFields(plan.territories, await readAccountFieldNames(conn)));
+		plan.issues.push(...criteriaFieldIssues(plan.territories, await readAccountFieldTypes(conn)));
 	}
 
 	const diffOptions: DiffOptions = {

@@ -182,6 +182,8 @@ function buildSchema(roles: string[]): Record<ObjectName, ObjectSpec> {
 				field('BillingState', 'string', { length: 80, label: 'Billing State/Province' }),
 				field('BillingPostalCode', 'string', { length: 20, label: 'Billing Zip/Postal Code' }),
 				field('BillingCountry', 'string', { length: 80 }),
+				// The compound address (read-only: its parts are written): what a `within` rule item tests.
+				readOnly('BillingAddress', 'address', { length: 0 }),
 				field('OwnerId', 'reference', { ...ref('User', 'Owner'), nillable: false }),
 				field('External_Key__c', 'string', { length: 64, externalId: true, label: 'External Key' }),
 			],

@@ -89,3 +89,40 @@ describe('model states: only Planning (and Active when allowed) is published int
 		}
 	});
 });
+
+describe('within is for distance criteria only', () => {
+	afterAll(() => org.dropModel('Geo'));
+
+	it('refuses within on a field that is not a location or address field, naming row, column and value, before any write', async () => {
+		const before = org.dump();
+		org.sandbox.requestLog.reset();
+		const result = await org.publish({
+			plan: { rows: [
+				{ Territory: 'Near', Key: 'Near', Type: 'Region', Criteria: 'BillingAddress within 37.77,-122.41,10' },
+				{ Territory: 'Odd', Key: 'Odd', Type: 'Region', Criteria: 'Industry within 37.77,-122.41,10; Account.BillingPostalCode within 94105' },
+			] },
+			model: { developerName: 'Geo', name: 'Geo' },
+		});
+		expect(result.issues.map((i) => [i.row, i.column, i.code, i.value])).toEqual([
+			[3, 'Criteria', 'WITHIN_NEEDS_LOCATION', 'Industry within 37.77,-122.41,10'],
+			[3, 'Criteria', 'WITHIN_NEEDS_LOCATION', 'BillingPostalCode within 94105'],
+		]);
+		expect(result.issues[0].message).toBe(
+			'Row 3, Criteria: "Industry within 37.77,-122.41,10": within tests a distance, so it applies only to location (geolocation) and address fields; Industry is a picklist field.',
+		);
+		expect(org.sandbox.requestLog.writeCalls).toBe(0);
+		expect(org.changesSince(before)).toEqual([]);
+	});
+
+	it('publishes within on an address field and round-trips it with no writes', async () => {
+		const first = await org.publish({ plan: { rows: [{ Territory: 'Near', Key: 'Near', Type: 'Region', Criteria: 'BillingAddress within 37.77,-122.41,10' }] }, model: { developerName: 'Geo', name: 'Geo' } });
+		expect(first.issues).toEqual([]);
+		expect(org.model('Geo').ruleItems.map((i) => [i.Field, i.Operation, i.Value])).toEqual([['Account.BillingAddress', 'within', '37.77,-122.41,10']]);
+		const imported = await importModel({ connection: org.connection, model: { developerName: 'Geo' } });
+		expect(imported.rows.map((r) => r.Criteria)).toEqual(['BillingAddress within 37.77,-122.41,10']);
+		const before = org.dump();
+		const again = await org.publish({ plan: { csv: imported.csv }, model: { developerName: 'Geo' } });
+		expect(again.issues).toEqual([]);
+		expect(org.changesSince(before)).toEqual([]);
+	});
+});

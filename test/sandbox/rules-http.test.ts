@@ -239,6 +239,22 @@ describe('assignment rules over HTTP', () => {
 		).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
 	});
 
+	it('takes within only on a location or address field, on create and on update', async () => {
+		const rule = await createRule(model, 'Within_Rule');
+		const items = conn.sobject('ObjectTerritory2AssignmentRuleItem');
+		const refused = await failure(items.create({ RuleId: rule, SortOrder: 1, Field: 'Account.Industry', Operation: 'within', Value: '37.77,-122.41,10' }));
+		expect(refused).toMatchObject({ errorCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['Operation'] });
+		expect(refused.message).toContain('within applies to distance criteria only');
+		const address = await items.create({ RuleId: rule, SortOrder: 1, Field: 'Account.BillingAddress', Operation: 'within', Value: '37.77,-122.41,10' });
+		expect(outcome(address)).toBe('ok');
+		const equals = idOf(await items.create({ RuleId: rule, SortOrder: 2, Field: 'Industry', Operation: 'equals', Value: 'Technology' }));
+		expect((await failure(items.update({ Id: equals, Operation: 'within' }))).errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
+		// A within item cannot be moved onto a field that is not a location either.
+		expect((await failure(items.update({ Id: idOf(address), Field: 'BillingPostalCode' }))).errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
+		const meta = await conn.sobject('Account').describe();
+		expect(meta.fields.find((f) => f.name === 'BillingAddress')).toMatchObject({ type: 'address', createable: false, updateable: false });
+	});
+
 	it('links at most 15 rules per territory and rolls back a failed allOrNone batch', async () => {
 		const territory = await createTerritory(model, 'Rules_T');
 		const ruleResults = await conn.sobject('ObjectTerritory2AssignmentRule').create(
