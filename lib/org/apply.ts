@@ -354,6 +354,10 @@ class Applier {
 		try {
 			response = await restPost(this.org, `${this.org.basePath}/composite`, {
 				allOrNone: false,
+				// The subrequests run in request order (deletes, updates, creates): REST API guide, Composite
+				// request body: collateSubrequests defaults to true from API 49.0, and then "the order of
+				// execution is not guaranteed".
+				collateSubrequests: false,
 				compositeRequest: call.map((b, n) => this.subrequest(b, n)),
 			});
 		} catch (err) {

@@ -3,7 +3,7 @@
  * "Real-org compatibility"), through publishPlan / importModel over real jsforce against the sandbox org.
  */
 import { importModel } from '../../lib';
-import { issueTriples, startEngineOrg, type EngineOrg } from './fixtures';
+import { DEMO_USERNAMES as U, issueTriples, startEngineOrg, type EngineOrg } from './fixtures';
 
 let org: EngineOrg;
 beforeAll(async () => {
@@ -123,6 +123,22 @@ describe('within is for distance criteria only', () => {
 		const before = org.dump();
 		const again = await org.publish({ plan: { csv: imported.csv }, model: { developerName: 'Geo' } });
 		expect(again.issues).toEqual([]);
+		expect(org.changesSince(before)).toEqual([]);
+	});
+});
+
+describe('Composite order: the sandbox collates subrequests unless told not to', () => {
+	afterAll(() => org.dropModel('Roles'));
+
+	it('publishes a role change (a delete and a create of the same user/territory pair) and converges', async () => {
+		const rows = (role: string) => [{ Territory: 'West', Key: 'West', Type: 'Region', Users: `${U.anaLopez} (${role}); ${U.benCarter} (Sales Rep)` }];
+		expect((await org.publish({ plan: { rows: rows('Sales Rep') }, model: { developerName: 'Roles', name: 'Roles' } })).issues).toEqual([]);
+		const changed = await org.publish({ plan: { rows: rows('Owner') }, model: { developerName: 'Roles' } });
+		expect(changed.summary.failed).toBe(0);
+		expect(changed.summary.counts).toEqual({ UserTerritory2Association: { delete: 1, create: 1 } });
+		expect(org.model('Roles').usersByTerritory.West).toEqual([`${U.anaLopez} (Owner)`, `${U.benCarter} (Sales Rep)`]);
+		const before = org.dump();
+		expect((await org.publish({ plan: { rows: rows('Owner') }, model: { developerName: 'Roles' } })).summary.counts).toEqual({});
 		expect(org.changesSince(before)).toEqual([]);
 	});
 });
