@@ -318,6 +318,8 @@ class Applier {
 		for (const action of ACTION_ORDER) {
 			for (const w of items) {
 				if (w.change.action !== action) continue;
+				// One object per collection call: Salesforce refuses several types in one create when one is a
+				// setup object, and every territory object is (REST API guide, sObject Collections Create).
 				const key = `${action}:${w.change.object}`;
 				if (!groups.has(key)) groups.set(key, { object: w.change.object, action, items: [] });
 				groups.get(key)!.items.push(w);

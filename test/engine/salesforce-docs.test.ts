@@ -142,3 +142,36 @@ describe('Composite order: the sandbox collates subrequests unless told not to',
 		expect(org.changesSince(before)).toEqual([]);
 	});
 });
+
+describe('setup objects are never mixed in one collection call', () => {
+	afterAll(() => org.dropModel('Setup_Mix'));
+
+	it('publishes a new model with every object (a new type, territories, rules, users, accounts) with no refusals', async () => {
+		const keys = org.sandbox.store.records('Account').slice(0, 2).map((a) => String(a.External_Key__c));
+		const result = await org.publish({
+			plan: { rows: [
+				{ Territory: 'West', Key: 'West', Type: 'Zone', Description: 'new type', Users: `${U.anaLopez} (Owner)`, 'Forecast Manager': U.anaLopez, Accounts: keys[0] },
+				{ Territory: 'Bay Area', Key: 'Bay_Area', Parent: 'West', Type: 'Territory', 'Postal Codes': '940*, 94501', Criteria: 'Industry equals Technology', Users: U.benCarter, Accounts: keys[1] },
+			] },
+			model: { developerName: 'Setup_Mix', name: 'Setup Mix' },
+			createMissingTypes: true,
+			accountKeyField: 'External_Key__c',
+		});
+		expect(result.issues).toEqual([]);
+		// The sandbox fails every record of a collection call that mixes a setup object with another type
+		// (MIXED_DML_OPERATION): every change written means no call mixed them.
+		expect([result.summary.failed, result.summary.skipped, result.summary.stopped]).toEqual([0, 0, null]);
+		const written = Object.values(result.summary.counts).flatMap((byAction) => Object.values(byAction));
+		expect(written.reduce((a, b) => a + b, 0)).toBe(result.changeSet.changes.length);
+		expect(Object.keys(result.summary.counts).sort()).toEqual([
+			'ObjectTerritory2AssignmentRule',
+			'ObjectTerritory2AssignmentRuleItem',
+			'ObjectTerritory2Association',
+			'RuleTerritory2Association',
+			'Territory2',
+			'Territory2Model',
+			'Territory2Type',
+			'UserTerritory2Association',
+		]);
+	});
+});
