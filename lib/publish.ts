@@ -17,7 +17,7 @@ import { connect } from './org/connect';
 import { readSnapshot } from './org/snapshot';
 import { applyChangeSet } from './org/apply';
 import { checkOrg } from './org/check';
-import { readAccountFieldNames, unknownCriteriaFields } from './org/account-fields';
+import { criteriaFieldIssues, readAccountFieldTypes } from './org/account-fields';
 import { parseCsv, parseCsvFile, parsePlan } from './plan';
 import { developerNameProblem } from './plan/keys';
 import { LIMITS } from './plan/salesforce';
@@ -68,7 +68,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	if (plan.territories.some((t) => t.criteria.length > 0)) {
 		// The snapshot read Account's describe already; an org that did not answer it is asked once more.
 		const known = snapshot.describe?.accountFields;
-		plan.issues.push(...unknownCriteriaFields(plan.territories, known ? new Set(Object.keys(known)) : await readAccountFieldNames(conn)));
+		plan.issues.push(...criteriaFieldIssues(plan.territories, known ? new Map(Object.entries(known)) : await readAccountFieldTypes(conn)));
 	}
 
 	const diffOptions: DiffOptions = {

@@ -34,7 +34,10 @@ export type FieldType =
 	| 'datetime'
 	| 'date'
 	| 'reference'
-	| 'picklist';
+	| 'picklist'
+	/** Compound fields (BillingAddress; a geolocation custom field): read-only here, the targets of DISTANCE. */
+	| 'address'
+	| 'location';
 
 export interface FieldMeta {
 	name: string;

@@ -80,6 +80,10 @@ export const OBJECT_PERMISSION_FIELDS = [
 	'PermissionsModifyAllRecords',
 ] as const;
 
+/**
+ * Territory2Model.State: the Object Reference's values, plus Cloning and Cloning Failed, which the
+ * Metadata API guide (Territory2Model) also names.
+ */
 export const MODEL_STATES = [
 	'Planning',
 	'Activating',
@@ -90,6 +94,7 @@ export const MODEL_STATES = [
 	'Deleting',
 	'Activation Failed',
 	'Archiving Failed',
+	'Cloning Failed',
 	'Deletion Failed',
 ];
 
@@ -233,6 +238,8 @@ function accountFields(options: SchemaOptions): FieldMeta[] {
 		field('BillingState', 'string', { length: 80, label: 'Billing State/Province' }),
 		field('BillingPostalCode', 'string', { length: 20, label: 'Billing Zip/Postal Code' }),
 		field('BillingCountry', 'string', { length: 80 }),
+		// The compound address (read-only: its parts are written): what a `within` rule item tests.
+		readOnly('BillingAddress', 'address', { length: 0 }),
 		...(options.stateCountryPicklists
 			? [
 					field('BillingStateCode', 'picklist', { length: 255, label: 'Billing State/Province Code', ...picklist(Object.keys(STATE_NAMES)) }),

@@ -318,6 +318,8 @@ class Applier {
 		for (const action of ACTION_ORDER) {
 			for (const w of items) {
 				if (w.change.action !== action) continue;
+				// One object per collection call: Salesforce refuses several types in one create when one is a
+				// setup object, and every territory object is (REST API guide, sObject Collections Create).
 				const key = `${action}:${w.change.object}`;
 				if (!groups.has(key)) groups.set(key, { object: w.change.object, action, items: [] });
 				groups.get(key)!.items.push(w);
@@ -354,6 +356,10 @@ class Applier {
 		try {
 			response = await restPost(this.org, `${this.org.basePath}/composite`, {
 				allOrNone: false,
+				// The subrequests run in request order (deletes, updates, creates): REST API guide, Composite
+				// request body: collateSubrequests defaults to true from API 49.0, and then "the order of
+				// execution is not guaranteed".
+				collateSubrequests: false,
 				compositeRequest: call.map((b, n) => this.subrequest(b, n)),
 			});
 		} catch (err) {

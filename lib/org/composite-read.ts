@@ -139,6 +139,8 @@ async function sendComposite(org: OrgConnection, requests: ReadRequest[]): Promi
 		if (attempt > 1) await sleep(retryDelayMs * 2 ** (attempt - 2));
 		let response: { compositeResponse?: SubAnswer[] };
 		try {
+			// No collateSubrequests: false here, unlike apply.ts: these GETs are independent reads, so the order
+			// Salesforce runs collated subrequests in (not guaranteed, REST API guide, Composite) cannot matter.
 			response = await restPost(org, `${org.basePath}/composite`, {
 				allOrNone: false,
 				compositeRequest: pending.map((i) => ({ method: 'GET', url: pathOf(org, requests[i]), referenceId: `r${i}` })),

@@ -95,9 +95,10 @@ function readRow(cells: (c: PlanColumn) => string, row: number, issues: PlanIssu
 		}
 	}
 	const description = cells('Description');
-	if (description.length > LIMITS.descriptionLength) {
+	// The column is Territory2.Description (1,000 characters); models and types allow 255, not this one.
+	if (description.length > LIMITS.territoryDescriptionLength) {
 		issues.push(
-			issue(row, 'Description', description.slice(0, 40), 'DESCRIPTION_TOO_LONG', `the description is ${description.length} characters; Salesforce allows ${LIMITS.descriptionLength}.`),
+			issue(row, 'Description', description.slice(0, 40), 'DESCRIPTION_TOO_LONG', `the description is ${description.length} characters; Salesforce allows ${LIMITS.territoryDescriptionLength} for a territory.`),
 		);
 	}
 	const data: RowData = {

@@ -8,7 +8,13 @@ export const LIMITS = {
 	/** Territory2.Name, Territory2.DeveloperName, model Name/DeveloperName, rule MasterLabel. */
 	nameLength: 80,
 	developerNameLength: 80,
-	descriptionLength: 255,
+	/**
+	 * Description is string(1000) on Territory2 but 255 on Territory2Model and Territory2Type
+	 * (Object Reference / Field Reference: Territory2, Territory2Model, Territory2Type).
+	 */
+	territoryDescriptionLength: 1000,
+	modelDescriptionLength: 255,
+	typeDescriptionLength: 255,
 	/** Default territories per model; raised by Salesforce support on request. */
 	territoriesPerModel: 1000,
 	rulesPerTerritory: 15,
@@ -45,8 +51,14 @@ export const OBJECTS = {
 
 export type SObjectName = (typeof OBJECTS)[keyof typeof OBJECTS];
 
-/** Model states in which nothing may be written. */
-export const READ_ONLY_MODEL_STATES = ['Archived', 'Archiving', 'Deleting', 'Cloning', 'Activating'];
+/**
+ * The only model states the engine publishes into: Planning, and Active when the caller allows it.
+ * Every other state is refused before a write: Activating, Activation Failed, Archiving, Archiving
+ * Failed, Archived, Deleting, Deletion Failed (Object Reference, Territory2Model.State), Cloning and
+ * Cloning Failed (Metadata API guide, Territory2Model), and any state a later release adds.
+ * Metadata API guide, Territory2Model: deploys go only into Planning or Active models.
+ */
+export const PUBLISHABLE_MODEL_STATES = ['Planning', 'Active'] as const;
 
 /** Access levels: API value ← accepted spellings (API values and Setup labels, compared case-insensitively). */
 export const ACCOUNT_ACCESS: Record<string, string> = {

@@ -1,10 +1,11 @@
 /**
- * Whether the target model can take the plan at all: it is created when missing, and a model that is
- * read-only (archived, cloning…) or Active (live assignments) is refused with an issue rather than
- * written to, unless Active was allowed explicitly. After the other parts have run, the territory count
- * the model would hold is checked against Salesforce's per-model limit.
+ * Whether the target model can take the plan at all: it is created when missing; it is published into
+ * only in a PUBLISHABLE_MODEL_STATES state (Planning, or Active when allowed explicitly, since Active
+ * means live assignments). Every other state, transitions, failures and states this code does not know,
+ * is refused with an issue that names the state and what an admin does about it in Setup. After the
+ * other parts have run, the territory count the model would hold is checked against the per-model limit.
  */
-import { LIMITS, OBJECTS, READ_ONLY_MODEL_STATES } from '../plan/salesforce';
+import { LIMITS, OBJECTS, PUBLISHABLE_MODEL_STATES } from '../plan/salesforce';
 import { lower, type DiffState } from './diff-state';
 import { PHASE } from './phases';
 
@@ -25,8 +26,8 @@ export function checkModel(s: DiffState): void {
 		return;
 	}
 	s.modelId = model.id;
-	if (READ_ONLY_MODEL_STATES.includes(model.state)) {
-		s.issue(0, null, model.developerName, 'MODEL_READ_ONLY', `Model ${model.developerName} is ${model.state}: it cannot be changed.`);
+	if (!(PUBLISHABLE_MODEL_STATES as readonly string[]).includes(model.state)) {
+		s.issue(0, null, model.developerName, 'MODEL_READ_ONLY', `Model ${model.developerName} is ${model.state}: ${adminAdvice(model.state)}`);
 	} else if (model.state === 'Active' && !s.options.allowActiveModel) {
 		s.issue(
 			0,
@@ -35,6 +36,35 @@ export function checkModel(s: DiffState): void {
 			'MODEL_ACTIVE',
 			`Model ${model.developerName} is Active: publishing into it changes live assignments; allow it explicitly to proceed.`,
 		);
+	}
+}
+
+/**
+ * What an admin does about a model that cannot be published into. The states are Salesforce's (Object
+ * Reference and Metadata API, Territory2Model; Help: Territory Model State); the advice is ours, as the
+ * documentation does not say how a failed state is left.
+ */
+function adminAdvice(state: string): string {
+	const setup = 'Setup → Territory Models';
+	switch (state) {
+		case 'Archived':
+			return `an archived model never changes again. Publish to another model, or clone this one in ${setup} and publish to the copy.`;
+		case 'Activating':
+		case 'Archiving':
+		case 'Cloning':
+		case 'Deleting':
+			return `Salesforce is still working on it and nothing can be written meanwhile. Wait until ${setup} shows it as Planning or Active (Salesforce emails the admin when it is done), then publish again.`;
+		case 'Activation Failed':
+			return `Salesforce could not activate it. An admin opens the model in ${setup}, resolves the cause and activates it again (or asks Salesforce Support); publish once it is Planning or Active.`;
+		case 'Archiving Failed':
+			return `Salesforce could not archive it. An admin opens the model in ${setup} and archives it again (or asks Salesforce Support); nothing is published into it meanwhile.`;
+		case 'Deletion Failed':
+			return `Salesforce could not delete it. An admin deletes it again in ${setup} (or asks Salesforce Support); publish to another model.`;
+		case 'Cloning Failed':
+			return `the copy Salesforce was making is incomplete. An admin deletes it in ${setup} and clones the source model again; then publish to the new copy.`;
+		default:
+			// A state a later release may add: refused rather than written, since its rules are unknown.
+			return `this state is unknown to this tool, which publishes only into Planning models (or Active ones, when allowed). Check the model in ${setup}.`;
 	}
 }
 

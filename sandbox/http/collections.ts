@@ -52,9 +52,51 @@ function stripAttributes(record: Record<string, unknown>): Record<string, unknow
 	return fields;
 }
 
-/** Create or update records of possibly several types, in runs of one type, honouring allOrNone across runs. */
+/**
+ * Setup objects: REST API guide, sObject Collections Create: "You can't create records for multiple object
+ * types in one call when one of the types is related to a feature in the Salesforce Setup area"; the Apex
+ * guide's "sObjects That Can't Be Used Together in DML Operations" lists User and the territory objects.
+ * Territory2Type and ObjectTerritory2Association are counted too (Sales Territories is configured in Setup).
+ */
+export const SETUP_OBJECTS: ReadonlySet<string> = new Set([
+	'User',
+	'Territory2Model',
+	'Territory2Type',
+	'Territory2',
+	'ObjectTerritory2AssignmentRule',
+	'ObjectTerritory2AssignmentRuleItem',
+	'RuleTerritory2Association',
+	'UserTerritory2Association',
+	'ObjectTerritory2Association',
+]);
+
+/**
+ * A create or update mixing types where one is a setup object: every record fails, nothing is written.
+ * Salesforce's answer to it is not documented; the code is Apex's for mixing setup and other objects in
+ * one transaction (sandbox/RULES.md #33).
+ */
+function mixedSetupObjects(types: readonly string[]): SaveResult['errors'][number] | null {
+	if (types.length < 2 || !types.some((t) => SETUP_OBJECTS.has(t))) return null;
+	const setup = types.filter((t) => SETUP_OBJECTS.has(t));
+	return {
+		statusCode: 'MIXED_DML_OPERATION',
+		message: `You can't create or update records of several object types in one call when one of them is a setup object (${setup.join(', ')}); this call has ${types.join(', ')}. Send each setup object in a call of its own.`,
+		fields: [],
+	};
+}
+
+/**
+ * Create or update records of possibly several types, in runs of one type, honouring allOrNone across
+ * runs. Several types are allowed only when none is a setup object.
+ */
 function writeMixed(ctx: RestContext, op: 'create' | 'update', body: CollectionBody): SaveResult[] {
 	const typed = body.records.map((r, i) => ({ type: requireType(ctx, typeOf(r, i)).name, fields: stripAttributes(r) }));
+	const mixed = mixedSetupObjects([...new Set(typed.map((t) => t.type))]);
+	if (mixed) {
+		ctx.info.write = true;
+		for (const t of typed) ctx.info.touch(t.type);
+		return typed.map(() => ({ id: null, success: false, errors: [mixed] }));
+	}
 	const runs: { type: string; start: number; fields: Record<string, unknown>[] }[] = [];
 	typed.forEach((t, i) => {
 		const last = runs[runs.length - 1];

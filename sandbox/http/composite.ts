@@ -3,8 +3,16 @@ import type { RestContext } from './context';
 import { isPlainObject, parseJsonBody } from './respond';
 
 /**
- * Composite (`POST /composite`): up to 25 subrequests run in order in one API call; later ones refer
- * to earlier results with `@{referenceId.path}`; allOrNone runs them in one transaction.
+ * Composite (`POST /composite`): up to 25 subrequests in one API call; later ones refer to earlier
+ * results with `@{referenceId.path}`; allOrNone runs them in one transaction.
+ *
+ * Order: REST API guide, Composite request body: `collateSubrequests` defaults to true from API 49.0
+ * (false in 48.0, absent before), and collated subrequests run in an order that "is not guaranteed"
+ * unless one references another. So a request that does not send `collateSubrequests: false` (API ≥ 49)
+ * runs here in a collated order: POST, then PATCH, PUT, DELETE, then GET, a subrequest never before
+ * those it references (request order breaks ties). This exposes clients that rely on request order; it
+ * is not a claim about the order Salesforce picks. With `collateSubrequests: false`, request order.
+ * Answers always come back in request order.
  */
 
 export const MAX_COMPOSITE_SUBREQUESTS = 25;
@@ -48,7 +56,14 @@ function isCollectionOrQuery(url: string): boolean {
 	return /\/composite\/sobjects(\/|$)/.test(path) || /\/query(All)?(\/|$)/.test(path);
 }
 
-function parseSubrequests(raw: string): { allOrNone: boolean; subrequests: Subrequest[] } {
+interface CompositeBody {
+	allOrNone: boolean;
+	/** As sent: undefined when the request does not say. */
+	collateSubrequests: boolean | undefined;
+	subrequests: Subrequest[];
+}
+
+function parseSubrequests(raw: string): CompositeBody {
 	const body = parseJsonBody(raw);
 	if (!isPlainObject(body) || !Array.isArray(body.compositeRequest)) {
 		throw new SalesforceError(400, 'JSON_PARSER_ERROR', 'The request body must be an object with a compositeRequest array');
@@ -91,7 +106,53 @@ function parseSubrequests(raw: string): { allOrNone: boolean; subrequests: Subre
 			`A composite request can contain at most ${MAX_COMPOSITE_COLLECTIONS_OR_QUERIES} sObject Collections or query subrequests; this one has ${heavy}`,
 		);
 	}
-	return { allOrNone: body.allOrNone === true, subrequests };
+	const collate = body.collateSubrequests;
+	if (collate !== undefined && typeof collate !== 'boolean') {
+		throw new SalesforceError(400, 'JSON_PARSER_ERROR', 'collateSubrequests must be true or false');
+	}
+	return { allOrNone: body.allOrNone === true, collateSubrequests: collate, subrequests };
+}
+
+/** Whether the subrequests are collated: the flag when sent, else the version's default (true from 49.0). */
+function collates(flag: boolean | undefined, version: string): boolean {
+	const v = Number(version.replace(/^v/, ''));
+	if (v < 48) return false;
+	return flag ?? v >= 49;
+}
+
+const METHOD_RANK: Record<string, number> = { POST: 0, PATCH: 1, PUT: 2, DELETE: 3, GET: 4 };
+
+/** Indexes of the earlier subrequests a subrequest references in its url or body. */
+function referencedIndexes(sub: Subrequest, index: number, indexOf: Map<string, number>): number[] {
+	const text = `${sub.url}\u0000${sub.body === undefined ? '' : JSON.stringify(sub.body)}`;
+	const out: number[] = [];
+	for (const m of text.matchAll(REFERENCE)) {
+		const j = indexOf.get(m[1]);
+		if (j !== undefined && j < index) out.push(j);
+	}
+	return out;
+}
+
+/**
+ * The order to run the subrequests in: request order, or collated (by METHOD_RANK, each after the
+ * subrequests it references, request order between equals).
+ */
+function executionOrder(subrequests: readonly Subrequest[], collated: boolean): number[] {
+	const all = subrequests.map((_, i) => i);
+	if (!collated) return all;
+	const indexOf = new Map(subrequests.map((s, i) => [s.referenceId, i]));
+	const needs = subrequests.map((s, i) => referencedIndexes(s, i, indexOf));
+	const rank = (i: number) => METHOD_RANK[subrequests[i].method] ?? 5;
+	const done = new Set<number>();
+	const order: number[] = [];
+	while (order.length < subrequests.length) {
+		const ready = all.filter((i) => !done.has(i) && needs[i].every((j) => done.has(j)));
+		// References point only to earlier subrequests, so something is always ready.
+		const next = ready.reduce((a, b) => (rank(b) < rank(a) ? b : a));
+		done.add(next);
+		order.push(next);
+	}
+	return order;
 }
 
 /** Follows `.name` and `[n]` steps through an earlier result body. */
@@ -163,17 +224,24 @@ export function handleComposite(ctx: RestContext, req: RouteRequest, route: Data
 		return { status: 405, body: [{ errorCode: 'METHOD_NOT_ALLOWED', message: `HTTP Method '${req.method}' not allowed. Allowed are POST` }] };
 	}
 	if (ctx.inComposite) throw new SalesforceError(400, 'INVALID_INPUT', 'Composite requests cannot be nested');
-	const { allOrNone, subrequests } = parseSubrequests(req.body);
+	const { allOrNone, collateSubrequests, subrequests } = parseSubrequests(req.body);
+	const order = executionOrder(subrequests, collates(collateSubrequests, req.version));
+	const indexOf = new Map(subrequests.map((s, i) => [s.referenceId, i]));
 	const results = new Map<string, SubResult>();
-	const ordered: SubResult[] = [];
+	let failed: SubResult | null = null;
 	const sub = { ...ctx, inComposite: true };
 
 	const runAll = () => {
-		for (const s of subrequests) {
-			const result = runOne(sub, route, s, results);
+		for (const i of order) {
+			const s = subrequests[i];
+			// Only earlier subrequests (in request order) may be referenced, whatever ran first.
+			const earlier = new Map([...results].filter(([referenceId]) => indexOf.get(referenceId)! < i));
+			const result = runOne(sub, route, s, earlier);
 			results.set(s.referenceId, result);
-			ordered.push(result);
-			if (allOrNone && result.httpStatusCode >= 400) throw new RollbackSignal();
+			if (allOrNone && result.httpStatusCode >= 400) {
+				failed = result;
+				throw new RollbackSignal();
+			}
 		}
 	};
 
@@ -186,12 +254,11 @@ export function handleComposite(ctx: RestContext, req: RouteRequest, route: Data
 		} catch (err) {
 			if (!(err instanceof RollbackSignal)) throw err;
 			ctx.info.recordsWritten = writtenBefore;
-			const failedAt = ordered.length - 1;
-			const body = subrequests.map((s, i) => (i === failedAt ? ordered[i] : halted(s.referenceId)));
+			const body = subrequests.map((s) => (s.referenceId === failed?.referenceId ? failed : halted(s.referenceId)));
 			ctx.info.kind = 'composite';
 			return { status: 200, body: { compositeResponse: body } };
 		}
 	}
 	ctx.info.kind = 'composite';
-	return { status: 200, body: { compositeResponse: ordered } };
+	return { status: 200, body: { compositeResponse: subrequests.map((s) => results.get(s.referenceId)!) } };
 }

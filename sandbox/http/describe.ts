@@ -14,6 +14,8 @@ const SOAP_TYPES: Record<FieldType, string> = {
 	double: 'xsd:double',
 	datetime: 'xsd:dateTime',
 	date: 'xsd:date',
+	address: 'urn:address',
+	location: 'urn:location',
 };
 
 function objectUrls(version: string, name: string): Record<string, string> {

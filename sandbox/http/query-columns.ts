@@ -38,6 +38,8 @@ const APEX_TYPES: Record<FieldType, string> = {
 	double: 'Double',
 	datetime: 'Datetime',
 	date: 'Date',
+	address: 'Address',
+	location: 'Location',
 };
 
 const TEXT_TYPES: ReadonlySet<FieldType> = new Set(['string', 'textarea', 'email', 'picklist']);

@@ -117,11 +117,18 @@ function assertNoFilter(rule: SRecord): void {
 	}
 }
 
+/** Field types a `within` item may test: geolocation and compound address fields. */
+const DISTANCE_FIELD_TYPES = ['location', 'address'];
+
 function checkItemField(item: SRecord, store: OrgStore): void {
 	const name = String(item.Field).replace(/^Account\./i, '');
 	const f = store.field('Account', name);
 	if (!f || f.system || name.includes('.')) {
 		throw integrity(`Field: ${String(item.Field)} is not a field of Account that assignment rules can use.`, ['Field']);
+	}
+	// Metadata API guide, Territory2RuleItem: `within` is for DISTANCE criteria only (sandbox/RULES.md #21b).
+	if (item.Operation === 'within' && !DISTANCE_FIELD_TYPES.includes(f.type)) {
+		throw integrity(`Operation: within applies to distance criteria only, on a location or address field; ${String(item.Field)} is not one.`, ['Operation']);
 	}
 }
 
@@ -151,7 +158,7 @@ export const ruleItemRules: ObjectRules = {
 			assertNoFilter(rule);
 			checkSortOrder(store, next);
 		}
-		if (changed.includes('Field')) checkItemField(next, store);
+		if (changed.includes('Field') || changed.includes('Operation')) checkItemField(next, store);
 	},
 	beforeDelete(item, ctx) {
 		if (ctx.cascade) return;

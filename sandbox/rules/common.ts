@@ -3,8 +3,17 @@ import { SalesforceError } from '../contracts';
 import type { SRecord } from '../contracts';
 import type { OrgStore, WriteContext } from '../store';
 
-/** Model states in which the model and everything in it is read-only. */
-export const LOCKED_MODEL_STATES = ['Archived', 'Archiving', 'Deleting', 'Cloning', 'Activating'];
+/**
+ * Model states in which the model and everything in it take API writes. Every other state is locked:
+ * Archived, the transitions (Activating, Archiving, Cloning, Deleting) and the failed ones (Activation,
+ * Archiving, Cloning, Deletion Failed). Metadata API guide, Territory2Model: deploys go only into
+ * Planning or Active models; the REST API is taken to refuse the same (sandbox/RULES.md #10).
+ */
+export const WRITABLE_MODEL_STATES = ['Planning', 'Active'];
+
+export function isLockedModelState(state: unknown): boolean {
+	return !WRITABLE_MODEL_STATES.includes(String(state));
+}
 
 export const DEVELOPER_NAME_MAX = 80;
 
@@ -56,11 +65,11 @@ export function recordOf(store: OrgStore, id: unknown): SRecord | undefined {
 	return typeof id === 'string' ? store.get(id)?.record : undefined;
 }
 
-/** Refuses writes into a model that is Archived (or in a transition): Setup-style writes excepted. */
+/** Refuses writes into a model that is not Planning or Active: Setup-style writes excepted. */
 export function assertModelWritable(store: OrgStore, modelId: unknown, ctx: WriteContext): void {
 	if (ctx.admin || ctx.cascade) return;
 	const model = recordOf(store, modelId);
-	if (model && LOCKED_MODEL_STATES.includes(String(model.State))) {
+	if (model && isLockedModelState(model.State)) {
 		throw integrity(
 			`You can't modify territory model ${String(model.Name)} or its contents while its state is ${String(model.State)}.`,
 			['Territory2ModelId'],

@@ -8,7 +8,7 @@ import {
 	duplicateDeveloperName,
 	duplicateValue,
 	integrity,
-	LOCKED_MODEL_STATES,
+	isLockedModelState,
 	limitExceeded,
 	sameText,
 } from './common';
@@ -56,7 +56,7 @@ export const modelRules: ObjectRules = {
 	},
 	beforeUpdate(next, old, changed, ctx) {
 		const { store } = ctx;
-		if (!ctx.admin && LOCKED_MODEL_STATES.includes(String(old.State))) {
+		if (!ctx.admin && isLockedModelState(old.State)) {
 			throw integrity(`You can't modify territory model ${String(old.Name)} while its state is ${String(old.State)}.`);
 		}
 		if (changed.includes('DeveloperName')) checkModelDeveloperName(store, next);

@@ -94,7 +94,7 @@ const CASES: [string, PlanRow[], Triple[]][] = [
 		'values too long',
 		base([
 			{ Territory: long(81, 'N'), Key: 'Long_Name', Type: 'Region' },
-			{ Territory: 'Long description', Key: 'Long_Desc', Type: 'Region', Description: long(256) },
+			{ Territory: 'Long description', Key: 'Long_Desc', Type: 'Region', Description: long(1001) },
 			{ Territory: 'Long state', Key: 'Long_State', Type: 'Region', States: long(1001, 's') },
 		]),
 		[
@@ -303,7 +303,7 @@ describe('each validation error leaves the org unchanged and names row, column a
 			{ Territory: 'Bad', Key: '1_Bad', Type: 'Region', 'Account Access': 'Full' }, // 6
 			{ Territory: 'Galaxy', Key: 'Galaxy', Type: 'Galaxy', Criteria: 'Industry resembles Tech' }, // 7
 			{ Territory: 'FM', Key: 'FM', Type: 'Region', Users: U.benCarter, 'Forecast Manager': U.davidKim }, // 8
-			{ Territory: 'Old', Key: 'Old', Type: 'Region', Users: U.elenaRossi, Description: long(300) }, // 9
+			{ Territory: 'Old', Key: 'Old', Type: 'Region', Users: U.elenaRossi, Description: long(1001) }, // 9
 		];
 		const result = await publishRefused(rows);
 		const triples = issueTriples(result);

@@ -301,6 +301,62 @@ describe('applyChangeSet', () => {
 		expect(t.sandbox.store.get(ids[1])!.record.Description).toBe('changed');
 	});
 
+	it('keeps request order in a Composite call: a same-phase delete and create of one user/territory pair both succeed', async () => {
+		// The sandbox collates Composite subrequests (POST first) unless collateSubrequests is false, as
+		// Salesforce may from API 49.0: the create would then meet the pair it replaces (DUPLICATE_VALUE).
+		const store = t.sandbox.store;
+		const model = store.createOne('Territory2Model', { Name: 'Roles', DeveloperName: 'Roles' });
+		const territory = store.createOne('Territory2', { Name: 'West', DeveloperName: 'West', Territory2ModelId: model, Territory2TypeId: typeIds.Territory });
+		const old = store.createOne('UserTerritory2Association', { UserId: userIds[0], Territory2Id: territory, RoleInTerritory2: 'Sales Rep' });
+		const cs: ChangeSet = {
+			modelDeveloperName: 'Roles',
+			modelId: model,
+			issues: [],
+			warnings: [],
+			changes: [
+				change('UTA:new', 'UserTerritory2Association', 1, { UserId: userIds[0], Territory2Id: territory, RoleInTerritory2: 'Owner' }),
+				change('UTA:old', 'UserTerritory2Association', 1, {}, { action: 'delete', recordId: old }),
+			],
+		};
+		const logStart = t.sandbox.requestLog.entries.length;
+		const result = await applyChangeSet(org, cs);
+		expect(result.outcomes.map((o) => [o.changeId, o.status, o.errorCode])).toEqual([
+			['UTA:new', 'done', undefined],
+			['UTA:old', 'done', undefined],
+		]);
+		expect(compositeCalls(logStart)).toBe(1);
+		expect(records('UserTerritory2Association', (r) => r.Territory2Id === territory).map((r) => [r.UserId, r.RoleInTerritory2])).toEqual([[userIds[0], 'Owner']]);
+	});
+
+	it('sends each object in collection calls of its own, even when one phase creates several objects', async () => {
+		// The sandbox refuses a collection create or update mixing a setup object with another type, as
+		// Salesforce does (REST API guide, sObject Collections Create); every territory object is one.
+		const store = t.sandbox.store;
+		const model = store.createOne('Territory2Model', { Name: 'Mixed', DeveloperName: 'Mixed' });
+		const territory = store.createOne('Territory2', { Name: 'West', DeveloperName: 'West', Territory2ModelId: model, Territory2TypeId: typeIds.Territory });
+		const cs: ChangeSet = {
+			modelDeveloperName: 'Mixed',
+			modelId: model,
+			issues: [],
+			warnings: [],
+			changes: [
+				change('U:1', 'UserTerritory2Association', 1, { UserId: userIds[0], Territory2Id: territory, RoleInTerritory2: 'Owner' }),
+				change('A:1', 'ObjectTerritory2Association', 1, { ObjectId: accountIds[0], Territory2Id: territory, AssociationCause: 'Territory2Manual' }),
+				change('U:2', 'UserTerritory2Association', 1, { UserId: userIds[1], Territory2Id: territory }),
+				change('T:2', 'Territory2', 1, { Name: 'East', DeveloperName: 'East', Territory2ModelId: model, Territory2TypeId: typeIds.Territory }),
+			],
+		};
+		const logStart = t.sandbox.requestLog.entries.length;
+		const result = await applyChangeSet(org, cs);
+		expect(result.outcomes.map((o) => [o.changeId, o.status, o.errorCode])).toEqual([
+			['U:1', 'done', undefined],
+			['A:1', 'done', undefined],
+			['U:2', 'done', undefined],
+			['T:2', 'done', undefined],
+		]);
+		expect(compositeCalls(logStart)).toBe(1);
+	});
+
 	it('opens no Bulk job for an assignment object that has nothing to create', async () => {
 		const { cs, modelId } = flatTerritories('BulkOne', 3);
 		const made = await applyChangeSet(org, cs);

@@ -75,7 +75,7 @@ describe('parsePlan: every validation issue names row, column and value', () => 
 	it.each<[string, PlanRow[], [string, number, string | null]]>([
 		['MISSING_NAME', [{ Territory: 'A' }, { Territory: '', Key: 'B' }], ['MISSING_NAME', 3, 'Territory']],
 		['NAME_TOO_LONG', [{ Territory: 'n'.repeat(81), Key: 'A' }], ['NAME_TOO_LONG', 2, 'Territory']],
-		['DESCRIPTION_TOO_LONG', [{ Territory: 'A', Description: 'd'.repeat(256) }], ['DESCRIPTION_TOO_LONG', 2, 'Description']],
+		['DESCRIPTION_TOO_LONG', [{ Territory: 'A', Description: 'd'.repeat(1001) }], ['DESCRIPTION_TOO_LONG', 2, 'Description']],
 		['INVALID_KEY', [{ Territory: 'A', Key: 'Bay__Area' }], ['INVALID_KEY', 2, 'Key']],
 		['DUPLICATE_KEY', [{ Territory: 'A', Key: 'K' }, { Territory: 'B', Key: 'K' }], ['DUPLICATE_KEY', 3, 'Key']],
 		['KEY_CASE_COLLISION', [{ Territory: 'A', Key: 'West' }, { Territory: 'B', Key: 'WEST' }], ['KEY_CASE_COLLISION', 3, 'Key']],
@@ -97,6 +97,16 @@ describe('parsePlan: every validation issue names row, column and value', () => 
 		expect(found[0]).toEqual(expect.objectContaining({ row, column }));
 		expect(found[0].message).toContain(`Row ${row}`);
 		expect(plan.issues.filter((i) => i.code !== code)).toEqual([]);
+	});
+
+	it('DESCRIPTION_TOO_LONG only past Territory2.Description\'s 1,000 characters', () => {
+		const plan = parsePlan([
+			{ Territory: 'A', Description: 'd'.repeat(1000) },
+			{ Territory: 'B', Description: 'd'.repeat(1001) },
+		]);
+		expect(plan.territories[0].description).toHaveLength(1000);
+		expect(codesOf(plan.issues)).toEqual([['DESCRIPTION_TOO_LONG', 3, 'Description']]);
+		expect(plan.issues[0].message).toBe('Row 3, Description: the description is 1001 characters; Salesforce allows 1000 for a territory.');
 	});
 
 	it('PARENT_CYCLE: every territory on the loop, self-parent included', () => {

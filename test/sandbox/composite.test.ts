@@ -122,3 +122,111 @@ describe('sandbox Composite API', () => {
 		).rejects.toMatchObject({ errorCode: 'JSON_PARSER_ERROR' });
 	});
 });
+
+/**
+ * collateSubrequests (REST API guide, Composite request body): true by default from API 49.0, and then
+ * "the order of execution is not guaranteed". The sandbox plays collation as POST, PATCH, PUT, DELETE,
+ * GET, each subrequest after those it references; with false, request order.
+ */
+describe('sandbox Composite API: collateSubrequests', () => {
+	let t: TestSandbox;
+	let conn: Connection;
+	let model: string;
+	let typeId: string;
+
+	beforeAll(async () => {
+		t = await startTestSandbox();
+		conn = await t.connect();
+		typeId = (await conn.sobject('Territory2Type').create({ DeveloperName: 'Region', MasterLabel: 'Region', Priority: 1 })).id as string;
+		model = (await conn.sobject('Territory2Model').create({ Name: 'Order', DeveloperName: 'Order' })).id as string;
+	});
+	afterAll(() => t.stop());
+
+	const send = async (c: Connection, body: Record<string, unknown>) => ((await c.requestPost('/composite', body)) as { compositeResponse: SubResponse[] }).compositeResponse;
+	const territory = (name: string) => ({ Name: name, DeveloperName: name, Territory2ModelId: model, Territory2TypeId: typeId });
+	const createDup = async () => (await conn.sobject('Territory2').create(territory('Dup'))).id as string;
+	/** Delete a territory, then create another with its DeveloperName: right only in request order. */
+	const deleteThenCreate = (version: string, id: string) => [
+		{ method: 'DELETE', url: `/services/data/v${version}/sobjects/Territory2/${id}`, referenceId: 'gone' },
+		{ method: 'POST', url: `/services/data/v${version}/sobjects/Territory2`, referenceId: 'again', body: territory('Dup') },
+	];
+	const outcome = (r: SubResponse) => [r.referenceId, r.httpStatusCode, r.httpStatusCode >= 400 ? (r.body as { errorCode: string }[])[0].errorCode : 'ok'];
+	const dupIds = () => t.sandbox.store.records('Territory2').filter((r) => r.DeveloperName === 'Dup').map((r) => r.Id);
+	afterEach(() => {
+		for (const id of dupIds()) t.sandbox.store.deleteOne('Territory2', id);
+	});
+
+	it('collates by default from API 49.0: the create runs before the delete it waited for, answers stay in request order', async () => {
+		const id = await createDup();
+		const responses = await send(conn, { allOrNone: false, compositeRequest: deleteThenCreate('62.0', id) });
+		expect(responses.map(outcome)).toEqual([
+			['gone', 204, 'ok'],
+			['again', 400, 'DUPLICATE_DEVELOPER_NAME'],
+		]);
+		expect(dupIds()).toEqual([]);
+	});
+
+	it('runs in request order with collateSubrequests: false', async () => {
+		const id = await createDup();
+		const responses = await send(conn, { allOrNone: false, collateSubrequests: false, compositeRequest: deleteThenCreate('62.0', id) });
+		expect(responses.map(outcome)).toEqual([
+			['gone', 204, 'ok'],
+			['again', 201, 'ok'],
+		]);
+		expect(dupIds()).toHaveLength(1);
+		expect(dupIds()[0]).not.toBe(id);
+	});
+
+	it('does not collate by default in API 48.0, and collates there when asked', async () => {
+		const v48 = await t.connect({ version: '48.0' });
+		const first = await send(v48, { allOrNone: false, compositeRequest: deleteThenCreate('48.0', await createDup()) });
+		expect(first.map(outcome)).toEqual([
+			['gone', 204, 'ok'],
+			['again', 201, 'ok'],
+		]);
+		const second = await send(v48, { allOrNone: false, collateSubrequests: true, compositeRequest: deleteThenCreate('48.0', dupIds()[0]) });
+		expect(second.map(outcome)).toEqual([
+			['gone', 204, 'ok'],
+			['again', 400, 'DUPLICATE_DEVELOPER_NAME'],
+		]);
+	});
+
+	it('still runs a subrequest after the ones it references, and never lets one reference a later one', async () => {
+		await createDup();
+		const query = `/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id FROM Territory2 WHERE DeveloperName = 'Dup'")}`;
+		const responses = await send(conn, {
+			allOrNone: false,
+			compositeRequest: [
+				{ method: 'GET', url: query, referenceId: 'q' },
+				{ method: 'PATCH', url: '/services/data/v62.0/sobjects/Territory2/@{q.records[0].Id}', referenceId: 'edit', body: { Description: 'found first' } },
+				// References the create below it: refused even though collation runs POSTs first.
+				{ method: 'PATCH', url: '/services/data/v62.0/sobjects/Territory2/@{later.id}', referenceId: 'early', body: { Description: 'x' } },
+				{ method: 'POST', url: '/services/data/v62.0/sobjects/Territory2', referenceId: 'later', body: territory('Later') },
+			],
+		});
+		expect(responses.map(outcome)).toEqual([
+			['q', 200, 'ok'],
+			['edit', 204, 'ok'],
+			['early', 400, 'PROCESSING_HALTED'],
+			['later', 201, 'ok'],
+		]);
+		expect(t.sandbox.store.records('Territory2').find((r) => r.DeveloperName === 'Dup')?.Description).toBe('found first');
+		t.sandbox.store.deleteOne('Territory2', String((responses[3].body as { id: string }).id));
+	});
+
+	it('with allOrNone, rolls back and keeps the error on the subrequest that failed, wherever it ran', async () => {
+		const id = await createDup();
+		const responses = await send(conn, { allOrNone: true, compositeRequest: deleteThenCreate('62.0', id) });
+		expect(responses.map(outcome)).toEqual([
+			['gone', 400, 'PROCESSING_HALTED'],
+			['again', 400, 'DUPLICATE_DEVELOPER_NAME'],
+		]);
+		expect(dupIds()).toEqual([id]);
+	});
+
+	it('refuses a collateSubrequests that is not a boolean', async () => {
+		await expect(send(conn, { collateSubrequests: 'no', compositeRequest: [{ method: 'GET', url: '/services/data/v62.0/limits', referenceId: 'l' }] })).rejects.toMatchObject({
+			errorCode: 'JSON_PARSER_ERROR',
+		});
+	});
+});

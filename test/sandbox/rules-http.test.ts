@@ -111,6 +111,22 @@ describe('models over HTTP', () => {
 		await conn.sobject('Territory2Model').destroy(m);
 	});
 
+	it('knows Cloning Failed and refuses writes into models in the failed states', async () => {
+		const meta = await conn.sobject('Territory2Model').describe();
+		const states = meta.fields.find((f) => f.name === 'State')?.picklistValues?.map((p) => p.value);
+		expect(states).toEqual(expect.arrayContaining(['Activation Failed', 'Archiving Failed', 'Cloning', 'Cloning Failed', 'Deletion Failed']));
+		const m = await createModel('Failed_Plan');
+		for (const state of ['Activation Failed', 'Archiving Failed', 'Cloning Failed', 'Deletion Failed']) {
+			t.sandbox.store.adminUpdate('Territory2Model', m, { State: state });
+			const refused = await failure(createTerritory(m, 'Nope'));
+			expect(refused.errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
+			expect(refused.message).toContain(state);
+		}
+		t.sandbox.store.adminUpdate('Territory2Model', m, { State: 'Planning' });
+		expect(await createTerritory(m, 'Now_Ok')).toMatch(/^0MI/);
+		t.sandbox.store.deleteOne('Territory2Model', m);
+	});
+
 	it('stops at the edition limit', async () => {
 		// The demo org has one (Active) model; Unlimited allows 4.
 		const ids = [await createModel('L1'), await createModel('L2'), await createModel('L3')];
@@ -222,6 +238,22 @@ describe('assignment rules over HTTP', () => {
 				)
 			).errorCode,
 		).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
+	});
+
+	it('takes within only on a location or address field, on create and on update', async () => {
+		const rule = await createRule(model, 'Within_Rule');
+		const items = conn.sobject('ObjectTerritory2AssignmentRuleItem');
+		const refused = await failure(items.create({ RuleId: rule, SortOrder: 1, Field: 'Account.Industry', Operation: 'within', Value: '37.77,-122.41,10' }));
+		expect(refused).toMatchObject({ errorCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['Operation'] });
+		expect(refused.message).toContain('within applies to distance criteria only');
+		const address = await items.create({ RuleId: rule, SortOrder: 1, Field: 'Account.BillingAddress', Operation: 'within', Value: '37.77,-122.41,10' });
+		expect(outcome(address)).toBe('ok');
+		const equals = idOf(await items.create({ RuleId: rule, SortOrder: 2, Field: 'Industry', Operation: 'equals', Value: 'Technology' }));
+		expect((await failure(items.update({ Id: equals, Operation: 'within' }))).errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
+		// A within item cannot be moved onto a field that is not a location either.
+		expect((await failure(items.update({ Id: idOf(address), Field: 'BillingPostalCode' }))).errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
+		const meta = await conn.sobject('Account').describe();
+		expect(meta.fields.find((f) => f.name === 'BillingAddress')).toMatchObject({ type: 'address', createable: false, updateable: false });
 	});
 
 	it('links at most 15 rules per territory and rolls back a failed allOrNone batch', async () => {

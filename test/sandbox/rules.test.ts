@@ -119,12 +119,23 @@ describe('Territory2Model', () => {
 		expect(sfError(() => org.store.adminUpdate('Territory2Model', b, { State: 'Active' })).errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
 	});
 
-	it('makes an Archived model and its contents read-only', () => {
+	// Every state but Planning and Active: Archived, the transitions and the failed ones (Cloning Failed included).
+	it.each([
+		'Archived',
+		'Activating',
+		'Archiving',
+		'Cloning',
+		'Deleting',
+		'Activation Failed',
+		'Archiving Failed',
+		'Cloning Failed',
+		'Deletion Failed',
+	])('makes a model in state %s and its contents read-only', (state) => {
 		const org = newOrg();
 		const m = org.model('Old');
 		const t = org.territory(m, 'T1');
 		const r = org.rule(m, 'R1');
-		org.store.adminUpdate('Territory2Model', m, { State: 'Archived' });
+		org.store.adminUpdate('Territory2Model', m, { State: state });
 		const refused = [
 			() => org.store.updateOne('Territory2Model', m, { Description: 'x' }),
 			() => org.territory(m, 'T2'),

@@ -479,6 +479,15 @@ describe('diff: model', () => {
 		expect(codes(cs)).toEqual(['MODEL_READ_ONLY']);
 	});
 
+	it('refuses a state it does not know (a later release\'s) rather than writing into it', () => {
+		const org = baseOrg();
+		(org.s.model as { state: string }).state = 'Realigning';
+		const cs = diff(makePlan([pt('West')]), org.s, options({ allowActiveModel: true }));
+		expect(cs.issues).toEqual([expect.objectContaining({ code: 'MODEL_READ_ONLY', row: 0, value: org.s.model!.developerName })]);
+		// An issue is what keeps a change set from being applied (publishPlan writes nothing then).
+		expect(cs.issues[0].message).toContain('is Realigning: this state is unknown to this tool');
+	});
+
 	it('refuses an Active model unless allowed', () => {
 		const org = baseOrg();
 		(org.s.model as { state: string }).state = 'Active';
