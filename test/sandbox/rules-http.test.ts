@@ -248,10 +248,10 @@ describe('assignment rules over HTTP', () => {
 		expect(refused.message).toContain('within applies to distance criteria only');
 		const address = await items.create({ RuleId: rule, SortOrder: 1, Field: 'Account.BillingAddress', Operation: 'within', Value: '37.77,-122.41,10' });
 		expect(outcome(address)).toBe('ok');
-		const equals = idOf(await items.create({ RuleId: rule, SortOrder: 2, Field: 'Industry', Operation: 'equals', Value: 'Technology' }));
+		const equals = idOf(await items.create({ RuleId: rule, SortOrder: 2, Field: 'Account.Industry', Operation: 'equals', Value: 'Technology' }));
 		expect((await failure(items.update({ Id: equals, Operation: 'within' }))).errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
 		// A within item cannot be moved onto a field that is not a location either.
-		expect((await failure(items.update({ Id: idOf(address), Field: 'BillingPostalCode' }))).errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
+		expect((await failure(items.update({ Id: idOf(address), Field: 'Account.BillingPostalCode' }))).errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
 		const meta = await conn.sobject('Account').describe();
 		expect(meta.fields.find((f) => f.name === 'BillingAddress')).toMatchObject({ type: 'address', createable: false, updateable: false });
 	});
