@@ -101,13 +101,20 @@ export function storeForUser(store: OrgStore, userId: string): UserView {
 		if (TERRITORY_OBJECTS.has(type) && !access.manageTerritories) throw insufficientAccess();
 		if (USER_ADMIN_OBJECTS.has(type) && !access.manageUsers) throw insufficientAccess();
 	};
+	// A describe speaks for the session's user (its createable/updateable/deletable are that user's
+	// object rights), so without Manage Territories the territory objects describe as read-only.
+	const readOnlyMetas = new Map<string, ObjectMeta>();
 	const describe = (type: string) => {
 		const meta = store.describe(type);
-		return meta && !hiddenType(meta.name) ? meta : undefined;
+		if (!meta || hiddenType(meta.name)) return undefined;
+		if (access.manageTerritories || !TERRITORY_OBJECTS.has(meta.name)) return meta;
+		let readOnly = readOnlyMetas.get(meta.name);
+		if (!readOnly) readOnlyMetas.set(meta.name, (readOnly = { ...meta, createable: false, updateable: false, deletable: false }));
+		return readOnly;
 	};
 	return {
 		describe,
-		describeGlobal: () => store.describeGlobal().filter((meta) => !hiddenType(meta.name)),
+		describeGlobal: () => store.describeGlobal().filter((meta) => !hiddenType(meta.name)).map((meta) => describe(meta.name) ?? meta),
 		records: (type) => {
 			const meta = describe(type);
 			if (!meta) return [];

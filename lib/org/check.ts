@@ -76,8 +76,11 @@ export async function checkOrg(org: OrgConnection): Promise<OrgCheckReport> {
 	};
 	const viewAllData = anySet('PermissionsViewAllData');
 	const viewAllAccounts = viewAllData === true ? true : objectPerms ? objectPerms.some((r) => r.PermissionsViewAllRecords === true) : null;
+	// A user who may not read permission sets (they need View Setup) still shows Manage Territories in
+	// Territory2Model's describe: its createable is that user's right to create models.
+	const modelsCreateable = modelDescribe && typeof modelDescribe.createable === 'boolean' ? modelDescribe.createable : null;
 	const permissions: OrgCheckPermissions = {
-		manageTerritories: anySet('PermissionsManageTerritories'),
+		manageTerritories: anySet('PermissionsManageTerritories') ?? modelsCreateable,
 		viewAllAccounts,
 		viewSetup: anySet('PermissionsViewSetup'),
 		customizeApplication: anySet('PermissionsCustomizeApplication'),

@@ -63,8 +63,8 @@ const RIGHT: Record<ChangeAction, 'createable' | 'updateable' | 'deletable'> = {
 export function checkAgainstDescribe(s: DiffState): void {
 	const describe = s.snapshot.describe;
 	if (!describe) return;
+	checkRights(s, describe);
 	for (const c of s.changes) {
-		checkRights(s, describe, c);
 		if (c.object === OBJECTS.ruleItem) checkRuleItem(s, describe, c);
 		if (c.object === OBJECTS.territory) checkAccessLevels(s, describe, c);
 	}
@@ -74,16 +74,23 @@ function rowsOf(c: Change): number[] {
 	return c.rows.length ? c.rows : [0];
 }
 
-function checkRights(s: DiffState, describe: OrgDescribe, c: Change): void {
-	// RuleTerritory2Association's describe chooses how links are written (REST or the Metadata API), it
-	// does not stop a publish (lib/org/apply.ts).
-	if (c.object === OBJECTS.ruleTerritory) return;
-	const rights = describe.objects[c.object];
-	if (!rights || rights[RIGHT[c.action]]) return;
-	const what = WHAT[c.object] ?? { noun: c.object, column: null, permission: MANAGE_TERRITORIES };
-	if (c.object === OBJECTS.model && c.action === 'create') {
+/**
+ * Object rights: one issue per plan row, naming everything the row needs that the user may not do and
+ * the permission that grants it (one cause, one message, rather than one per record).
+ */
+function checkRights(s: DiffState, describe: OrgDescribe): void {
+	const refused = (c: Change) => {
+		// RuleTerritory2Association's describe chooses how links are written (REST or the Metadata API), it
+		// does not stop a publish (lib/org/apply.ts).
+		if (c.object === OBJECTS.ruleTerritory) return false;
+		const rights = describe.objects[c.object];
+		return !!rights && !rights[RIGHT[c.action]];
+	};
+	const modelCreate = s.changes.find((c) => c.object === OBJECTS.model && c.action === 'create');
+	if (modelCreate && refused(modelCreate)) {
 		// Metadata API, Territory2Model: users without Manage Territories see only Active models, so the
-		// model may well exist in Planning state; creating one would be refused or make a second.
+		// model may well exist in Planning state; creating one would be refused or make a second. Everything
+		// else the plan needs follows from the same missing permission.
 		s.issue(
 			0,
 			null,
@@ -93,14 +100,29 @@ function checkRights(s: DiffState, describe: OrgDescribe, c: Change): void {
 		);
 		return;
 	}
-	for (const row of rowsOf(c)) {
+	const byRow = new Map<number, { what: string[]; permissions: Set<string>; column: string | null }>();
+	for (const c of s.changes) {
+		if (!refused(c)) continue;
+		const what = WHAT[c.object] ?? { noun: c.object, column: null, permission: MANAGE_TERRITORIES };
 		const column = what.column ?? (c.object === OBJECTS.ruleItem && typeof c.fields.Field === 'string' ? ruleColumn(c.fields.Field) : null);
+		for (const row of rowsOf(c)) {
+			let entry = byRow.get(row);
+			if (!entry) byRow.set(row, (entry = { what: [], permissions: new Set(), column }));
+			const phrase = `${c.action} ${what.noun}`;
+			if (!entry.what.includes(phrase)) entry.what.push(phrase);
+			entry.permissions.add(what.permission);
+			if (c.object === OBJECTS.territory || !entry.column) entry.column = column ?? entry.column;
+		}
+	}
+	for (const [row, entry] of byRow) {
+		// What rules need includes Manage Territories.
+		if (entry.permissions.has(MANAGE_RULES)) entry.permissions.delete(MANAGE_TERRITORIES);
 		s.issue(
 			row,
-			column,
-			`${c.object} ${c.action}`,
+			entry.column,
+			entry.what.join(', '),
 			'NOT_PERMITTED',
-			`${row ? `Row ${row}: ` : ''}the connected user may not ${c.action} ${what.noun} (${c.object} is not ${RIGHT[c.action]} for this user); it needs ${what.permission}.`,
+			`${row ? `Row ${row}: ` : ''}the connected user may not ${entry.what.join(', ')} (the org's describe says so for this user); it needs ${[...entry.permissions].join('; and ')}.`,
 		);
 	}
 }

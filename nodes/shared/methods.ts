@@ -5,7 +5,7 @@ import type {
 	INodeCredentialTestResult,
 	INodeListSearchResult,
 } from 'n8n-workflow';
-import { listModels, testConnection } from '../../lib';
+import { checkOrg, listModels } from '../../lib';
 import { toConnectionSettings } from './connection';
 
 export const CREDENTIAL_NAME = 'salesforceTerritoryApi';
@@ -28,8 +28,14 @@ export async function salesforceTerritoryApiTest(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	try {
-		const identity = await testConnection({ connection: toConnectionSettings(credential.data ?? {}) });
-		return { status: 'OK', message: `Connected as ${identity.username}` };
+		// The same read-only report as checkOrg and a dry run's summary: who and where, and whether the
+		// user may publish territories (a credential that logs in but lacks Manage Territories is an error
+		// the user should see before the first publish fails).
+		const report = await checkOrg({ connection: toConnectionSettings(credential.data ?? {}) });
+		const who = `Connected as ${report.user.username ?? 'an unknown user'} to ${report.org.name ?? 'the org'}${report.org.edition ? ` (${report.org.edition})` : ''}`;
+		if (!report.ok) return { status: 'Error', message: `${who}, but: ${report.problems.join(' ')}` };
+		const models = report.models.limit !== null ? `; ${report.models.left} of ${report.models.limit} territory models left` : '';
+		return { status: 'OK', message: `${who}; Manage Territories: yes; rule links via ${report.ruleLinks === 'rest' ? 'REST' : 'the Metadata API'}${models}` };
 	} catch (error) {
 		return { status: 'Error', message: (error as Error).message };
 	}

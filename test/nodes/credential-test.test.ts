@@ -1,0 +1,49 @@
+/**
+ * The credential's Test button (the nodes' credentialTest) shows checkOrg's verdict: who and where,
+ * and whether the user may publish territories. Against the sandbox org over HTTP.
+ */
+import type { ICredentialTestFunctions } from 'n8n-workflow';
+import { salesforceTerritoryApiTest } from '../../nodes/shared/methods';
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { PLANNER_USERNAME } from '../../sandbox/seed';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+	sandbox = await startSandbox({ port: 0, seed: 'empty' });
+});
+afterAll(async () => sandbox?.stop());
+
+function credential(username: string) {
+	return {
+		id: '1',
+		name: 'Sandbox org',
+		type: 'salesforceTerritoryApi',
+		data: {
+			authType: 'password',
+			environment: 'custom',
+			loginUrl: sandbox.loginUrl,
+			clientId: sandbox.credentials.clientId,
+			clientSecret: sandbox.credentials.clientSecret,
+			username,
+			password: sandbox.credentials.password,
+		},
+	};
+}
+
+const test = (username: string) => salesforceTerritoryApiTest.call({} as ICredentialTestFunctions, credential(username));
+
+it('names the user, the org and its edition, and the permission that publishing needs', async () => {
+	const result = await test(sandbox.credentials.username);
+	expect(result.status).toBe('OK');
+	expect(result.message).toBe(
+		`Connected as ${sandbox.credentials.username} to Acme Demo (Territory Sandbox) (Enterprise Edition); Manage Territories: yes; rule links via REST; 2 of 2 territory models left`,
+	);
+});
+
+it('a user without Manage Territories fails the test with what to change, and no secret', async () => {
+	const result = await test(PLANNER_USERNAME);
+	expect(result.status).toBe('Error');
+	expect(result.message).toMatch(new RegExp(`^Connected as ${PLANNER_USERNAME} .*, but: The user lacks Manage Territories`));
+	expect(result.message).not.toContain(sandbox.credentials.password);
+	expect(result.message).not.toContain(sandbox.credentials.clientSecret);
+});
