@@ -12,7 +12,7 @@ import type { ConnectionSettings } from '../lib';
 import { isRecordRef } from '../lib/org/apply';
 import type { ChangeSet } from '../lib/sync/types';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { API_VERSION } from '../lib/plan/salesforce';
+import { API_VERSION } from '../lib/salesforce';
 
 export interface Org {
 	sandbox: Sandbox;

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BULK_THRESHOLD } from '../lib/org/bulk';
-import { OBJECTS } from '../lib/plan/salesforce';
+import { OBJECTS } from '../lib/salesforce';
 import { machine } from './harness';
 import { consoleReport, type BenchResults } from './report';
 import { resultsMarkdown } from './results-file';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { importModel, publishPlan, type PublishResult } from '../lib';
 import { applyChangeSet } from '../lib/org/apply';
 import { connect } from '../lib/org/connect';
-import { OBJECTS, type SObjectName } from '../lib/plan/salesforce';
+import { OBJECTS, type SObjectName } from '../lib/salesforce';
 import type { Change, ChangeSet, FieldValue } from '../lib/sync/types';
 import { check, measure, median, naiveReplay, scriptConnection, withOrg, type Measured, type Org } from './harness';
 import { generateAccountPlan, generateLargePlan } from './large-plan';

@@ -20,7 +20,7 @@ import { checkOrg } from './org/check';
 import { criteriaFieldIssues, readAccountFieldTypes } from './org/account-fields';
 import { parseCsv, parseCsvFile, parsePlan } from './plan';
 import { developerNameProblem } from './plan/keys';
-import { LIMITS } from './plan/salesforce';
+import { LIMITS } from './salesforce';
 import type { PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 import { diff } from './sync';
 import type { Change, ChangeSet, DiffOptions } from './sync/types';

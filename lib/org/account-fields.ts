@@ -3,7 +3,7 @@
  * "Shoe_Size__c" exists, and what type it is. Checking before any write keeps a typo or a misused
  * operator from failing rule items half-way through a publish (Salesforce refuses such an item).
  */
-import { OBJECTS, bareRuleItemField } from '../plan/salesforce';
+import { OBJECTS, bareRuleItemField } from '../salesforce';
 import type { PlanIssue, PlanTerritory } from '../plan/types';
 import { formatCriterion } from '../plan/cells';
 import type { OrgConnection } from './connect';

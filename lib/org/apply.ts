@@ -13,14 +13,15 @@
  * - REQUEST_LIMIT_EXCEEDED stops the run at once, cleanly.
  */
 import type { ChangeOutcome, ProgressCallback } from '../api-types';
-import { LIMITS } from '../plan/salesforce';
-import type { SObjectName } from '../plan/salesforce';
+import { LIMITS } from '../salesforce';
+import type { SObjectName } from '../salesforce';
 import type { Change, ChangeAction, ChangeSet, FieldValue, RecordRef } from '../sync/types';
 import { applyBulk, BULK_OBJECTS, BULK_THRESHOLD } from './bulk';
 import type { OrgConnection } from './connect';
 import { errorCodeOf, messageOf } from './errors';
 import { restPost } from './http';
 import { findExisting } from './natural-keys';
+import { backoff, isTransient, LIMIT_CODE } from './retry';
 
 export interface ApplyOptions {
 	onProgress?: ProgressCallback;
@@ -41,21 +42,6 @@ export interface ApplyResult {
 	created: Record<string, string>;
 }
 
-/** Failures worth another try; the outcome of a whole call failing this way is unknown. */
-const TRANSIENT_CODES = new Set([
-	'UNABLE_TO_LOCK_ROW',
-	'SERVER_UNAVAILABLE',
-	'UNKNOWN_EXCEPTION',
-	'REQUEST_RUNNING_TOO_LONG',
-	'ECONNRESET',
-	'ECONNREFUSED',
-	'ETIMEDOUT',
-	'EPIPE',
-	'UND_ERR_SOCKET',
-	'FetchError',
-	'AbortError',
-]);
-const LIMIT_CODE = 'REQUEST_LIMIT_EXCEEDED';
 /** What a re-sent delete of an already deleted record answers. */
 const ALREADY_DELETED = new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUND']);
 const ACTION_ORDER: ChangeAction[] = ['delete', 'update', 'create'];
@@ -91,13 +77,6 @@ export function isRecordRef(value: unknown): value is RecordRef {
 function refsOf(change: Change): string[] {
 	return Object.values(change.fields).filter(isRecordRef).map((r) => r.$ref);
 }
-
-/** Whether a failure (an error code, an HTTP status) is worth another try; composite-read.ts shares it. */
-export function isTransient(code: string, status?: number | null): boolean {
-	return TRANSIENT_CODES.has(code) || /^ERROR_HTTP_5\d\d$/.test(code) || (!!status && status >= 500);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function verb(action: ChangeAction): string {
 	return action === 'create' ? 'Creating' : action === 'update' ? 'Updating' : 'Deleting';
@@ -231,9 +210,9 @@ class Applier {
 		if (this.options.verifyCreates) pending.forEach((w) => (w.unknown = w.change.action === 'create'));
 		pending = await this.sendLargeAssignmentSetsInBulk(pending);
 
-		const { maxTries, retryDelayMs } = this.org.tuning;
+		const { maxTries } = this.org.tuning;
 		for (let attempt = 1; pending.length && !this.stopped; attempt++) {
-			if (attempt > 1) await sleep(retryDelayMs * 2 ** (attempt - 2));
+			await backoff(this.org, attempt);
 			pending = await this.adoptExisting(pending);
 			const batches = this.batches(pending.filter((w) => !(w.change.action === 'create' && w.unknown)));
 			const unverified = pending.filter((w) => w.change.action === 'create' && w.unknown);

@@ -3,8 +3,8 @@
  * `bulk2.loadAndWaitForResults`. Results come back as CSV without the input row number, so each result
  * row is matched to its input record by natural key (both key fields are echoed back).
  */
-import type { SObjectName } from '../plan/salesforce';
-import { OBJECTS } from '../plan/salesforce';
+import type { SObjectName } from '../salesforce';
+import { OBJECTS } from '../salesforce';
 import type { OrgConnection } from './connect';
 import { errorCodeOf, messageOf } from './errors';
 import { naturalKeyOf } from './natural-keys';

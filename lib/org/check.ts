@@ -7,7 +7,7 @@
  * unknown parts said to be unknown.
  */
 import type { OrgCheckPermissions, OrgCheckReport } from '../api-types';
-import { MODELS_PER_EDITION, OBJECTS } from '../plan/salesforce';
+import { MODELS_PER_EDITION, OBJECTS } from '../salesforce';
 import type { OrgConnection } from './connect';
 import { readTogether, type ReadRequest } from './composite-read';
 import { soqlQuote } from './soql';

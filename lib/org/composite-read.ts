@@ -5,16 +5,15 @@
  *
  * jsforce never retries a POST, but a Composite call made only of GETs changes nothing, so it is safe
  * to send again: a whole call that fails with a 5xx or a dropped connection is retried, and so is each
- * subrequest that answers a 5xx, with the connection's tuning (maxTries, retryDelayMs doubling).
+ * subrequest that answers a 5xx, with the connection's tuning (the policy: retry.ts).
  * A 401 is renewed by jsforce itself (its session refresh covers every method) before we see it.
  */
-import { isTransient } from './apply';
+import { LIMITS } from '../salesforce';
 import type { OrgConnection } from './connect';
 import { OrgError, errorCodeOf, messageOf, statusOf } from './errors';
 import { restGet, restPost, toOrgError } from './http';
+import { backoff, isTransient } from './retry';
 
-/** Salesforce's Composite limits: 25 subrequests, of which at most 5 queries or sObject Collections. */
-export const COMPOSITE_LIMITS = { subrequests: 25, queries: 5 } as const;
 
 export type ReadRequest = (
 	/** A SOQL query; its answer is every record, all pages followed. */
@@ -41,8 +40,6 @@ interface SubAnswer {
 	referenceId: string;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function pathOf(org: OrgConnection, request: ReadRequest): string {
 	return request.kind === 'query' ? `${org.basePath}/query?q=${encodeURIComponent(request.soql)}` : request.path;
 }
@@ -59,7 +56,7 @@ export function packCalls(requests: readonly ReadRequest[]): number[][] {
 	let queries = 0;
 	requests.forEach((request, i) => {
 		const isQuery = request.kind === 'query';
-		if (current.length === COMPOSITE_LIMITS.subrequests || (isQuery && queries === COMPOSITE_LIMITS.queries)) {
+		if (current.length === LIMITS.compositeSubrequests || (isQuery && queries === LIMITS.compositeCollections)) {
 			calls.push(current);
 			current = [];
 			queries = 0;
@@ -131,12 +128,12 @@ function subrequestFailure(answer: SubAnswer | undefined): Failure {
 
 /** One Composite call of GETs, re-sent (only what is still missing) while failures are transient. */
 async function sendComposite(org: OrgConnection, requests: ReadRequest[]): Promise<unknown[]> {
-	const { maxTries, retryDelayMs } = org.tuning;
+	const { maxTries } = org.tuning;
 	const bodies: unknown[] = new Array(requests.length);
 	let pending = requests.map((_, i) => i);
 	let lastFailure: { index: number | null; failure: Failure } | null = null;
 	for (let attempt = 1; attempt <= maxTries && pending.length; attempt++) {
-		if (attempt > 1) await sleep(retryDelayMs * 2 ** (attempt - 2));
+		await backoff(org, attempt);
 		let response: { compositeResponse?: SubAnswer[] };
 		try {
 			// No collateSubrequests: false here, unlike apply.ts: these GETs are independent reads, so the order

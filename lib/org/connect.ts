@@ -7,7 +7,7 @@
 import { createSign } from 'node:crypto';
 import { Connection, OAuth2 } from 'jsforce';
 import type { ApiUsage, ConnectionOptions, ConnectionSettings } from '../api-types';
-import { API_VERSION } from '../plan/salesforce';
+import { API_VERSION } from '../salesforce';
 import { OrgError, errorCodeOf, messageOf, redact } from './errors';
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';

@@ -5,7 +5,7 @@
  * defaults. At run time this is the authority on what the org accepts (shared/docs/salesforce-territories.md,
  * corrections table); lib/sync/org-rules.ts checks a change set against it.
  */
-import { OBJECTS, type SObjectName } from '../plan/salesforce';
+import { OBJECTS, type SObjectName } from '../salesforce';
 import type { ObjectRights, OrgDescribe } from '../sync/types';
 import type { ReadRequest } from './composite-read';
 

@@ -3,8 +3,8 @@
  * failed as a whole: 5xx, reset connection, timeout), the records it tried to create are looked up by
  * these keys before anything is re-sent, so a retry can never create a duplicate.
  */
-import type { SObjectName } from '../plan/salesforce';
-import { OBJECTS } from '../plan/salesforce';
+import type { SObjectName } from '../salesforce';
+import { OBJECTS } from '../salesforce';
 import type { OrgConnection } from './connect';
 import { queryAll } from './http';
 import { chunkForIn, inList } from './soql';

@@ -5,7 +5,7 @@
  * (Territory2.Territory2ModelId), which costs one query however large the model.
  */
 import type { ModelTarget, ProgressCallback } from '../api-types';
-import { OBJECTS } from '../plan/salesforce';
+import { ID_PATTERN, KEY_PREFIXES, OBJECTS } from '../salesforce';
 import type {
 	OrgSnapshot,
 	SnapshotAccount,
@@ -30,8 +30,8 @@ export interface SnapshotRefs {
 	accountKeyField?: string;
 }
 
-const USER_PREFIX = '005';
-const ACCOUNT_PREFIX = '001';
+const USER_PREFIX = KEY_PREFIXES.user;
+const ACCOUNT_PREFIX = KEY_PREFIXES.account;
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
@@ -42,7 +42,7 @@ export function sameId(a: string | null | undefined, b: string | null | undefine
 }
 
 function isIdOf(prefix: string, value: string): boolean {
-	return /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(value) && value.startsWith(prefix);
+	return ID_PATTERN.test(value) && value.startsWith(prefix);
 }
 
 function toModel(r: Row): SnapshotModel {
@@ -77,7 +77,7 @@ export async function listModels(org: OrgConnection): Promise<SnapshotModel[]> {
 function modelFilter(target: ModelTarget): string | null {
 	if (target.id) {
 		// Not an Id at all: no model can match, and Salesforce would refuse the filter.
-		return /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(target.id) ? `Territory2ModelId = ${soqlQuote(target.id)}` : null;
+		return ID_PATTERN.test(target.id) ? `Territory2ModelId = ${soqlQuote(target.id)}` : null;
 	}
 	// Equality on a text field is case-insensitive in SOQL, as findModel's match on DeveloperName.
 	return `Territory2Model.DeveloperName = ${soqlQuote(String(target.developerName))}`;

@@ -2,6 +2,7 @@
  * SOQL text building. Every value that reaches a query goes through `soqlQuote` / `soqlLiteral`:
  * plan values (usernames, emails, external keys) are user input.
  */
+import { ID_PATTERN } from '../salesforce';
 
 const ESCAPES: Record<string, string> = {
 	'\\': '\\\\',
@@ -69,5 +70,5 @@ export function inList(values: readonly (string | number)[]): string {
 
 /** Salesforce record Id shape (15 or 18 alphanumerics); used to keep non-Ids out of `Id IN (…)`. */
 export function looksLikeId(value: string): boolean {
-	return /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(value);
+	return ID_PATTERN.test(value);
 }

@@ -3,7 +3,7 @@
  * (what the format functions write, these parse back unchanged).
  */
 import type { Criterion, PlanUser } from './types';
-import { ACCOUNT_ACCESS, OPPORTUNITY_CASE_ACCESS, RULE_OPERATORS, bareRuleItemField } from './salesforce';
+import { ACCOUNT_ACCESS, OPPORTUNITY_CASE_ACCESS, RULE_OPERATORS, bareRuleItemField } from '../salesforce';
 
 /** A problem with one cell; the parser adds row and column. */
 export interface CellProblem {

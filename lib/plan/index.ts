@@ -1,6 +1,5 @@
 /** The plan table in and out: parse and validate rows, generate keys, pack rules, write rows and CSV. */
 export * from './types';
-export * from './salesforce';
 export * from './columns';
 export * from './cells';
 export * from './keys';

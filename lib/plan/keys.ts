@@ -10,7 +10,7 @@
  * the rows come in. The one edit that changes an existing generated key is adding a territory with
  * the same name (or renaming one to it): use the Key column (Import always writes it) to pin keys.
  */
-import { LIMITS } from './salesforce';
+import { LIMITS } from '../salesforce';
 
 const DEVELOPER_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 

@@ -12,7 +12,7 @@
  * Keys are generated as lib/plan/keys.ts describes.
  */
 import type { Criterion, PlanColumn, PlanIssue, PlanRow, PlanTerritory, PlanUser, TerritoryPlan } from './types';
-import { LIMITS } from './salesforce';
+import { LIMITS } from '../salesforce';
 import { collectHeaders, mapColumns, rowNumberOf } from './columns';
 import {
 	type AccessKind,

@@ -22,7 +22,7 @@
  * "BillingCountry equals US" with no Countries) comes back in that column, which means the same.
  */
 import type { Criterion, PlanIssue, PlanTerritory, RuleItemSpec, RuleSpec } from './types';
-import { GEOGRAPHY_FIELDS, LIMITS, TOOL_RULE_PREFIX, bareRuleItemField } from './salesforce';
+import { GEOGRAPHY_FIELDS, LIMITS, TOOL_RULE_PREFIX, bareRuleItemField } from '../salesforce';
 import { stableHash, withSuffix } from './keys';
 import { criterionValues, isSingleValueOperation, normalizeOperator } from './cells';
 

@@ -4,7 +4,7 @@
  * touched here. An account is named by Id or by the external key field; one that matches nothing or
  * several records is an issue, never a guess.
  */
-import { OBJECTS } from '../plan/salesforce';
+import { OBJECTS } from '../salesforce';
 import type { PlanTerritory } from '../plan/types';
 import type { DiffState } from './diff-state';
 import { cmp, idKey } from './match';

@@ -7,7 +7,7 @@
  * part can be written in plan order and the result is still in apply order and deterministic.
  */
 import type { GeographyMatch } from '../plan/rules';
-import { ruleItemField } from '../plan/salesforce';
+import { ruleItemField } from '../salesforce';
 import type { PlanColumn, PlanIssue, TerritoryPlan } from '../plan/types';
 import { geographyMatch, ruleItemFieldName } from './org-rules';
 import { AccountIndex, indexAssociations, UserIndex } from './match';

@@ -8,7 +8,7 @@
  * touch them) and are reported in `notes` by exportPlanDetailed.
  */
 import { criterionValues, decodeRules, formatCriteria, formatCriterion, isToolRule, packRules, parseCriteria } from '../plan';
-import { bareRuleItemField, RULE_OPERATORS } from '../plan/salesforce';
+import { bareRuleItemField, RULE_OPERATORS } from '../salesforce';
 import { blankTerritory, type Criterion, type PlanTerritory } from '../plan/types';
 import { cmp, idKey, indexAssociations, sameId } from './match';
 import { geographyMatch } from './org-rules';

@@ -5,7 +5,7 @@
  * is refused with an issue that names the state and what an admin does about it in Setup. After the
  * other parts have run, the territory count the model would hold is checked against the per-model limit.
  */
-import { LIMITS, OBJECTS, PUBLISHABLE_MODEL_STATES } from '../plan/salesforce';
+import { LIMITS, OBJECTS, PUBLISHABLE_MODEL_STATES } from '../salesforce';
 import { lower, type DiffState } from './diff-state';
 import { PHASE } from './phases';
 

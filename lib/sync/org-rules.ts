@@ -8,7 +8,7 @@
  * `equals` for states and countries, every object writable.
  */
 import { EQUALS_GEOGRAPHY, type GeographyMatch } from '../plan/rules';
-import { GEOGRAPHY_FIELDS, OBJECTS, bareRuleItemField, ruleItemField, type SObjectName } from '../plan/salesforce';
+import { GEOGRAPHY_FIELDS, OBJECTS, PUBLIC_READ_WRITE, bareRuleItemField, ruleItemField, type SObjectName } from '../salesforce';
 import type { PlanColumn } from '../plan/types';
 import type { DiffState } from './diff-state';
 import type { Change, ChangeAction, OrgDescribe } from './types';
@@ -162,8 +162,6 @@ const ACCESS = [
 	{ field: 'CaseAccessLevel', column: 'Case Access', picklist: 'caseAccess', sharing: 'case', object: 'cases' },
 ] as const;
 
-/** Org-wide defaults that are Public Read/Write (Read/Write/Transfer for cases). */
-const PUBLIC_READ_WRITE = new Set(['Edit', 'ReadEditTransfer']);
 
 /**
  * Access levels against the picklist and the org-wide defaults (Metadata API, Territory2): with Public

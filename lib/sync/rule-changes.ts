@@ -14,7 +14,7 @@
  * (`deleteUnlinkedToolRules`).
  */
 import { decodeRules, decodeRulesByField, isToolRule, packRules, ruleDeveloperName, type DecodedRules } from '../plan';
-import { LIMITS, OBJECTS } from '../plan/salesforce';
+import { LIMITS, OBJECTS } from '../salesforce';
 import type { PlanColumn, PlanTerritory, RuleSpec } from '../plan/types';
 import { lower, type DiffState } from './diff-state';
 import { cmp, idKey, sameId } from './match';

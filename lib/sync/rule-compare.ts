@@ -4,7 +4,7 @@
  * writes nothing).
  */
 import { isSingleValueOperation } from '../plan/cells';
-import { bareRuleItemField } from '../plan/salesforce';
+import { bareRuleItemField } from '../salesforce';
 
 export interface ComparableItem {
 	sortOrder: number;

@@ -7,7 +7,7 @@
  * those filter writes when there is one, so a rule is not written twice. `planRuleEdit` also counts the
  * writes, so that the caller can re-create the rule instead when that is cheaper.
  */
-import { LIMITS, OBJECTS, ruleItemField } from '../plan/salesforce';
+import { LIMITS, OBJECTS, ruleItemField } from '../salesforce';
 import type { PlanTerritory, RuleSpec } from '../plan/types';
 import { changesReason, quote, type DiffState } from './diff-state';
 import { cmp } from './match';

@@ -3,7 +3,7 @@
  * createMissingTypes) a new one created once for all the rows that name it. Anything else is an issue,
  * because a territory cannot exist without a type.
  */
-import { LIMITS, OBJECTS } from '../plan/salesforce';
+import { LIMITS, OBJECTS } from '../salesforce';
 import type { PlanTerritory } from '../plan/types';
 import { lower, type DiffState } from './diff-state';
 import { resolveType, toDeveloperName } from './match';

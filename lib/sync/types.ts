@@ -2,7 +2,7 @@
  * What the org holds (OrgSnapshot) and what must change (ChangeSet). Diff is a pure function
  * (plan, snapshot, options) → ChangeSet; `lib/org/apply.ts` writes a ChangeSet.
  */
-import type { SObjectName } from '../plan/salesforce';
+import type { SObjectName } from '../salesforce';
 
 export interface SnapshotModel {
 	id: string;

@@ -1,5 +1,5 @@
 import type { Change, ChangeSet, FieldValue } from '../../lib/sync/types';
-import type { SObjectName } from '../../lib/plan/salesforce';
+import type { SObjectName } from '../../lib/salesforce';
 import { applyChangeSet, remainingChangeSet } from '../../lib/org/apply';
 import { connect, type OrgConnection } from '../../lib/org/connect';
 import { DEMO_USERNAMES } from '../../sandbox/seed';

@@ -1,5 +1,5 @@
+import { LIMITS } from '../../lib/salesforce';
 import {
-	LIMITS,
 	booleanFilterFor,
 	decodeRules,
 	isToolRule,

@@ -7,7 +7,7 @@
 import { blankTerritory, PLAN_COLUMNS } from '../../lib/plan/types';
 import { KEY_PREFIXES } from '../../sandbox/schema';
 import type { PlanColumn, PlanTerritory, TerritoryPlan } from '../../lib/plan/types';
-import { bareRuleItemField } from '../../lib/plan/salesforce';
+import { bareRuleItemField } from '../../lib/salesforce';
 import type { Change, ChangeSet, DiffOptions, FieldValue, OrgSnapshot, SnapshotRule, SnapshotTerritory } from '../../lib/sync/types';
 
 let counter = 0;
