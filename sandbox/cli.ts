@@ -1,7 +1,8 @@
 /**
  * Runs the sandbox org until interrupted:
  *   npm run sandbox -- [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS]
- *                      [--api-limit N] [--token-ttl S] [--lock-rate R] [--unavailable-rate R] [--json]
+ *                      [--api-limit N] [--token-ttl S] [--lock-rate R] [--unavailable-rate R]
+ *                      [--no-rest-rule-links] [--json]
  * With --json the first stdout line is one JSON object with the login details (for scripts).
  * On SIGINT/SIGTERM it saves the org to --state (atomically) and exits 0.
  */
@@ -10,7 +11,7 @@ import type { FaultSettings } from './http/faults';
 
 const USAGE =
 	'Usage: sandbox [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS] ' +
-	'[--api-limit N] [--token-ttl SECONDS] [--lock-rate 0..1] [--unavailable-rate 0..1] [--json]';
+	'[--api-limit N] [--token-ttl SECONDS] [--lock-rate 0..1] [--unavailable-rate 0..1] [--no-rest-rule-links] [--json]';
 
 interface CliArgs {
 	options: SandboxOptions;
@@ -65,6 +66,9 @@ function parseArgs(argv: string[]): CliArgs {
 				break;
 			case '--unavailable-rate':
 				faults.unavailableRate = number(0, 1);
+				break;
+			case '--no-rest-rule-links':
+				options.ruleLinksViaRest = false;
 				break;
 			case '--json':
 				json = true;
