@@ -18,7 +18,7 @@ interface Territory2Component {
 	parentTerritory?: string | null;
 	territory2Type: string;
 	ruleAssociations: { ruleName: string; inherited: boolean }[];
-	customFields: unknown[];
+	customFields: { name?: string; value?: unknown }[];
 }
 
 interface Ids {
