@@ -56,6 +56,12 @@ export interface PublishOptions extends ConnectionOptions {
 	/** Ignore columns the plan format does not know instead of failing. */
 	ignoreUnknownColumns?: boolean;
 	onProgress?: ProgressCallback;
+	/**
+	 * Internal: how rule links (RuleTerritory2Association) are written. 'rest' through Composite like the
+	 * other changes, 'metadata' through the Metadata API's Territory2 ruleAssociations; 'auto' (default)
+	 * is 'rest' for now and is meant to follow the org's describe (createable) once the snapshot reads it.
+	 */
+	ruleLinkPath?: 'auto' | 'rest' | 'metadata';
 }
 
 export type RowOutcomeStatus = 'created' | 'updated' | 'deleted' | 'unchanged' | 'skipped' | 'failed' | 'planned';

@@ -124,7 +124,10 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		return result(planned, rowOutcomes(plan, changeSet, planned), { ...nothingWritten, dryRun: true });
 	}
 
-	const applied = await applyChangeSet(conn, changeSet, { onProgress: options.onProgress });
+	const applied = await applyChangeSet(conn, changeSet, {
+		onProgress: options.onProgress,
+		ruleLinks: options.ruleLinkPath === 'metadata' ? 'metadata' : 'rest',
+	});
 	const modelChange = changeSet.changes.find((c) => c.object === 'Territory2Model' && c.action === 'create');
 	const modelOutcome = modelChange && applied.outcomes.find((o) => o.changeId === modelChange.id);
 	const published = result(applied.outcomes, rowOutcomes(plan, changeSet, applied.outcomes), {

@@ -14,6 +14,7 @@ import { errorResponse, notFound } from './http/respond';
 import { routeData } from './http/rest';
 import { DEFAULT_LATEST_VERSION, refuseVersion, versionList } from './http/versions';
 import { runWrite, type WriteOp } from './http/writes';
+import { serveMetadataSoap, type Admission } from './metadata/soap';
 import { loadState, saveState } from './persist';
 import { EDITIONS, PRIVATE_SHARING, SHARING_LEVELS, type SharingDefaults } from './schema';
 import { seedDemo, seedEmpty, INTEGRATION_USERNAME } from './seed';
@@ -54,6 +55,13 @@ export interface SandboxOptions {
 	blockPasswordFlow?: PasswordFlowBlock;
 	/** The only `aud` values JWT assertions may name. Default: the login URL, https://login.salesforce.com, https://test.salesforce.com. */
 	jwtAudiences?: string[];
+	/**
+	 * Whether RuleTerritory2Association may be created and deleted through REST (default true). The Object
+	 * Reference lists only describeSObjects, getDeleted, getUpdated, query and retrieve for it: with false,
+	 * describe says createable/deletable false, REST, Composite and Bulk 2.0 writes of it are refused, and
+	 * the links are written through the Metadata API's Territory2 ruleAssociations instead.
+	 */
+	ruleLinksViaRest?: boolean;
 }
 
 export interface SandboxCredentials {
@@ -222,6 +230,7 @@ function classify(path: string): { kind: EndpointKind; type?: string } {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const state = options.statePath ? loadState(options.statePath) : undefined;
 	const store = state ? OrgStore.fromJSON(state.org) : newStore(options);
+	if (options.ruleLinksViaRest === false) store.setObjectAccess('RuleTerritory2Association', { createable: false, deletable: false });
 	const creds: OrgCredentials = state?.credentials ?? generateCredentials();
 	const orgId = store.records('Organization')[0]?.Id ?? '';
 	if (!orgId || !store.currentUserId) throw new Error('The sandbox org has no Organization record or integration user');
@@ -275,6 +284,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			info.kind = 'versions';
 			return { status: 200, body: versionList(latestNumber) };
 		}
+		const soap = /^\/services\/Soap\/m\/(\d+)\.0$/.exec(path);
+		if (soap) {
+			info.kind = 'metadata';
+			const refusedSoap = refuseVersion(Number(soap[1]), latestNumber);
+			if (refusedSoap) return refusedSoap;
+			return serveMetadata(method, body, info, flags);
+		}
 		const data = /^\/services\/data\/(v(\d+)\.0)(\/.*)?$/.exec(path);
 		if (!data) return notFound();
 		const version = data[1];
@@ -316,6 +332,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			return errorResponse(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred in the sandbox org.');
 		} finally {
 			currentCtx = undefined;
+		}
+	}
+
+	/** The Metadata API's SOAP calls: counted, authenticated and faulted like REST calls (sandbox/metadata/). */
+	function serveMetadata(method: string, body: string, info: RequestInfo, flags: { apiCall: boolean }): RouteResponse | 'crash' {
+		const admit = (sessionId: string | null): Admission => {
+			if (faults.noteApiCall()) auth.expireAllSessions();
+			if (!sessionId || !auth.authenticate(`Bearer ${sessionId}`)) {
+				return { ok: false, status: 500, code: 'INVALID_SESSION_ID', message: 'Invalid Session ID found in SessionHeader: Illegal Session' };
+			}
+			if (usage.used >= usage.max) return { ok: false, status: 500, code: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' };
+			usage.used++;
+			flags.apiCall = true;
+			if (faults.unavailable('metadata', 'Territory2')) {
+				return { ok: false, status: 503, code: 'SERVER_UNAVAILABLE', message: 'Service temporarily unavailable. Please try again later.' };
+			}
+			return { ok: true };
+		};
+		try {
+			return serveMetadataSoap({ store, faults, info, usage, admit }, method, body);
+		} catch (err) {
+			if (err instanceof CrashError) return 'crash';
+			process.stderr.write(`[sandbox] ${method} Metadata API: ${err instanceof Error ? err.stack : String(err)}\n`);
+			return { status: 500, body: 'UNKNOWN_EXCEPTION: An unexpected error occurred in the sandbox org.', headers: { 'Content-Type': 'text/plain' } };
 		}
 	}
 

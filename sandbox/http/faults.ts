@@ -11,7 +11,7 @@ export interface FaultSettings {
 	lockRowRate?: number;
 	/** Share (0..1) of requests answered 503 SERVER_UNAVAILABLE. */
 	unavailableRate?: number;
-	/** Endpoint kinds the rates apply to. Default: sobject, collections, composite, query, bulk2. */
+	/** Endpoint kinds the rates apply to. Default: sobject, collections, composite, query, bulk2, metadata. */
 	endpoints?: EndpointKind[];
 	/** Object types the rates apply to (case-insensitive). Default: all. */
 	objects?: string[];
@@ -23,7 +23,7 @@ export interface FaultSettings {
 	stopMode?: 'error500' | 'destroy';
 }
 
-const DEFAULT_ENDPOINTS: EndpointKind[] = ['sobject', 'collections', 'composite', 'query', 'bulk2'];
+const DEFAULT_ENDPOINTS: EndpointKind[] = ['sobject', 'collections', 'composite', 'query', 'bulk2', 'metadata'];
 
 export class FaultController {
 	private current: FaultSettings = {};

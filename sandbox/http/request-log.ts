@@ -10,6 +10,8 @@ export type EndpointKind =
 	| 'query'
 	| 'limits'
 	| 'bulk2'
+	/** The Metadata API's SOAP endpoint (`/services/Soap/m/{version}`). */
+	| 'metadata'
 	| 'other';
 
 export interface RequestLogEntry {
