@@ -6,26 +6,51 @@
  * (Metadata API Developer Guide, Territory2: Territory2RuleAssociation { ruleName: the Territory2Rule's
  * developer name, inherited }).
  *
- * For each territory with link changes: read its component (fullName "<Model>.<Territory>", readMetadata),
- * change only its ruleAssociations (add what is missing, remove what is present), write it back with every
- * other field as read (updateMetadata replaces the whole component). At most 10 components a call
- * (Metadata API Developer Guide, readMetadata() and updateMetadata(): "Limit: 10").
+ * Only the file-based calls: every Sales Territories type's Usage section says its components "don't
+ * support packaging or change sets and aren't supported in CRUD calls", and the Special Access Rules speak
+ * of deploy() (Manage Territories, plus Modify All Data or Modify Metadata Through Metadata API Functions)
+ * and retrieve() (Metadata API Developer Guide: Territory2, Territory2Model, Territory2Rule, Territory2Type,
+ * Territory2Settings). So, per chunk of territories with link changes:
+ * 1. retrieve() an unpackaged manifest naming their Territory2 members (`<Model>.<Territory>`), poll
+ *    checkRetrieveStatus, unzip the `territory2Models/<Model>/territories/<Territory>.territory2` files;
+ * 2. change only each file's `<ruleAssociations>` (territory2-file.ts): add what is missing, remove what is
+ *    there; a deployed file replaces the component, so every other byte goes back as retrieved;
+ * 3. deploy() the changed files with a package.xml (rollbackOnError, singlePackage), poll checkDeployStatus.
+ *    A deploy is all or nothing: when componentFailures name some files, those territories' changes fail
+ *    with Salesforce's problem text and the others are deployed once more on their own.
  *
- * Why this converges: the component read says what is already linked, so a link already there counts as
- * done and is not added again, and a re-sent update writes the same list. A call that fails with a
- * transient error (or times out) has an unknown outcome: the territories are read again before the next
- * try. REQUEST_LIMIT_EXCEEDED, and any other failure of a whole call, stop the run as they do in apply.ts.
- *
- * Left as they are read: custom field values go back as plain text (jsforce 3 cannot write an element
- * with both an xsi:type and text), which Salesforce's documentation does not say it needs.
+ * Why this converges: the retrieved file says what is already linked, so a link already there counts as
+ * done and is not added again, and a re-sent deploy writes the same list (a deployed file states the whole
+ * component, so deploying it twice is harmless). A call that fails with a transient error, or whose answer
+ * is lost (before the deploy's id, or while polling), has an unknown outcome: the territories are
+ * retrieved again before the next try. REQUEST_LIMIT_EXCEEDED, and any other failure of a whole call, stop
+ * the run as they do in apply.ts.
  */
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { OrgConnection } from './connect';
 import { OrgError, errorCodeOf, messageOf } from './errors';
+import {
+	TERRITORY2_TYPE,
+	Territory2FileError,
+	editRuleAssociations,
+	packageXml,
+	readRuleAssociations,
+	territory2FullName,
+	territory2Path,
+	type RuleAssociation,
+} from './territory2-file';
 
-/** Components per readMetadata / updateMetadata call. */
-export const METADATA_BATCH = 10;
+/**
+ * Territory2 components per retrieve() and deploy(). The calls take up to 10,000 files and a 39 MB zip
+ * (Metadata API Developer Guide, "Deploying and Retrieving Metadata with the Zip File"; Salesforce App
+ * Limits, Metadata); a territory file is about a kilobyte, so the limits are far off. 200 keeps each job
+ * short in the org's deploy queue and bounds what one componentFailure rolls back and deploys again.
+ */
+export const METADATA_CHUNK = 200;
 const LIMIT_CODE = 'REQUEST_LIMIT_EXCEEDED';
 const LOCK_CODE = 'UNABLE_TO_LOCK_ROW';
+/** A componentFailure's code when its problem text names none (DeployMessage has problemType and problem only). */
+const COMPONENT_FAILURE = 'DEPLOY_FAILED';
 
 export interface RuleLinkWrite {
 	/** The caller's handle for the change (its index in the change set). */
@@ -49,38 +74,51 @@ export interface RuleLinkHooks {
 	isTransient(code: string): boolean;
 }
 
-interface Association {
-	ruleName: string;
-	inherited: boolean;
-}
-
-/** A Territory2 component as jsforce reads it (lib/api/metadata/schema.js), plus what the org adds. */
-type Component = Record<string, unknown> & { fullName?: string | null; ruleAssociations?: Association[] };
-
 interface TerritoryLinks {
 	fullName: string;
+	path: string;
 	writes: RuleLinkWrite[];
 	lastError: Failure | null;
 }
 
+/** A changed file waiting for its deploy. */
+interface Edited {
+	group: TerritoryLinks;
+	text: string;
+}
+
+/** What jsforce's checkRetrieveStatus / checkDeployStatus answer (lib/api/metadata/schema.js), as far as read here. */
+interface RetrieveAnswer {
+	done?: boolean;
+	status?: string;
+	success?: boolean;
+	zipFile?: string;
+	errorStatusCode?: string | null;
+	errorMessage?: string | null;
+}
+interface DeployMessage {
+	fileName?: string;
+	fullName?: string;
+	problem?: string | null;
+	problemType?: string | null;
+}
+interface DeployAnswer {
+	id?: string;
+	done?: boolean;
+	status?: string;
+	success?: boolean;
+	errorStatusCode?: string | null;
+	errorMessage?: string | null;
+	details?: { componentFailures?: DeployMessage | DeployMessage[] };
+}
+
 type CallOutcome<T> = { ok: true; value: T } | { ok: false; failure: Failure; transient: boolean };
+type ChunkOutcome = { stop: Failure } | { retry: TerritoryLinks[]; callFailure: Failure | null };
 
 const lower = (s: string): string => s.toLowerCase();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const asArray = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 const PROGRESS = 'Writing rule links (Metadata API)';
-
-/**
- * xml2js shapes jsforce leaves in fields its schema does not type ({ _: text, $: attributes }) turned back
- * into what its XML writer can send: text, or null for xsi:nil.
- */
-function writable(value: unknown): unknown {
-	if (Array.isArray(value)) return value.map(writable);
-	if (!value || typeof value !== 'object') return value;
-	const { $: attrs, _: text, ...rest } = value as Record<string, unknown> & { $?: Record<string, string>; _?: unknown };
-	if (attrs?.['xsi:nil'] === 'true') return null;
-	if (text !== undefined) return text;
-	return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, writable(v)]));
-}
 
 /**
  * Applies the rule link creates and deletes of one wave through the Metadata API; every write is settled
@@ -95,7 +133,12 @@ export async function applyRuleLinksViaMetadata(
 	const byTerritory = new Map<string, TerritoryLinks>();
 	for (const w of writes) {
 		const fullName = `${modelDeveloperName}.${w.territoryDeveloperName}`;
-		const group = byTerritory.get(lower(fullName)) ?? { fullName, writes: [], lastError: null };
+		const group = byTerritory.get(lower(fullName)) ?? {
+			fullName,
+			path: territory2Path(modelDeveloperName, w.territoryDeveloperName),
+			writes: [],
+			lastError: null,
+		};
 		group.writes.push(w);
 		byTerritory.set(lower(fullName), group);
 	}
@@ -105,8 +148,8 @@ export async function applyRuleLinksViaMetadata(
 		if (attempt > 1) await sleep(retryDelayMs * 2 ** (attempt - 2));
 		const retry: TerritoryLinks[] = [];
 		let callFailure: Failure | null = null;
-		for (let b = 0; b < pending.length; b += METADATA_BATCH) {
-			const outcome = await syncBatch(org, pending.slice(b, b + METADATA_BATCH), hooks);
+		for (let c = 0; c < pending.length; c += METADATA_CHUNK) {
+			const outcome = await syncChunk(org, pending.slice(c, c + METADATA_CHUNK), hooks);
 			if ('stop' in outcome) return outcome.stop;
 			retry.push(...outcome.retry);
 			callFailure = outcome.callFailure ?? callFailure;
@@ -124,23 +167,16 @@ export async function applyRuleLinksViaMetadata(
 	return null;
 }
 
-type BatchOutcome = { stop: Failure } | { retry: TerritoryLinks[]; callFailure: Failure | null };
-
-/** One read, the edits, and one update of up to 10 territories. */
-async function syncBatch(org: OrgConnection, groups: TerritoryLinks[], hooks: RuleLinkHooks): Promise<BatchOutcome> {
-	const read = await call(org, hooks, () => org.conn.metadata.read('Territory2', groups.map((g) => g.fullName)) as Promise<unknown>);
+/** One retrieve of up to METADATA_CHUNK territories, the edits, and the deploy of what changed. */
+async function syncChunk(org: OrgConnection, groups: TerritoryLinks[], hooks: RuleLinkHooks): Promise<ChunkOutcome> {
+	const retrieved = await retrieveFiles(org, hooks, groups.map((g) => g.fullName));
 	hooks.progress(PROGRESS);
-	if (!read.ok) return callFailed(groups, read, hooks);
-	const byName = new Map<string, Component>();
-	for (const c of (Array.isArray(read.value) ? read.value : [read.value]) as Component[]) {
-		// A fullName that names nothing comes back as an empty record (no fullName).
-		if (c && typeof c.fullName === 'string' && c.fullName) byName.set(lower(c.fullName), c);
-	}
+	if (!retrieved.ok) return callFailed(groups, retrieved, hooks);
 
-	const toWrite: { group: TerritoryLinks; component: Record<string, unknown> }[] = [];
+	const edited: Edited[] = [];
 	for (const group of groups) {
-		const component = byName.get(lower(group.fullName));
-		if (!component) {
+		const text = retrieved.value.get(lower(group.fullName));
+		if (text === undefined) {
 			for (const w of group.writes) {
 				// A territory that is gone took its links with it; a link cannot be made to it.
 				if (w.action === 'delete') hooks.settle(w.index, 'done');
@@ -148,70 +184,145 @@ async function syncBatch(org: OrgConnection, groups: TerritoryLinks[], hooks: Ru
 			}
 			continue;
 		}
-		const edited = editAssociations(component.ruleAssociations ?? [], group.writes);
-		if (!edited) {
-			for (const w of group.writes) hooks.settle(w.index, 'done');
+		let next: string | null;
+		try {
+			next = editFile(text, group.writes);
+		} catch (err) {
+			if (!(err instanceof Territory2FileError)) throw err;
+			const failure = { code: 'INVALID_METADATA', message: `${group.fullName}: the retrieved file cannot be read (${err.message})` };
+			for (const w of group.writes) hooks.settle(w.index, 'failed', failure);
 			continue;
 		}
-		const { $: _attributes, ...fields } = component as Component & { $?: unknown };
-		toWrite.push({ group, component: { ...(writable(fields) as Record<string, unknown>), ruleAssociations: edited } });
+		if (next === null) for (const w of group.writes) hooks.settle(w.index, 'done');
+		else edited.push({ group, text: next });
 	}
-	if (!toWrite.length) return { retry: [], callFailure: null };
-
-	const update = await call(org, hooks, () =>
-		org.conn.metadata.update('Territory2', toWrite.map((t) => t.component) as never) as Promise<unknown>,
-	);
-	hooks.progress(PROGRESS);
-	if (!update.ok) return callFailed(toWrite.map((t) => t.group), update, hooks);
-	const results = (Array.isArray(update.value) ? update.value : [update.value]) as {
-		fullName?: string;
-		success?: boolean;
-		errors?: { statusCode?: string; message?: string; fields?: string[] }[];
-	}[];
-	const retry: TerritoryLinks[] = [];
-	toWrite.forEach(({ group }, k) => {
-		const result = results.find((r) => typeof r?.fullName === 'string' && lower(r.fullName) === lower(group.fullName)) ?? results[k];
-		if (result?.success === true) {
-			for (const w of group.writes) hooks.settle(w.index, 'done');
-			return;
-		}
-		const errors = result?.errors ?? [];
-		const code = errors[0]?.statusCode ?? 'UNKNOWN_ERROR';
-		const message = errors.map((e) => `${e.message ?? ''}${e.fields?.length ? ` [${e.fields.join(', ')}]` : ''}`).join('; ') || code;
-		if (code === LOCK_CODE) {
-			// Refused, so not written: read and try again.
-			group.lastError = { code, message };
-			retry.push(group);
-			return;
-		}
-		for (const w of group.writes) hooks.settle(w.index, 'failed', { code, message: `${group.fullName}: ${message}` });
-	});
-	return { retry, callFailure: null };
+	return edited.length ? deployFiles(org, hooks, edited) : { retry: [], callFailure: null };
 }
 
 /**
- * The component's new ruleAssociations, or null when it already says what the writes want: a link to
- * create that is there (whatever its inherited flag: the same rule and territory, as REST adoption matches
- * them) and a link to delete that is not there count as done.
+ * The file with the writes applied, or null when it already says what they want: a link to create that is
+ * there (whatever its inherited flag: the same rule and territory, as REST adoption matches them) and a
+ * link to delete that is not there count as done.
  */
-function editAssociations(current: Association[], writes: RuleLinkWrite[]): Association[] | null {
-	const same = (a: Association, w: RuleLinkWrite) => lower(String(a.ruleName)) === lower(w.ruleDeveloperName);
-	let next = current.map((a) => ({ ruleName: a.ruleName, inherited: a.inherited }));
-	let changed = false;
+function editFile(text: string, writes: RuleLinkWrite[]): string | null {
+	const current = readRuleAssociations(text);
+	const has = (rule: string) => current.some((a) => lower(a.ruleName) === lower(rule));
+	const drop = new Set(writes.filter((w) => w.action === 'delete' && has(w.ruleDeveloperName)).map((w) => lower(w.ruleDeveloperName)));
+	const add: RuleAssociation[] = [];
 	for (const w of writes) {
-		if (w.action === 'delete' && next.some((a) => same(a, w))) {
-			next = next.filter((a) => !same(a, w));
-			changed = true;
-		} else if (w.action === 'create' && !next.some((a) => same(a, w))) {
-			next.push({ ruleName: w.ruleDeveloperName, inherited: w.inherited });
-			changed = true;
-		}
+		if (w.action !== 'create' || has(w.ruleDeveloperName) || add.some((a) => lower(a.ruleName) === lower(w.ruleDeveloperName))) continue;
+		add.push({ ruleName: w.ruleDeveloperName, inherited: w.inherited });
 	}
-	return changed ? next : null;
+	if (!drop.size && !add.length) return null;
+	return editRuleAssociations(text, (a) => drop.has(lower(a.ruleName)), add);
+}
+
+/** How long a job may take: deploys queue behind the org's others (the default: 10 minutes). */
+function pollTimeoutMs(org: OrgConnection): number {
+	return org.tuning.timeoutMs * 5;
+}
+
+/** jsforce polls a locator at conn.metadata.pollInterval up to pollTimeout (lib/api/metadata.js). */
+function setPolling(org: OrgConnection): void {
+	org.conn.metadata.pollInterval = Math.max(1, org.tuning.retryDelayMs);
+	org.conn.metadata.pollTimeout = pollTimeoutMs(org);
+}
+
+/** The retrieved Territory2 files by lower-cased fullName (names that match nothing are simply absent). */
+async function retrieveFiles(org: OrgConnection, hooks: RuleLinkHooks, fullNames: string[]): Promise<CallOutcome<Map<string, string>>> {
+	setPolling(org);
+	const outcome = await call(org, hooks, async () => {
+		// RetrieveRequest's elements in the WSDL's order; apiVersion and the manifest's version: the connection's.
+		const locator = org.conn.metadata.retrieve({
+			apiVersion: Number(org.apiVersion),
+			singlePackage: true,
+			unpackaged: { types: [{ members: fullNames, name: TERRITORY2_TYPE }], version: org.apiVersion },
+		} as never);
+		// jsforce emits 'error' before rejecting: without a listener the emit throws and complete() never settles.
+		locator.on('error', () => undefined);
+		return (await locator.complete()) as unknown as RetrieveAnswer;
+	});
+	if (!outcome.ok) return outcome;
+	const result = outcome.value;
+	if (result.success === false || (result.status && result.status !== 'Succeeded') || !result.zipFile) {
+		const code = result.errorStatusCode || 'RETRIEVE_FAILED';
+		return { ok: false, failure: { code, message: result.errorMessage || `The retrieve ended ${result.status ?? 'without a zip file'}` }, transient: hooks.isTransient(code) };
+	}
+	const files = new Map<string, string>();
+	for (const [path, bytes] of Object.entries(unzipSync(Buffer.from(result.zipFile, 'base64')))) {
+		const fullName = territory2FullName(path);
+		if (fullName) files.set(lower(fullName), strFromU8(bytes));
+	}
+	return { ok: true, value: files };
+}
+
+/** Deploys the changed files; componentFailures fail their territories and the others go again on their own. */
+async function deployFiles(org: OrgConnection, hooks: RuleLinkHooks, items: Edited[]): Promise<ChunkOutcome> {
+	const retry: TerritoryLinks[] = [];
+	let remaining = items;
+	while (remaining.length) {
+		const zip = zipSync({
+			'package.xml': strToU8(packageXml(TERRITORY2_TYPE, remaining.map((i) => i.group.fullName), org.apiVersion)),
+			...Object.fromEntries(remaining.map((i) => [i.group.path, strToU8(i.text)])),
+		});
+		setPolling(org);
+		const outcome = await call(org, hooks, async () => {
+			// Atomic, and the zip holds one package at its root (Metadata API Developer Guide, DeployOptions).
+			const locator = org.conn.metadata.deploy(Buffer.from(zip), { rollbackOnError: true, singlePackage: true });
+			locator.on('error', () => undefined);
+			return (await locator.complete(true)) as unknown as DeployAnswer;
+		});
+		hooks.progress(PROGRESS);
+		if (!outcome.ok) {
+			const failed = callFailed(remaining.map((i) => i.group), outcome, hooks);
+			return 'stop' in failed ? failed : { retry: [...retry, ...failed.retry], callFailure: failed.callFailure };
+		}
+		const result = outcome.value;
+		if (result.success === true && result.status === 'Succeeded') {
+			for (const i of remaining) for (const w of i.group.writes) hooks.settle(w.index, 'done');
+			break;
+		}
+		const failedBy = new Map<Edited, Failure>();
+		for (const f of asArray(result.details?.componentFailures)) {
+			const item = remaining.find((i) => lower(i.group.fullName) === lower(f.fullName ?? '') || territory2FullName(f.fileName ?? '') === i.group.fullName);
+			if (!item) continue;
+			const failure = componentFailure(item.group.fullName, f);
+			const earlier = failedBy.get(item);
+			failedBy.set(item, earlier ? { code: earlier.code, message: `${earlier.message}; ${failure.message}` } : failure);
+		}
+		if (!failedBy.size) {
+			// The deploy failed as a whole (or only package.xml was refused): nothing landed.
+			const code = result.errorStatusCode || COMPONENT_FAILURE;
+			const problems = asArray(result.details?.componentFailures).map((f) => `${f.fileName ?? ''}: ${f.problem ?? ''}`);
+			const message = result.errorMessage || problems.join('; ') || `Deploy ${result.id ?? ''} ended ${result.status ?? 'without success'}`;
+			const failed = callFailed(remaining.map((i) => i.group), { failure: { code, message }, transient: hooks.isTransient(code) }, hooks);
+			return 'stop' in failed ? failed : { retry: [...retry, ...failed.retry], callFailure: failed.callFailure };
+		}
+		for (const [item, failure] of failedBy) {
+			if (failure.code === LOCK_CODE) {
+				// Refused, so not written: retrieved and tried again.
+				item.group.lastError = failure;
+				retry.push(item.group);
+			} else {
+				for (const w of item.group.writes) hooks.settle(w.index, 'failed', failure);
+			}
+		}
+		// rollbackOnError: the files that passed were rolled back with the failed ones; they go again alone.
+		remaining = remaining.filter((i) => !failedBy.has(i));
+	}
+	return { retry, callFailure: null };
+}
+
+/** A DeployMessage as a failure: a leading "CODE: " in the problem is its code, the rest Salesforce's text. */
+function componentFailure(fullName: string, f: DeployMessage): Failure {
+	const problem = (f.problem ?? '').trim() || 'refused';
+	const coded = /^([A-Z][A-Z_]{2,}): ([\s\S]*)$/.exec(problem);
+	const code = coded ? coded[1] : COMPONENT_FAILURE;
+	return { code, message: `${fullName}: ${f.problemType || 'Error'}: ${coded ? coded[2] : problem}` };
 }
 
 /** A whole call that failed: LIMIT stops cleanly, transient failures are retried, anything else stops the run. */
-function callFailed(groups: TerritoryLinks[], outcome: { failure: Failure; transient: boolean }, hooks: RuleLinkHooks): BatchOutcome {
+function callFailed(groups: TerritoryLinks[], outcome: { failure: Failure; transient: boolean }, hooks: RuleLinkHooks): ChunkOutcome {
 	const { failure, transient } = outcome;
 	if (failure.code === LIMIT_CODE) return { stop: failure };
 	if (transient) {
@@ -223,17 +334,15 @@ function callFailed(groups: TerritoryLinks[], outcome: { failure: Failure; trans
 }
 
 /**
- * One Metadata API call with a time limit (jsforce's SOAP calls take no timeout option). A fault's code
- * comes as "sf:CODE"; SOAP faults are all HTTP 500, so the status says nothing about retrying.
+ * One Metadata API call and its polling, with a time limit (jsforce's SOAP calls take no timeout option).
+ * A fault's code comes as "sf:CODE"; SOAP faults are all HTTP 500, so the status says nothing about retrying.
  */
 async function call<T>(org: OrgConnection, hooks: RuleLinkHooks, fn: () => Promise<T>): Promise<CallOutcome<T>> {
 	let timer: NodeJS.Timeout | undefined;
+	const limit = org.tuning.timeoutMs + pollTimeoutMs(org);
 	try {
 		const timeout = new Promise<never>((_, reject) => {
-			timer = setTimeout(
-				() => reject(new OrgError('ETIMEDOUT', `No answer from the Metadata API within ${org.tuning.timeoutMs} ms`)),
-				org.tuning.timeoutMs,
-			);
+			timer = setTimeout(() => reject(new OrgError('ETIMEDOUT', `No answer from the Metadata API within ${limit} ms`)), limit);
 		});
 		return { ok: true, value: await Promise.race([fn(), timeout]) };
 	} catch (err) {
