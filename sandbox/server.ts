@@ -14,6 +14,7 @@ import { errorResponse, notFound } from './http/respond';
 import { routeData } from './http/rest';
 import { DEFAULT_LATEST_VERSION, refuseVersion, versionList } from './http/versions';
 import { runWrite, type WriteOp } from './http/writes';
+import { MetadataJobs } from './metadata/jobs';
 import { serveMetadataSoap, type Admission } from './metadata/soap';
 import { loadState, saveState } from './persist';
 import { EDITIONS, PRIVATE_SHARING, SHARING_LEVELS, type SharingDefaults } from './schema';
@@ -257,6 +258,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	writeFileSync(privateKeyPath, creds.privateKeyPem, { mode: 0o600 });
 
 	const limitHeader = () => ({ 'Sforce-Limit-Info': `api-usage=${usage.used}/${usage.max}` });
+	/** The Metadata API's retrieve and deploy jobs (in memory: a restarted org has none running). */
+	const metadataJobs = new MetadataJobs();
 
 	/** Serves one request; 'crash' means: cut the connection (or 500) as a crashed org would. */
 	function dispatch(method: string, url: URL, headers: IncomingMessage['headers'], body: string, info: RequestInfo, flags: { apiCall: boolean }): RouteResponse | 'crash' {
@@ -339,7 +342,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	function serveMetadata(method: string, body: string, info: RequestInfo, flags: { apiCall: boolean }): RouteResponse | 'crash' {
 		const admit = (sessionId: string | null): Admission => {
 			if (faults.noteApiCall()) auth.expireAllSessions();
-			if (!sessionId || !auth.authenticate(`Bearer ${sessionId}`)) {
+			const session = sessionId ? auth.authenticate(`Bearer ${sessionId}`) : undefined;
+			if (!session) {
 				return { ok: false, status: 500, code: 'INVALID_SESSION_ID', message: 'Invalid Session ID found in SessionHeader: Illegal Session' };
 			}
 			if (usage.used >= usage.max) return { ok: false, status: 500, code: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' };
@@ -348,10 +352,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (faults.unavailable('metadata', 'Territory2')) {
 				return { ok: false, status: 503, code: 'SERVER_UNAVAILABLE', message: 'Service temporarily unavailable. Please try again later.' };
 			}
-			return { ok: true };
+			return { ok: true, userId: session.userId };
 		};
 		try {
-			return serveMetadataSoap({ store, faults, info, usage, admit }, method, body);
+			return serveMetadataSoap({ store, faults, info, usage, admit, jobs: metadataJobs }, method, body);
 		} catch (err) {
 			if (err instanceof CrashError) return 'crash';
 			process.stderr.write(`[sandbox] ${method} Metadata API: ${err instanceof Error ? err.stack : String(err)}\n`);
@@ -387,6 +391,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				write: info.write,
 				recordsWritten: info.recordsWritten,
 				apiCall: flags.apiCall,
+				...(info.operation ? { operation: info.operation } : {}),
 			});
 		if (response === 'crash') {
 			logEntry(faults.stopMode === 'destroy' ? 0 : 500);

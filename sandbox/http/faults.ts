@@ -100,6 +100,15 @@ export class FaultController {
 	noteWritten(records: number): void {
 		this.writtenSinceSet += records;
 	}
+
+	/**
+	 * The crash happens now, within an atomic write that would cross the line and so writes nothing (a
+	 * Metadata API deploy): the allowance is spent, and later writes fail as after any other crash.
+	 */
+	crashNow(): void {
+		const stop = this.current.stopAfterRecordsWritten;
+		if (stop !== undefined) this.writtenSinceSet = Math.max(this.writtenSinceSet, stop);
+	}
 }
 
 /** Thrown inside a handler when the simulated crash must cut the request short. */

@@ -1,23 +1,23 @@
 /**
  * The Metadata API's Territory2 component, built from and written to the store: the Territory2 record and
- * its RuleTerritory2Association rows.
+ * its RuleTerritory2Association rows, as the file retrieve() returns and deploy() takes.
  *
- * Metadata API Developer Guide, Territory2: fields name, description, accountAccessLevel,
- * opportunityAccessLevel, caseAccessLevel, contactAccessLevel, parentTerritory (the parent's developer
- * name), territory2Type (the type's developer name), ruleAssociations (Territory2RuleAssociation:
- * ruleName = the Territory2Rule's developer name, inherited), customFields. Components live under their
- * model: fullName is "<ModelDeveloperName>.<TerritoryDeveloperName>". An access level left out takes the
- * default of Territory2Settings (here: rules/territories.ts DEFAULT_ACCESS).
+ * Metadata API Developer Guide, Territory2: files `territory2Models/<Model>/territories/<Territory>.territory2`
+ * (fullName "<ModelDeveloperName>.<TerritoryDeveloperName>") with fields accountAccessLevel,
+ * caseAccessLevel, contactAccessLevel, customFields, description, name, opportunityAccessLevel,
+ * parentTerritory (the parent's developer name), ruleAssociations (Territory2RuleAssociation: inherited,
+ * ruleName = the Territory2Rule's developer name), territory2Type (the type's developer name). An access
+ * level left out takes the default of Territory2Settings (here: rules/territories.ts DEFAULT_ACCESS).
  *
- * updateMetadata replaces the component: what the request leaves out is cleared (description, parent,
- * rule associations) or set back to its default (access levels). The writes keep the REST rules: rule and
+ * A deployed file replaces the component: what it leaves out is cleared (description, parent, rule
+ * associations) or set back to its default (access levels). The writes keep the REST rules: rule and
  * territory in one model, no duplicate link, 15 rules per territory, no writes into a locked model.
  */
 import { SalesforceError, type SRecord } from '../contracts';
 import { assertModelWritable } from '../rules/common';
 import { DEFAULT_ACCESS } from '../rules/territories';
 import type { OrgStore } from '../store';
-import { childText, childrenNamed, isNil, type XmlNode, type XmlTree } from './xml';
+import { childText, childrenNamed, isNil, metadataFile, type XmlNode } from './xml';
 
 const ACCESS_FIELDS = [
 	['accountAccessLevel', 'AccountAccessLevel'],
@@ -60,34 +60,58 @@ function locate(store: OrgStore, fullName: string): { model: SRecord; territory:
 const developerNameOf = (store: OrgStore, id: unknown): string | undefined =>
 	typeof id === 'string' ? (store.get(id)?.record.DeveloperName as string | undefined) : undefined;
 
-/** The component, or undefined when the fullName names no territory (readMetadata then answers a nil record). */
-export function readTerritory2(store: OrgStore, fullName: string): XmlTree | undefined {
+/** Where a component lives in a package, and back (null for any other path). */
+export function territory2Path(fullName: string): string {
+	const dot = fullName.indexOf('.');
+	return `territory2Models/${fullName.slice(0, dot)}/territories/${fullName.slice(dot + 1)}.territory2`;
+}
+export function fullNameOfPath(path: string): string | null {
+	const m = /^territory2Models\/([^/]+)\/territories\/([^/]+)\.territory2$/.exec(path);
+	return m ? `${m[1]}.${m[2]}` : null;
+}
+
+/** Every territory's fullName, model by model (for a `*` member). */
+export function allTerritory2Names(store: OrgStore): string[] {
+	return store
+		.records('Territory2')
+		.map((t) => `${String(developerNameOf(store, t.Territory2ModelId))}.${String(t.DeveloperName)}`)
+		.sort();
+}
+
+/** The component's file, with its fullName as the org spells it; undefined when the fullName names no territory. */
+export function territory2File(store: OrgStore, fullName: string): { fullName: string; text: string } | undefined {
 	const found = locate(store, fullName);
 	if (!found) return undefined;
 	const { model, territory: t } = found;
 	const links = store.select(LINK, 'Territory2Id', t.Id);
 	const text = (v: unknown): string | undefined => (v === null || v === undefined || v === '' ? undefined : String(v));
 	return {
-		$: { 'xsi:type': 'Territory2' },
 		fullName: `${String(model.DeveloperName)}.${String(t.DeveloperName)}`,
-		accountAccessLevel: text(t.AccountAccessLevel),
-		caseAccessLevel: text(t.CaseAccessLevel),
-		contactAccessLevel: text(t.ContactAccessLevel),
-		description: text(t.Description),
-		name: String(t.Name),
-		opportunityAccessLevel: text(t.OpportunityAccessLevel),
-		parentTerritory: text(developerNameOf(store, t.ParentTerritory2Id)),
-		ruleAssociations: links.map((a) => ({ inherited: a.IsInherited === true, ruleName: String(developerNameOf(store, a.RuleId)) })),
-		territory2Type: String(developerNameOf(store, t.Territory2TypeId)),
+		// Elements in the WSDL's sequence (alphabetical), as Salesforce writes them.
+		text: metadataFile('Territory2', {
+			accountAccessLevel: text(t.AccountAccessLevel),
+			caseAccessLevel: text(t.CaseAccessLevel),
+			contactAccessLevel: text(t.ContactAccessLevel),
+			description: text(t.Description),
+			name: String(t.Name),
+			opportunityAccessLevel: text(t.OpportunityAccessLevel),
+			parentTerritory: text(developerNameOf(store, t.ParentTerritory2Id)),
+			ruleAssociations: links
+				.map((a) => ({ inherited: a.IsInherited === true, ruleName: String(developerNameOf(store, a.RuleId)) }))
+				.sort((a, b) => a.ruleName.localeCompare(b.ruleName)),
+			territory2Type: String(developerNameOf(store, t.Territory2TypeId)),
+		}),
 	};
 }
 
 /**
- * Checks an updateMetadata component against the store and says what writing it takes; throws a
- * SalesforceError (the component's SaveResult error) when it cannot be written.
+ * Checks a deployed Territory2 file (its root element) against the store and says what writing it takes;
+ * throws a SalesforceError (the component's failure) when it cannot be written.
  */
-export function planTerritory2Update(store: OrgStore, component: XmlNode): ComponentWrite {
-	const fullName = childText(component, 'fullName') ?? '';
+export function planTerritory2Deploy(store: OrgStore, fullName: string, component: XmlNode): ComponentWrite {
+	if (component.local !== 'Territory2') {
+		throw new SalesforceError(400, 'INVALID_TYPE', `Expected a Territory2 file, found <${component.local}>`);
+	}
 	const found = locate(store, fullName);
 	if (!found) throw notFound('fullName', 'Territory2', fullName);
 	const { model, territory } = found;

@@ -135,3 +135,28 @@ export function element(name: string, value: XmlValue): string {
 		.join('');
 	return body ? `<${name}${attrs}>${body}</${name}>` : `<${name}${attrs}/>`;
 }
+
+export const METADATA_NS = 'http://soap.sforce.com/2006/04/metadata';
+
+/**
+ * A metadata file as retrieve() writes it: the XML declaration, the root in the metadata namespace, one
+ * element a line, four spaces a level (what the Salesforce CLI and the Ant Migration Tool show).
+ */
+export function metadataFile(rootName: string, value: XmlTree): string {
+	return `<?xml version="1.0" encoding="UTF-8"?>\n${pretty(rootName, { ...value, $: { xmlns: METADATA_NS, ...(value.$ ?? {}) } }, '')}\n`;
+}
+
+function pretty(name: string, value: XmlValue, indent: string): string {
+	if (value === undefined) return '';
+	if (Array.isArray(value)) return value.map((v) => pretty(name, v, indent)).filter(Boolean).join('\n');
+	if (value === null) return `${indent}<${name} xsi:nil="true"/>`;
+	if (typeof value !== 'object') return `${indent}<${name}>${escapeXml(String(value))}</${name}>`;
+	const attrs = Object.entries(value.$ ?? {})
+		.map(([k, v]) => ` ${k}="${escapeXml(v)}"`)
+		.join('');
+	const body = Object.entries(value)
+		.filter(([k]) => k !== '$')
+		.map(([k, v]) => pretty(k, v as XmlValue, `${indent}    `))
+		.filter(Boolean);
+	return body.length ? `${indent}<${name}${attrs}>\n${body.join('\n')}\n${indent}</${name}>` : `${indent}<${name}${attrs}/>`;
+}
