@@ -1,6 +1,7 @@
 /**
  * applyChangeSet with ruleLinks: 'metadata' against a sandbox org whose RuleTerritory2Association has no
- * REST create or delete: real jsforce Metadata API calls (SOAP) over HTTP.
+ * REST create or delete: real jsforce Metadata API calls (SOAP retrieve, deploy and their status checks)
+ * over HTTP.
  */
 import { applyChangeSet, type ApplyResult } from '../../lib/org/apply';
 import { connect, type OrgConnection } from '../../lib/org/connect';
@@ -105,30 +106,41 @@ function statuses(result: ApplyResult): string[] {
 	return result.outcomes.map((o) => `${o.changeId.split(':').slice(1).join(':')}=${o.status}${o.errorCode ? `:${o.errorCode}` : ''}`);
 }
 
-function metadataCalls(since: number): { reads: number; updates: number } {
-	const entries = t.sandbox.requestLog.entries.slice(since).filter((e) => e.kind === 'metadata');
-	return { reads: entries.filter((e) => !e.write).length, updates: entries.filter((e) => e.write).length };
+/** Metadata API calls since a log position, by SOAP operation (each one counts against the API allowance). */
+function metadataCalls(since: number): Record<string, number> {
+	const calls: Record<string, number> = {};
+	for (const e of t.sandbox.requestLog.entries.slice(since)) {
+		if (e.kind !== 'metadata') continue;
+		expect(e.apiCall).toBe(true);
+		calls[e.operation ?? '?'] = (calls[e.operation ?? '?'] ?? 0) + 1;
+	}
+	return calls;
 }
 
+/** One retrieve and one deploy of a chunk: retrieve + 1 status check, deploy + 2 (the sandbox answers InProgress first). */
+const CHUNK_CALLS = { retrieve: 1, checkRetrieveStatus: 1, deploy: 1, checkDeployStatus: 2 };
+
 describe("applyChangeSet, rule links through the Metadata API (ruleLinks: 'metadata')", () => {
-	it('links 25 territories in batches of 10 components, and a second run adds nothing', async () => {
-		const o = model('Batch', 25);
-		const cs = changeSet('Batch', o, Array.from({ length: 25 }, (_, i) => linkCreate(o, `T${i}`, `R${i}`)));
+	it('links 250 territories in two chunks of at most 200 components (10 API calls), and a second run retrieves only (4 calls)', async () => {
+		const o = model('Batch', 250);
+		const cs = changeSet('Batch', o, Array.from({ length: 250 }, (_, i) => linkCreate(o, `T${i}`, `R${i}`)));
 		const start = t.sandbox.requestLog.entries.length;
 		const first = await applyChangeSet(org, cs, { ruleLinks: 'metadata' });
 		expect(first.stopped).toBeNull();
 		expect(first.outcomes.every((x) => x.status === 'done')).toBe(true);
-		expect(links(o)).toHaveLength(25);
-		expect(metadataCalls(start)).toEqual({ reads: 3, updates: 3 });
+		expect(links(o)).toHaveLength(250);
+		expect(metadataCalls(start)).toEqual({ retrieve: 2, checkRetrieveStatus: 2, deploy: 2, checkDeployStatus: 4 });
+		// The two deploys wrote 200 and 50 links.
+		expect(t.sandbox.requestLog.entries.slice(start).filter((e) => e.operation === 'deploy').map((e) => e.recordsWritten)).toEqual([200, 50]);
 		// No REST write was sent.
 		expect(t.sandbox.requestLog.entries.slice(start).filter((e) => e.kind !== 'metadata' && e.write)).toEqual([]);
 
 		const again = t.sandbox.requestLog.entries.length;
 		const second = await applyChangeSet(org, cs, { ruleLinks: 'metadata' });
 		expect(second.outcomes.every((x) => x.status === 'done')).toBe(true);
-		expect(metadataCalls(again)).toEqual({ reads: 3, updates: 0 });
-		expect(links(o)).toHaveLength(25);
-	});
+		expect(metadataCalls(again)).toEqual({ retrieve: 2, checkRetrieveStatus: 2 });
+		expect(links(o)).toHaveLength(250);
+	}, 60_000);
 
 	it('changes only ruleAssociations: every other field of the territory is written back as read', async () => {
 		const o = model('Fields', 3);
@@ -141,13 +153,17 @@ describe("applyChangeSet, rule links through the Metadata API (ruleLinks: 'metad
 		expect(t.sandbox.store.get(o.territories.T2)!.record).toEqual(before);
 	});
 
-	it("reports Salesforce's code and message per change, and writes the other territories", async () => {
+	it("a componentFailure fails that territory's links with Salesforce's problem; the others are deployed again on their own and land", async () => {
 		const o = model('Errors', 3);
 		const unknownRule = { ...linkCreate(o, 'T1', 'R1'), id: 'RuleTerritory2Association:Nope:T1', ruleLink: { territoryDeveloperName: 'T1', ruleDeveloperName: 'Nope' } };
+		const start = t.sandbox.requestLog.entries.length;
 		const result = await applyChangeSet(org, changeSet('Errors', o, [linkCreate(o, 'T0', 'R0'), unknownRule, linkCreate(o, 'T2', 'R2')]), { ruleLinks: 'metadata' });
-		expect(statuses(result)).toEqual(['R0:T0=done', 'Nope:T1=failed:INVALID_CROSS_REFERENCE_KEY', 'R2:T2=done']);
-		expect(result.outcomes[1].message).toBe('Errors.T1: In field: ruleName - no Territory2Rule named Nope found [ruleName]');
+		expect(statuses(result)).toEqual(['R0:T0=done', 'Nope:T1=failed:DEPLOY_FAILED', 'R2:T2=done']);
+		expect(result.outcomes[1].message).toBe('Errors.T1: Error: In field: ruleName - no Territory2Rule named Nope found');
 		expect(links(o)).toEqual(['R0→T0', 'R2→T2']);
+		// The first deploy rolled back whole (rollbackOnError); the second carried T0 and T2 alone.
+		expect(metadataCalls(start)).toEqual({ retrieve: 1, checkRetrieveStatus: 1, deploy: 2, checkDeployStatus: 4 });
+		expect(t.sandbox.requestLog.entries.slice(start).filter((e) => e.operation === 'deploy').map((e) => e.recordsWritten)).toEqual([0, 2]);
 	});
 
 	it('skips a link whose territory create failed, as the REST path does', async () => {
@@ -173,10 +189,10 @@ describe("applyChangeSet, rule links through the Metadata API (ruleLinks: 'metad
 		const start = t.sandbox.requestLog.entries.length;
 		const result = await applyChangeSet(org, changeSet('Deps', o, [territory, link]), { ruleLinks: 'metadata' });
 		expect(statuses(result)).toEqual(['New=failed:INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'R0:New=skipped:DEPENDENCY_FAILED']);
-		expect(metadataCalls(start)).toEqual({ reads: 0, updates: 0 });
+		expect(metadataCalls(start)).toEqual({});
 	});
 
-	it('retries 503s and a lost answer by reading the components again, without duplicates', async () => {
+	it('retries 503s by retrieving the components again, without duplicates', async () => {
 		const o = model('Retry', 12);
 		const cs = changeSet('Retry', o, Array.from({ length: 12 }, (_, i) => linkCreate(o, `T${i}`, `R${i}`)));
 		t.sandbox.faults.set({ unavailableRate: 0.5, endpoints: ['metadata'], seed: 7 });
@@ -189,31 +205,61 @@ describe("applyChangeSet, rule links through the Metadata API (ruleLinks: 'metad
 			await applyChangeSet(org, cs, { ruleLinks: 'metadata' });
 		}
 		expect(links(o)).toHaveLength(12);
-
-		// The org writes the update, then the connection is cut: the retry reads what is there and is done.
-		const o2 = model('Cut', 2);
-		const start = t.sandbox.requestLog.entries.length;
-		t.sandbox.faults.set({ stopAfterRecordsWritten: 2, stopMode: 'destroy' });
-		const cut = await applyChangeSet(org, changeSet('Cut', o2, [linkCreate(o2, 'T0', 'R0'), linkCreate(o2, 'T1', 'R1'), linkCreate(o2, 'T1', 'R0')]), {
-			ruleLinks: 'metadata',
-		});
-		t.sandbox.faults.clear();
-		// T0 (1 record) and T1 (2 records) are one call: 3 > 2, so the call is cut before T1; T0 stays written.
-		expect(links(o2)).toEqual(['R0→T0']);
-		expect(cut.stopped).not.toBeNull();
-		expect(metadataCalls(start).updates).toBe(3);
-		const resumed = await applyChangeSet(org, changeSet('Cut', o2, [linkCreate(o2, 'T0', 'R0'), linkCreate(o2, 'T1', 'R1'), linkCreate(o2, 'T1', 'R0')]), {
-			ruleLinks: 'metadata',
-		});
-		expect(resumed.outcomes.every((x) => x.status === 'done')).toBe(true);
-		expect(links(o2)).toEqual(['R0→T0', 'R0→T1', 'R1→T1']);
+		expect(t.sandbox.store.records('RuleTerritory2Association').filter((a) => Object.values(o.territories).includes(String(a.Territory2Id)))).toHaveLength(12);
 	});
+
+	// A deploy is one job: a crash inside it lands all of it or none of it (sandbox/README.md, stopAfterRecordsWritten).
+	const cutChanges = (o: Org) => [linkCreate(o, 'T0', 'R0'), linkCreate(o, 'T1', 'R1'), linkCreate(o, 'T1', 'R0')];
+
+	it.each(['destroy', 'error500'] as const)(
+		'the connection drops before the deploy answers (%s): nothing of it lands, the run stops, a re-run converges',
+		async (stopMode) => {
+			const o = model(`Before_${stopMode}`, 2);
+			const cs = changeSet(`Before_${stopMode}`, o, cutChanges(o));
+			const start = t.sandbox.requestLog.entries.length;
+			// The deploy carries 3 links; only 2 records may still be written, so the org crashes inside it.
+			t.sandbox.faults.set({ stopAfterRecordsWritten: 2, stopMode });
+			const cut = await applyChangeSet(org, cs, { ruleLinks: 'metadata' });
+			t.sandbox.faults.clear();
+			expect(links(o)).toEqual([]);
+			expect(cut.stopped).not.toBeNull();
+			expect(cut.outcomes.every((x) => x.status === 'failed')).toBe(true);
+			// Three tries (maxTries): each retrieves again and deploys again, and no deploy got an answer.
+			expect(metadataCalls(start)).toEqual({ retrieve: 3, checkRetrieveStatus: 3, deploy: 3 });
+
+			const resumed = await applyChangeSet(org, cs, { ruleLinks: 'metadata' });
+			expect(resumed.outcomes.every((x) => x.status === 'done')).toBe(true);
+			expect(links(o)).toEqual(['R0→T0', 'R0→T1', 'R1→T1']);
+		},
+	);
+
+	it.each(['destroy', 'error500'] as const)(
+		'the connection drops while polling a deploy that landed (%s): the retrieve that follows finds the links, nothing is deployed twice',
+		async (stopMode) => {
+			const o = model(`Polling_${stopMode}`, 2);
+			const cs = changeSet(`Polling_${stopMode}`, o, cutChanges(o));
+			const start = t.sandbox.requestLog.entries.length;
+			// Exactly the deploy's 3 records may be written: it lands whole, then the org is down for its status checks.
+			t.sandbox.faults.set({ stopAfterRecordsWritten: 3, stopMode });
+			const result = await applyChangeSet(org, cs, { ruleLinks: 'metadata' });
+			t.sandbox.faults.clear();
+			expect(statuses(result)).toEqual(['R0:T0=done', 'R1:T1=done', 'R0:T1=done']);
+			expect(result.stopped).toBeNull();
+			expect(links(o)).toEqual(['R0→T0', 'R0→T1', 'R1→T1']);
+			expect(metadataCalls(start)).toEqual({ retrieve: 2, checkRetrieveStatus: 2, deploy: 1, checkDeployStatus: 1 });
+
+			const again = t.sandbox.requestLog.entries.length;
+			await applyChangeSet(org, cs, { ruleLinks: 'metadata' });
+			expect(metadataCalls(again)).toEqual({ retrieve: 1, checkRetrieveStatus: 1 });
+			expect(links(o)).toEqual(['R0→T0', 'R0→T1', 'R1→T1']);
+		},
+	);
 
 	it('stops cleanly on REQUEST_LIMIT_EXCEEDED: nothing half-written, the rest skipped', async () => {
 		const o = model('Limit', 2);
 		const cs = changeSet('Limit', o, [linkCreate(o, 'T0', 'R0'), linkCreate(o, 'T1', 'R1')]);
-		// The read is allowed, the update is not.
-		t.sandbox.apiUsage.max = t.sandbox.apiUsage.used + 1;
+		// The retrieve and its status check are allowed, the deploy is not.
+		t.sandbox.apiUsage.max = t.sandbox.apiUsage.used + 2;
 		let result: ApplyResult;
 		try {
 			result = await applyChangeSet(org, cs, { ruleLinks: 'metadata' });
