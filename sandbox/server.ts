@@ -15,7 +15,7 @@ import { routeData } from './http/rest';
 import { DEFAULT_LATEST_VERSION, refuseVersion, versionList } from './http/versions';
 import { runWrite, type WriteOp } from './http/writes';
 import { MetadataJobs } from './metadata/jobs';
-import { serveMetadataSoap, type Admission } from './metadata/soap';
+import { serveMetadataSoap, soapFault, type Admission } from './metadata/soap';
 import { loadState, saveState } from './persist';
 import { EDITIONS, PRIVATE_SHARING, SHARING_LEVELS, type SharingDefaults } from './schema';
 import { seedDemo, seedEmpty, INTEGRATION_USERNAME } from './seed';
@@ -359,7 +359,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		} catch (err) {
 			if (err instanceof CrashError) return 'crash';
 			process.stderr.write(`[sandbox] ${method} Metadata API: ${err instanceof Error ? err.stack : String(err)}\n`);
-			return { status: 500, body: 'UNKNOWN_EXCEPTION: An unexpected error occurred in the sandbox org.', headers: { 'Content-Type': 'text/plain' } };
+			return soapFault('UNKNOWN_EXCEPTION', 'An unexpected error occurred in the sandbox org.');
 		}
 	}
 
@@ -399,7 +399,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				req.socket.destroy();
 				return;
 			}
-			response = errorResponse(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. The sandbox org stopped accepting writes.');
+			const message = 'An unexpected error occurred. The sandbox org stopped accepting writes.';
+			// A SOAP client gets a SOAP fault, as the Metadata API answers every error.
+			response = info.kind === 'metadata' ? soapFault('UNKNOWN_EXCEPTION', message) : errorResponse(500, 'UNKNOWN_EXCEPTION', message);
 		} else {
 			logEntry(response.status);
 		}

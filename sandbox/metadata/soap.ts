@@ -86,6 +86,11 @@ function faultResponse(f: SoapFault): RouteResponse {
 	return xmlResponse(f.status, envelope(element('soapenv:Fault', { faultcode: code, faultstring: text })));
 }
 
+/** An HTTP 500 `sf:CODE` fault, for errors the server answers outside an operation (the crash fault's 500). */
+export function soapFault(code: string, message: string): RouteResponse {
+	return faultResponse(new SoapFault(code, message));
+}
+
 /** The SOAP API's LimitInfoHeader: the daily request count after this call. */
 function limitHeader(usage: { used: number; max: number }): string {
 	return element('LimitInfoHeader', { limitInfo: { current: usage.used, limit: usage.max, type: 'API REQUESTS' } });

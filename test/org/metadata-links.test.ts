@@ -117,8 +117,6 @@ function metadataCalls(since: number): Record<string, number> {
 	return calls;
 }
 
-/** One retrieve and one deploy of a chunk: retrieve + 1 status check, deploy + 2 (the sandbox answers InProgress first). */
-const CHUNK_CALLS = { retrieve: 1, checkRetrieveStatus: 1, deploy: 1, checkDeployStatus: 2 };
 
 describe("applyChangeSet, rule links through the Metadata API (ruleLinks: 'metadata')", () => {
 	it('links 250 territories in two chunks of at most 200 components (10 API calls), and a second run retrieves only (4 calls)', async () => {
@@ -129,6 +127,7 @@ describe("applyChangeSet, rule links through the Metadata API (ruleLinks: 'metad
 		expect(first.stopped).toBeNull();
 		expect(first.outcomes.every((x) => x.status === 'done')).toBe(true);
 		expect(links(o)).toHaveLength(250);
+		// Per chunk: retrieve + 1 status check, deploy + 2 (the sandbox answers InProgress first).
 		expect(metadataCalls(start)).toEqual({ retrieve: 2, checkRetrieveStatus: 2, deploy: 2, checkDeployStatus: 4 });
 		// The two deploys wrote 200 and 50 links.
 		expect(t.sandbox.requestLog.entries.slice(start).filter((e) => e.operation === 'deploy').map((e) => e.recordsWritten)).toEqual([200, 50]);
