@@ -1,10 +1,12 @@
 /**
  * Rule links written two ways, end to end through publishPlan: REST (an org whose describe lets
  * RuleTerritory2Association be created) and the Metadata API (an org where it cannot be: the sandbox
- * refuses its REST create and delete, so every link there went through Territory2 ruleAssociations).
+ * refuses its REST create and delete, so every link there went through Territory2 files retrieved and
+ * deployed with their ruleAssociations changed).
  * Both must leave the same org, converge after a crash, and write nothing when nothing changed.
  */
 import { importModel, type PublishOptions } from '../../lib';
+import { METADATA_CHUNK } from '../../lib/org/metadata-links';
 import { PHASE } from '../../lib/sync/phases';
 import type { PlanRow } from '../../lib/plan/types';
 import { SAMPLE_CSV, SAMPLE_ROWS, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from './fixtures';
@@ -46,6 +48,13 @@ function territoryFields(org: EngineOrg, model: string): Record<string, unknown>
 		.sort((a, b) => String(a.DeveloperName).localeCompare(String(b.DeveloperName)));
 }
 
+/** Metadata API calls by SOAP operation since the log was reset. */
+function metadataCalls(org: EngineOrg): Record<string, number> {
+	const calls: Record<string, number> = {};
+	for (const e of org.sandbox.requestLog.entries) if (e.kind === 'metadata') calls[e.operation ?? '?'] = (calls[e.operation ?? '?'] ?? 0) + 1;
+	return calls;
+}
+
 /** REST writes that touched rule links (none may exist on the metadata path). */
 function restLinkWrites(org: EngineOrg): number {
 	return org.sandbox.requestLog.entries.filter((e) => e.write && e.kind !== 'metadata' && e.objects.includes('RuleTerritory2Association')).length;
@@ -85,10 +94,11 @@ describe('rule links through REST and through the Metadata API', () => {
 		expect(linkSet(orgs.metadata!, 'Links')).toEqual(links);
 		expect(territoryFields(orgs.metadata!, 'Links')).toEqual(territoryFields(orgs.rest!, 'Links'));
 		expect(metadata.summary.counts.RuleTerritory2Association).toEqual(rest.summary.counts.RuleTerritory2Association);
-		// Every link of the metadata org went through the Metadata API: 10 territories a call.
+		// Every link of the metadata org went through the Metadata API: one retrieve and one deploy per 200 territories.
 		expect(restLinkWrites(orgs.metadata!)).toBe(0);
-		const soapWrites = orgs.metadata!.sandbox.requestLog.entries.filter((e) => e.kind === 'metadata' && e.write).length;
-		expect(soapWrites).toBe(Math.ceil(links.length / 10));
+		// The sample links fewer than 200 territories: 5 API calls for all of its links.
+		expect(new Set(links.map((l) => l.split(' → ')[1])).size).toBeLessThanOrEqual(METADATA_CHUNK);
+		expect(metadataCalls(orgs.metadata!)).toEqual({ retrieve: 1, checkRetrieveStatus: 1, deploy: 1, checkDeployStatus: 2 });
 		const [a, b] = await Promise.all((['rest', 'metadata'] as const).map((p) => importModel({ connection: orgs[p]!.connection, model })));
 		expect(normalisedPlan(b.rows)).toEqual(normalisedPlan(a.rows));
 		expect(normalisedPlan(b.rows)).toEqual(normalisedPlan(SAMPLE_ROWS));
@@ -101,6 +111,8 @@ describe('rule links through REST and through the Metadata API', () => {
 			const again = await publishOn(org, path, { plan: { csv: SAMPLE_CSV }, model });
 			expect(writeCount(again)).toBe(0);
 			expect(org.sandbox.requestLog.writeCalls).toBe(0);
+			// No link changes: the Metadata API is not called at all.
+			expect(metadataCalls(org)).toEqual({});
 		}
 	}, 60_000);
 
@@ -117,6 +129,7 @@ describe('rule links through REST and through the Metadata API', () => {
 			s.adminCreate('RuleTerritory2Association', { RuleId: rule, Territory2Id: territory.Id, IsInherited: false });
 		}
 		const before = orgs.metadata!.dump();
+		orgs.metadata!.sandbox.requestLog.reset();
 		const results = await Promise.all(
 			(['rest', 'metadata'] as const).map((p) => publishOn(orgs[p]!, p, { plan: { rows }, model, touchHandMadeRules: true })),
 		);
@@ -130,6 +143,9 @@ describe('rule links through REST and through the Metadata API', () => {
 		expect(links.some((l) => l.startsWith('Hand_Rule'))).toBe(false);
 		expect(links.some((l) => l.endsWith(`→ ${String(rows[0].Key)}`))).toBe(true);
 		expect(restLinkWrites(orgs.metadata!)).toBe(0);
+		// The link delete goes in the delete wave (before its rule is deleted), the create in the create wave
+		// (after its rule exists): each a retrieve (+1 check) and a deploy (+2 checks), 10 API calls in all.
+		expect(metadataCalls(orgs.metadata!)).toEqual({ retrieve: 2, checkRetrieveStatus: 2, deploy: 2, checkDeployStatus: 4 });
 		// The metadata writes changed links only: no Territory2 record was modified or lost a field.
 		expect(orgs.metadata!.changesSince(before).filter((l) => / Territory2 /.test(l))).toEqual([]);
 		expect(territoryFields(orgs.metadata!, 'Links')).toEqual(territoryFields(orgs.rest!, 'Links'));
@@ -150,26 +166,41 @@ describe('rule links through REST and through the Metadata API', () => {
 });
 
 describe('a publish stopped during the Metadata API link phase, then run again', () => {
-	// k: records the crash lets through once every change before the link phase is written.
-	it.concurrent.each([0, 7, 60])('after %i links', async (k) => {
+	// A deploy is one job (rollbackOnError): a crash inside it lands all of its links or none of them.
+	// 'none': the crash line is already passed when the links come (0 records left); 'inside': it falls
+	// inside the deploy (7 records left), which writes nothing and is cut before its answer; 'polling':
+	// exactly the deploy's records are left, so it lands whole and the connection drops while it is polled.
+	it.concurrent.each([
+		['none', 'destroy'],
+		['inside', 'error500'],
+		['polling', 'destroy'],
+	] as const)('crash %s the deploy (%s)', async (where, stopMode) => {
 		const org = await orgFor('metadata');
 		try {
-			const model = { developerName: `Link_Crash_${k}` };
+			const model = { developerName: `Link_Crash_${where}` };
 			const dry = await publishOn(org, 'metadata', { plan: { csv: SAMPLE_CSV }, model, dryRun: true });
 			const beforeLinks = dry.changeSet.changes.filter((c) => c.phase < PHASE.ruleAssociationCreate).length;
-			org.sandbox.faults.set({ stopAfterRecordsWritten: beforeLinks + k, stopMode: k % 2 ? 'error500' : 'destroy' });
+			const linkCount = dry.changeSet.changes.filter((c) => c.object === 'RuleTerritory2Association').length;
+			// Each territory has one rule: one deploy carries every link (fewer than 200 territories).
+			expect(linkCount).toBeLessThanOrEqual(METADATA_CHUNK);
+			const left = where === 'none' ? 0 : where === 'inside' ? 7 : linkCount;
+			org.sandbox.faults.set({ stopAfterRecordsWritten: beforeLinks + left, stopMode });
 			let stopped;
 			try {
 				stopped = await publishOn(org, 'metadata', { plan: { csv: SAMPLE_CSV }, model });
 			} finally {
 				org.sandbox.faults.clear();
 			}
+			// Either way the run stops: user assignments come after the links and the org is down.
 			expect(stopped.summary.stopped).not.toBeNull();
 			const state = org.model(model.developerName);
 			expect(state.territories).toHaveLength(208);
-			// Each territory has one rule, so each component written is one record: exactly k links made it.
-			expect(state.ruleLinks).toHaveLength(k);
+			expect(state.ruleLinks).toHaveLength(where === 'polling' ? linkCount : 0);
 			expect(state.userLinks).toEqual([]);
+			if (where === 'polling') {
+				// The retrieve after the lost answer found the links: they are done, not failed, in this run.
+				expect(stopped.rows.flatMap((r) => r.changes).filter((c) => c.object === 'RuleTerritory2Association').every((c) => c.status === 'done')).toBe(true);
+			}
 
 			const resumed = await publishOn(org, 'metadata', { plan: { csv: SAMPLE_CSV }, model });
 			expect(resumed.issues).toEqual([]);
