@@ -58,6 +58,13 @@ export interface PublishOptions extends ConnectionOptions {
 	/** Ignore columns the plan format does not know instead of failing. */
 	ignoreUnknownColumns?: boolean;
 	onProgress?: ProgressCallback;
+	/**
+	 * How rule links (RuleTerritory2Association) are written: 'auto' (default) follows the org's describe,
+	 * REST (Composite, like the other changes) when the object is createable and deletable for the user,
+	 * else the Metadata API (Territory2 ruleAssociations, retrieved and deployed). 'rest' and 'metadata'
+	 * force a path (tests, or an org whose describe is known to be wrong).
+	 */
+	ruleLinkPath?: 'auto' | 'rest' | 'metadata';
 }
 
 export type RowOutcomeStatus = 'created' | 'updated' | 'deleted' | 'unchanged' | 'skipped' | 'failed' | 'planned';

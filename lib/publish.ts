@@ -20,10 +20,10 @@ import { checkOrg } from './org/check';
 import { criteriaFieldIssues, readAccountFieldTypes } from './org/account-fields';
 import { parseCsv, parseCsvFile, parsePlan } from './plan';
 import { developerNameProblem } from './plan/keys';
-import { LIMITS } from './salesforce';
+import { LIMITS, OBJECTS } from './salesforce';
 import type { PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 import { diff } from './sync';
-import type { Change, ChangeSet, DiffOptions } from './sync/types';
+import type { Change, ChangeSet, DiffOptions, OrgDescribe } from './sync/types';
 
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
 	const started = Date.now();
@@ -127,7 +127,10 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		return result(planned, rowOutcomes(plan, changeSet, planned), { ...nothingWritten, dryRun: true });
 	}
 
-	const applied = await applyChangeSet(conn, changeSet, { onProgress: options.onProgress });
+	const applied = await applyChangeSet(conn, changeSet, {
+		onProgress: options.onProgress,
+		ruleLinks: ruleLinkPath(options.ruleLinkPath, snapshot.describe),
+	});
 	const modelChange = changeSet.changes.find((c) => c.object === 'Territory2Model' && c.action === 'create');
 	const modelOutcome = modelChange && applied.outcomes.find((o) => o.changeId === modelChange.id);
 	const published = result(applied.outcomes, rowOutcomes(plan, changeSet, applied.outcomes), {
@@ -138,6 +141,17 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	});
 	if (modelOutcome?.recordId) published.summary.model.id = modelOutcome.recordId;
 	return published;
+}
+
+/**
+ * How rule links are written. The Object Reference lists no create() or delete() for
+ * RuleTerritory2Association although its fields are marked Create: the org's describe decides, REST where
+ * it says createable and deletable, else the Metadata API's Territory2 ruleAssociations (deployed).
+ */
+function ruleLinkPath(asked: PublishOptions['ruleLinkPath'], describe: OrgDescribe | undefined): 'rest' | 'metadata' {
+	if (asked === 'rest' || asked === 'metadata') return asked;
+	const rights = describe?.objects[OBJECTS.ruleTerritory];
+	return rights && (!rights.createable || !rights.deletable) ? 'metadata' : 'rest';
 }
 
 async function readPlan(options: PublishOptions): Promise<TerritoryPlan> {

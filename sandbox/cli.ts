@@ -3,7 +3,8 @@
  *   npm run sandbox -- [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS]
  *                      [--api-limit N] [--token-ttl S] [--lock-rate R] [--unavailable-rate R]
  *                      [--rule-field-form qualified|bare] [--state-country-picklists]
- *                      [--sharing account=LEVEL,opportunity=LEVEL,case=LEVEL] [--block-password-flow] [--json]
+ *                      [--sharing account=LEVEL,opportunity=LEVEL,case=LEVEL] [--block-password-flow]
+ *                      [--no-rest-rule-links] [--json]
  * With --json the first stdout line is one JSON object with the login details (for scripts).
  * On SIGINT/SIGTERM it saves the org to --state (atomically) and exits 0.
  */
@@ -15,7 +16,7 @@ const USAGE =
 	'Usage: sandbox [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS] ' +
 	'[--api-limit N] [--token-ttl SECONDS] [--lock-rate 0..1] [--unavailable-rate 0..1] ' +
 	'[--rule-field-form qualified|bare] [--state-country-picklists] [--sharing account=None|Read|Edit,opportunity=…,case=…] ' +
-	'[--block-password-flow] [--json]';
+	'[--block-password-flow] [--no-rest-rule-links] [--json]';
 
 interface CliArgs {
 	options: SandboxOptions;
@@ -86,6 +87,9 @@ function parseArgs(argv: string[]): CliArgs {
 				break;
 			case '--block-password-flow':
 				options.blockPasswordFlow = true;
+				break;
+			case '--no-rest-rule-links':
+				options.ruleLinksViaRest = false;
 				break;
 			case '--json':
 				json = true;

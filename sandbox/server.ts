@@ -15,6 +15,8 @@ import { errorResponse, notFound } from './http/respond';
 import { routeData } from './http/rest';
 import { DEFAULT_LATEST_VERSION, refuseVersion, versionList } from './http/versions';
 import { runWrite, type WriteOp } from './http/writes';
+import { MetadataJobs } from './metadata/jobs';
+import { serveMetadataSoap, soapFault, type Admission } from './metadata/soap';
 import { loadState, saveState } from './persist';
 import { EDITIONS, PRIVATE_SHARING, SHARING_LEVELS, type SharingDefaults } from './schema';
 import { seedDemo, seedEmpty, seedPlanner, upgradeOrg, INTEGRATION_USERNAME } from './seed';
@@ -55,6 +57,13 @@ export interface SandboxOptions {
 	blockPasswordFlow?: PasswordFlowBlock;
 	/** The only `aud` values JWT assertions may name. Default: the login URL, https://login.salesforce.com, https://test.salesforce.com. */
 	jwtAudiences?: string[];
+	/**
+	 * Whether RuleTerritory2Association may be created and deleted through REST (default true). The Object
+	 * Reference lists only describeSObjects, getDeleted, getUpdated, query and retrieve for it: with false,
+	 * describe says createable/deletable false, REST, Composite and Bulk 2.0 writes of it are refused, and
+	 * the links are written through the Metadata API's Territory2 ruleAssociations instead.
+	 */
+	ruleLinksViaRest?: boolean;
 }
 
 export interface SandboxCredentials {
@@ -231,6 +240,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const state = options.statePath ? loadState(options.statePath) : undefined;
 	const store = state ? OrgStore.fromJSON(state.org) : newStore(options);
 	if (state) upgradeOrg(store);
+	if (options.ruleLinksViaRest === false) store.setObjectAccess('RuleTerritory2Association', { createable: false, deletable: false });
 	const creds: OrgCredentials = state?.credentials ?? generateCredentials();
 	const orgId = store.records('Organization')[0]?.Id ?? '';
 	if (!orgId || !store.currentUserId) throw new Error('The sandbox org has no Organization record or integration user');
@@ -257,6 +267,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	writeFileSync(privateKeyPath, creds.privateKeyPem, { mode: 0o600 });
 
 	const limitHeader = () => ({ 'Sforce-Limit-Info': `api-usage=${usage.used}/${usage.max}` });
+	/** The Metadata API's retrieve and deploy jobs (in memory: a restarted org has none running). */
+	const metadataJobs = new MetadataJobs();
 
 	/** Serves one request; 'crash' means: cut the connection (or 500) as a crashed org would. */
 	function dispatch(method: string, url: URL, headers: IncomingMessage['headers'], body: string, info: RequestInfo, flags: { apiCall: boolean }): RouteResponse | 'crash' {
@@ -283,6 +295,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		if (path === '/services/data') {
 			info.kind = 'versions';
 			return { status: 200, body: versionList(latestNumber) };
+		}
+		const soap = /^\/services\/Soap\/m\/(\d+)\.0$/.exec(path);
+		if (soap) {
+			info.kind = 'metadata';
+			const refusedSoap = refuseVersion(Number(soap[1]), latestNumber);
+			if (refusedSoap) return refusedSoap;
+			return serveMetadata(method, body, info, flags);
 		}
 		const data = /^\/services\/data\/(v(\d+)\.0)(\/.*)?$/.exec(path);
 		if (!data) return notFound();
@@ -330,6 +349,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		}
 	}
 
+	/** The Metadata API's SOAP calls: counted, authenticated and faulted like REST calls (sandbox/metadata/). */
+	function serveMetadata(method: string, body: string, info: RequestInfo, flags: { apiCall: boolean }): RouteResponse | 'crash' {
+		const admit = (sessionId: string | null): Admission => {
+			if (faults.noteApiCall()) auth.expireAllSessions();
+			const session = sessionId ? auth.authenticate(`Bearer ${sessionId}`) : undefined;
+			if (!session) {
+				return { ok: false, status: 500, code: 'INVALID_SESSION_ID', message: 'Invalid Session ID found in SessionHeader: Illegal Session' };
+			}
+			if (usage.used >= usage.max) return { ok: false, status: 500, code: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' };
+			usage.used++;
+			flags.apiCall = true;
+			if (faults.unavailable('metadata', 'Territory2')) {
+				return { ok: false, status: 503, code: 'SERVER_UNAVAILABLE', message: 'Service temporarily unavailable. Please try again later.' };
+			}
+			return { ok: true, userId: session.userId };
+		};
+		try {
+			return serveMetadataSoap({ store, faults, info, usage, admit, jobs: metadataJobs }, method, body);
+		} catch (err) {
+			if (err instanceof CrashError) return 'crash';
+			process.stderr.write(`[sandbox] ${method} Metadata API: ${err instanceof Error ? err.stack : String(err)}\n`);
+			return soapFault('UNKNOWN_EXCEPTION', 'An unexpected error occurred in the sandbox org.');
+		}
+	}
+
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		// HEAD is routed as GET; node drops the body of a HEAD response by itself.
 		const rawMethod = (req.method ?? 'GET').toUpperCase();
@@ -358,6 +402,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				write: info.write,
 				recordsWritten: info.recordsWritten,
 				apiCall: flags.apiCall,
+				...(info.operation ? { operation: info.operation } : {}),
 			});
 		if (response === 'crash') {
 			logEntry(faults.stopMode === 'destroy' ? 0 : 500);
@@ -365,7 +410,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				req.socket.destroy();
 				return;
 			}
-			response = errorResponse(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. The sandbox org stopped accepting writes.');
+			const message = 'An unexpected error occurred. The sandbox org stopped accepting writes.';
+			// A SOAP client gets a SOAP fault, as the Metadata API answers every error.
+			response = info.kind === 'metadata' ? soapFault('UNKNOWN_EXCEPTION', message) : errorResponse(500, 'UNKNOWN_EXCEPTION', message);
 		} else {
 			logEntry(response.status);
 		}

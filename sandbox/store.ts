@@ -118,6 +118,16 @@ export class OrgStore implements QuerySource, WriteSource {
 		}
 	}
 
+	/**
+	 * Changes which calls the API may make on an object (a SandboxOptions switch, e.g. RuleTerritory2Association
+	 * without create and delete): describe shows it, and API writes are refused as for any object without the
+	 * call. Setup-style writes and cascades are not affected.
+	 */
+	setObjectAccess(type: string, access: Partial<Pick<ObjectMeta, 'createable' | 'updateable' | 'deletable'>>): void {
+		const meta = this.requireType(type, true);
+		Object.assign(meta, access);
+	}
+
 	// ---- QuerySource -------------------------------------------------------------------------
 
 	describe(type: string): ObjectMeta | undefined {

@@ -13,13 +13,14 @@
  * - REQUEST_LIMIT_EXCEEDED stops the run at once, cleanly.
  */
 import type { ChangeOutcome, ProgressCallback } from '../api-types';
-import { LIMITS } from '../salesforce';
+import { LIMITS, OBJECTS } from '../salesforce';
 import type { SObjectName } from '../salesforce';
 import type { Change, ChangeAction, ChangeSet, FieldValue, RecordRef } from '../sync/types';
 import { applyBulk, BULK_OBJECTS, BULK_THRESHOLD } from './bulk';
 import type { OrgConnection } from './connect';
 import { errorCodeOf, messageOf } from './errors';
 import { restPost } from './http';
+import { applyRuleLinksViaMetadata, type RuleLinkWrite } from './metadata-links';
 import { findExisting } from './natural-keys';
 import { backoff, isTransient, LIMIT_CODE } from './retry';
 
@@ -32,6 +33,12 @@ export interface ApplyOptions {
 	verifyCreates?: boolean;
 	/** Creates of assignment objects above this count go through Bulk API 2.0 (default BULK_THRESHOLD). */
 	bulkThreshold?: number;
+	/**
+	 * How RuleTerritory2Association creates and deletes are written: 'rest' (default) with the other
+	 * changes, 'metadata' through the Territory2 component's ruleAssociations (metadata-links.ts), for orgs
+	 * whose describe says the object is not createable.
+	 */
+	ruleLinks?: 'rest' | 'metadata';
 }
 
 export interface ApplyResult {
@@ -206,6 +213,7 @@ class Applier {
 
 	private async runWave(indexes: number[]): Promise<void> {
 		let pending = indexes.map((i) => this.prepare(i)).filter((w): w is WorkItem => w !== null);
+		if (this.options.ruleLinks === 'metadata') pending = await this.writeRuleLinksViaMetadata(pending);
 		if (!pending.length) return;
 		if (this.options.verifyCreates) pending.forEach((w) => (w.unknown = w.change.action === 'create'));
 		pending = await this.sendLargeAssignmentSetsInBulk(pending);
@@ -254,6 +262,30 @@ class Applier {
 				this.settle(w.index, 'failed', null, 'OUTCOME_UNKNOWN', `Not confirmed before the run stopped (${err.code}: ${err.message}); a re-run looks the record up before creating it`);
 			}
 		}
+	}
+
+	/** The wave's rule links through the Metadata API (ApplyOptions.ruleLinks); returns the rest of the wave. */
+	private async writeRuleLinksViaMetadata(pending: WorkItem[]): Promise<WorkItem[]> {
+		const links = pending.filter((w) => w.change.object === OBJECTS.ruleTerritory);
+		if (!links.length || this.stopped) return pending;
+		const writes: RuleLinkWrite[] = [];
+		for (const w of links) {
+			const names = w.change.ruleLink;
+			if (!names || w.change.action === 'update') {
+				this.settle(w.index, 'failed', null, 'INVALID_CHANGE', 'A rule link written through the Metadata API needs its rule and territory DeveloperNames (ruleLink)');
+				continue;
+			}
+			writes.push({ index: w.index, action: w.change.action, ...names, inherited: w.record.IsInherited === true });
+		}
+		const byIndex = new Map(links.map((w) => [w.index, w]));
+		const stop = await applyRuleLinksViaMetadata(this.org, this.cs.modelDeveloperName, writes, {
+			// The Metadata API answers by component, not by record: a created link's Id is not known.
+			settle: (i, status, failure) => this.settle(i, status, status === 'done' ? (byIndex.get(i)?.targetId ?? null) : null, failure?.code, failure?.message),
+			progress: (phase) => this.progress(phase),
+			isTransient: (code) => isTransient(code),
+		});
+		if (stop) this.stopped = stop;
+		return pending.filter((w) => !byIndex.has(w.index));
 	}
 
 	/** Creates whose earlier try has an unknown outcome: adopt the ones that exist. */

@@ -102,7 +102,8 @@ export async function checkOrg(org: OrgConnection): Promise<OrgCheckReport> {
 		apiVersion: org.apiVersion,
 		salesTerritoriesEnabled: modelDescribe !== null,
 		permissions,
-		ruleLinks: linkDescribe && linkDescribe.createable === false ? 'metadata' : 'rest',
+		// The same choice publishPlan makes (ruleLinkPath 'auto').
+		ruleLinks: linkDescribe && (linkDescribe.createable === false || linkDescribe.deletable === false) ? 'metadata' : 'rest',
 		stateCountryPicklists: accountFields.has('BillingStateCode') || accountFields.has('BillingCountryCode'),
 		sharing: {
 			account: typeof o.DefaultAccountAccess === 'string' ? o.DefaultAccountAccess : null,

@@ -278,6 +278,7 @@ class RuleChanges {
 				reason,
 				rows: t.rows,
 				phase: PHASE.associationDelete,
+				ruleLink: { territoryDeveloperName: o.developerName, ruleDeveloperName: rule.developerName },
 			});
 			this.associationDeletes.set(idKey(rule.id), [...(this.associationDeletes.get(idKey(rule.id)) ?? []), change]);
 			return;
@@ -428,6 +429,8 @@ class RuleChanges {
 			rows: t.rows,
 			dependsOn,
 			phase: PHASE.ruleAssociationCreate,
+			// A new territory is created with its plan key as DeveloperName (territory-changes.ts).
+			ruleLink: { territoryDeveloperName: this.s.scope.matched.get(t)?.developerName ?? t.key, ruleDeveloperName: dev },
 		});
 	}
 }

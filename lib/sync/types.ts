@@ -210,6 +210,12 @@ export interface Change {
 	dependsOn: string[];
 	/** Apply phase; changes run phase by phase in ascending order. */
 	phase: number;
+	/**
+	 * For a RuleTerritory2Association create or delete: the DeveloperNames the Metadata API names the link by
+	 * (Territory2 component "<model>.<territory>", ruleAssociations ruleName), for orgs whose describe says
+	 * the object cannot be created through REST (lib/org/metadata-links.ts).
+	 */
+	ruleLink?: { territoryDeveloperName: string; ruleDeveloperName: string };
 }
 
 export interface ChangeSet {

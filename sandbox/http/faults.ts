@@ -11,7 +11,7 @@ export interface FaultSettings {
 	lockRowRate?: number;
 	/** Share (0..1) of requests answered 503 SERVER_UNAVAILABLE. */
 	unavailableRate?: number;
-	/** Endpoint kinds the rates apply to. Default: sobject, collections, composite, query, bulk2. */
+	/** Endpoint kinds the rates apply to. Default: sobject, collections, composite, query, bulk2, metadata. */
 	endpoints?: EndpointKind[];
 	/** Object types the rates apply to (case-insensitive). Default: all. */
 	objects?: string[];
@@ -23,7 +23,7 @@ export interface FaultSettings {
 	stopMode?: 'error500' | 'destroy';
 }
 
-const DEFAULT_ENDPOINTS: EndpointKind[] = ['sobject', 'collections', 'composite', 'query', 'bulk2'];
+const DEFAULT_ENDPOINTS: EndpointKind[] = ['sobject', 'collections', 'composite', 'query', 'bulk2', 'metadata'];
 
 export class FaultController {
 	private current: FaultSettings = {};
@@ -99,6 +99,15 @@ export class FaultController {
 
 	noteWritten(records: number): void {
 		this.writtenSinceSet += records;
+	}
+
+	/**
+	 * The crash happens now, within an atomic write that would cross the line and so writes nothing (a
+	 * Metadata API deploy): the allowance is spent, and later writes fail as after any other crash.
+	 */
+	crashNow(): void {
+		const stop = this.current.stopAfterRecordsWritten;
+		if (stop !== undefined) this.writtenSinceSet = Math.max(this.writtenSinceSet, stop);
 	}
 }
 

@@ -10,6 +10,8 @@ export type EndpointKind =
 	| 'query'
 	| 'limits'
 	| 'bulk2'
+	/** The Metadata API's SOAP endpoint (`/services/Soap/m/{version}`). */
+	| 'metadata'
 	| 'other';
 
 export interface RequestLogEntry {
@@ -25,6 +27,8 @@ export interface RequestLogEntry {
 	recordsWritten: number;
 	/** True when the request counted against the daily API allowance. */
 	apiCall: boolean;
+	/** For SOAP calls (kind metadata): the operation, e.g. retrieve, checkDeployStatus. */
+	operation?: string;
 }
 
 /** Per-request facts the handlers fill in while serving it. */
@@ -33,6 +37,8 @@ export class RequestInfo {
 	readonly objects = new Set<string>();
 	write = false;
 	recordsWritten = 0;
+	/** The SOAP operation, for Metadata API calls. */
+	operation: string | undefined;
 
 	touch(type: string | undefined): void {
 		if (type) this.objects.add(type);

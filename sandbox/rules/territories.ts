@@ -13,7 +13,7 @@ import {
 } from './common';
 
 /** Access levels when none is sent (Setup's defaults for a new territory). */
-const DEFAULT_ACCESS = { AccountAccessLevel: 'Read', OpportunityAccessLevel: 'None', CaseAccessLevel: 'None', ContactAccessLevel: 'None' };
+export const DEFAULT_ACCESS = { AccountAccessLevel: 'Read', OpportunityAccessLevel: 'None', CaseAccessLevel: 'None', ContactAccessLevel: 'None' };
 
 function checkName(store: OrgStore, territory: SRecord): void {
 	checkDeveloperName(territory.DeveloperName, 'Territory Name');
