@@ -7,6 +7,7 @@
 import { SalesforceError, type ObjectMeta, type SRecord } from './contracts';
 import type { RestStore } from './http/context';
 import type { OrgStore, WriteCheck } from './store';
+import { TERRITORY_OBJECTS } from './schema';
 
 export interface UserAccess {
 	manageTerritories: boolean;
@@ -28,17 +29,7 @@ export function userAccess(store: OrgStore, userId: string): UserAccess {
 	};
 }
 
-/** The Sales Territories objects: without Manage Territories they are read-only, and only the Active model shows. */
-const TERRITORY_OBJECTS = new Set([
-	'Territory2Model',
-	'Territory2Type',
-	'Territory2',
-	'ObjectTerritory2AssignmentRule',
-	'ObjectTerritory2AssignmentRuleItem',
-	'RuleTerritory2Association',
-	'UserTerritory2Association',
-	'ObjectTerritory2Association',
-]);
+// Without Manage Territories the territory objects (TERRITORY_OBJECTS) are read-only, and only the Active model shows.
 
 /**
  * "As of Summer '20 and later, only users who have [View Setup and Configuration, or Assign Permission

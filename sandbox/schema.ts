@@ -26,6 +26,18 @@ export const KEY_PREFIXES = {
 
 export type ObjectName = keyof typeof KEY_PREFIXES;
 
+/** The Sales Territories objects (Object Reference). */
+export const TERRITORY_OBJECTS: ReadonlySet<string> = new Set([
+	'Territory2Model',
+	'Territory2Type',
+	'Territory2',
+	'ObjectTerritory2AssignmentRule',
+	'ObjectTerritory2AssignmentRuleItem',
+	'RuleTerritory2Association',
+	'UserTerritory2Association',
+	'ObjectTerritory2Association',
+]);
+
 /**
  * The user and permission objects whose Ids come from a sequence of their own (see OrgStore), so that
  * adding them to the seeds left every other seeded Id as it was. Real orgs number each key prefix apart too.

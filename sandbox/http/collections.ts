@@ -1,4 +1,5 @@
 import { SalesforceError, type RouteRequest, type RouteResponse, type SaveResult } from '../contracts';
+import { TERRITORY_OBJECTS } from '../schema';
 import type { RestContext } from './context';
 import { isPlainObject, methodNotAllowed, notFound, parseJsonBody } from './respond';
 import { findRecord, requireType, restRecord } from './sobjects';
@@ -58,17 +59,7 @@ function stripAttributes(record: Record<string, unknown>): Record<string, unknow
  * guide's "sObjects That Can't Be Used Together in DML Operations" lists User and the territory objects.
  * Territory2Type and ObjectTerritory2Association are counted too (Sales Territories is configured in Setup).
  */
-export const SETUP_OBJECTS: ReadonlySet<string> = new Set([
-	'User',
-	'Territory2Model',
-	'Territory2Type',
-	'Territory2',
-	'ObjectTerritory2AssignmentRule',
-	'ObjectTerritory2AssignmentRuleItem',
-	'RuleTerritory2Association',
-	'UserTerritory2Association',
-	'ObjectTerritory2Association',
-]);
+export const SETUP_OBJECTS: ReadonlySet<string> = new Set(['User', ...TERRITORY_OBJECTS]);
 
 /**
  * A create or update mixing types where one is a setup object: every record fails, nothing is written.
