@@ -13,6 +13,7 @@ import type {
 	RowOutcome,
 	RowOutcomeStatus,
 } from './api-types';
+import { OptionError, checkPublishOptions } from './options';
 import { connect } from './org/connect';
 import { readSnapshot } from './org/snapshot';
 import { applyChangeSet } from './org/apply';
@@ -27,6 +28,8 @@ import type { Change, ChangeSet, DiffOptions } from './sync/types';
 
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
 	const started = Date.now();
+	// Scripts call this from plain JavaScript: a wrong option is refused before any file or org is touched.
+	checkPublishOptions(options);
 	const plan = await readPlan(options);
 	if (plan.territories.length === 0 && plan.issues.length === 0) {
 		// An empty plan is almost always an upstream mistake (no items, a blank file); with overwriteAll
@@ -144,12 +147,24 @@ async function readPlan(options: PublishOptions): Promise<TerritoryPlan> {
 	const parseOptions = { columnMap: options.columnMap, ignoreUnknownColumns: options.ignoreUnknownColumns };
 	if ('csv' in options.plan || 'csvFile' in options.plan) {
 		// A file is streamed (papaparse step by step), so a large plan is never held twice as text.
-		const parsed = 'csv' in options.plan ? parseCsv(options.plan.csv) : await parseCsvFile(options.plan.csvFile);
+		const parsed = 'csv' in options.plan ? parseCsv(options.plan.csv) : await readCsvFile(options.plan.csvFile);
 		const plan = parsePlan(parsed.rows, parseOptions);
 		plan.issues.unshift(...parsed.issues);
 		return plan;
 	}
 	return parsePlan(options.plan.rows, parseOptions);
+}
+
+/** A file that cannot be opened is the caller's option, named as such (not a bare ENOENT). */
+async function readCsvFile(path: string): ReturnType<typeof parseCsvFile> {
+	try {
+		return await parseCsvFile(path);
+	} catch (e) {
+		const code = (e as { code?: unknown }).code;
+		if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw e;
+		const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : code;
+		throw new OptionError('plan.csvFile', `cannot read "${path}" (${why}).`);
+	}
 }
 
 function collectUserRefs(territories: PlanTerritory[]): string[] {
