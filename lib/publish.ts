@@ -47,7 +47,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		// Nothing in the org can be read for a model without a name; the plan's own problems still come back.
 		plan.issues.push(modelIssue(modelDeveloperName, 'Name the territory model to publish to (its DeveloperName or Id).'));
 		const changeSet: ChangeSet = { modelDeveloperName, modelId: null, changes: [], issues: [], warnings: [] };
-		const issues = sortIssues(uniqueIssues(plan.issues));
+		const issues = readableIssues(sortIssues(uniqueIssues(plan.issues)));
 		return {
 			summary: summarize(changeSet, [], { dryRun: options.dryRun ?? false, usage: NO_USAGE, started, stopped: null, modelCreated: false }),
 			rows: rowsWithIssues(plan, issues),
@@ -103,7 +103,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	// version of the others itself (e.g. FORECAST_MANAGER_NOT_ASSIGNED once the users are resolved).
 	const orgPlan: TerritoryPlan = { ...plan, issues: planIssuesGivenTheOrg(plan) };
 	const changeSet = diff(orgPlan, snapshot, diffOptions);
-	const issues = sortIssues(uniqueIssues([...orgPlan.issues, ...inPlanTerms(plan, changeSet.issues)]));
+	const issues = readableIssues(sortIssues(uniqueIssues([...orgPlan.issues, ...inPlanTerms(plan, changeSet.issues)])));
 	const result = (outcomes: ChangeOutcome[], rows: RowOutcome[], context: Omit<SummaryContext, 'started'>): PublishResult => ({
 		summary: { ...summarize(changeSet, outcomes, { ...context, started }), ...(orgCheck ? { orgCheck } : {}) },
 		rows,
@@ -228,6 +228,25 @@ function newModelIssues(model: ModelTarget): PlanIssue[] {
 		issues.push(modelIssue(label.slice(0, 100), `${field} is ${label.length} characters; Salesforce allows ${LIMITS.nameLength}.`));
 	}
 	return issues;
+}
+
+/** Longest value an issue quotes whole; a longer one (a 100,000-character cell) is quoted in part. */
+const QUOTED_VALUE_LENGTH = 120;
+
+function clip(value: string): string {
+	return `${value.slice(0, QUOTED_VALUE_LENGTH)}… (${value.length} characters)`;
+}
+
+/**
+ * Issues a person can read, whatever the size of the cells they quote: a long value is shortened in the
+ * issue and wherever the message repeats it. Applied last, after issues are told apart by their value.
+ */
+function readableIssues(issues: PlanIssue[]): PlanIssue[] {
+	return issues.map((i) => {
+		if (i.value === null || i.value.length <= QUOTED_VALUE_LENGTH) return i;
+		const short = clip(i.value);
+		return { ...i, value: short, message: i.message.split(i.value).join(short) };
+	});
 }
 
 /** One problem, one issue: the plan check and the diff may both see it (same row, column, code and value). */

@@ -18,7 +18,7 @@ function distance(a: string, b: string): number {
 /**
  * The closest of `known` to `name`, or null when none is close: the same letters in another case, or at
  * most two edits away (one for names of four characters or fewer, so that short words are not matched
- * at random). Long inputs are never compared (a 100,000-character cell is not a typo).
+ * at random), or a known name that contains it. Long inputs are never compared (a 100,000-character cell is not a typo).
  */
 export function closestName(name: string, known: readonly string[]): string | null {
 	if (name.length > 100) return null;
@@ -26,7 +26,10 @@ export function closestName(name: string, known: readonly string[]): string | nu
 	for (const candidate of known) {
 		const d = distance(name, candidate);
 		const allowed = Math.min(name.length, candidate.length) <= 4 ? 1 : 2;
-		if (d <= allowed && (!best || d < best.d)) best = { name: candidate, d };
+		// "file" for "csvFile": a known name that holds the whole of a longer-than-three-letter one.
+		const inside = name.length > 3 && candidate.toLowerCase().includes(name.toLowerCase()) ? 3 : Infinity;
+		const score = Math.min(d <= allowed ? d : Infinity, inside);
+		if (score !== Infinity && (!best || score < best.d)) best = { name: candidate, d: score };
 	}
 	return best?.name ?? null;
 }
