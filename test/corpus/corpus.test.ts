@@ -153,7 +153,7 @@ it('the corpus holds at least 60 cases, each with its expected outcome', () => {
 
 it('the README lists every case with what it tries', () => {
 	const readme = readFileSync(path.join(__dirname, 'README.md'), 'utf8');
-	// A "|" in a table cell is written "\\|".
+	// A "|" in a table cell is written "\|".
 	for (const c of cases) expect(readme).toContain(`| \`${c.file}\` | ${c.expected.what.replace(/\|/g, '\\|')} |`);
 });
 
