@@ -3,12 +3,14 @@
  * so that a model can be copied, edited in a sheet and published again.
  */
 import type { ImportOptions, ImportResult } from './api-types';
+import { checkImportOptions } from './options';
 import { connect } from './org/connect';
 import { readSnapshot } from './org/snapshot';
 import { PLAN_COLUMNS, rowsToCsv, territoryToRow } from './plan';
 import { exportPlanDetailed } from './sync';
 
 export async function importModel(options: ImportOptions): Promise<ImportResult> {
+	checkImportOptions(options);
 	const conn = await connect(options);
 	const snapshot = await readSnapshot(conn, options.model, { users: [], accounts: [], accountKeyField: options.accountKeyField }, options.onProgress);
 	if (!snapshot.model) {

@@ -13,6 +13,7 @@ import type {
 	RowOutcome,
 	RowOutcomeStatus,
 } from './api-types';
+import { OptionError, checkPublishOptions } from './options';
 import { connect } from './org/connect';
 import { readSnapshot } from './org/snapshot';
 import { applyChangeSet } from './org/apply';
@@ -27,6 +28,8 @@ import type { Change, ChangeSet, DiffOptions, OrgDescribe } from './sync/types';
 
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
 	const started = Date.now();
+	// Scripts call this from plain JavaScript: a wrong option is refused before any file or org is touched.
+	checkPublishOptions(options);
 	const plan = await readPlan(options);
 	if (plan.territories.length === 0 && plan.issues.length === 0) {
 		// An empty plan is almost always an upstream mistake (no items, a blank file); with overwriteAll
@@ -44,7 +47,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		// Nothing in the org can be read for a model without a name; the plan's own problems still come back.
 		plan.issues.push(modelIssue(modelDeveloperName, 'Name the territory model to publish to (its DeveloperName or Id).'));
 		const changeSet: ChangeSet = { modelDeveloperName, modelId: null, changes: [], issues: [], warnings: [] };
-		const issues = sortIssues(uniqueIssues(plan.issues));
+		const issues = readableIssues(sortIssues(uniqueIssues(plan.issues)));
 		return {
 			summary: summarize(changeSet, [], { dryRun: options.dryRun ?? false, usage: NO_USAGE, started, stopped: null, modelCreated: false }),
 			rows: rowsWithIssues(plan, issues),
@@ -100,7 +103,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	// version of the others itself (e.g. FORECAST_MANAGER_NOT_ASSIGNED once the users are resolved).
 	const orgPlan: TerritoryPlan = { ...plan, issues: planIssuesGivenTheOrg(plan) };
 	const changeSet = diff(orgPlan, snapshot, diffOptions);
-	const issues = sortIssues(uniqueIssues([...orgPlan.issues, ...inPlanTerms(plan, changeSet.issues)]));
+	const issues = readableIssues(sortIssues(uniqueIssues([...orgPlan.issues, ...inPlanTerms(plan, changeSet.issues)])));
 	const result = (outcomes: ChangeOutcome[], rows: RowOutcome[], context: Omit<SummaryContext, 'started'>): PublishResult => ({
 		summary: { ...summarize(changeSet, outcomes, { ...context, started }), ...(orgCheck ? { orgCheck } : {}) },
 		rows,
@@ -158,12 +161,24 @@ async function readPlan(options: PublishOptions): Promise<TerritoryPlan> {
 	const parseOptions = { columnMap: options.columnMap, ignoreUnknownColumns: options.ignoreUnknownColumns };
 	if ('csv' in options.plan || 'csvFile' in options.plan) {
 		// A file is streamed (papaparse step by step), so a large plan is never held twice as text.
-		const parsed = 'csv' in options.plan ? parseCsv(options.plan.csv) : await parseCsvFile(options.plan.csvFile);
+		const parsed = 'csv' in options.plan ? parseCsv(options.plan.csv) : await readCsvFile(options.plan.csvFile);
 		const plan = parsePlan(parsed.rows, parseOptions);
 		plan.issues.unshift(...parsed.issues);
 		return plan;
 	}
 	return parsePlan(options.plan.rows, parseOptions);
+}
+
+/** A file that cannot be opened is the caller's option, named as such (not a bare ENOENT). */
+async function readCsvFile(path: string): ReturnType<typeof parseCsvFile> {
+	try {
+		return await parseCsvFile(path);
+	} catch (e) {
+		const code = (e as { code?: unknown }).code;
+		if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw e;
+		const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : code;
+		throw new OptionError('plan.csvFile', `cannot read "${path}" (${why}).`);
+	}
 }
 
 function collectUserRefs(territories: PlanTerritory[]): string[] {
@@ -227,6 +242,25 @@ function newModelIssues(model: ModelTarget): PlanIssue[] {
 		issues.push(modelIssue(label.slice(0, 100), `${field} is ${label.length} characters; Salesforce allows ${LIMITS.nameLength}.`));
 	}
 	return issues;
+}
+
+/** Longest value an issue quotes whole; a longer one (a 100,000-character cell) is quoted in part. */
+const QUOTED_VALUE_LENGTH = 120;
+
+function clip(value: string): string {
+	return `${value.slice(0, QUOTED_VALUE_LENGTH)}… (${value.length} characters)`;
+}
+
+/**
+ * Issues a person can read, whatever the size of the cells they quote: a long value is shortened in the
+ * issue and wherever the message repeats it. Applied last, after issues are told apart by their value.
+ */
+function readableIssues(issues: PlanIssue[]): PlanIssue[] {
+	return issues.map((i) => {
+		if (i.value === null || i.value.length <= QUOTED_VALUE_LENGTH) return i;
+		const short = clip(i.value);
+		return { ...i, value: short, message: i.message.split(i.value).join(short) };
+	});
 }
 
 /** One problem, one issue: the plan check and the diff may both see it (same row, column, code and value). */

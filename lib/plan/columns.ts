@@ -1,6 +1,7 @@
 /** Column headers: aliases and the mapping from a source's headers to the canonical plan columns. */
 import type { PlanColumn, PlanIssue, PlanRow } from './types';
 import { PLAN_COLUMNS } from './types';
+import { closestName } from './suggest';
 
 /** Case-insensitive; spaces, underscores, dashes (and dots) are ignored, so "Postal Codes" = "postal_codes" = "PostalCodes". */
 export function normalizeHeader(header: string): string {
@@ -45,6 +46,12 @@ for (const column of PLAN_COLUMNS) {
 /** The canonical column a header means, or null when it is not a known column or alias. */
 export function canonicalColumn(header: string): PlanColumn | null {
 	return ALIASES.get(normalizeHeader(header)) ?? null;
+}
+
+/** ` (did you mean "Territory"?)` for a misspelt header, compared with every alias as headers are. */
+function columnHint(header: string): string {
+	const close = closestName(normalizeHeader(header), [...ALIASES.keys()]);
+	return close === null ? '' : ` (did you mean "${ALIASES.get(close)}"?)`;
 }
 
 export interface ColumnMapping {
@@ -101,7 +108,7 @@ export function mapColumns(
 					column: header,
 					value: header,
 					code: 'UNKNOWN_COLUMN',
-					message: `Column "${header}" is not a plan column; map it to one of ${PLAN_COLUMNS.join(', ')} or ignore it.`,
+					message: `Column "${header}" is not a plan column${columnHint(header)}; map it to one of ${PLAN_COLUMNS.join(', ')} or ignore it.`,
 				});
 			}
 			continue;

@@ -221,7 +221,7 @@ export async function parseCsvFile(path: string): Promise<CsvResult> {
 type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 /**
- * UTF-8 when the bytes are valid UTF-8 (a UTF-8 BOM is dropped); UTF-16 when they start with its BOM
+ * UTF-8 when the bytes are valid UTF-8 (a UTF-8 BOM is dropped) or hold UTF-8 characters beside bad bytes; UTF-16 when they start with its BOM
  * (Excel's "Unicode Text"); otherwise Windows-1252, what Excel writes for "CSV (Comma delimited)" on
  * Western Windows. `partial`: the bytes are the start of a file, and may end inside a character.
  */
@@ -232,8 +232,26 @@ function csvEncoding(bytes: Uint8Array, partial = false): CsvEncoding {
 		new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: partial });
 		return 'utf-8';
 	} catch {
-		return 'windows-1252';
+		// Invalid UTF-8 that also holds well-formed UTF-8 characters is a UTF-8 file with a few bad bytes
+		// (pasted from a Windows-1252 file, or cut inside a character): read as Windows-1252, every "ü"
+		// would become "Ã¼" without a word. Read as UTF-8, the bad bytes become U+FFFD and their rows are
+		// reported (CSV_ENCODING). Windows-1252 text almost never has such pairs ("Ã" then "¼").
+		return hasUtf8Characters(bytes) ? 'utf-8' : 'windows-1252';
 	}
+}
+
+/** Whether the bytes hold at least one well-formed multi-byte UTF-8 character. */
+function hasUtf8Characters(bytes: Uint8Array): boolean {
+	const continuation = (i: number) => i < bytes.length && bytes[i] >= 0x80 && bytes[i] <= 0xbf;
+	for (let i = 0; i < bytes.length; i++) {
+		const b = bytes[i];
+		const length = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+		if (length === 0) continue;
+		let ok = true;
+		for (let k = 1; k < length; k++) ok &&= continuation(i + k);
+		if (ok) return true;
+	}
+	return false;
 }
 
 /**

@@ -139,10 +139,15 @@ function readRow(cells: (c: PlanColumn) => string, row: number, issues: PlanIssu
 	const usersText = cells('Users');
 	// "ana@x ()" reads as no role, which would clear a role the org holds: most likely a template whose role
 	// came out empty, so it is asked about rather than guessed.
-	for (const m of usersText.matchAll(/([^;,\r\n()]*?)\s*\(\s*\)/g)) {
-		const entry = m[0].trim();
-		if (m[1].trim() === '') continue; // no user before it: parseUsers reports the entry (INVALID_USER)
-		issues.push(issue(row, 'Users', entry, 'EMPTY_ROLE', `"${entry}" has an empty role in parentheses; write "${m[1].trim()}" for no role, or the role between the parentheses.`));
+	// The user is what precedes each "()" back to a separator, scanned back from the "()" (a pattern that
+	// tried every start took seconds on a 100,000-character cell, long enough for the org's session to fail).
+	for (const m of usersText.matchAll(/\(\s*\)/g)) {
+		let start = m.index;
+		while (start > 0 && !';,\r\n()'.includes(usersText[start - 1])) start--;
+		const user = usersText.slice(start, m.index).trim();
+		if (user === '') continue; // no user before it: parseUsers reports the entry (INVALID_USER)
+		const entry = usersText.slice(start, m.index + m[0].length).trim();
+		issues.push(issue(row, 'Users', entry, 'EMPTY_ROLE', `"${entry}" has an empty role in parentheses; write "${user}" for no role, or the role between the parentheses.`));
 	}
 	const users = parseUsers(usersText);
 	users.problems.forEach(problem('Users'));
@@ -255,8 +260,15 @@ function isRowObject(row: unknown): row is PlanRow {
 function unreadableCell(value: unknown): string | null {
 	if (value instanceof Date && Number.isNaN(value.getTime())) return 'an invalid date';
 	if (typeof value === 'number' && !Number.isFinite(value)) return `the number ${value}`;
+	// A formula that failed, as a sheet saved as CSV (or read by a sheet node) writes it: never a name.
+	if (typeof value === 'string' && SPREADSHEET_ERROR.test(value.trim())) return `the spreadsheet error ${value.trim()} (a formula that failed)`;
+	// Nested JSON from an upstream node: its text would be published as a name or a list.
+	if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)) return 'an object';
 	return null;
 }
+
+/** Excel's and Google Sheets' error values (Excel: "How to correct a #… error"). */
+const SPREADSHEET_ERROR = /^#(?:REF!|N\/A|NAME\?|VALUE!|DIV\/0!|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|GETTING_DATA|UNKNOWN!|ERROR!)$/i;
 
 export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): TerritoryPlan {
 	const issues: PlanIssue[] = [];
