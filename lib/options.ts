@@ -169,6 +169,7 @@ const PUBLISH: Record<string, Check> = {
 	manageAccounts: boolean,
 	columnMap,
 	ignoreUnknownColumns: boolean,
+	ruleLinkPath: oneOf(['auto', 'rest', 'metadata']),
 };
 
 const IMPORT: Record<string, Check> = { ...COMMON, includeAccounts: boolean };
