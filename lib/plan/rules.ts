@@ -38,6 +38,16 @@ export interface GeographyMatch {
 }
 export const EQUALS_GEOGRAPHY: GeographyMatch = { countries: 'equals', states: 'equals' };
 
+/**
+ * Whether a state or country item reads back into its column. Where the org wants `contains`, an
+ * `equals` item (written before the picklists were switched on, or by an older version) is read as the
+ * column too, so that publishing rewrites it with `contains` instead of keeping it as a criterion beside
+ * the new item (which would AND the two, and equals matches incompletely there).
+ */
+function readsAsGeography(operation: string, wanted: 'equals' | 'contains'): boolean {
+	return operation === wanted || operation === 'equals';
+}
+
 export interface DecodableRule {
 	developerName: string;
 	booleanFilter: string | null;
@@ -462,10 +472,10 @@ export function decodeRules(rules: readonly DecodableRule[], options: { key?: st
 		if (stage < 1 && field === GEOGRAPHY_FIELDS.postalCodes.toLowerCase() && [...ops].every((o) => o === 'equals' || o === 'startsWith')) {
 			for (const it of g.items) result.postalCodes.push(...splitValue(it.value).map((v) => (it.operation === 'startsWith' ? `${v}*` : v)));
 			stage = 1;
-		} else if (stage < 2 && field === GEOGRAPHY_FIELDS.countries.toLowerCase() && ops.size === 1 && ops.has(match.countries)) {
+		} else if (stage < 2 && field === GEOGRAPHY_FIELDS.countries.toLowerCase() && ops.size === 1 && readsAsGeography([...ops][0], match.countries)) {
 			for (const it of g.items) result.countries.push(...splitValue(it.value));
 			stage = 2;
-		} else if (stage < 3 && field === GEOGRAPHY_FIELDS.states.toLowerCase() && ops.size === 1 && ops.has(match.states)) {
+		} else if (stage < 3 && field === GEOGRAPHY_FIELDS.states.toLowerCase() && ops.size === 1 && readsAsGeography([...ops][0], match.states)) {
 			for (const it of g.items) result.states.push(...splitValue(it.value));
 			stage = 3;
 		} else {
@@ -502,9 +512,9 @@ export function decodeRulesByField(rules: readonly DecodableRule[], match: Geogr
 		const field = it.field.toLowerCase();
 		if (field === GEOGRAPHY_FIELDS.postalCodes.toLowerCase() && (it.operation === 'equals' || it.operation === 'startsWith')) {
 			add(postalCodes, splitValue(it.value).map((v) => (it.operation === 'startsWith' ? `${v}*` : v)));
-		} else if (field === GEOGRAPHY_FIELDS.countries.toLowerCase() && it.operation === match.countries) {
+		} else if (field === GEOGRAPHY_FIELDS.countries.toLowerCase() && readsAsGeography(it.operation, match.countries)) {
 			add(countries, splitValue(it.value));
-		} else if (field === GEOGRAPHY_FIELDS.states.toLowerCase() && it.operation === match.states) {
+		} else if (field === GEOGRAPHY_FIELDS.states.toLowerCase() && readsAsGeography(it.operation, match.states)) {
 			add(states, splitValue(it.value));
 		} else {
 			const values = criterionValues(it.operation, it.value);

@@ -142,6 +142,7 @@ function checkRuleItem(s: DiffState, describe: OrgDescribe, c: Change): void {
 		}
 	}
 	const operation = c.fields.Operation;
+	if (typeof field === 'string' && typeof operation === 'string') warnPicklistMatching(s, describe, c, field, operation);
 	const operations = describe.picklists.ruleItemOperation;
 	if (typeof operation === 'string' && operations && !operations.includes(operation)) {
 		for (const row of rowsOf(c)) {
@@ -152,6 +153,29 @@ function checkRuleItem(s: DiffState, describe: OrgDescribe, c: Change): void {
 				'RULE_OPERATION_NOT_AVAILABLE',
 				`${row ? `Row ${row}: ` : ''}this org's assignment rules do not offer the operator ${operation}; it offers ${operations.join(', ')}.`,
 			);
+		}
+	}
+}
+
+/**
+ * With State and Country/Territory Picklists, rules on states and countries match with `contains`
+ * (GeographyMatch): `equals` there returns incomplete results, and `contains` matches any part of the
+ * name, so a short code ("CA", "US") also matches other names that hold those letters ("North
+ * Carolina", "Australia"). Both are worth a warning; neither is refused (Salesforce writes them).
+ */
+function warnPicklistMatching(s: DiffState, describe: OrgDescribe, c: Change, field: string, operation: string): void {
+	const bare = bareRuleItemField(field).toLowerCase();
+	const on = bare === GEOGRAPHY_FIELDS.states.toLowerCase() ? describe.statePicklists : bare === GEOGRAPHY_FIELDS.countries.toLowerCase() ? describe.countryPicklists : false;
+	if (!on) return;
+	const name = bareRuleItemField(field);
+	const values = String(c.fields.Value ?? '').split(',').map((v) => v.trim());
+	for (const row of rowsOf(c)) {
+		if (operation === 'equals') {
+			s.warn(row, 'Criteria', `${name} equals`, 'PICKLIST_EQUALS', `Row ${row}: this org has State and Country/Territory Picklists, where rules on ${name} must use contains: equals returns incomplete results (Help, Create Rules to Assign Accounts to Territories). Use the ${ruleColumn(field)} column or contains.`);
+		}
+		const short = values.filter((v) => v.length > 0 && v.length <= 3);
+		if (operation === 'contains' && short.length) {
+			s.warn(row, ruleColumn(field), short.join(', '), 'PICKLIST_CONTAINS_SHORT', `Row ${row}: ${name} is matched with contains in this org, so "${short[0]}" also matches every name holding those letters (e.g. "CA" matches North Carolina): write names in full ("California").`);
 		}
 	}
 }

@@ -158,3 +158,43 @@ describe('access levels against the org-wide sharing defaults', () => {
 		});
 	});
 });
+
+describe('an org that turns State and Country/Territory Picklists on after a publish', () => {
+	it('rewrites the old equals items with contains instead of keeping them ANDed beside the new ones', async () => {
+		const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+		const { join } = await import('node:path');
+		const { tmpdir } = await import('node:os');
+		const statePath = join(mkdtempSync(join(tmpdir(), 'picklists-later-')), 'org.json');
+		const rows: PlanRow[] = [{ Territory: 'West', Key: 'West', Type: 'Region', 'Postal Codes': '94105', Countries: 'United States', States: 'California' }];
+		const before = await startEngineOrg({ statePath });
+		await before.publish({ plan: { rows }, model: model('Later') });
+		await before.stop(); // saves the org, its equals items included
+		const saved = JSON.parse(readFileSync(statePath, 'utf8'));
+		saved.org.settings.stateCountryPicklists = true;
+		writeFileSync(statePath, JSON.stringify(saved));
+
+		await withOrg({ statePath }, async (org) => {
+			// The plan has no Criteria column: what the rule does not hold in the plan's columns would be kept.
+			const result = await org.publish({ plan: { rows }, model: model('Later') });
+			expect(result.issues).toEqual([]);
+			const items = org.model('Later').ruleItems.map((i) => `${String(i.Field)} ${String(i.Operation)} ${String(i.Value)}`).sort();
+			expect(items).toEqual(['Account.BillingCountry contains United States', 'Account.BillingPostalCode equals 94105', 'Account.BillingState contains California']);
+			expect(writeCount(await org.publish({ plan: { rows }, model: model('Later') }))).toBe(0);
+		});
+	});
+
+	it('warns about equals in Criteria and about short codes that contains would over-match', async () => {
+		await withOrg({ stateCountryPicklists: true }, async (org) => {
+			const rows: PlanRow[] = [
+				{ Territory: 'West', Key: 'West', Type: 'Region', States: 'CA' },
+				{ Territory: 'East', Key: 'East', Type: 'Region', Criteria: 'BillingState equals New York' },
+			];
+			const result = await org.publish({ plan: { rows }, model: model('Warn'), dryRun: true });
+			expect(result.issues).toEqual([]);
+			expect(result.warnings.map((w) => [w.row, w.column, w.code])).toEqual([
+				[2, 'States', 'PICKLIST_CONTAINS_SHORT'],
+				[3, 'Criteria', 'PICKLIST_EQUALS'],
+			]);
+		});
+	});
+});
