@@ -159,6 +159,8 @@ export interface OrgCheckPermissions {
 	viewSetup: boolean | null;
 	customizeApplication: boolean | null;
 	apiEnabled: boolean | null;
+	/** Modify All Data or Modify Metadata: what a Metadata API deploy needs (the rule-link path of some orgs). */
+	modifyMetadata: boolean | null;
 }
 
 export interface OrgCheckReport {
@@ -175,8 +177,10 @@ export interface OrgCheckReport {
 	sharing: { account: string | null; opportunity: string | null; case: string | null };
 	models: { count: number; limit: number | null; left: number | null; list: { developerName: string; state: string }[] };
 	apiRequests: { max: number; remaining: number } | null;
-	/** What stops or limits a publish, each with what to change. */
+	/** What stops a publish, each with what to change. */
 	problems: string[];
+	/** Worth knowing, stops nothing (e.g. no room for another model: publishing into an existing one still works). */
+	notes: string[];
 	/** The report in plain lines. */
 	text: string;
 }

@@ -7,6 +7,7 @@ import type {
 	ApiUsage,
 	ChangeOutcome,
 	ModelTarget,
+	OrgCheckReport,
 	PublishOptions,
 	PublishResult,
 	PublishSummary,
@@ -14,10 +15,11 @@ import type {
 	RowOutcomeStatus,
 } from './api-types';
 import { OptionError, checkPublishOptions } from './options';
-import { connect } from './org/connect';
+import { connect, type OrgConnection } from './org/connect';
 import { readSnapshot } from './org/snapshot';
 import { applyChangeSet } from './org/apply';
 import { checkOrg } from './org/check';
+import { ruleLinksPath } from './org/describe';
 import { criteriaFieldIssues, readAccountFieldTypes } from './org/account-fields';
 import { parseCsv, parseCsvFile, parsePlan } from './plan';
 import { developerNameProblem } from './plan/keys';
@@ -111,8 +113,23 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		issues,
 		warnings: changeSet.warnings,
 	});
-	// A dry run also reports what the org offers (one read-only call): what a user checks before publishing.
-	const orgCheck = options.dryRun && options.checkOrg !== false ? await checkOrg(conn) : undefined;
+	const linkPath = ruleLinkPath(options.ruleLinkPath, snapshot.describe);
+	const deploysLinks = linkPath === 'metadata' && changeSet.changes.some((c) => c.object === OBJECTS.ruleTerritory);
+	// A dry run reports what the org offers (one read-only call): what a user checks before publishing. A
+	// publish whose rule links are deployed through the Metadata API reads it too, since the deploy needs a
+	// permission the describe cannot show; a deploy refused after the territories were written would leave
+	// rules linked to nothing.
+	const orgCheck = (options.dryRun && options.checkOrg !== false) || deploysLinks ? await readOrgCheck(conn, linkPath) : undefined;
+	if (deploysLinks && orgCheck?.permissions.modifyMetadata === false) {
+		issues.push({
+			row: 0,
+			column: null,
+			value: null,
+			code: 'NOT_PERMITTED',
+			message:
+				'Rule links in this org go through the Metadata API (RuleTerritory2Association is not createable), whose deploy needs Modify All Data or Modify Metadata besides Manage Territories: give the integration user one of them (Setup → Permission Sets → System Permissions). Nothing was written.',
+		});
+	}
 	const nothingWritten = { usage: conn.usage(), stopped: null, modelCreated: false };
 
 	// A plan with any problem writes nothing: every problem is reported at once, by row and column.
@@ -132,7 +149,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 
 	const applied = await applyChangeSet(conn, changeSet, {
 		onProgress: options.onProgress,
-		ruleLinks: ruleLinkPath(options.ruleLinkPath, snapshot.describe),
+		ruleLinks: linkPath,
 	});
 	const modelChange = changeSet.changes.find((c) => c.object === 'Territory2Model' && c.action === 'create');
 	const modelOutcome = modelChange && applied.outcomes.find((o) => o.changeId === modelChange.id);
@@ -146,15 +163,19 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	return published;
 }
 
-/**
- * How rule links are written. The Object Reference lists no create() or delete() for
- * RuleTerritory2Association although its fields are marked Create: the org's describe decides, REST where
- * it says createable and deletable, else the Metadata API's Territory2 ruleAssociations (deployed).
- */
+/** checkOrg's report with the path this publish takes, or nothing when the org could not be read (it is advisory). */
+async function readOrgCheck(conn: OrgConnection, linkPath: 'rest' | 'metadata'): Promise<OrgCheckReport | undefined> {
+	try {
+		return await checkOrg(conn, { ruleLinks: linkPath });
+	} catch {
+		return undefined;
+	}
+}
+
+/** How rule links are written: as asked, or as the org's describe says (ruleLinksPath). */
 function ruleLinkPath(asked: PublishOptions['ruleLinkPath'], describe: OrgDescribe | undefined): 'rest' | 'metadata' {
 	if (asked === 'rest' || asked === 'metadata') return asked;
-	const rights = describe?.objects[OBJECTS.ruleTerritory];
-	return rights && (!rights.createable || !rights.deletable) ? 'metadata' : 'rest';
+	return ruleLinksPath(describe?.objects[OBJECTS.ruleTerritory]);
 }
 
 async function readPlan(options: PublishOptions): Promise<TerritoryPlan> {

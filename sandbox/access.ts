@@ -13,6 +13,8 @@ export interface UserAccess {
 	manageTerritories: boolean;
 	viewSetup: boolean;
 	manageUsers: boolean;
+	/** Metadata API deploys need Modify All Data or Modify Metadata (Metadata API guide, user permissions). */
+	modifyMetadata: boolean;
 }
 
 /** The permissions a user holds: any of their assigned permission sets granting one is enough. */
@@ -26,6 +28,7 @@ export function userAccess(store: OrgStore, userId: string): UserAccess {
 		manageTerritories: holds('PermissionsManageTerritories'),
 		viewSetup: holds('PermissionsViewSetup'),
 		manageUsers: holds('PermissionsManageUsers'),
+		modifyMetadata: holds('PermissionsModifyAllData') || holds('PermissionsModifyMetadata'),
 	};
 }
 

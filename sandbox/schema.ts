@@ -79,6 +79,7 @@ export const PERMISSION_FIELDS = [
 	'PermissionsApiEnabled',
 	'PermissionsViewAllData',
 	'PermissionsModifyAllData',
+	'PermissionsModifyMetadata',
 	'PermissionsManageUsers',
 ] as const;
 export type PermissionField = (typeof PERMISSION_FIELDS)[number];

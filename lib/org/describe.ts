@@ -41,7 +41,8 @@ export const DESCRIBED_OBJECTS: readonly SObjectName[] = [
  * DefaultOpportunityAccess, DefaultCaseAccess). Optional: a user who cannot read them still publishes,
  * and the org then judges access levels itself.
  */
-const SHARING_QUERY = 'SELECT DefaultAccountAccess, DefaultOpportunityAccess, DefaultCaseAccess FROM Organization LIMIT 1';
+export const SHARING_FIELDS = 'DefaultAccountAccess, DefaultOpportunityAccess, DefaultCaseAccess';
+const SHARING_QUERY = `SELECT ${SHARING_FIELDS} FROM Organization LIMIT 1`;
 
 export function describeRequests(basePath: string): ReadRequest[] {
 	return [
@@ -56,7 +57,7 @@ function activeValues(body: DescribeBody | undefined, field: string): string[] |
 	return values.length ? values : undefined;
 }
 
-function rightsOf(body: DescribeBody | undefined): ObjectRights | undefined {
+export function rightsOf(body: DescribeBody | undefined | null): ObjectRights | undefined {
 	if (!body) return undefined;
 	return { createable: body.createable !== false, updateable: body.updateable !== false, deletable: body.deletable !== false };
 }
@@ -98,4 +99,13 @@ export function parseDescribe(answers: readonly unknown[]): OrgDescribe {
 /** RoleInTerritory2's active values, from UserTerritory2Association's describe. */
 export function activeRoles(answers: readonly unknown[]): string[] {
 	return activeValues(answers[DESCRIBED_OBJECTS.indexOf(OBJECTS.userTerritory)] as DescribeBody | undefined, 'RoleInTerritory2') ?? [];
+}
+
+/**
+ * How rule links are written, from RuleTerritory2Association's rights: the Object Reference lists no
+ * create() or delete() for it although its fields are marked Create, so REST only where the describe
+ * says createable and deletable, else the Metadata API's Territory2 ruleAssociations (retrieve + deploy).
+ */
+export function ruleLinksPath(rights: ObjectRights | undefined): 'rest' | 'metadata' {
+	return rights && (!rights.createable || !rights.deletable) ? 'metadata' : 'rest';
 }

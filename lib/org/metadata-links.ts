@@ -28,7 +28,7 @@
  */
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { OrgConnection } from './connect';
-import { backoff } from './retry';
+import { backoff, LIMIT_CODE } from './retry';
 import { OrgError, errorCodeOf, messageOf } from './errors';
 import {
 	TERRITORY2_TYPE,
@@ -48,7 +48,6 @@ import {
  * short in the org's deploy queue and bounds what one componentFailure rolls back and deploys again.
  */
 export const METADATA_CHUNK = 200;
-const LIMIT_CODE = 'REQUEST_LIMIT_EXCEEDED';
 const LOCK_CODE = 'UNABLE_TO_LOCK_ROW';
 /** A componentFailure's code when its problem text names none (DeployMessage has problemType and problem only). */
 const COMPONENT_FAILURE = 'DEPLOY_FAILED';
@@ -222,9 +221,13 @@ function pollTimeoutMs(org: OrgConnection): number {
 	return org.tuning.timeoutMs * 5;
 }
 
-/** jsforce polls a locator at conn.metadata.pollInterval up to pollTimeout (lib/api/metadata.js). */
+/**
+ * jsforce polls a locator at conn.metadata.pollInterval up to pollTimeout (lib/api/metadata.js). Every
+ * status check is an API call: polls are two retry delays apart (2 s by default; a territory deploy
+ * takes seconds), so even a job that runs the whole 10-minute timeout costs at most 300 checks.
+ */
 function setPolling(org: OrgConnection): void {
-	org.conn.metadata.pollInterval = Math.max(1, org.tuning.retryDelayMs);
+	org.conn.metadata.pollInterval = Math.max(1, org.tuning.retryDelayMs * 2);
 	org.conn.metadata.pollTimeout = pollTimeoutMs(org);
 }
 
@@ -346,8 +349,10 @@ async function call<T>(org: OrgConnection, hooks: RuleLinkHooks, fn: () => Promi
 		});
 		return { ok: true, value: await Promise.race([fn(), timeout]) };
 	} catch (err) {
-		const code = errorCodeOf(err).replace(/^sf:/, '');
 		const message = org.redact(messageOf(err)).replace(/^[A-Z_]+: /, '');
+		// jsforce ends polling with a plain Error ("Polling time out…"): the job may still finish in the
+		// org's queue, so its outcome is unknown, not failed; the retry retrieves again before deploying.
+		const code = /polling time ?out/i.test(message) ? 'ETIMEDOUT' : errorCodeOf(err).replace(/^sf:/, '');
 		return { ok: false, failure: { code, message }, transient: hooks.isTransient(code) };
 	} finally {
 		if (timer) clearTimeout(timer);

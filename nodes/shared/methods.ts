@@ -35,7 +35,9 @@ export async function salesforceTerritoryApiTest(
 		const who = `Connected as ${report.user.username ?? 'an unknown user'} to ${report.org.name ?? 'the org'}${report.org.edition ? ` (${report.org.edition})` : ''}`;
 		if (!report.ok) return { status: 'Error', message: `${who}, but: ${report.problems.join(' ')}` };
 		const models = report.models.limit !== null ? `; ${report.models.left} of ${report.models.limit} territory models left` : '';
-		return { status: 'OK', message: `${who}; Manage Territories: yes; rule links via ${report.ruleLinks === 'rest' ? 'REST' : 'the Metadata API'}${models}` };
+		// ok means nothing is known to be missing; a permission the user may not read stays "unknown".
+		const manage = report.permissions.manageTerritories === null ? 'unknown (this user may not read permission sets)' : 'yes';
+		return { status: 'OK', message: `${who}; Manage Territories: ${manage}; rule links via ${report.ruleLinks === 'rest' ? 'REST' : 'the Metadata API'}${models}` };
 	} catch (error) {
 		return { status: 'Error', message: (error as Error).message };
 	}

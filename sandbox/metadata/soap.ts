@@ -29,6 +29,7 @@ import { SalesforceError, type RouteResponse } from '../contracts';
 import { CrashError, type FaultController } from '../http/faults';
 import type { RequestInfo } from '../http/request-log';
 import type { OrgStore } from '../store';
+import { userAccess } from '../access';
 import type { MetadataJobs } from './jobs';
 import { allTerritory2Names, planTerritory2Deploy, territory2File, territory2Path, type ComponentWrite } from './territory2';
 import { child, childText, childrenNamed, element, parseXml, XmlError, type XmlNode, type XmlTree, type XmlValue } from './xml';
@@ -121,8 +122,15 @@ export function serveMetadataSoap(ctx: MetadataSoapContext, method: string, body
 				return respond(ctx, 'retrieveResponse', retrieve(call, operation));
 			case 'checkRetrieveStatus':
 				return respond(ctx, 'checkRetrieveStatusResponse', checkStatus(call, 'retrieve', operation));
-			case 'deploy':
+			case 'deploy': {
+				// Metadata API guide, Territory2: deploy() needs Manage Territories besides Modify All Data
+				// (or Modify Metadata) that every deploy needs.
+				const access = userAccess(ctx.store, admission.userId);
+				if (!access.manageTerritories || !access.modifyMetadata) {
+					throw new SoapFault('sf:INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS: deploying Sales Territories components needs Manage Territories and Modify All Data or Modify Metadata', 500);
+				}
 				return respond(ctx, 'deployResponse', deploy(call, operation));
+			}
 			case 'checkDeployStatus':
 				// Polling a deploy is part of writing: once the org has crashed, the connection it polls on is gone.
 				if (ctx.faults.crashed) throw new CrashError();

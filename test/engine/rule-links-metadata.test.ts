@@ -9,6 +9,7 @@ import { checkOrg, importModel, type PublishOptions } from '../../lib';
 import { METADATA_CHUNK } from '../../lib/org/metadata-links';
 import { PHASE } from '../../lib/sync/phases';
 import type { PlanRow } from '../../lib/plan/types';
+import { PLANNER_USERNAME, TERRITORY_MANAGER_PERMISSION_SET } from '../../sandbox/seed';
 import { SAMPLE_CSV, SAMPLE_ROWS, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from './fixtures';
 
 type Path = 'rest' | 'metadata';
@@ -164,6 +165,27 @@ describe('rule links through REST and through the Metadata API', () => {
 		expect(metadata.text).toMatch(/Rule links: Metadata API/);
 		const dry = await orgs.metadata!.publish({ plan: { csv: SAMPLE_CSV }, model: { developerName: 'Dry' }, dryRun: true });
 		expect(dry.summary.orgCheck?.ruleLinks).toBe('metadata');
+	});
+
+	it('a user with Manage Territories but neither Modify All Data nor Modify Metadata is told before anything is written', async () => {
+		const org = orgs.metadata!;
+		const store = org.sandbox.store;
+		const planner = store.records('User').find((u) => u.Username === PLANNER_USERNAME)!;
+		const set = store.records('PermissionSet').find((p) => p.Name === TERRITORY_MANAGER_PERMISSION_SET)!;
+		const grant = store.adminCreate('PermissionSetAssignment', { AssigneeId: planner.Id, PermissionSetId: set.Id });
+		try {
+			const connection = org.sandbox.passwordLogin(PLANNER_USERNAME);
+			const before = org.dump();
+			const refused = await org.publish({ connection, plan: { rows: SAMPLE_ROWS.slice(0, 4) }, model: { developerName: 'NoDeploy' } } as never);
+			expect(refused.issues.map((i) => [i.row, i.column, i.code])).toEqual([[0, null, 'NOT_PERMITTED']]);
+			expect(refused.issues[0].message).toMatch(/Modify All Data or Modify Metadata/);
+			expect(org.changesSince(before)).toEqual([]);
+			const report = await checkOrg({ connection });
+			expect(report.permissions).toMatchObject({ manageTerritories: true, modifyMetadata: false });
+			expect(report.problems.join(' ')).toMatch(/Metadata API, whose deploy needs Modify All Data or Modify Metadata/);
+		} finally {
+			store.deleteOne('PermissionSetAssignment', grant);
+		}
 	});
 
 	it("the sandbox really refuses REST link writes in that org: publishing there through REST fails the links' rows", async () => {

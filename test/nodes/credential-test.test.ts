@@ -3,6 +3,7 @@
  * and whether the user may publish territories. Against the sandbox org over HTTP.
  */
 import type { ICredentialTestFunctions } from 'n8n-workflow';
+import { checkOrg } from '../../lib';
 import { salesforceTerritoryApiTest } from '../../nodes/shared/methods';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { PLANNER_USERNAME } from '../../sandbox/seed';
@@ -46,4 +47,20 @@ it('a user without Manage Territories fails the test with what to change, and no
 	expect(result.message).toMatch(new RegExp(`^Connected as ${PLANNER_USERNAME} .*, but: The user lacks Manage Territories`));
 	expect(result.message).not.toContain(sandbox.credentials.password);
 	expect(result.message).not.toContain(sandbox.credentials.clientSecret);
+});
+
+it('an org with no room for another model still passes (publishing into an existing model works), with a note', async () => {
+	const full = await startSandbox({ port: 0, seed: 'empty', edition: 'Enterprise' });
+	try {
+		for (const name of ['FY27_A', 'FY27_B']) full.store.adminCreate('Territory2Model', { Name: name, DeveloperName: name });
+		const data = { ...credential(sandbox.credentials.username).data, loginUrl: full.loginUrl, clientId: full.credentials.clientId, clientSecret: full.credentials.clientSecret, password: full.credentials.password };
+		const result = await salesforceTerritoryApiTest.call({} as ICredentialTestFunctions, { ...credential(sandbox.credentials.username), data });
+		expect(result.status).toBe('OK');
+		expect(result.message).toMatch(/0 of 2 territory models left/);
+		const report = await checkOrg({ connection: full.passwordLogin() });
+		expect(report.ok).toBe(true);
+		expect(report.notes.join(' ')).toMatch(/publishing into an existing model works/);
+	} finally {
+		await full.stop();
+	}
 });
