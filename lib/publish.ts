@@ -27,7 +27,9 @@ import type { Change, ChangeSet, DiffOptions } from './sync/types';
 
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
 	const started = Date.now();
-	const plan = await readPlan(options);
+	const maxTerritories = territoryLimitOption(options.maxTerritoriesPerModel);
+	const plan = await readPlan(options, maxTerritories.max);
+	if (maxTerritories.issue) plan.issues.unshift(maxTerritories.issue);
 	if (plan.territories.length === 0 && plan.issues.length === 0) {
 		// An empty plan is almost always an upstream mistake (no items, a blank file); with overwriteAll
 		// or deleteMissing it would delete the whole model (or scope). Refused whatever the method.
@@ -81,6 +83,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		createMissingTypes: options.createMissingTypes ?? false,
 		allowActiveModel: options.allowActiveModel ?? false,
 		manageAccounts: options.manageAccounts ?? plan.columns.includes('Accounts'),
+		maxTerritoriesPerModel: maxTerritories.max,
 	};
 	if (!diffOptions.modelDeveloperName) {
 		plan.issues.push({
@@ -140,8 +143,27 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	return published;
 }
 
-async function readPlan(options: PublishOptions): Promise<TerritoryPlan> {
-	const parseOptions = { columnMap: options.columnMap, ignoreUnknownColumns: options.ignoreUnknownColumns };
+/**
+ * The maxTerritoriesPerModel option: a whole number of at least 1, or Salesforce's default. A bad value
+ * is an issue naming the option (nothing is written), and the default stands meanwhile.
+ */
+function territoryLimitOption(value: unknown): { max: number; issue?: PlanIssue } {
+	if (value === undefined || value === null) return { max: LIMITS.territoriesPerModel };
+	if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return { max: value };
+	return {
+		max: LIMITS.territoriesPerModel,
+		issue: {
+			row: 0,
+			column: null,
+			value: String(value),
+			code: 'INVALID_OPTION',
+			message: `Option maxTerritoriesPerModel ("Territories per Model"): ${String(value)} is not a whole number of at least 1; give the org's territories-per-model limit (Salesforce's default is ${LIMITS.territoriesPerModel}).`,
+		},
+	};
+}
+
+async function readPlan(options: PublishOptions, maxTerritories: number): Promise<TerritoryPlan> {
+	const parseOptions = { columnMap: options.columnMap, ignoreUnknownColumns: options.ignoreUnknownColumns, maxTerritories };
 	if ('csv' in options.plan || 'csvFile' in options.plan) {
 		// A file is streamed (papaparse step by step), so a large plan is never held twice as text.
 		const parsed = 'csv' in options.plan ? parseCsv(options.plan.csv) : await parseCsvFile(options.plan.csvFile);
