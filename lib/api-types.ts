@@ -57,6 +57,11 @@ export interface PublishOptions extends ConnectionOptions {
 	columnMap?: Record<string, string | null>;
 	/** Ignore columns the plan format does not know instead of failing. */
 	ignoreUnknownColumns?: boolean;
+	/**
+	 * Territories the model may hold (default 1,000, Salesforce's default limit). Raise it only after
+	 * Salesforce support raised the org's limit: the org still refuses territories past its own.
+	 */
+	maxTerritoriesPerModel?: number;
 	onProgress?: ProgressCallback;
 	/**
 	 * How rule links (RuleTerritory2Association) are written: 'auto' (default) follows the org's describe,

@@ -46,6 +46,12 @@ const text: Check = (value, option) => {
 const textOrNull: Check = (value, option) => {
 	if (value !== null && typeof value !== 'string') throw new OptionError(option, `expected a text (a territory key) or null, got ${kindOf(value)}.`);
 };
+/** A whole number of at least 1 (a limit such as maxTerritoriesPerModel). */
+const countOf = (what: string): Check => (value, option) => {
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+		throw new OptionError(option, `expected a whole number of at least 1 (${what}), got ${typeof value === 'number' ? value : kindOf(value)}.`);
+	}
+};
 const fn: Check = (value, option) => {
 	if (typeof value !== 'function') throw new OptionError(option, `expected a function, got ${kindOf(value)}.`);
 };
@@ -170,6 +176,7 @@ const PUBLISH: Record<string, Check> = {
 	columnMap,
 	ignoreUnknownColumns: boolean,
 	ruleLinkPath: oneOf(['auto', 'rest', 'metadata']),
+	maxTerritoriesPerModel: countOf("the org's territories-per-model limit; Salesforce's default is 1,000"),
 };
 
 const IMPORT: Record<string, Check> = { ...COMMON, includeAccounts: boolean };

@@ -86,6 +86,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		createMissingTypes: options.createMissingTypes ?? false,
 		allowActiveModel: options.allowActiveModel ?? false,
 		manageAccounts: options.manageAccounts ?? plan.columns.includes('Accounts'),
+		maxTerritoriesPerModel: options.maxTerritoriesPerModel ?? LIMITS.territoriesPerModel,
 	};
 	if (!diffOptions.modelDeveloperName) {
 		plan.issues.push({
@@ -179,7 +180,8 @@ function ruleLinkPath(asked: PublishOptions['ruleLinkPath'], describe: OrgDescri
 }
 
 async function readPlan(options: PublishOptions): Promise<TerritoryPlan> {
-	const parseOptions = { columnMap: options.columnMap, ignoreUnknownColumns: options.ignoreUnknownColumns };
+	const maxTerritories = options.maxTerritoriesPerModel ?? LIMITS.territoriesPerModel;
+	const parseOptions = { columnMap: options.columnMap, ignoreUnknownColumns: options.ignoreUnknownColumns, maxTerritories };
 	if ('csv' in options.plan || 'csvFile' in options.plan) {
 		// A file is streamed (papaparse step by step), so a large plan is never held twice as text.
 		const parsed = 'csv' in options.plan ? parseCsv(options.plan.csv) : await readCsvFile(options.plan.csvFile);

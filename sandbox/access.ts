@@ -119,6 +119,10 @@ export function storeForUser(store: OrgStore, userId: string): UserView {
 			const hit = store.get(id);
 			return hit && !hiddenType(hit.type) && visible(hit.type, hit.record) ? hit : undefined;
 		},
+		select: (type, field, value, ignoreCase) => {
+			const meta = describe(type);
+			return meta ? store.select(meta.name, field, value, ignoreCase).filter((r) => visible(meta.name, r)) : [];
+		},
 		create: (type, records, allOrNone) => store.withWriteCheck(check, () => store.create(type, records, allOrNone)),
 		update: (type, records, allOrNone) => store.withWriteCheck(check, () => store.update(type, records, allOrNone)),
 		upsert: (type, field, records, allOrNone) => store.withWriteCheck(check, () => store.upsert(type, field, records, allOrNone)),

@@ -21,7 +21,7 @@
  *   is processed; with 0 (the default) it is processed when closed.
  */
 import Papa from 'papaparse';
-import { SalesforceError, type FieldMeta, type ObjectMeta, type QuerySource, type RouteRequest, type RouteResponse, type SaveResult, type WriteSource } from './contracts';
+import { SalesforceError, selectFrom, type FieldMeta, type ObjectMeta, type QuerySource, type RouteRequest, type RouteResponse, type SaveResult, type SRecord, type WriteSource } from './contracts';
 import { makeId } from './ids';
 import { executeFlatQuery } from './soql';
 
@@ -405,6 +405,12 @@ export class Bulk2Jobs {
 		return columns;
 	}
 
+	/** The record of a type a foreign-key cell names by Id (its first 15 characters decide, as in Bulk CSV). */
+	private byId(type: string, value: string): SRecord[] {
+		const hit = this.store.get(value.slice(0, 15));
+		return hit && hit.type === type ? [hit.record] : [];
+	}
+
 	/** Builds the record for one row, or the row's error ("CODE:message:fields"). */
 	private buildRecord(columns: Column[], row: string[]): Record<string, unknown> | SaveResult['errors'] {
 		const record: Record<string, unknown> = {};
@@ -422,10 +428,8 @@ export class Bulk2Jobs {
 				record[column.reference.name] = null;
 				continue;
 			}
-			const wanted = value.toLowerCase();
-			const matches = this.store
-				.records(column.target.name)
-				.filter((r) => (column.key.name === 'Id' ? r.Id.slice(0, 15) === value.slice(0, 15) : String(r[column.key.name] ?? '').toLowerCase() === wanted));
+			// Looked up by Id or through the index of the external Id field: never a scan per row.
+			const matches = column.key.name === 'Id' ? this.byId(column.target.name, value) : selectFrom(this.store, column.target.name, column.key.name, value, true);
 			if (matches.length !== 1) {
 				const message =
 					matches.length === 0

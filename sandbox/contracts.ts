@@ -92,6 +92,21 @@ export interface QuerySource {
 	records(type: string): readonly SRecord[];
 	/** A record by 15- or 18-character Id, of any type. */
 	get(id: string): { type: string; record: SRecord } | undefined;
+	/**
+	 * The records of a type whose field equals value (text case-insensitively when `ignoreCase`; null
+	 * matches nothing), through the store's index. Optional: a source without it is scanned instead.
+	 */
+	select?(type: string, field: string, value: unknown, ignoreCase?: boolean): SRecord[];
+}
+
+/** source.select when the source has it, else a scan with the same matching (for small test sources). */
+export function selectFrom(source: QuerySource, type: string, field: string, value: unknown, ignoreCase = false): SRecord[] {
+	if (source.select) return source.select(type, field, value, ignoreCase);
+	const name = source.describe(type)?.fields.find((f) => f.name.toLowerCase() === field.toLowerCase())?.name;
+	if (!name || value === null || value === undefined) return [];
+	const key = (v: unknown) => (ignoreCase ? String(v).toLowerCase() : String(v));
+	const wanted = key(value);
+	return source.records(type).filter((r) => r[name] !== null && r[name] !== undefined && key(r[name]) === wanted);
 }
 
 export interface SaveResult {

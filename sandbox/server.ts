@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { storeForUser } from './access';
 import { Bulk2Jobs } from './bulk2';
 import { AuthService, generateCredentials, type AuthUser, type OrgCredentials, type PasswordFlowBlock, type UserDirectory } from './auth';
-import { SalesforceError, type QuerySource, type RouteRequest, type RouteResponse, type SaveResult, type WriteSource } from './contracts';
+import { SalesforceError, selectFrom, type QuerySource, type RouteRequest, type RouteResponse, type SaveResult, type WriteSource } from './contracts';
 import type { RestContext } from './http/context';
 import { CrashError, FaultController } from './http/faults';
 import { QueryCursors } from './http/query';
@@ -146,6 +146,7 @@ function bulkSource(store: OrgStore, current: () => RestContext | undefined, log
 		describe: (type) => reader().describe(type),
 		records: (type) => reader().records(type),
 		get: (id) => reader().get(id),
+		select: (type, field, value, ignoreCase) => selectFrom(reader(), type, field, value, ignoreCase),
 		create: (type, records) => write('create', type, records),
 		update: (type, records) => write('update', type, records),
 		upsert: (type, field, records) => write('upsert', type, records, field),
@@ -155,8 +156,7 @@ function bulkSource(store: OrgStore, current: () => RestContext | undefined, log
 
 function userDirectory(store: OrgStore): UserDirectory {
 	return {
-		findUserByUsername: (username) =>
-			store.records('User').find((u) => String(u.Username).toLowerCase() === username.toLowerCase()) as AuthUser | undefined,
+		findUserByUsername: (username) => store.select('User', 'Username', username, true)[0] as AuthUser | undefined,
 		findUserById: (id) => {
 			const hit = store.get(id);
 			return hit && hit.type === 'User' ? (hit.record as AuthUser) : undefined;

@@ -167,7 +167,27 @@ export class OrgStore implements QuerySource, WriteSource {
 		const found = this.lookup(type, field, value, ignoreCase);
 		if (!found) return [];
 		const table = this.tables.get(found.type)!;
-		return [...found.ids].map((id) => table.get(id)!);
+		return Array.from(found.ids, (id) => table.get(id)!);
+	}
+
+	/**
+	 * The records of a type whose fields equal every value of `where` (the fields named in `ignoreCase`
+	 * compared case-insensitively), read through the smallest of the fields' indexes: a uniqueness check
+	 * such as "this user on this territory" costs the few candidates, never the whole table.
+	 */
+	selectWhere(type: string, where: Record<string, unknown>, ignoreCase: readonly string[] = []): SRecord[] {
+		const found: Set<string>[] = [];
+		for (const [field, value] of Object.entries(where)) {
+			const hit = this.lookup(type, field, value, ignoreCase.includes(field));
+			if (!hit) return [];
+			found.push(hit.ids);
+		}
+		if (!found.length) return [];
+		const smallest = found.reduce((a, b) => (b.size < a.size ? b : a));
+		const table = this.tables.get(this.describe(type)!.name)!;
+		const out: SRecord[] = [];
+		for (const id of smallest) if (found.every((ids) => ids === smallest || ids.has(id))) out.push(table.get(id)!);
+		return out;
 	}
 
 	/** How many records select() would return, without building the list. */
@@ -313,8 +333,7 @@ export class OrgStore implements QuerySource, WriteSource {
 			if (value === undefined || value === null || value === '') {
 				throw new SalesforceError(400, 'MISSING_ARGUMENT', `${extField.name} not specified`);
 			}
-			const wanted = String(value).toLowerCase();
-			const matches = this.records(meta.name).filter((r) => r[extField.name] != null && String(r[extField.name]).toLowerCase() === wanted);
+			const matches = this.select(meta.name, extField.name, value, true);
 			if (matches.length > 1) {
 				throw new SalesforceError(
 					300,

@@ -12,7 +12,7 @@
  * Keys are generated as lib/plan/keys.ts describes.
  */
 import type { Criterion, PlanColumn, PlanIssue, PlanRow, PlanTerritory, PlanUser, TerritoryPlan } from './types';
-import { LIMITS } from '../salesforce';
+import { LIMITS, territoryLimitAdvice } from '../salesforce';
 import { collectHeaders, mapColumns, rowNumberOf } from './columns';
 import {
 	type AccessKind,
@@ -34,7 +34,7 @@ export interface ParsePlanOptions {
 	columnMap?: Record<string, string | null>;
 	/** Leave columns that are not plan columns alone instead of reporting them. */
 	ignoreUnknownColumns?: boolean;
-	/** Territories a model may hold; LIMITS.territoriesPerModel unless Salesforce raised it for the org. */
+	/** Territories a model may hold; LIMITS.territoriesPerModel unless Salesforce support raised it for the org. */
 	maxTerritories?: number;
 }
 
@@ -412,7 +412,7 @@ export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): Terr
 
 	const max = options.maxTerritories ?? LIMITS.territoriesPerModel;
 	if (territories.length > max) {
-		issues.push(issue(0, null, String(territories.length), 'TOO_MANY_TERRITORIES', `The plan has ${territories.length} territories; a model holds at most ${max}.`));
+		issues.push(issue(0, null, String(territories.length), 'TOO_MANY_TERRITORIES', `The plan has ${territories.length} territories; a model holds at most ${territoryLimitAdvice(max)}`));
 	}
 	return { territories, columns: mapping.present, issues };
 }

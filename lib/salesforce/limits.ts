@@ -13,7 +13,12 @@ export const LIMITS = {
 	territoryDescriptionLength: 1000,
 	modelDescriptionLength: 255,
 	typeDescriptionLength: 255,
-	/** Default territories per model; raised by Salesforce support on request (Help: Sales Territories limits). */
+	/**
+	 * Default territories per model; raised by Salesforce support on request (Help: Allocations and
+	 * Considerations for Territories; Winter '15 release notes, "Territory Default Limit": "By default,
+	 * each territory model can have up to 1,000 territories"). publishPlan's maxTerritoriesPerModel
+	 * option follows an org whose limit support raised.
+	 */
 	territoriesPerModel: 1000,
 	/** Assignment rules per territory, rule items per rule (Help: Create Rules to Assign Accounts to Territories). */
 	rulesPerTerritory: 15,
@@ -32,3 +37,12 @@ export const LIMITS = {
 
 /** Territory models an org may hold, clones included, by edition (Help: Create and Edit a Territory Model). */
 export const MODELS_PER_EDITION: Record<string, number> = { Developer: 4, Enterprise: 2, Performance: 4, Unlimited: 4 };
+
+/**
+ * Where a territory limit comes from and how it is raised: the words the plan check and the diff's model
+ * check both end with, so the advice reads the same wherever the limit is met.
+ */
+export function territoryLimitAdvice(max: number): string {
+	const source = max === LIMITS.territoriesPerModel ? "Salesforce's default" : 'set by the option maxTerritoriesPerModel';
+	return `${max} per model (${source}). Only Salesforce support raises an org's real limit, on request; once it has, set the option maxTerritoriesPerModel ("Territories per Model" in the Publish node's options) to the new limit.`;
+}

@@ -5,7 +5,7 @@
  * is refused with an issue that names the state and what an admin does about it in Setup. After the
  * other parts have run, the territory count the model would hold is checked against the per-model limit.
  */
-import { LIMITS, OBJECTS, PUBLISHABLE_MODEL_STATES } from '../salesforce';
+import { LIMITS, OBJECTS, PUBLISHABLE_MODEL_STATES, territoryLimitAdvice } from '../salesforce';
 import { lower, type DiffState } from './diff-state';
 import { PHASE } from './phases';
 
@@ -71,13 +71,14 @@ function adminAdvice(state: string): string {
 /** Existing minus deleted plus created: the count once applied (it may be briefly higher during the apply). */
 export function checkTerritoryLimit(s: DiffState): void {
 	const total = s.snapshot.territories.length - s.deletedTerritoryIds.size + s.createdTerritories;
-	if (total > LIMITS.territoriesPerModel) {
+	const max = s.options.maxTerritoriesPerModel ?? LIMITS.territoriesPerModel;
+	if (total > max) {
 		s.issue(
 			0,
 			null,
 			String(total),
 			'TERRITORY_LIMIT',
-			`The model would hold ${total} territories; Salesforce allows ${LIMITS.territoriesPerModel} per model unless support raised the limit.`,
+			`The model would hold ${total} territories; it may hold at most ${territoryLimitAdvice(max)}`,
 		);
 	}
 }

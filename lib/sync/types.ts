@@ -168,6 +168,8 @@ export interface DiffOptions {
 	allowActiveModel: boolean;
 	/** Manage manual account assignments (the Accounts column). */
 	manageAccounts: boolean;
+	/** Territories the model may hold once applied; LIMITS.territoriesPerModel unless Salesforce support raised it. */
+	maxTerritoriesPerModel?: number;
 }
 
 /** A field value that is the Id of a record created earlier in the same apply. */

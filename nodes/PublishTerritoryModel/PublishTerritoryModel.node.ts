@@ -150,6 +150,15 @@ export class PublishTerritoryModel implements INodeType {
 						description: 'Whether the Accounts column sets the manual account assignments',
 					},
 					{
+						displayName: 'Territories per Model',
+						name: 'maxTerritoriesPerModel',
+						type: 'number',
+						default: 1000,
+						typeOptions: { minValue: 1, numberPrecision: 0 },
+						description:
+							"Most territories the model may hold. Salesforce's default is 1,000; raise it only after Salesforce support has raised the org's limit.",
+					},
+					{
 						displayName: 'Update Hand-Made Rules',
 						name: 'touchHandMadeRules',
 						type: 'boolean',
@@ -176,6 +185,7 @@ export class PublishTerritoryModel implements INodeType {
 			deleteMissing?: boolean;
 			ignoreUnknownColumns?: boolean;
 			manageAccounts?: boolean;
+			maxTerritoriesPerModel?: number;
 			touchHandMadeRules?: boolean;
 		};
 		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;

@@ -1,5 +1,5 @@
 import type { ObjectMeta, RouteRequest, RouteResponse, SRecord } from '../contracts';
-import { SalesforceError } from '../contracts';
+import { SalesforceError, selectFrom } from '../contracts';
 import type { RestContext } from './context';
 import { describeGlobalEntry, describeObject } from './describe';
 import { isPlainObject, methodNotAllowed, notFound, parseJsonBody } from './respond';
@@ -124,7 +124,7 @@ function externalIdRoute(ctx: RestContext, req: RouteRequest, meta: ObjectMeta, 
 			body: [{ errorCode: 'NOT_FOUND', message: `Provided external ID field does not exist or is not accessible: ${fieldName}` }],
 		};
 	}
-	const matches = ctx.store.records(meta.name).filter((r) => String(r[field.name] ?? '').toLowerCase() === value.toLowerCase());
+	const matches = selectFrom(ctx.store, meta.name, field.name, value, true);
 	switch (req.method) {
 		case 'GET':
 			if (matches.length === 0) return notFound();

@@ -15,7 +15,6 @@ import {
 	modelIdOfRule,
 	modelIdOfTerritory,
 	recordOf,
-	sameText,
 } from './common';
 
 export const ITEMS_PER_RULE = 10;
@@ -81,8 +80,8 @@ function checkBooleanFilter(store: OrgStore, rule: SRecord): void {
 function checkRuleName(store: OrgStore, rule: SRecord): void {
 	checkDeveloperName(rule.DeveloperName, 'Rule Name');
 	const clash = store
-		.select('ObjectTerritory2AssignmentRule', 'Territory2ModelId', rule.Territory2ModelId)
-		.find((r) => r.Id !== rule.Id && sameText(r.DeveloperName, rule.DeveloperName));
+		.selectWhere('ObjectTerritory2AssignmentRule', { DeveloperName: rule.DeveloperName, Territory2ModelId: rule.Territory2ModelId }, ['DeveloperName'])
+		.find((r) => r.Id !== rule.Id);
 	if (clash) throw duplicateDeveloperName(String(rule.DeveloperName), 'by another assignment rule in this territory model');
 }
 
@@ -177,10 +176,9 @@ export const ruleTerritoryRules: ObjectRules = {
 		if (modelIdOfRule(store, link.RuleId) !== modelId) {
 			throw integrity('The assignment rule and the territory must belong to the same territory model.', ['RuleId', 'Territory2Id']);
 		}
-		const links = store.select('RuleTerritory2Association', 'Territory2Id', link.Territory2Id);
-		const clash = links.find((a) => a.RuleId === link.RuleId);
+		const [clash] = store.selectWhere('RuleTerritory2Association', { Territory2Id: link.Territory2Id, RuleId: link.RuleId });
 		if (clash) throw duplicateValue('RuleId', clash.Id);
-		if (links.length >= RULES_PER_TERRITORY) {
+		if (store.count('RuleTerritory2Association', 'Territory2Id', link.Territory2Id) >= RULES_PER_TERRITORY) {
 			throw limitExceeded(`This territory already has ${RULES_PER_TERRITORY} assignment rules, the most a territory can have.`);
 		}
 	},

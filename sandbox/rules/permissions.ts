@@ -9,7 +9,7 @@ import { SalesforceError } from '../contracts';
 import type { SRecord } from '../contracts';
 import { OBJECT_PERMISSION_FIELDS } from '../schema';
 import type { ObjectRules, OrgStore, WriteContext } from '../store';
-import { deleteFailed, duplicateValue, integrity, isDeveloperName, recordOf, sameText } from './common';
+import { deleteFailed, duplicateValue, integrity, isDeveloperName, recordOf } from './common';
 
 /** The permission set a profile owns. */
 export function profilePermissionSet(store: OrgStore, profileId: unknown): SRecord | undefined {
@@ -41,7 +41,7 @@ function checkName(store: OrgStore, ps: SRecord): void {
 			['Name'],
 		);
 	}
-	const clash = store.records('PermissionSet').find((other) => other.Id !== ps.Id && sameText(other.Name, ps.Name));
+	const clash = store.select('PermissionSet', 'Name', ps.Name, true).find((other) => other.Id !== ps.Id);
 	if (clash) {
 		throw new SalesforceError(400, 'DUPLICATE_DEVELOPER_NAME', `The API name ${String(ps.Name)} is already in use by another permission set. Enter a unique name.`, ['Name']);
 	}
@@ -73,9 +73,7 @@ export const permissionSetAssignmentRules: ObjectRules = {
 		if (!ctx.admin && ownedByProfile(store, assignment.PermissionSetId)) {
 			throw integrity("Permission Set ID: a profile's own permission set is assigned by giving the user that profile.", ['PermissionSetId']);
 		}
-		const clash = store
-			.select('PermissionSetAssignment', 'AssigneeId', assignment.AssigneeId)
-			.find((a) => a.PermissionSetId === assignment.PermissionSetId);
+		const [clash] = store.selectWhere('PermissionSetAssignment', { AssigneeId: assignment.AssigneeId, PermissionSetId: assignment.PermissionSetId });
 		if (clash) throw duplicateValue('PermissionSetId', clash.Id);
 	},
 	beforeDelete(assignment, ctx) {
@@ -119,7 +117,7 @@ export const objectPermissionsRules: ObjectRules = {
 			);
 		}
 		op.SobjectType = meta.name;
-		const clash = store.select('ObjectPermissions', 'ParentId', op.ParentId).find((o) => o.SobjectType === op.SobjectType);
+		const [clash] = store.selectWhere('ObjectPermissions', { ParentId: op.ParentId, SobjectType: op.SobjectType });
 		if (clash) throw duplicateValue('SobjectType', clash.Id);
 		checkObjectPermissions(store, op);
 	},

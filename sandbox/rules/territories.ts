@@ -18,8 +18,8 @@ export const DEFAULT_ACCESS = { AccountAccessLevel: 'Read', OpportunityAccessLev
 function checkName(store: OrgStore, territory: SRecord): void {
 	checkDeveloperName(territory.DeveloperName, 'Territory Name');
 	const clash = store
-		.select('Territory2', 'DeveloperName', territory.DeveloperName, true)
-		.find((t) => t.Id !== territory.Id && t.Territory2ModelId === territory.Territory2ModelId);
+		.selectWhere('Territory2', { DeveloperName: territory.DeveloperName, Territory2ModelId: territory.Territory2ModelId }, ['DeveloperName'])
+		.find((t) => t.Id !== territory.Id);
 	if (clash) throw duplicateDeveloperName(String(territory.DeveloperName), 'by another territory in this territory model');
 }
 
@@ -74,9 +74,7 @@ function defaultAccess(store: OrgStore): Record<string, string | null> {
 /** The forecast manager must be one of the users assigned to the territory. */
 function checkForecastUser(store: OrgStore, territory: SRecord): void {
 	if (territory.ForecastUserId === null) return;
-	const assigned = store
-		.select('UserTerritory2Association', 'Territory2Id', territory.Id)
-		.some((a) => a.UserId === territory.ForecastUserId);
+	const assigned = store.selectWhere('UserTerritory2Association', { Territory2Id: territory.Id, UserId: territory.ForecastUserId }).length > 0;
 	if (!assigned) {
 		throw integrity('Forecast Manager: the forecast manager must be a user assigned to this territory.', ['ForecastUserId']);
 	}

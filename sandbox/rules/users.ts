@@ -2,14 +2,14 @@
 import { SalesforceError } from '../contracts';
 import type { SRecord } from '../contracts';
 import type { ObjectRules, OrgStore } from '../store';
-import { assertModelWritable, duplicateValue, integrity, modelIdOfTerritory, recordOf, sameText } from './common';
+import { assertModelWritable, duplicateValue, integrity, modelIdOfTerritory, recordOf } from './common';
 import { profilePermissionSet } from './permissions';
 
 function checkUsername(store: OrgStore, user: SRecord): void {
 	if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(user.Username))) {
 		throw new SalesforceError(400, 'INVALID_NEW_USERNAME', 'Username: must be in the form of an email address (for example, john@acme.com)', ['Username']);
 	}
-	if (store.records('User').some((u) => u.Id !== user.Id && sameText(u.Username, user.Username))) {
+	if (store.select('User', 'Username', user.Username, true).some((u) => u.Id !== user.Id)) {
 		throw new SalesforceError(
 			400,
 			'DUPLICATE_USERNAME',
@@ -45,7 +45,7 @@ export const userRules: ObjectRules = {
 function moveProfileAssignment(store: OrgStore, user: SRecord, oldProfileId: unknown): void {
 	const from = profilePermissionSet(store, oldProfileId);
 	const to = profilePermissionSet(store, user.ProfileId);
-	const current = from && store.select('PermissionSetAssignment', 'AssigneeId', user.Id).find((a) => a.PermissionSetId === from.Id);
+	const current = from && store.selectWhere('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: from.Id })[0];
 	if (current) store.cascadeDelete(current.Id);
 	if (to) store.adminCreate('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: to.Id });
 }
@@ -70,7 +70,7 @@ export const userTerritoryRules: ObjectRules = {
 				['UserId'],
 			);
 		}
-		const clash = store.select('UserTerritory2Association', 'Territory2Id', link.Territory2Id).find((a) => a.UserId === link.UserId);
+		const [clash] = store.selectWhere('UserTerritory2Association', { Territory2Id: link.Territory2Id, UserId: link.UserId });
 		if (clash) throw duplicateValue('UserId', clash.Id);
 		link.IsActive = true;
 	},
@@ -90,7 +90,7 @@ export const objectTerritoryRules: ObjectRules = {
 			throw integrity('Method: only manual assignments (Territory2Manual) can be created through the API.', ['AssociationCause']);
 		}
 		link.SobjectType = store.get(String(link.ObjectId))!.type;
-		const clash = store.select('ObjectTerritory2Association', 'Territory2Id', link.Territory2Id).find((a) => a.ObjectId === link.ObjectId);
+		const [clash] = store.selectWhere('ObjectTerritory2Association', { Territory2Id: link.Territory2Id, ObjectId: link.ObjectId });
 		if (clash) throw duplicateValue('ObjectId', clash.Id);
 	},
 	beforeDelete(link, ctx) {

@@ -125,6 +125,16 @@ describe('Publish Territory Model node', () => {
 		expect(territoryCount()).toBe(before);
 	});
 
+	it('passes Territories per Model to the engine: a plan over it is refused, naming the option', async () => {
+		const before = territoryCount();
+		const capped = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ dryRun: false, options: { maxTerritoriesPerModel: 2 } })), credentials);
+		const error = capped.error('Publish');
+		expect(error?.description).toMatch(/3 territories; a model holds at most 2 per model \(set by the option maxTerritoriesPerModel\)/);
+		expect(territoryCount()).toBe(before);
+		const fits = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ dryRun: true, options: { maxTerritoriesPerModel: 3 } })), credentials);
+		expect(fits.error('Publish')).toBeUndefined();
+	});
+
 	it('never puts the password in an error', async () => {
 		const wrong = {
 			salesforceTerritoryApi: { ...credentials.salesforceTerritoryApi, password: 'not-the-password-9f8e7d' },
