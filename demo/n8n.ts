@@ -112,6 +112,7 @@ export async function main(argv: string[]): Promise<number> {
 		stopping = true;
 		log('stopping n8n and the sandbox org');
 		await session.stop();
+		log('stopped');
 	};
 	try {
 		const { ok, lines } = await runWorkflows(session, log);

@@ -5,6 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -100,6 +101,8 @@ export class N8nInstance {
 	readonly url: string;
 	private server?: ChildProcess;
 	private serverLog: string[] = [];
+	/** The owner's session cookie, once setupOwner() ran. */
+	private cookie = '';
 
 	private constructor(
 		private readonly options: InstanceOptions,
@@ -250,14 +253,46 @@ export class N8nInstance {
 		}
 	}
 
-	/** Creates the owner account, as the editor's first-run form does. */
+	/** Creates the owner account, as the editor's first-run form does, and keeps its session. */
 	async setupOwner(owner: { email: string; firstName: string; lastName: string; password: string }): Promise<void> {
-		const response = await fetch(`${this.url}/rest/owner/setup`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(owner),
+		await this.rest('POST', '/rest/owner/setup', owner);
+	}
+
+	/** Calls the editor's REST API as the owner (cookie auth); returns the JSON body's `data`. */
+	async rest<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
+		const response = await fetch(`${this.url}${route}`, {
+			method,
+			headers: { 'content-type': 'application/json', cookie: this.cookie, 'browser-id': 'territory-planning-tests' },
+			body: body === undefined ? undefined : JSON.stringify(body),
 		});
-		if (!response.ok) throw new Error(`owner set-up: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+		const setCookie = response.headers.get('set-cookie');
+		if (setCookie) this.cookie = setCookie.split(';')[0];
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} ${route}: HTTP ${response.status} ${text.slice(0, 300)}`);
+		return (JSON.parse(text) as { data: T }).data;
+	}
+
+	/**
+	 * Executes a workflow the way the editor's "Execute workflow" button does (mode 'manual', the only
+	 * mode in which n8n uses pinned data: WorkflowRunner.resolvePinData), from the named trigger, and
+	 * waits for it to finish. Needs the server and the owner's session.
+	 */
+	async executeManually(workflowId: string, triggerName: string, timeoutSeconds = this.options.executeTimeoutSeconds ?? 240): Promise<Execution> {
+		const { executionId } = await this.rest<{ executionId: string }>('POST', `/rest/workflows/${workflowId}/run`, {
+			triggerToStartFrom: { name: triggerName },
+		});
+		// n8n stores run data serialised with flatted: read it with n8n's own copy.
+		const flatted = createRequire(path.join(this.options.install.n8nBin, '..', '..', 'package.json'))('flatted') as { parse(text: string): unknown };
+		const deadline = Date.now() + timeoutSeconds * 1000;
+		while (Date.now() < deadline) {
+			const execution = await this.rest<{ status: string; finished: boolean; data: string }>('GET', `/rest/executions/${executionId}`);
+			if (!['new', 'running', 'waiting'].includes(execution.status)) {
+				const run = { status: execution.status, data: flatted.parse(execution.data) } as ExecutionRun;
+				return { run, succeeded: execution.status === 'success', exitCode: 0, log: this.log };
+			}
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		return { succeeded: false, exitCode: 124, log: `execution ${executionId} still running after ${timeoutSeconds} s\n${this.log}` };
 	}
 
 	async stop(): Promise<void> {

@@ -10,7 +10,7 @@ import path from 'node:path';
 // jsforce (in the sandbox's process, none here) and fetch must not send loopback traffic to a proxy.
 for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy']) delete process.env[name];
 
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 import { ensureN8n, REPO_ROOT } from './install';
 import { N8nInstance } from './instance';
 import { buildAndPack } from './pack';
@@ -25,6 +25,8 @@ export interface SessionOptions {
 	filesDir?: string;
 	/** The plan file workflows read as /home/node/.n8n-files/plan.csv (default: demo/sample-plan.csv). */
 	planFile?: string;
+	/** Sandbox org options over the default (a free port, the demo seed). */
+	sandbox?: SandboxOptions;
 	/** Keep the temp folder after stop() (post-mortem). */
 	keep?: boolean;
 }
@@ -58,7 +60,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
 		const [tarball, install] = await Promise.all([buildAndPack(path.join(workDir, 'pack')), ensureN8n(log)]);
 		log(`n8n ${install.version} (Node in ${install.nodeBinDir})`);
 
-		sandbox = await startSandbox({ port: 0, seed: 'demo' });
+		sandbox = await startSandbox({ port: 0, seed: 'demo', ...options.sandbox });
 		log(`sandbox org at ${sandbox.loginUrl} (demo seed: users and accounts, no territory model yet)`);
 
 		n8n = await N8nInstance.create({ install, workDir, port: options.port, filesDir: options.filesDir });

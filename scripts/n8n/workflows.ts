@@ -27,10 +27,10 @@ export interface WorkflowFile {
 }
 
 /**
- * Writes a copy of a workflow file into `outFolder` with its file paths in `filesDir`; a workflow
- * without an id gets one (n8n's import needs it to execute the workflow by id).
+ * Writes a copy of a workflow file into `outFolder` with its file paths in `filesDir` and `overrides`
+ * applied (e.g. pinData); a workflow without an id gets one (n8n executes workflows by id).
  */
-export function prepareWorkflow(file: string, filesDir: string, outFolder: string): WorkflowFile {
+export function prepareWorkflow(file: string, filesDir: string, outFolder: string, overrides: Partial<WorkflowFile> = {}): WorkflowFile {
 	let text: string;
 	try {
 		text = readFileSync(file, 'utf8');
@@ -47,6 +47,8 @@ export function prepareWorkflow(file: string, filesDir: string, outFolder: strin
 	if (!workflow || typeof workflow !== 'object' || !Array.isArray(workflow.nodes)) {
 		throw new Error(`${file} is not an n8n workflow (no "nodes" array): export it from n8n with Download, or copy one from examples/`);
 	}
+	Object.assign(workflow, overrides);
+	// n8n takes ids of up to 21 characters as workflow ids (isWorkflowIdValid).
 	workflow.id ||= `tpRun${Date.now().toString(36)}`;
 	workflow.name ||= path.basename(file, '.json');
 	mkdirSync(outFolder, { recursive: true });
