@@ -61,7 +61,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
 		log(`n8n ${install.version} (Node in ${install.nodeBinDir})`);
 
 		sandbox = await startSandbox({ port: 0, seed: 'demo', ...options.sandbox });
-		log(`sandbox org at ${sandbox.loginUrl} (demo seed: users and accounts, no territory model yet)`);
+		log(`sandbox org at ${sandbox.loginUrl} (demo seed: users and accounts${options.sandbox?.seedOptions?.activeModel ? ', an Active model' : ''})`);
 
 		n8n = await N8nInstance.create({ install, workDir, port: options.port, filesDir: options.filesDir });
 		const dependencies = await n8n.installPackage(tarball);

@@ -68,37 +68,70 @@ async function prepare(session: Session): Promise<void> {
 }
 
 async function editorSteps(page: Page, steps: Steps, baseUrl: string): Promise<void> {
+	// The editor's own test ids (n8n's Playwright suite reads the same attribute).
+	const byId = (id: string) => page.locator(`[data-test-id="${id}"]`);
+
 	await steps.run('sign in', async () => {
 		await page.goto(`${baseUrl}/signin`);
-		await page.getByLabel(/email/i).fill(OWNER.email);
-		await page.getByLabel(/password/i).fill(OWNER.password);
-		await page.getByRole('button', { name: /sign in/i }).click();
+		await byId('emailOrLdapLoginId').locator('input').fill(OWNER.email);
+		await byId('password').locator('input').fill(OWNER.password);
+		await byId('form-submit-button').click();
 		await page.waitForURL((url) => !url.pathname.includes('signin'));
-		return `signed in as ${OWNER.email}, at ${new URL(page.url()).pathname}`;
+		return `signed in as ${OWNER.email}, now at ${new URL(page.url()).pathname}`;
 	});
 
 	await steps.run('both nodes in the node panel', async () => {
 		await page.goto(`${baseUrl}/workflow/new`);
-		await page.getByText(/add first step/i).first().click();
-		const search = page.getByPlaceholder(/search/i).first();
-		await search.fill('territory model');
-		const publish = page.getByText('Publish Territory Model', { exact: true });
-		const importNode = page.getByText('Import Territory Model', { exact: true });
-		await publish.first().waitFor();
-		await importNode.first().waitFor();
-		return 'Publish Territory Model and Import Territory Model listed for "territory model"';
+		await byId('node-creator-plus-button').first().click();
+		await byId('node-creator-search-bar').locator('input').first().fill('territory model');
+		const names = byId('node-creator-item-name');
+		await names.filter({ hasText: /^Publish Territory Model$/ }).first().waitFor();
+		await names.filter({ hasText: /^Import Territory Model$/ }).first().waitFor();
+		const listed = (await names.allInnerTexts()).map((text) => text.trim());
+		return `"territory model" lists ${listed.join(', ')}`;
 	});
 
 	await steps.run('open the Publish node', async () => {
 		await page.goto(`${baseUrl}/workflow/${DRY_RUN_WORKFLOW}`);
 		await page.getByText(PUBLISH_NODE, { exact: true }).first().dblclick();
-		await page.getByText('Territory Model', { exact: true }).first().waitFor();
+		await byId('ndv').getByText('Territory Model', { exact: true }).first().waitFor();
 		return `the parameters of "${PUBLISH_NODE}" are open`;
 	});
 
 	await steps.run('pick a model from the list', async () => {
-		throw new Error('not written yet');
+		const ndv = byId('ndv');
+		await ndv.locator('[data-test-id="rlc-mode-selector"]').first().click();
+		await page.getByRole('option', { name: 'From List' }).click();
+		await ndv.locator('[data-test-id="rlc-input"]').first().click();
+		// The list comes from the node's searchModels method, i.e. the sandbox org's Territory2Model records.
+		const item = byId('rlc-item').filter({ hasText: 'FY27 Sales' }).first();
+		await item.waitFor();
+		const offered = (await byId('rlc-item').allInnerTexts()).map((text) => text.trim().replace(/\s+/g, ' '));
+		await item.click();
+		const chosen = await ndv.locator('[data-test-id="rlc-input"] input').first().inputValue();
+		expect(/FY27/.test(chosen), `the Territory Model field shows "${chosen}" after picking FY27 Sales`);
+		return `the list offered ${offered.join(' | ')}; picked "${chosen}"`;
 	});
+
+	await steps.run('run the dry run', async () => {
+		await byId('ndv').locator('[data-test-id="node-execute-button"]').first().click();
+		const output = byId('ndv-output-panel');
+		await output.getByText(/Texas_Hill_Country/).first().waitFor();
+		return 'Execute step ran the dry run; its change set names Texas_Hill_Country';
+	});
+
+	await steps.run('open the output', async () => {
+		const output = byId('ndv-output-panel');
+		await output.getByRole('radio', { name: 'JSON' }).or(output.getByText('JSON', { exact: true })).first().click();
+		const text = await output.innerText();
+		expect(/"dryRun":\s*true/.test(text.replace(/\s+/g, ' ')) || /dryRun[\s\S]{0,20}true/.test(text), 'the output does not say dryRun: true');
+		expect(/"changes"|changes/.test(text), 'the output has no change set');
+		return 'the JSON output shows dryRun: true and the change set';
+	});
+}
+
+function expect(condition: unknown, message: string): asserts condition {
+	if (!condition) throw new Error(message);
 }
 
 async function main(): Promise<number> {

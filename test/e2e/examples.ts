@@ -19,6 +19,15 @@ import { prepareWorkflow } from '../../scripts/n8n/workflows';
 
 const MANUAL_TRIGGER = "When clicking 'Execute workflow'";
 const PLAN_TERRITORIES = 208;
+/**
+ * The other services' credentials the examples name, as a user who imports them has them: never used
+ * (those nodes are pinned), but n8n checks a node's credential before it looks at pinned data.
+ */
+const OFFLINE_CREDENTIALS = [
+	{ id: 'tpOfflineGoogle01', name: 'Google Sheets account', type: 'googleSheetsOAuth2Api', data: { clientId: 'offline', clientSecret: 'offline' } },
+	{ id: 'tpOfflineSlack001', name: 'Slack account', type: 'slackApi', data: { accessToken: 'offline' } },
+	{ id: 'tpOfflineHubspot1', name: 'HubSpot account', type: 'hubspotApi', data: { apiKey: 'offline' } },
+];
 const OWNER = { email: 'owner@examples-test.example', firstName: 'Examples', lastName: 'Test', password: 'Examples-test-Passw0rd' };
 
 type Json = Record<string, unknown>;
@@ -133,6 +142,7 @@ async function main(): Promise<number> {
 			const pinData = pins[example.id];
 			ids[file] = prepareWorkflow(path.join(REPO_ROOT, 'examples', file), session.n8n.filesDir, folder, pinData ? { pinData } : {}).id;
 		}
+		await session.n8n.importCredentials(OFFLINE_CREDENTIALS);
 		await session.n8n.importWorkflows(folder);
 		await session.n8n.start();
 		await session.n8n.setupOwner(OWNER);
