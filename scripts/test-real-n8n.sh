@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The real-n8n tests (npm run test:n8n; .ci/run runs them after npm test), in this order:
-#   1. n8n's static scanner on the packed tarball      (npm run scan)
-#   2. the example workflows in a real n8n              (npm run test:e2e, test/e2e/run.sh)
-#   3. the demo, executed once                          (npm run demo -- --once)
-#   4. the editor in a browser                          (npm run test:browser)
+#   1. n8n's static scanner on the packed tarball            (npm run scan)
+#   2. the first example workflows, the CLI way (n8n execute) (npm run test:e2e, test/e2e/run.sh)
+#   3. every example workflow, offline (pinned data)          (npm run test:examples)
+#   4. the workflow runner                                    (test/e2e/workflow-runner.sh)
+#   5. the demo, executed once                                (npm run demo -- --once)
+#   6. the editor in a browser                                (npm run test:browser)
 # Each suite prints its own "N passed, N failed"; the last line here adds them up (the demo counts as
 # one test). The pinned n8n is installed once into ~/.cache/n8n-territory-e2e (N8N_E2E_CACHE).
 set -uo pipefail
@@ -35,6 +37,8 @@ suite() {
 
 suite scan npm run --silent scan
 suite workflows bash test/e2e/run.sh
+suite examples npm run --silent test:examples
+suite workflow-runner bash test/e2e/workflow-runner.sh
 suite demo npm run --silent demo -- --once
 suite browser npm run --silent test:browser
 
