@@ -3,7 +3,9 @@
  * n8n's static scanner for community packages (@n8n/scan-community-package, pinned in devDependencies)
  * on a packed tarball, offline.
  *
- *   node scripts/scan-package.mjs TARBALL      (npm run scan: builds and packs first)
+ *   node scripts/scan-package.mjs TARBALL            (npm run scan: builds and packs first)
+ *   node scripts/scan-package.mjs --report TARBALL   counts per leg and rule, no expectations
+ *                                                    (npm run scan:bundled: the bundling experiment)
  *
  * The scanner's CLI (`npx @n8n/scan-community-package NAME`) only scans a package published on the npm
  * registry: it fetches the registry metadata, requires an npm provenance attestation and downloads the
@@ -65,8 +67,10 @@ function findings(leg, cwd, results) {
 }
 
 async function main() {
-	const tarball = process.argv[2];
-	if (!tarball) throw new Error('Usage: node scripts/scan-package.mjs TARBALL (or npm run scan)');
+	const args = process.argv.slice(2);
+	const report = args[0] === '--report';
+	const tarball = report ? args[1] : args[0];
+	if (!tarball) throw new Error('Usage: node scripts/scan-package.mjs [--report] TARBALL (or npm run scan)');
 	const unpacked = mkdtempSync(path.join(tmpdir(), 'scan-package-'));
 	try {
 		execFileSync('tar', ['-xzf', path.resolve(tarball), '-C', unpacked, '--strip-components=1']);
@@ -75,6 +79,16 @@ async function main() {
 		const packed = await lint(unpacked, TARBALL_FILE_PATTERNS);
 		const all = [...findings('source', ROOT, source.results), ...findings('tarball', unpacked, packed.results)];
 		console.log(`scanned ${manifest.name}@${manifest.version}: ${source.files} source files, ${packed.files} packed files; runtime dependencies: ${Object.keys(manifest.dependencies ?? {}).join(', ') || 'none'}`);
+		if (report) {
+			const counts = {};
+			for (const finding of all) {
+				const rule = finding.key.split(' ').slice(0, 2).join(' ');
+				counts[rule] = (counts[rule] ?? 0) + 1;
+			}
+			for (const [rule, count] of Object.entries(counts).sort((a, b) => b[1] - a[1])) console.log(`${String(count).padStart(5)}  ${rule}`);
+			console.log(`${all.length} error(s) in all: the scanner ${all.length ? 'rejects' : 'accepts'} this package`);
+			return;
+		}
 		let passed = 0;
 		let failed = 0;
 		const seen = new Set();
