@@ -153,6 +153,9 @@ async function main(): Promise<number> {
 			try {
 				expect(execution.run, `no execution: ${describeFailure(execution)}`);
 				expect(execution.succeeded, `the execution failed: ${describeFailure(execution)}`);
+				const { password, clientSecret } = session.sandbox.passwordLogin();
+				const shown = JSON.stringify(execution.run);
+				expect(!shown.includes(password) && !shown.includes(clientSecret), 'the run data holds the org password or client secret');
 				const detail = testCase.check(execution.run, session);
 				passed += 1;
 				console.log(`ok     ${testCase.file}: ${detail} (${seconds} s)`);
