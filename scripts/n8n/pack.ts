@@ -9,7 +9,7 @@ import { REPO_ROOT } from './install';
 import { runChecked } from './process';
 
 /** What `npm pack` needs to build: the manifest, build configs and the shipped sources. */
-const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'gulpfile.js', 'index.js', 'lib', 'nodes', 'credentials', 'scripts', 'README.md', 'LICENSE'];
+const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'gulpfile.js', 'index.js', 'lib', 'nodes', 'credentials', 'README.md', 'LICENSE'];
 
 /** Returns the tarball's path (inside `workDir`). */
 export async function buildAndPack(workDir: string): Promise<string> {
