@@ -21,8 +21,11 @@ module.exports = [
 		},
 	}),
 	{
+		// The parser n8n's own tooling gives package.json (@n8n/node-cli's ESLint config and
+		// @n8n/scan-community-package): the package.json rules of both plugins walk the TSESTree object
+		// literal it produces; with jsonc-eslint-parser's JSON AST none of them ever fired.
 		files: ['package.json'],
-		languageOptions: { parser: require('jsonc-eslint-parser') },
+		languageOptions: { parser: tsParser, parserOptions: { extraFileExtensions: ['.json'] } },
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: { ...n8nNodesBase.configs.community.rules },
 	},

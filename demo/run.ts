@@ -1,11 +1,12 @@
 /**
- * The demo (the README's first command): start the embedded sandbox org, publish the sample plan
+ * The engine demo (`npm run demo:engine [-- --out DIR]`; `npm run demo` is the same job in a real n8n): start the embedded sandbox org, publish the sample plan
  * (208 territories on 3 levels, postal-code rules, users with roles) through the public API, show a
  * dry run of a small edit, re-publish to prove nothing is written, import the model back to CSV and
  * publish that file into a new model (a copy).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
 // jsforce reads proxy variables when it is loaded; the sandbox org is on loopback.
 for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete process.env[name];
@@ -35,7 +36,9 @@ function progressPrinter(): (p: { phase: string; done: number; total: number }) 
 }
 
 async function main(): Promise<void> {
-	const outDir = path.resolve(process.argv[2] ?? 'out');
+	// Options, not positionals: `--once` must never become a folder name.
+	const { values } = parseArgs({ args: process.argv.slice(2), options: { out: { type: 'string', default: 'out' } }, strict: true });
+	const outDir = path.resolve(values.out);
 	mkdirSync(outDir, { recursive: true });
 	const sandbox = await startSandbox({ port: 0, seed: 'demo' });
 	try {

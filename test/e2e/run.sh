@@ -76,7 +76,7 @@ abort() {
 # ---------------------------------------------------------------------------------------------
 # 1. n8n 2.41.1 on Node 24, cached: installed in the background while the package builds.
 log "n8n cache: $N8N_E2E_CACHE"
-setsid bash "$E2E/install-n8n.sh" >"$WORK/install.log" 2>&1 &
+setsid bash "$ROOT/scripts/install-n8n.sh" >"$WORK/install.log" 2>&1 &
 INSTALL_PID=$!
 
 # 2. Build and pack from a copy of the sources: the shared dist/ of the checkout stays untouched and
@@ -180,7 +180,7 @@ helper credentials "$WORK/sandbox.json" "$WORK/credentials.json" "http://127.0.0
 n8n import:credentials --input="$WORK/credentials.json" >"$WORK/out/import-credentials.log" 2>&1 ||
 	abort "import credentials" "n8n import:credentials failed" "$WORK/out/import-credentials.log"
 rm -f "$WORK/credentials.json"
-cp "$ROOT/demo/sample-plan.csv" "$FILES/sample-plan.csv"
+cp "$ROOT/demo/sample-plan.csv" "$FILES/plan.csv"
 helper workflow "$ROOT/examples/publish-csv-plan.json" "$WORK/workflows/publish.json" "$FILES"
 helper workflow "$ROOT/examples/publish-items-dry-run.json" "$WORK/workflows/dry-run.json" "$FILES"
 helper workflow "$ROOT/examples/import-to-csv.json" "$WORK/workflows/import.json" "$FILES"

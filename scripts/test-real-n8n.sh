@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The real-n8n tests (npm run test:n8n; .ci/run runs them after npm test), in this order:
+#   1. n8n's static scanner on the packed tarball            (npm run scan)
+#   2. the first example workflows, the CLI way (n8n execute) (npm run test:e2e, test/e2e/run.sh)
+#   3. every example workflow, offline (pinned data)          (npm run test:examples)
+#   4. the workflow runner                                    (test/e2e/workflow-runner.sh)
+#   5. the demo, executed once                                (npm run demo -- --once)
+#   6. the editor in a browser                                (npm run test:browser)
+# Each suite prints its own "N passed, N failed"; the last line here adds them up (the demo counts as
+# one test). The pinned n8n is installed once into ~/.cache/n8n-territory-e2e (N8N_E2E_CACHE).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+unset HTTP_PROXY HTTPS_PROXY http_proxy https_proxy ALL_PROXY all_proxy
+
+PASSED=0
+FAILED=0
+STARTED_AT=$SECONDS
+LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/test-real-n8n.XXXXXX")"
+
+# suite NAME COMMAND...: runs it (output shown), then adds its closing "N passed, N failed" line.
+suite() {
+	local name="$1" status=0 line started=$SECONDS
+	shift
+	echo "=== $name: $* ==="
+	"$@" 2>&1 | tee "$LOG_DIR/$name.log" || status=$?
+	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$LOG_DIR/$name.log" | tail -n 1)"
+	if [[ -n "$line" ]]; then
+		PASSED=$((PASSED + $(echo "$line" | cut -d' ' -f1)))
+		FAILED=$((FAILED + $(echo "$line" | cut -d' ' -f3)))
+	elif ((status == 0)); then
+		PASSED=$((PASSED + 1))
+	fi
+	# A suite that failed without saying how many counts as one failure.
+	if ((status != 0)) && [[ -z "$line" || "$(echo "$line" | cut -d' ' -f3)" == 0 ]]; then FAILED=$((FAILED + 1)); fi
+	echo "=== $name: exit $status in $((SECONDS - started)) s ==="
+}
+
+suite scan npm run --silent scan
+suite workflows bash test/e2e/run.sh
+suite examples npm run --silent test:examples
+suite workflow-runner bash test/e2e/workflow-runner.sh
+suite demo npm run --silent demo -- --once
+suite browser npm run --silent test:browser
+
+rm -rf "$LOG_DIR"
+echo "real-n8n tests done in $((SECONDS - STARTED_AT)) s"
+echo "$PASSED passed, $FAILED failed"
+((FAILED == 0))
