@@ -34,18 +34,19 @@ const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
 
 /**
  * What the scanner reports and why it stays (README, "n8n's scanner"): `leg rule file` → reason.
- * A package with runtime dependencies (jsforce, papaparse) that talks HTTP and reads files cannot pass
+ * A package with runtime dependencies (jsforce, papaparse, fflate) that talks HTTP and reads files cannot pass
  * the n8n Cloud rules; it is a self-hosted community package.
  */
 const EXPLAINED = {
-	'source @n8n/community-nodes/no-runtime-dependencies package.json': 'jsforce and papaparse are runtime dependencies',
+	'source @n8n/community-nodes/no-runtime-dependencies package.json': 'jsforce, papaparse and fflate are runtime dependencies',
 	'source @n8n/community-nodes/node-usable-as-tool nodes/PublishTerritoryModel/PublishTerritoryModel.node.ts':
 		'Publish rewrites a whole territory model: deliberately not offered to AI agents (Import is)',
-	'tarball @n8n/community-nodes/no-runtime-dependencies package.json': 'jsforce and papaparse are runtime dependencies',
+	'tarball @n8n/community-nodes/no-runtime-dependencies package.json': 'jsforce, papaparse and fflate are runtime dependencies',
 	'tarball @n8n/community-nodes/no-restricted-imports dist/lib/org/connect.js': "require('jsforce'): the Salesforce client",
 	'tarball @n8n/community-nodes/no-restricted-imports dist/lib/plan/csv.js': "require('papaparse'), and fs/stream for the API's csvFile option",
-	'tarball @n8n/community-nodes/no-restricted-globals dist/lib/org/apply.js': 'setTimeout: back-off between retries (lib/ never imports n8n-workflow)',
-	'tarball @n8n/community-nodes/no-restricted-globals dist/lib/org/composite-read.js': 'setTimeout: back-off between retries (lib/ never imports n8n-workflow)',
+	'tarball @n8n/community-nodes/no-restricted-imports dist/lib/org/metadata-links.js': "require('fflate'): the zip files of the Metadata API's retrieve and deploy (rule links)",
+	'tarball @n8n/community-nodes/no-restricted-globals dist/lib/org/retry.js': 'setTimeout: back-off between retries, the one retry policy (lib/ never imports n8n-workflow)',
+	'tarball @n8n/community-nodes/no-restricted-globals dist/lib/org/metadata-links.js': "setTimeout/clearTimeout: a time limit on Metadata API calls (jsforce's SOAP calls take none)",
 };
 
 async function lint(cwd, patterns) {

@@ -246,7 +246,7 @@ export class N8nInstance {
 
 	private async healthy(): Promise<boolean> {
 		try {
-			const response = await fetch(`${this.url}/healthz/readiness`);
+			const response = await fetch(`${this.url}/healthz/readiness`, { signal: AbortSignal.timeout(5_000) });
 			return response.ok;
 		} catch {
 			return false;
@@ -262,6 +262,8 @@ export class N8nInstance {
 	async rest<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
 		const response = await fetch(`${this.url}${route}`, {
 			method,
+			// A wedged n8n must fail the call, not hold it for undici's 5-minute defaults.
+			signal: AbortSignal.timeout(60_000),
 			headers: { 'content-type': 'application/json', cookie: this.cookie, 'browser-id': 'territory-planning-tests' },
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});

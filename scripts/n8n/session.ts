@@ -57,7 +57,12 @@ export async function startSession(options: SessionOptions): Promise<Session> {
 	try {
 		log('building and packing the package; installing n8n on first use (several minutes, once)');
 		// Both take a while and do not depend on each other.
-		const [tarball, install] = await Promise.all([buildAndPack(path.join(workDir, 'pack')), ensureN8n(log)]);
+		// Both settle before a failure is thrown: stopping while the other still writes into workDir (or
+		// installs) would leave it running after the session is gone.
+		const [packed, installed] = await Promise.allSettled([buildAndPack(path.join(workDir, 'pack')), ensureN8n(log)]);
+		if (packed.status === 'rejected') throw packed.reason;
+		if (installed.status === 'rejected') throw installed.reason;
+		const [tarball, install] = [packed.value, installed.value];
 		log(`n8n ${install.version} (Node in ${install.nodeBinDir})`);
 
 		sandbox = await startSandbox({ port: 0, seed: 'demo', ...options.sandbox });
