@@ -84,8 +84,7 @@ export function startDetached(
 
 /** TERM to the whole group, KILL after `graceSeconds` if anything of it is still there. */
 export async function stopGroup(child: ChildProcess, graceSeconds = 10): Promise<void> {
-	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	if (child.pid === undefined) return;
 	const signalGroup = (signal: NodeJS.Signals) => {
 		try {
 			process.kill(-(child.pid as number), signal);
@@ -93,6 +92,12 @@ export async function stopGroup(child: ChildProcess, graceSeconds = 10): Promise
 			// The group is gone already.
 		}
 	};
+	// A leader that already exited may have left children in its group (n8n's task runner): kill them.
+	if (child.exitCode !== null || child.signalCode !== null) {
+		signalGroup('SIGKILL');
+		return;
+	}
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	signalGroup('SIGTERM');
 	let timer: NodeJS.Timeout | undefined;
 	const timedOut = new Promise<void>((resolve) => {
