@@ -133,7 +133,15 @@ async function editorSteps(page: Page, steps: Steps, baseUrl: string): Promise<v
 		const output = byId('output-panel');
 		await output.locator('[data-test-id="ndv-run-data-display-mode"]').getByText('JSON', { exact: true }).click();
 		await output.getByText(/"dryRun"/).first().waitFor();
-		const text = (await output.innerText()).replace(/\s+/g, ' ');
+		// The JSON view renders only what is in sight (a dry run's summary also carries the org check), so
+		// read it while scrolling down until the change set shows, as a person would.
+		await output.hover();
+		let text = '';
+		for (let i = 0; i < 40 && !/"changes"[\s\S]*[~+-] (Territory2|ObjectTerritory2AssignmentRule)/.test(text); i++) {
+			text += ` ${(await output.innerText()).replace(/\s+/g, ' ')}`;
+			await page.mouse.wheel(0, 500);
+			await page.waitForTimeout(100);
+		}
 		expect(/"dryRun": ?true/.test(text), `the JSON output does not say "dryRun": true: ${text.slice(0, 300)}`);
 		const changes = text.match(/[~+-] (Territory2|ObjectTerritory2AssignmentRule)[^"]*/g) ?? [];
 		expect(/"changes"/.test(text) && changes.length > 0, `the JSON output shows no change set: ${text.slice(0, 300)}`);
