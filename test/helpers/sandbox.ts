@@ -33,3 +33,22 @@ export async function startTestSandbox(opts: SandboxOptions = {}): Promise<TestS
 		stop: () => sandbox.stop(),
 	};
 }
+
+/** A Salesforce error as jsforce reports it: the code, the message and the fields it names. */
+export interface ApiError {
+	errorCode: string;
+	message: string;
+	fields?: string[];
+}
+
+/** The Salesforce error a jsforce call failed with (a failure that carries no errorCode is rethrown). */
+export async function failure(call: PromiseLike<unknown>): Promise<ApiError> {
+	try {
+		await call;
+	} catch (e) {
+		const err = e as { errorCode?: string; message: string; data?: { fields?: string[] } };
+		if (!err.errorCode) throw e;
+		return { errorCode: err.errorCode, message: err.message, fields: err.data?.fields };
+	}
+	throw new Error('expected the call to fail');
+}

@@ -6,24 +6,8 @@
 import type { Connection } from 'jsforce';
 import { makeId } from '../../sandbox/ids';
 import { DEMO_ACTIVE_MODEL, DEMO_USERS, PLANNER_USERNAME, PROFILE_NAMES, TERRITORY_MANAGER_PERMISSION_SET } from '../../sandbox/seed';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
+import { failure, startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 
-interface ApiError {
-	errorCode: string;
-	message: string;
-	fields?: string[];
-}
-
-async function failure(call: PromiseLike<unknown>): Promise<ApiError> {
-	try {
-		await call;
-	} catch (e) {
-		const err = e as { errorCode?: string; message: string; data?: { fields?: string[] } };
-		if (!err.errorCode) throw e;
-		return { errorCode: err.errorCode, message: err.message, fields: err.data?.fields };
-	}
-	throw new Error('expected the call to fail');
-}
 
 let t: TestSandbox;
 let admin: Connection;

@@ -4,26 +4,9 @@
  */
 import type { Connection } from 'jsforce';
 import { DEMO_USERNAMES } from '../../sandbox/seed';
-import { startTestSandbox, TEST_API_VERSION, type TestSandbox } from '../helpers/sandbox';
+import { failure, startTestSandbox, TEST_API_VERSION, type TestSandbox } from '../helpers/sandbox';
 import { queryProfileId, userFields } from './user-kit';
 
-interface ApiError {
-	errorCode: string;
-	message: string;
-	fields?: string[];
-}
-
-/** The Salesforce error a jsforce call failed with. */
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-	try {
-		await call;
-	} catch (e) {
-		const err = e as { errorCode?: string; message: string; data?: { fields?: string[] } };
-		if (!err.errorCode) throw e;
-		return { errorCode: err.errorCode, message: err.message, fields: err.data?.fields };
-	}
-	throw new Error('expected the call to fail');
-}
 
 /** A raw REST call, to see the HTTP status jsforce hides. */
 async function raw(conn: Connection, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {

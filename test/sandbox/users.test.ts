@@ -5,25 +5,9 @@
 import { Connection } from 'jsforce';
 import { makeId } from '../../sandbox/ids';
 import { INTEGRATION_USERNAME, PLANNER_USERNAME, PROFILE_NAMES } from '../../sandbox/seed';
-import { startTestSandbox, TEST_API_VERSION, type TestSandbox } from '../helpers/sandbox';
+import { failure, startTestSandbox, TEST_API_VERSION, type TestSandbox } from '../helpers/sandbox';
 import { JWT_GRANT, queryProfileId, signJwt, userFields } from './user-kit';
 
-interface ApiError {
-	errorCode: string;
-	message: string;
-	fields?: string[];
-}
-
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-	try {
-		await call;
-	} catch (e) {
-		const err = e as { errorCode?: string; message: string; data?: { fields?: string[] } };
-		if (!err.errorCode) throw e;
-		return { errorCode: err.errorCode, message: err.message, fields: err.data?.fields };
-	}
-	throw new Error('expected the call to fail');
-}
 
 const REQUIRED = ['Username', 'Email', 'LastName', 'Alias', 'ProfileId', 'TimeZoneSidKey', 'LocaleSidKey', 'EmailEncodingKey', 'LanguageLocaleKey'];
 
