@@ -1,0 +1,153 @@
+/**
+ * The import rules of docs/architecture.md, enforced: every import of every source file (static,
+ * `import type`, re-exports, dynamic `import()` and `require()`) is read with TypeScript's own
+ * pre-processor and checked against the table below, so the layering holds without anyone remembering it.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
+import { builtinModules } from 'module';
+import { dirname, join, relative, resolve } from 'path';
+import * as ts from 'typescript';
+
+const ROOT = resolve(__dirname, '..');
+
+/** One edge of the module graph: `from` (a repo-relative file) imports `spec` (as written). */
+interface ImportEdge {
+	from: string;
+	spec: string;
+	/** Repo-relative target for a relative import (without extension), else null (a package). */
+	target: string | null;
+}
+
+interface Room {
+	/** Repo-relative folder (or file prefix) this room owns; the longest matching prefix wins. */
+	path: string;
+	/** Rooms (paths) this room may import besides itself. */
+	mayImport: string[];
+	/** Packages this room may import (Node's built-ins are allowed everywhere except where `noBuiltins`). */
+	packages: string[];
+}
+
+/**
+ * Who may import whom. The engine (lib/) never imports n8n; the sandbox never imports the engine (it stands
+ * in for Salesforce: shared code would let a bug agree with itself); the diff (lib/sync) never imports the
+ * transport (lib/org), so it stays pure; the ground floor (lib/salesforce) imports nothing of ours.
+ */
+const ROOMS: Room[] = [
+	{ path: 'lib/salesforce', mayImport: [], packages: [] },
+	{ path: 'lib/plan', mayImport: ['lib/salesforce'], packages: ['papaparse'] },
+	{ path: 'lib/sync', mayImport: ['lib/plan', 'lib/salesforce'], packages: [] },
+	{ path: 'lib/org', mayImport: ['lib/plan', 'lib/sync', 'lib/salesforce', 'lib/api-types'], packages: ['jsforce', 'fflate'] },
+	{ path: 'lib/report', mayImport: ['lib/plan', 'lib/sync', 'lib/salesforce', 'lib/api-types'], packages: [] },
+	// The public API's modules (publish, import, models, options, api-types, index) compose the floors below.
+	{ path: 'lib', mayImport: ['lib'], packages: [] },
+	{ path: 'nodes', mayImport: ['nodes', 'lib/index', 'lib/api-types'], packages: ['n8n-workflow'] },
+	{ path: 'credentials', mayImport: ['credentials'], packages: ['n8n-workflow'] },
+	{ path: 'sandbox', mayImport: ['sandbox'], packages: [] },
+];
+
+/** What no room of the shipped code or the sandbox may ever import, whatever the table says. */
+const FORBIDDEN_PACKAGES: { room: string; pattern: RegExp; why: string }[] = [
+	{ room: 'lib', pattern: /^(n8n-|@n8n\/)/, why: 'the engine knows no n8n' },
+	{ room: 'sandbox', pattern: /^(n8n-|@n8n\/|jsforce$)/, why: 'the sandbox is a Salesforce, not a client' },
+];
+
+function roomOf(file: string): Room | undefined {
+	const owners = ROOMS.filter((r) => file === r.path || file.startsWith(`${r.path}/`) || file.startsWith(`${r.path}.`));
+	return owners.sort((a, b) => b.path.length - a.path.length)[0];
+}
+
+function isUnder(target: string, path: string): boolean {
+	return target === path || target.startsWith(`${path}/`);
+}
+
+function packageName(spec: string): string {
+	const parts = spec.split('/');
+	return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+const BUILTINS = new Set(builtinModules);
+
+/** The rule an edge breaks, in words, or null. Pure, so the test can show it catches a violation. */
+function violation(edge: ImportEdge): string | null {
+	const room = roomOf(edge.from);
+	if (!room) return null;
+	if (edge.target === null) {
+		const name = packageName(edge.spec.replace(/^node:/, ''));
+		const forbidden = FORBIDDEN_PACKAGES.find((f) => isUnder(edge.from, f.room) && f.pattern.test(name));
+		if (forbidden) return `${edge.from} imports ${edge.spec}: ${forbidden.why}`;
+		if (BUILTINS.has(name)) return null;
+		// The sandbox is a program of its own: any declared package but the forbidden ones.
+		if (room.path === 'sandbox') return null;
+		return room.packages.includes(name) ? null : `${edge.from} imports package ${edge.spec}, which ${room.path} may not use`;
+	}
+	const own = isUnder(edge.target, room.path) || edge.target.startsWith(`${room.path}.`);
+	if (own && room.path !== 'lib') return null;
+	const targetRoom = roomOf(edge.target);
+	if (room.path === 'lib') {
+		// The public API files may import every lib floor, nothing outside lib/.
+		return isUnder(edge.target, 'lib') ? null : `${edge.from} imports ${edge.target}: lib/ imports nothing outside lib/`;
+	}
+	if (room.mayImport.some((allowed) => isUnder(edge.target as string, allowed))) return null;
+	return `${edge.from} imports ${edge.target} (${targetRoom?.path ?? 'outside the rooms'}): ${room.path} may import only ${[room.path, ...room.mayImport].join(', ')}`;
+}
+
+function sourceFiles(dir: string): string[] {
+	const out: string[] = [];
+	for (const name of readdirSync(join(ROOT, dir))) {
+		const rel = join(dir, name);
+		if (statSync(join(ROOT, rel)).isDirectory()) out.push(...sourceFiles(rel));
+		else if (/\.(ts|js|mjs)$/.test(name) && !name.endsWith('.d.ts')) out.push(rel);
+	}
+	return out;
+}
+
+/** Every import a file makes, as TypeScript reads them (comments and strings are not imports). */
+function importsOf(file: string, text: string): ImportEdge[] {
+	const info = ts.preProcessFile(text, true, true);
+	return info.importedFiles.map(({ fileName: spec }) => {
+		if (!spec.startsWith('.')) return { from: file, spec, target: null };
+		const path = resolve(ROOT, dirname(file), spec);
+		// A folder import is its index.ts: the room's door.
+		const door = existsSync(path) && statSync(path).isDirectory() ? join(path, 'index') : path;
+		const target = relative(ROOT, door).replace(/\\/g, '/').replace(/\.(ts|js)$/, '');
+		return { from: file, spec, target };
+	});
+}
+
+const FILES = ['lib', 'nodes', 'credentials', 'sandbox'].flatMap((dir) => sourceFiles(dir));
+const EDGES = FILES.flatMap((file) => importsOf(file, readFileSync(join(ROOT, file), 'utf8')));
+
+describe('the import rules (docs/architecture.md)', () => {
+	it('reads the imports of every source file', () => {
+		// A reader that found nothing would pass every rule: the graph must be the real one.
+		expect(FILES.length).toBeGreaterThan(80);
+		expect(EDGES.some((e) => e.from === 'lib/org/connect.ts' && e.spec === 'jsforce')).toBe(true);
+		expect(EDGES.some((e) => e.from.startsWith('sandbox/') && e.target?.startsWith('sandbox/'))).toBe(true);
+	});
+
+	it('holds for every import', () => {
+		expect(EDGES.map(violation).filter(Boolean)).toEqual([]);
+	});
+
+	it('catches what it is there to catch', () => {
+		const edge = (from: string, spec: string): ImportEdge => importsOf(from, `import x from '${spec}';`)[0];
+		expect(violation(edge('lib/sync/diff.ts', '../org/apply'))).toMatch(/lib\/sync may import only/);
+		expect(violation(edge('lib/plan/parse.ts', '../sync/types'))).toMatch(/lib\/plan may import only/);
+		expect(violation(edge('lib/salesforce/limits.ts', '../plan/types'))).toMatch(/lib\/salesforce may import only/);
+		expect(violation(edge('lib/publish.ts', 'n8n-workflow'))).toMatch(/the engine knows no n8n/);
+		expect(violation(edge('lib/org/apply.ts', 'n8n-core'))).toMatch(/the engine knows no n8n/);
+		expect(violation(edge('sandbox/server.ts', '../lib/plan/keys'))).toMatch(/sandbox may import only sandbox/);
+		expect(violation(edge('sandbox/http/auth.ts', 'jsforce'))).toMatch(/not a client/);
+		expect(violation(edge('lib/publish.ts', '../nodes/shared/errors'))).toMatch(/nothing outside lib/);
+		expect(violation(edge('nodes/shared/methods.ts', '../../lib/org/connect'))).toMatch(/nodes may import only/);
+		expect(violation(edge('lib/sync/diff.ts', 'jsforce'))).toMatch(/lib\/sync may not use/);
+		// Type-only and dynamic imports count too.
+		expect(importsOf('lib/sync/diff.ts', "import type { A } from '../org/apply'; const m = import('../org/x');").map((e) => e.target)).toEqual([
+			'lib/org/apply',
+			'lib/org/x',
+		]);
+		// Allowed edges stay allowed.
+		expect(violation(edge('lib/org/apply.ts', '../sync/types'))).toBeNull();
+		expect(violation(edge('nodes/shared/methods.ts', '../../lib'))).toBeNull();
+	});
+});
