@@ -4,7 +4,7 @@
  * these keys before anything is re-sent, so a retry can never create a duplicate.
  */
 import type { SObjectName } from '../salesforce';
-import { OBJECTS } from '../salesforce';
+import { idKey, OBJECTS } from '../salesforce';
 import type { OrgConnection } from './connect';
 import { queryAll } from './http';
 import { chunkForIn, inList } from './soql';
@@ -35,9 +35,9 @@ function normalise(field: string, value: unknown): string {
 	if (typeof value === 'number') return String(value);
 	const s = String(value);
 	// Ids: 15-character case-sensitive form; names: Salesforce compares DeveloperNames case-insensitively.
-	if (/Id$/.test(field) && /^[a-zA-Z0-9]{18}$/.test(s)) return s.slice(0, 15);
+	if (/Id$/.test(field)) return idKey(s);
 	if (field === 'SortOrder' && s !== '' && !Number.isNaN(Number(s))) return String(Number(s));
-	return /Id$/.test(field) ? s : s.toLowerCase();
+	return s.toLowerCase();
 }
 
 export function naturalKeyOf(object: SObjectName, record: Record<string, unknown>): string | null {

@@ -5,7 +5,7 @@
  * (Territory2.Territory2ModelId), which costs one query however large the model.
  */
 import type { ModelTarget, ProgressCallback } from '../api-types';
-import { ID_PATTERN, KEY_PREFIXES, OBJECTS } from '../salesforce';
+import { isId, KEY_PREFIXES, OBJECTS, sameId } from '../salesforce';
 import type {
 	OrgSnapshot,
 	SnapshotAccount,
@@ -36,13 +36,8 @@ const ACCOUNT_PREFIX = KEY_PREFIXES.account;
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
-/** Ids are compared in their 15-character, case-sensitive form (the API returns 18). */
-export function sameId(a: string | null | undefined, b: string | null | undefined): boolean {
-	return !!a && !!b && a.slice(0, 15) === b.slice(0, 15);
-}
-
 function isIdOf(prefix: string, value: string): boolean {
-	return ID_PATTERN.test(value) && value.startsWith(prefix);
+	return isId(value) && value.startsWith(prefix);
 }
 
 function toModel(r: Row): SnapshotModel {
@@ -77,7 +72,7 @@ export async function listModels(org: OrgConnection): Promise<SnapshotModel[]> {
 function modelFilter(target: ModelTarget): string | null {
 	if (target.id) {
 		// Not an Id at all: no model can match, and Salesforce would refuse the filter.
-		return ID_PATTERN.test(target.id) ? `Territory2ModelId = ${soqlQuote(target.id)}` : null;
+		return isId(target.id) ? `Territory2ModelId = ${soqlQuote(target.id)}` : null;
 	}
 	// Equality on a text field is case-insensitive in SOQL, as findModel's match on DeveloperName.
 	return `Territory2Model.DeveloperName = ${soqlQuote(String(target.developerName))}`;

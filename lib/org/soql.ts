@@ -2,7 +2,6 @@
  * SOQL text building. Every value that reaches a query goes through `soqlQuote` / `soqlLiteral`:
  * plan values (usernames, emails, external keys) are user input.
  */
-import { ID_PATTERN } from '../salesforce';
 
 const ESCAPES: Record<string, string> = {
 	'\\': '\\\\',
@@ -66,9 +65,4 @@ export function chunkForIn<T extends string | number>(values: readonly T[], maxC
 /** `(v1,v2,…)` for an IN clause. */
 export function inList(values: readonly (string | number)[]): string {
 	return `(${values.map((v) => soqlLiteral(v)).join(',')})`;
-}
-
-/** Salesforce record Id shape (15 or 18 alphanumerics); used to keep non-Ids out of `Id IN (…)`. */
-export function looksLikeId(value: string): boolean {
-	return ID_PATTERN.test(value);
 }

@@ -4,6 +4,7 @@
  * is confirmed or an assumption. At run time the org's describe overrides what it can (lib/org/describe.ts).
  */
 export { LIMITS, MODELS_PER_EDITION, territoryLimitAdvice } from './limits';
-export { API_VERSION, ID_PATTERN, KEY_PREFIXES, OBJECTS, type SObjectName } from './objects';
+export { API_VERSION, KEY_PREFIXES, OBJECTS, type SObjectName } from './objects';
+export { ID_PATTERN, idKey, isId, sameId } from './ids';
 export { ACCOUNT_ACCESS, DEFAULT_ROLES, OPPORTUNITY_CASE_ACCESS, PUBLIC_READ_WRITE, PUBLISHABLE_MODEL_STATES, RULE_OPERATORS } from './picklists';
 export { GEOGRAPHY_FIELDS, TOOL_RULE_PREFIX, bareRuleItemField, ruleItemField } from './rules';

@@ -22,5 +22,3 @@ export type SObjectName = (typeof OBJECTS)[keyof typeof OBJECTS];
 /** Key prefixes (the first three characters of an Id) of the standard objects a plan names by Id. */
 export const KEY_PREFIXES = { user: '005', account: '001' } as const;
 
-/** A Salesforce Id: 15 case-sensitive characters, or 18 with the case-checksum suffix. */
-export const ID_PATTERN = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;

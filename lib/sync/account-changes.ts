@@ -4,10 +4,10 @@
  * touched here. An account is named by Id or by the external key field; one that matches nothing or
  * several records is an issue, never a guess.
  */
-import { OBJECTS } from '../salesforce';
+import { idKey, OBJECTS } from '../salesforce';
 import type { PlanTerritory } from '../plan/types';
 import type { DiffState } from './diff-state';
-import { cmp, idKey } from './match';
+import { cmp } from './match';
 import { PHASE } from './phases';
 
 export function accountChanges(s: DiffState, t: PlanTerritory): void {

@@ -8,9 +8,9 @@
  * touch them) and are reported in `notes` by exportPlanDetailed.
  */
 import { criterionValues, decodeRules, formatCriteria, formatCriterion, isToolRule, packRules, parseCriteria } from '../plan';
-import { bareRuleItemField, RULE_OPERATORS } from '../salesforce';
+import { bareRuleItemField, idKey, RULE_OPERATORS, sameId } from '../salesforce';
 import { blankTerritory, type Criterion, type PlanTerritory } from '../plan/types';
-import { cmp, idKey, indexAssociations, sameId } from './match';
+import { cmp, indexAssociations } from './match';
 import { geographyMatch } from './org-rules';
 import type { AssociationIndex } from './match';
 import { isAndOnly, sameMeaning } from './rule-compare';

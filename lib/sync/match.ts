@@ -3,16 +3,8 @@
  */
 import type { OrgSnapshot, SnapshotAccount, SnapshotType, SnapshotUser } from './types';
 import { developerNameFromName } from '../plan/keys';
+import { idKey } from '../salesforce';
 
-/** Salesforce Ids compare on their case-sensitive 15-character form. */
-export function idKey(id: string): string {
-	return /^[a-zA-Z0-9]{18}$/.test(id) ? id.slice(0, 15) : id;
-}
-
-export function sameId(a: string | null | undefined, b: string | null | undefined): boolean {
-	if (!a || !b) return a === b || (!a && !b);
-	return idKey(a) === idKey(b);
-}
 
 const lower = (s: string | null | undefined): string => (s ?? '').trim().toLowerCase();
 

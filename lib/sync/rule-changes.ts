@@ -14,10 +14,10 @@
  * (`deleteUnlinkedToolRules`).
  */
 import { decodeRules, decodeRulesByField, isToolRule, packRules, ruleDeveloperName, type DecodedRules } from '../plan';
-import { LIMITS, OBJECTS } from '../salesforce';
+import { idKey, LIMITS, OBJECTS, sameId } from '../salesforce';
 import type { PlanColumn, PlanTerritory, RuleSpec } from '../plan/types';
 import { lower, type DiffState } from './diff-state';
-import { cmp, idKey, sameId } from './match';
+import { cmp } from './match';
 import { PHASE } from './phases';
 import { sameMeaning } from './rule-compare';
 import { editRule, planRuleEdit } from './rule-edit';

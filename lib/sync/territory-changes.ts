@@ -6,10 +6,10 @@
  * leaves descriptions alone. Deletes go deepest first and spare every org territory that will be an
  * ancestor of a kept territory. A move that would make a territory its own ancestor is refused.
  */
-import { OBJECTS } from '../salesforce';
+import { idKey, OBJECTS, sameId } from '../salesforce';
 import type { PlanColumn, PlanTerritory } from '../plan/types';
 import { changesReason, text, type DiffState } from './diff-state';
-import { cmp, idKey, sameId } from './match';
+import { cmp } from './match';
 import { depthPhase, PHASE } from './phases';
 import { territoryChangeId, type ParentRef } from './territory-scope';
 import { TerritoryTypes } from './territory-types';

@@ -10,9 +10,8 @@
  * the anchor. It is matched and updated like any territory but never moved nor deleted; its empty Parent
  * means "stays where it is", and rows naming it as Parent hang under it as usual.
  */
-import { OBJECTS } from '../salesforce';
+import { idKey, OBJECTS } from '../salesforce';
 import type { PlanTerritory, TerritoryPlan } from '../plan/types';
-import { idKey } from './match';
 import type { DiffOptions, FieldValue, OrgSnapshot, SnapshotTerritory } from './types';
 
 export type ParentRef =

@@ -6,10 +6,10 @@
  * forecast manager must be one of the territory's users: a new manager is set after the associations are
  * created, and a manager whose association is about to go is released first (phases.ts).
  */
-import { OBJECTS } from '../salesforce';
+import { idKey, OBJECTS, sameId } from '../salesforce';
 import type { PlanColumn, PlanTerritory } from '../plan/types';
 import { quote, type DiffState } from './diff-state';
-import { cmp, idKey, resolveRole, sameId } from './match';
+import { cmp, resolveRole } from './match';
 import { PHASE } from './phases';
 import { territoryChangeId } from './territory-scope';
 import type { SnapshotTerritory, SnapshotUser } from './types';
