@@ -219,8 +219,8 @@ function collectAccountRefs(territories: PlanTerritory[]): string[] {
 
 /**
  * Plan issues that only compare text, which the org may overturn: a Parent that is not in the plan may be
- * an existing territory of the org, and a Forecast Manager may name one of the Users by another key (Id,
- * Email, FederationIdentifier). The diff resolves both against the org and reports UNKNOWN_PARENT or
+ * an existing territory of the org, and a Forecast Manager may name one of the Users by another of the
+ * USER_REFERENCE_KINDS (lib/salesforce/users.ts). The diff resolves both against the org and reports UNKNOWN_PARENT or
  * FORECAST_MANAGER_NOT_ASSIGNED itself when the problem is real.
  */
 const DECIDED_BY_THE_ORG = new Set(['UNKNOWN_PARENT', 'FORECAST_MANAGER_NOT_USER']);

@@ -5,7 +5,7 @@
  * (Territory2.Territory2ModelId), which costs one query however large the model.
  */
 import type { ModelTarget, ProgressCallback } from '../api-types';
-import { isId, KEY_PREFIXES, OBJECTS, sameId } from '../salesforce';
+import { isId, KEY_PREFIXES, OBJECTS, sameId, USER_KEY_FIELDS } from '../salesforce';
 import type {
 	OrgSnapshot,
 	SnapshotAccount,
@@ -242,21 +242,21 @@ function toUser(r: Row): SnapshotUser {
 	};
 }
 
-/** Queries for the users named by the plan (any of four keys) and the users assigned in the model. */
+/** Queries for the users named by the plan (by Id or any of USER_KEY_FIELDS) and the users assigned in the model. */
 function userQueries(references: string[], assignedIds: string[]): string[] {
-	const fields = 'SELECT Id, Username, Email, FederationIdentifier, IsActive, Name FROM User WHERE ';
+	const fields = `SELECT Id, ${USER_KEY_FIELDS.join(', ')}, IsActive, Name FROM User WHERE `;
 	const ids = uniq([...references.filter((v) => isIdOf(USER_PREFIX, v)), ...assignedIds]);
 	const keys = references.filter((v) => !isIdOf(USER_PREFIX, v));
-	// Three IN lists of the same key values: each gets a third of the URL budget the Ids get.
+	// One IN list of the same key values per key field: each gets its share of the URL budget the Ids get.
 	const idChunks = chunkForIn(ids, 3000);
-	const keyChunks = chunkForIn(keys, 1200, 100);
+	const keyChunks = chunkForIn(keys, 3600 / USER_KEY_FIELDS.length, 100);
 	const queries: string[] = [];
 	for (let i = 0; i < Math.max(idChunks.length, keyChunks.length); i++) {
 		const conditions: string[] = [];
 		if (idChunks[i]) conditions.push(`Id IN ${inList(idChunks[i])}`);
 		if (keyChunks[i]) {
 			const list = inList(keyChunks[i]);
-			conditions.push(`Username IN ${list} OR Email IN ${list} OR FederationIdentifier IN ${list}`);
+			conditions.push(USER_KEY_FIELDS.map((field) => `${field} IN ${list}`).join(' OR '));
 		}
 		queries.push(`${fields}${conditions.join(' OR ')}`);
 	}

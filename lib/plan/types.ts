@@ -37,7 +37,7 @@ export interface Criterion {
 }
 
 export interface PlanUser {
-	/** As written in the plan: an Id, Username, Email or FederationIdentifier. */
+	/** As written in the plan: one of USER_REFERENCE_KINDS (lib/salesforce/users.ts). */
 	ref: string;
 	/** RoleInTerritory2; null when the plan names none. */
 	role: string | null;

@@ -21,7 +21,7 @@ export class UserIndex {
 		return this.byId.get(idKey(id));
 	}
 
-	/** By Id, then Username (unique in Salesforce), then Email or FederationIdentifier. */
+	/** In the order of USER_REFERENCE_KINDS (lib/salesforce/users.ts): Id, Username (unique), then Email or FederationIdentifier. */
 	resolve(ref: string): Resolution<SnapshotUser> {
 		const r = ref.trim();
 		const byId = this.byId.get(idKey(r));
