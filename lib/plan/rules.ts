@@ -22,7 +22,7 @@
  * "BillingCountry equals US" with no Countries) comes back in that column, which means the same.
  */
 import type { Criterion, PlanIssue, PlanTerritory, RuleItemSpec, RuleSpec } from './types';
-import { GEOGRAPHY_FIELDS, LIMITS, TOOL_RULE_PREFIX, bareRuleItemField } from '../salesforce';
+import { GEOGRAPHY_FIELDS, LIMITS, TOOL_RULE_PREFIX, bareRuleItemField, readBooleanFilter, type FilterExpr } from '../salesforce';
 import { stableHash, withSuffix } from './keys';
 import { criterionValues, isSingleValueOperation, normalizeOperator } from './cells';
 
@@ -298,54 +298,47 @@ function splitValue(value: string | null): string[] {
 		.filter((v) => v !== '');
 }
 
-/** Groups of a filter as lists of item numbers with their join, or null when not of packRules' shape. */
-export function parseBooleanFilter(filter: string | null, itemCount: number): { join: 'OR' | 'AND'; numbers: number[] }[] | null {
+type FilterGroup = { join: 'OR' | 'AND'; numbers: number[] };
+
+/**
+ * Groups of a filter as lists of item numbers with their join, or null when not of packRules' shape:
+ * groups ANDed at the top, each a single item or a parenthesised list of two or more items joined by one
+ * operator ("(1 OR 2) AND 3 AND (4 AND 5)"); one group may stand without parentheses ("1 OR 2").
+ * Read with the engine's one BooleanFilter grammar (lib/salesforce/boolean-filter.ts).
+ */
+export function parseBooleanFilter(filter: string | null, itemCount: number): FilterGroup[] | null {
 	if (filter === null || filter.trim() === '') return itemCount === 1 ? [{ join: 'OR', numbers: [1] }] : null;
-	const text = filter.trim().replace(/\s+/g, ' ');
-	const parts: string[] = [];
-	let depth = 0;
-	let start = 0;
-	for (let i = 0; i < text.length; i++) {
-		if (text[i] === '(') depth++;
-		else if (text[i] === ')') depth--;
-		else if (depth === 0 && text.startsWith(' AND ', i)) {
-			parts.push(text.slice(start, i));
-			start = i + 5;
-		}
-		if (depth < 0) return null;
-	}
-	parts.push(text.slice(start));
-	const parseList = (s: string): { join: 'OR' | 'AND'; numbers: number[] } | null => {
-		const tokens = s.split(' ');
-		if (tokens.length === 1) return /^\d+$/.test(s) ? { join: 'OR', numbers: [Number(s)] } : null;
-		const join = tokens[1];
-		if (join !== 'OR' && join !== 'AND') return null;
-		const numbers: number[] = [];
-		for (let i = 0; i < tokens.length; i++) {
-			if (i % 2 === 1) {
-				if (tokens[i] !== join) return null;
-			} else if (/^\d+$/.test(tokens[i])) numbers.push(Number(tokens[i]));
-			else return null;
-		}
-		return { join, numbers };
+	const tree = readBooleanFilter(filter);
+	if (!tree) return null;
+	const atoms = (parts: FilterExpr[]): number[] | null => {
+		const numbers = parts.map((p) => ('atom' in p ? p.atom : null));
+		return numbers.every((n): n is number => n !== null) ? numbers : null;
 	};
-	if (parts.length === 1) {
-		// Top-level ANDs were split off above, so an unparenthesised single part can only be an OR list.
-		const only = parts[0];
-		const parenthesised = only.startsWith('(') && only.endsWith(')');
-		const g = parseList(parenthesised ? only.slice(1, -1) : only);
-		return g && (!parenthesised || g.numbers.length > 1) ? [g] : null;
+	/** A list of items under one operator: `1 OR 2 OR 3`, `1 AND 2`, or a lone item. */
+	const list = (e: FilterExpr): FilterGroup | null => {
+		if ('atom' in e) return { join: 'OR', numbers: [e.atom] };
+		if (!('or' in e) && !('and' in e)) return null;
+		const numbers = atoms('or' in e ? e.or : e.and);
+		return numbers ? { join: 'or' in e ? 'OR' : 'AND', numbers } : null;
+	};
+	/** A group: a lone item, or a parenthesised list of at least two. */
+	const group = (e: FilterExpr): FilterGroup | null => {
+		if ('atom' in e) return { join: 'OR', numbers: [e.atom] };
+		if (!('group' in e)) return null;
+		const g = list(e.group);
+		return g && g.numbers.length > 1 ? g : null;
+	};
+	if ('and' in tree) {
+		const groups = tree.and.map(group);
+		return groups.every((g): g is FilterGroup => g !== null) ? groups : null;
 	}
-	const groups: { join: 'OR' | 'AND'; numbers: number[] }[] = [];
-	for (const p of parts) {
-		if (/^\d+$/.test(p)) groups.push({ join: 'OR', numbers: [Number(p)] });
-		else if (p.startsWith('(') && p.endsWith(')')) {
-			const g = parseList(p.slice(1, -1));
-			if (!g || g.numbers.length < 2) return null;
-			groups.push(g);
-		} else return null;
+	if ('group' in tree) {
+		const g = group(tree);
+		return g ? [g] : null;
 	}
-	return groups;
+	// Top-level ANDs are groups of their own, so an unparenthesised single part can only be an OR list.
+	const only = list(tree);
+	return only && only.join === 'OR' ? [only] : null;
 }
 
 interface DecodedGroup {

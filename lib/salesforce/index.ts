@@ -5,6 +5,7 @@
  */
 export { LIMITS, MODELS_PER_EDITION, territoryLimitAdvice } from './limits';
 export { API_VERSION, KEY_PREFIXES, OBJECTS, type SObjectName } from './objects';
+export { normalizeBooleanFilter, readBooleanFilter, ungrouped, type FilterExpr } from './boolean-filter';
 export { ID_PATTERN, idKey, isId, sameId } from './ids';
 export { USER_KEY_FIELDS, USER_REFERENCE_KINDS } from './users';
 export { ACCOUNT_ACCESS, DEFAULT_ROLES, OPPORTUNITY_CASE_ACCESS, PUBLIC_READ_WRITE, PUBLISHABLE_MODEL_STATES, RULE_OPERATORS } from './picklists';

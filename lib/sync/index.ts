@@ -5,4 +5,4 @@ export { describeChange, describeChangeSet } from './describe';
 export { exportPlan, exportPlanDetailed } from './export';
 export type { ExportNote, ExportOptions } from './export';
 export { PHASE } from './phases';
-export { normalizeFilter, sameMeaning } from './rule-compare';
+export { sameMeaning } from './rule-compare';

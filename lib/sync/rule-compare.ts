@@ -4,7 +4,7 @@
  * writes nothing).
  */
 import { isSingleValueOperation } from '../plan/cells';
-import { bareRuleItemField } from '../salesforce';
+import { bareRuleItemField, normalizeBooleanFilter, readBooleanFilter, ungrouped } from '../salesforce';
 
 export interface ComparableItem {
 	sortOrder: number;
@@ -15,18 +15,6 @@ export interface ComparableItem {
 export interface ComparableRule {
 	booleanFilter: string | null;
 	items: ComparableItem[];
-}
-
-/** "(1 or 2)  and 3" → "(1 OR 2) AND 3"; null and blank → null. */
-export function normalizeFilter(filter: string | null | undefined): string | null {
-	if (filter === null || filter === undefined) return null;
-	const tokens = filter.match(/\d+|\(|\)|[^\s()\d]+/g);
-	if (!tokens) return null;
-	return tokens
-		.map((t) => (/^(and|or|not)$/i.test(t) ? t.toUpperCase() : t))
-		.join(' ')
-		.replace(/\( /g, '(')
-		.replace(/ \)/g, ')');
 }
 
 export function sameItem(a: ComparableItem, b: ComparableItem): boolean {
@@ -49,58 +37,13 @@ export function itemAtom(item: ComparableItem): string {
 	return `${bareRuleItemField(item.field).toLowerCase()}|${item.operation.toLowerCase()}|${values.join(',')}`;
 }
 
+/** A rule's meaning: the filter's tree over item formulas; `never` is a rule with no items. */
 type Expr = { atom: number } | { not: Expr } | { and: Expr[] } | { or: Expr[] } | { never: true };
 
-/** Parses a BooleanFilter (NOT binds tightest, then AND, then OR); null when it cannot be read. */
-export function parseFilter(filter: string): Expr | null {
-	const tokens = filter.match(/\d+|\(|\)|[A-Za-z]+/g);
-	if (!tokens) return null;
-	let pos = 0;
-	const peek = (): string | undefined => tokens[pos]?.toUpperCase();
-	const parseOr = (): Expr | null => {
-		const parts: Expr[] = [];
-		for (;;) {
-			const p = parseAnd();
-			if (!p) return null;
-			parts.push(p);
-			if (peek() !== 'OR') break;
-			pos++;
-		}
-		return parts.length === 1 ? parts[0] : { or: parts };
-	};
-	const parseAnd = (): Expr | null => {
-		const parts: Expr[] = [];
-		for (;;) {
-			const p = parseUnary();
-			if (!p) return null;
-			parts.push(p);
-			if (peek() !== 'AND') break;
-			pos++;
-		}
-		return parts.length === 1 ? parts[0] : { and: parts };
-	};
-	const parseUnary = (): Expr | null => {
-		const t = peek();
-		if (t === 'NOT') {
-			pos++;
-			const inner = parseUnary();
-			return inner ? { not: inner } : null;
-		}
-		if (t === '(') {
-			pos++;
-			const inner = parseOr();
-			if (!inner || peek() !== ')') return null;
-			pos++;
-			return inner;
-		}
-		if (t !== undefined && /^\d+$/.test(t)) {
-			pos++;
-			return { atom: Number(t) };
-		}
-		return null;
-	};
-	const e = parseOr();
-	return e && pos === tokens.length ? e : null;
+/** The filter as a tree without parentheses, or null when it cannot be read. */
+function parseFilter(filter: string): Expr | null {
+	const parsed = readBooleanFilter(filter);
+	return parsed ? (ungrouped(parsed) as Expr) : null;
 }
 
 /** Operators whose comma-separated Value means "any of" (the others' lists mean "none of"). */
@@ -132,7 +75,7 @@ function ruleExpr(rule: ComparableRule, atoms: string[]): Expr | null {
 	if (rule.items.length === 0) return { never: true };
 	const bySort = new Map<number, Expr>();
 	for (const item of rule.items) bySort.set(item.sortOrder, itemExpr(item, atoms));
-	const filter = normalizeFilter(rule.booleanFilter);
+	const filter = normalizeBooleanFilter(rule.booleanFilter);
 	const sorted = [...rule.items].sort((a, b) => a.sortOrder - b.sortOrder);
 	if (filter === null) return { and: sorted.map((it) => bySort.get(it.sortOrder) as Expr) };
 	const parsed = parseFilter(filter);
@@ -169,7 +112,7 @@ function structuralKey(rules: ComparableRule[]): string {
 	return rules
 		.map((r) => {
 			const items = [...r.items].sort((a, b) => a.sortOrder - b.sortOrder);
-			return `${normalizeFilter(r.booleanFilter) ?? '*'}#${items.map(itemAtom).join(';')}`;
+			return `${normalizeBooleanFilter(r.booleanFilter) ?? '*'}#${items.map(itemAtom).join(';')}`;
 		})
 		.sort()
 		.join('\n');
@@ -199,7 +142,7 @@ export function sameMeaning(a: ComparableRule[], b: ComparableRule[]): boolean {
 
 /** A filter that only ANDs its items (or none: null), so the rule reads as a list of conditions. */
 export function isAndOnly(rule: ComparableRule): boolean {
-	const f = normalizeFilter(rule.booleanFilter);
+	const f = normalizeBooleanFilter(rule.booleanFilter);
 	if (f === null) return true;
 	const parsed = parseFilter(f);
 	if (!parsed) return false;

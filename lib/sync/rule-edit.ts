@@ -7,12 +7,12 @@
  * those filter writes when there is one, so a rule is not written twice. `planRuleEdit` also counts the
  * writes, so that the caller can re-create the rule instead when that is cheaper.
  */
-import { LIMITS, OBJECTS, ruleItemField } from '../salesforce';
+import { LIMITS, normalizeBooleanFilter, OBJECTS, ruleItemField } from '../salesforce';
 import type { PlanTerritory, RuleSpec } from '../plan/types';
 import { changesReason, quote, type DiffState } from './diff-state';
 import { cmp } from './match';
 import { PHASE } from './phases';
-import { normalizeFilter, sameItem } from './rule-compare';
+import { sameItem } from './rule-compare';
 import type { FieldChange, FieldValue, SnapshotRule } from './types';
 
 export interface RuleEdit {
@@ -64,8 +64,8 @@ export function planRuleEdit(e: SnapshotRule, r: RuleSpec, fieldName: (field: st
 	for (const [sort, item] of bySort) if (!wanted.has(sort)) deletes.push(item);
 	deletes.sort((a, b) => a.sortOrder - b.sortOrder || cmp(a.id, b.id));
 	const structural = creates.length + updates.length + deletes.length > 0;
-	const have = normalizeFilter(e.booleanFilter);
-	const want = normalizeFilter(r.booleanFilter);
+	const have = normalizeBooleanFilter(e.booleanFilter);
+	const want = normalizeBooleanFilter(r.booleanFilter);
 	const header = e.masterLabel !== r.masterLabel || !e.isActive;
 	// Clear the filter, write the items, set the filter; the header needs a write of its own only when
 	// neither filter write happens.
@@ -89,8 +89,8 @@ export function editRule(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: Rul
 		headerDiff.push({ field: 'IsActive', from: false, to: true });
 	}
 	let headerDone = headerDiff.length === 0;
-	const have = normalizeFilter(e.booleanFilter);
-	const want = normalizeFilter(r.booleanFilter);
+	const have = normalizeBooleanFilter(e.booleanFilter);
+	const want = normalizeBooleanFilter(r.booleanFilter);
 	let clearId = '';
 	if (plan.structural && have !== null) {
 		clearId = `${base}:clearFilter`;

@@ -1,4 +1,5 @@
-import { isAndOnly, normalizeFilter, parseFilter, sameMeaning } from '../../lib/sync/rule-compare';
+import { normalizeBooleanFilter, readBooleanFilter } from '../../lib/salesforce';
+import { isAndOnly, sameMeaning } from '../../lib/sync/rule-compare';
 import type { ComparableRule } from '../../lib/sync/rule-compare';
 
 const rule = (filter: string | null, ...items: [string, string, string][]): ComparableRule => ({
@@ -6,21 +7,21 @@ const rule = (filter: string | null, ...items: [string, string, string][]): Comp
 	items: items.map(([field, operation, value], i) => ({ sortOrder: i + 1, field, operation, value })),
 });
 
-describe('normalizeFilter', () => {
+describe('normalizeBooleanFilter', () => {
 	it('normalises case and spacing, and blanks to null', () => {
-		expect(normalizeFilter('(1 or 2)  and 3')).toBe('(1 OR 2) AND 3');
-		expect(normalizeFilter(' ( 1 OR 2 )AND 3 ')).toBe('(1 OR 2) AND 3');
-		expect(normalizeFilter('')).toBeNull();
-		expect(normalizeFilter(null)).toBeNull();
+		expect(normalizeBooleanFilter('(1 or 2)  and 3')).toBe('(1 OR 2) AND 3');
+		expect(normalizeBooleanFilter(' ( 1 OR 2 )AND 3 ')).toBe('(1 OR 2) AND 3');
+		expect(normalizeBooleanFilter('')).toBeNull();
+		expect(normalizeBooleanFilter(null)).toBeNull();
 	});
 });
 
-describe('parseFilter', () => {
+describe('readBooleanFilter', () => {
 	it('refuses what it cannot read', () => {
-		expect(parseFilter('1 AND')).toBeNull();
-		expect(parseFilter('(1 OR 2')).toBeNull();
-		expect(parseFilter('1 XOR 2')).toBeNull();
-		expect(parseFilter('NOT 1 AND (2 OR 3)')).not.toBeNull();
+		expect(readBooleanFilter('1 AND')).toBeNull();
+		expect(readBooleanFilter('(1 OR 2')).toBeNull();
+		expect(readBooleanFilter('1 XOR 2')).toBeNull();
+		expect(readBooleanFilter('NOT 1 AND (2 OR 3)')).not.toBeNull();
 	});
 });
 
