@@ -37,10 +37,12 @@ describe('package.json', () => {
 		const description = new NodeClass().description;
 		expect(description.name).toBe(className.charAt(0).toLowerCase() + className.slice(1));
 		expect(description.credentials).toEqual([expect.objectContaining({ name: 'salesforceTerritoryApi', testedBy: expect.any(String) })]);
-		// Icons and codex file sit next to the source and are copied into dist/ by gulp.
+		// One copy of the icons (icons/), referred to relative to the node's file as n8n resolves `file:`
+		// icons, and copied into dist/icons by gulp; the codex file sits next to the source.
 		const dir = path.dirname(source);
-		expect(existsSync(path.join(dir, 'salesforceTerritory.svg'))).toBe(true);
-		expect(existsSync(path.join(dir, 'salesforceTerritory.dark.svg'))).toBe(true);
+		for (const icon of [description.icon.light, description.icon.dark]) {
+			expect(existsSync(path.join(dir, icon.replace(/^file:/, '')))).toBe(true);
+		}
 		const codex = JSON.parse(readFileSync(path.join(dir, `${className}.node.json`), 'utf8'));
 		expect(codex.node).toBe(`${pkg.name}.${description.name}`);
 	});

@@ -32,8 +32,9 @@ export function toConnectionSettings(credentials: ICredentialDataDecryptedObject
 				loginUrl,
 				clientId: text('clientId'),
 				username: text('username'),
-				// Keys pasted into a one-line field arrive with literal "\n": restore the PEM's line breaks.
-				privateKey: String(credentials.privateKey ?? '').replace(/\\n/g, '\n'),
+				// A key pasted into a one-line field arrives with literal "\n": the engine restores the PEM's
+				// line breaks (lib/org/connect.ts), for scripts as for the node.
+				privateKey: String(credentials.privateKey ?? ''),
 				// Empty: the engine picks the audience from the login URL (lib/org/connect.ts jwtAudiences).
 				audience: text('audience') || undefined,
 			};

@@ -64,3 +64,21 @@ it('an org with no room for another model still passes (publishing into an exist
 		await full.stop();
 	}
 });
+
+it('a JWT private key pasted on one line (literal "\\n") still signs: the engine restores its line breaks', async () => {
+	const result = await salesforceTerritoryApiTest.call({} as ICredentialTestFunctions, {
+		id: '2',
+		name: 'Sandbox org (JWT)',
+		type: 'salesforceTerritoryApi',
+		data: {
+			authType: 'jwt',
+			environment: 'custom',
+			loginUrl: sandbox.loginUrl,
+			clientId: sandbox.credentials.clientId,
+			username: sandbox.credentials.username,
+			privateKey: sandbox.credentials.privateKey.trim().split('\n').join('\\n'),
+		},
+	});
+	expect(result.status).toBe('OK');
+	expect(result.message).toContain(`Connected as ${sandbox.credentials.username}`);
+});
