@@ -1,5 +1,4 @@
 import { naturalKeyOf } from '../../lib/org/natural-keys';
-import { toCsv } from '../../lib/org/bulk';
 
 describe('naturalKeyOf', () => {
 	it('matches 15- and 18-character Ids, DeveloperNames in any case and SortOrder as text or number', () => {
@@ -17,11 +16,5 @@ describe('naturalKeyOf', () => {
 		);
 		expect(naturalKeyOf('UserTerritory2Association', { UserId: '0058d000000001b' })).toBeNull();
 		expect(naturalKeyOf('Account', { Id: '0018d000000001b' })).toBeNull();
-	});
-});
-
-describe('toCsv', () => {
-	it('quotes commas, quotes and line breaks, and writes null as #N/A', () => {
-		expect(toCsv([{ A: 'x,y', B: 'say "hi"' }, { A: null, B: 'two\nlines' }])).toBe('A,B\n"x,y","say ""hi"""\n#N/A,"two\nlines"\n');
 	});
 });

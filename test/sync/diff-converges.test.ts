@@ -1,6 +1,7 @@
 /**
- * Bugs found in review of the diff, each reproduced against the in-memory org (which refuses what
- * Salesforce refuses) and then fixed: what the diff plans must apply, and a second diff must be empty.
+ * diff() converges: what it plans applies against the in-memory org (which refuses what Salesforce
+ * refuses), and a second diff is empty. Cases: tool rules, problems reported once, deleteMissing,
+ * forecast managers, shared tool rules, moves under a descendant.
  */
 import { diff } from '../../lib/sync';
 import type { Change, ChangeSet } from '../../lib/sync';
@@ -19,7 +20,7 @@ const without = (...cols: PlanColumn[]): PlanColumn[] => PLAN_COLUMNS.filter((c)
 const postal = (value: string) => [{ field: 'BillingPostalCode', operation: 'startsWith', value }];
 const triples = (issues: PlanIssue[]) => issues.map((i) => [i.row, i.column, i.code, i.value]);
 
-describe('tool rules left behind (bug 1)', () => {
+describe('tool rules left behind', () => {
 	it("creates a territory's tool rule only once the territory exists", () => {
 		const org = baseOrg();
 		const plan = makePlan([pt('West', { type: 'Region' }), pt('Bay_Area', { parentKey: 'West', postalCodes: ['940*'] })]);
@@ -78,7 +79,7 @@ describe('tool rules left behind (bug 1)', () => {
 	});
 });
 
-describe('each problem reported once (bug 2)', () => {
+describe('each problem reported once', () => {
 	it('does not repeat a forecast manager the plan check reports as not among Users', () => {
 		const org = baseOrg();
 		const plan = makePlan([pt('West', { type: 'Region', users: [{ ref: 'ben@acme.example', role: null }], forecastManager: 'ana@acme.example' })]);
@@ -121,7 +122,7 @@ describe('each problem reported once (bug 2)', () => {
 	});
 });
 
-describe('deleteMissing and the ancestors of kept territories (bug 3)', () => {
+describe('deleteMissing and the ancestors of kept territories', () => {
 	it("keeps the grandparent of a territory whose Parent is an org territory outside the plan", () => {
 		const org = baseOrg().territory('A', { type: 'Region' }).territory('B', { parent: 'A' }).territory('C', { parent: 'B' }).territory('D');
 		const plan = makePlan([pt('C', { parentKey: 'B' })]);
@@ -148,7 +149,7 @@ describe('deleteMissing and the ancestors of kept territories (bug 3)', () => {
 	});
 });
 
-describe('a forecast manager dropped from Users, without a Forecast Manager column (bug 4)', () => {
+describe('a forecast manager dropped from Users, without a Forecast Manager column', () => {
 	const columns = without('Forecast Manager');
 
 	it('releases the manager and does not set them again', () => {
@@ -174,7 +175,7 @@ describe('a forecast manager dropped from Users, without a Forecast Manager colu
 	});
 });
 
-describe('a tool rule shared with other territories (bug 5)', () => {
+describe('a tool rule shared with other territories', () => {
 	function sharedOrg() {
 		// TP_Utah is also linked (by hand) to Nevada, which the plan does not name.
 		const org = baseOrg().territory('Utah').territory('Nevada').rule('TP_Utah', ['Utah', 'Nevada'], postal('84'));
@@ -226,7 +227,7 @@ describe('a tool rule shared with other territories (bug 5)', () => {
 	});
 });
 
-describe('a territory moved under its own descendant (bug 6)', () => {
+describe('a territory moved under its own descendant', () => {
 	it('is refused with PARENT_CYCLE on the Parent cell', () => {
 		const org = baseOrg().territory('X', { type: 'Region' }).territory('Y', { parent: 'X' });
 		const plan = makePlan([pt('X', { type: 'Region', parentKey: 'Y' })]);
@@ -250,7 +251,7 @@ describe('a territory moved under its own descendant (bug 6)', () => {
 	});
 });
 
-describe('a shared tool rule whose private name is taken by other territories too (bug 5, edge)', () => {
+describe('a shared tool rule whose private name is taken by other territories too (edge)', () => {
 	it('is refused with SHARED_TOOL_RULE rather than changing their assignments', () => {
 		const org = baseOrg()
 			.territory('Utah')
