@@ -3,6 +3,7 @@
  * so that a model can be copied, edited in a sheet and published again.
  */
 import type { ImportOptions, ImportResult } from './api-types';
+import { CodedError } from './coded-error';
 import { checkImportOptions } from './options';
 import { connect } from './org/connect';
 import { readSnapshot } from './org/snapshot';
@@ -15,7 +16,7 @@ export async function importModel(options: ImportOptions): Promise<ImportResult>
 	const snapshot = await readSnapshot(conn, options.model, { users: [], accounts: [], accountKeyField: options.accountKeyField }, options.onProgress);
 	if (!snapshot.model) {
 		const wanted = options.model.developerName ?? options.model.id ?? '(none given)';
-		throw new Error(`No territory model ${wanted} exists in the org`);
+		throw new CodedError('MODEL_NOT_FOUND', `No territory model ${wanted} exists in the org`);
 	}
 	const { territories, notes } = exportPlanDetailed(snapshot, {
 		scopeRootKey: options.scopeRootKey ?? null,

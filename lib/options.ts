@@ -7,17 +7,17 @@
  * Secrets are never echoed: a connection's fields are named, their values never shown.
  */
 import type { ImportOptions, PublishOptions } from './api-types';
+import { CodedError } from './coded-error';
 import { assertSoqlName } from './org/soql';
 import { didYouMean } from './plan/suggest';
 
-export class OptionError extends Error {
-	readonly code = 'INVALID_OPTION';
+export class OptionError extends CodedError {
 	constructor(
 		/** The option, as a path: "plan", "plan.rows", "connection.authType", "dryRun". */
 		public readonly option: string,
 		message: string,
 	) {
-		super(`${option}: ${message}`);
+		super('INVALID_OPTION', `${option}: ${message}`);
 		this.name = 'OptionError';
 	}
 }

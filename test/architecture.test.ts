@@ -34,9 +34,11 @@ interface Room {
  */
 const ROOMS: Room[] = [
 	{ path: 'lib/salesforce', mayImport: [], packages: [] },
-	{ path: 'lib/plan', mayImport: ['lib/salesforce'], packages: ['papaparse'] },
-	{ path: 'lib/sync', mayImport: ['lib/plan', 'lib/salesforce'], packages: [] },
-	{ path: 'lib/org', mayImport: ['lib/plan', 'lib/sync', 'lib/salesforce', 'lib/api-types'], packages: ['jsforce', 'fflate'] },
+	// The engine's one error shape, thrown by every layer.
+	{ path: 'lib/coded-error', mayImport: [], packages: [] },
+	{ path: 'lib/plan', mayImport: ['lib/salesforce', 'lib/coded-error'], packages: ['papaparse'] },
+	{ path: 'lib/sync', mayImport: ['lib/plan', 'lib/salesforce', 'lib/coded-error'], packages: [] },
+	{ path: 'lib/org', mayImport: ['lib/plan', 'lib/sync', 'lib/salesforce', 'lib/api-types', 'lib/coded-error'], packages: ['jsforce', 'fflate'] },
 	{ path: 'lib/report', mayImport: ['lib/plan', 'lib/sync', 'lib/salesforce', 'lib/api-types'], packages: [] },
 	// The public API's modules (publish, import, models, options, api-types, index) compose the floors below.
 	{ path: 'lib', mayImport: ['lib'], packages: [] },
@@ -141,6 +143,7 @@ describe('the import rules (docs/architecture.md)', () => {
 		expect(violation(edge('lib/publish.ts', '../nodes/shared/errors'))).toMatch(/nothing outside lib/);
 		expect(violation(edge('nodes/shared/methods.ts', '../../lib/org/connect'))).toMatch(/nodes may import only/);
 		expect(violation(edge('lib/sync/diff.ts', 'jsforce'))).toMatch(/lib\/sync may not use/);
+		expect(violation(edge('lib/coded-error.ts', './plan/types'))).toMatch(/lib\/coded-error may import only/);
 		// Type-only and dynamic imports count too.
 		expect(importsOf('lib/sync/diff.ts', "import type { A } from '../org/apply'; const m = import('../org/x');").map((e) => e.target)).toEqual([
 			'lib/org/apply',

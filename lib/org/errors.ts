@@ -3,14 +3,16 @@
  * through `redact` first, so that passwords, tokens, keys and client secrets never reach a caller.
  */
 
-export class OrgError extends Error {
+import { CodedError } from '../coded-error';
+
+export class OrgError extends CodedError {
 	constructor(
 		/** Salesforce error code (INVALID_SESSION_ID, invalid_grant, …) or one of ours. */
-		public readonly code: string,
+		code: string,
 		message: string,
 		public readonly status?: number,
 	) {
-		super(message);
+		super(code, message);
 		this.name = 'OrgError';
 	}
 }

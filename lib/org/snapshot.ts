@@ -14,6 +14,7 @@ import type {
 	SnapshotUser,
 } from '../sync/types';
 import type { OrgConnection } from './connect';
+import { OrgError } from './errors';
 import { readTogether } from './composite-read';
 import { activeRoles, describeRequests, parseDescribe } from './describe';
 import { queryAll } from './http';
@@ -54,7 +55,7 @@ function toModel(r: Row): SnapshotModel {
 export function findModel(models: SnapshotModel[], target: ModelTarget): SnapshotModel | null {
 	if (target.id) return models.find((m) => sameId(m.id, target.id)) ?? null;
 	const name = target.developerName?.toLowerCase();
-	if (!name) throw new Error('The model target needs a developerName or an id');
+	if (!name) throw new OrgError('MODEL_NOT_NAMED', 'The model target needs a developerName or an id');
 	return models.find((m) => m.developerName.toLowerCase() === name) ?? null;
 }
 

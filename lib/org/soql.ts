@@ -2,6 +2,7 @@
  * SOQL text building. Every value that reaches a query goes through `soqlQuote` / `soqlLiteral`:
  * plan values (usernames, emails, external keys) are user input.
  */
+import { OrgError } from './errors';
 
 const ESCAPES: Record<string, string> = {
 	'\\': '\\\\',
@@ -23,7 +24,7 @@ export function soqlQuote(value: string): string {
 export function soqlLiteral(value: string | number | boolean | null): string {
 	if (value === null) return 'null';
 	if (typeof value === 'number') {
-		if (!Number.isFinite(value)) throw new Error(`Cannot use ${value} in a SOQL query`);
+		if (!Number.isFinite(value)) throw new OrgError('INVALID_SOQL_VALUE', `Cannot use ${value} in a SOQL query`);
 		return String(value);
 	}
 	if (typeof value === 'boolean') return value ? 'true' : 'false';
@@ -35,7 +36,7 @@ const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
 /** Field and object names cannot be quoted in SOQL: accept only plain API names. */
 export function assertSoqlName(name: string, what = 'field'): string {
 	if (typeof name !== 'string' || !FIELD_NAME.test(name) || name.length > 255) {
-		throw new Error(`Invalid ${what} name for a query: ${JSON.stringify(name)} (letters, digits and underscores only)`);
+		throw new OrgError('INVALID_SOQL_NAME', `Invalid ${what} name for a query: ${JSON.stringify(name)} (letters, digits and underscores only)`);
 	}
 	return name;
 }

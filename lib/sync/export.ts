@@ -7,6 +7,7 @@
  * rules are left out of the plan (they stay in the org: Publish leaves hand-made rules alone unless told to
  * touch them) and are reported in `notes` by exportPlanDetailed.
  */
+import { CodedError } from '../coded-error';
 import { criterionValues, decodeRules, formatCriteria, formatCriterion, isToolRule, packRules, parseCriteria } from '../plan';
 import { bareRuleItemField, idKey, RULE_OPERATORS, sameId } from '../salesforce';
 import { blankTerritory, type Criterion, type PlanTerritory } from '../plan/types';
@@ -48,7 +49,7 @@ export function exportPlanDetailed(snapshot: OrgSnapshot, options: ExportOptions
 	if (options.scopeRootKey) {
 		const key = options.scopeRootKey.toLowerCase();
 		const root = snapshot.territories.find((t) => t.developerName.toLowerCase() === key);
-		if (!root) throw new Error(`Territory ${options.scopeRootKey} does not exist in the model.`);
+		if (!root) throw new CodedError('SCOPE_ROOT_NOT_FOUND', `Territory ${options.scopeRootKey} does not exist in the model.`);
 		top = [root];
 	}
 	const byNameThenKey = (a: SnapshotTerritory, b: SnapshotTerritory): number => cmp(a.name, b.name) || cmp(a.developerName, b.developerName);
