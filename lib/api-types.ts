@@ -3,8 +3,7 @@
  * Used by scripts outside n8n (through index.js) and by the two nodes.
  */
 import type { PlanIssue, PlanRow } from './plan/types';
-import type { ChangeSet, PublishMethod } from './sync/types';
-import type { ExportNote } from './sync/export';
+import type { ChangeSet, ExportNote, PublishMethod } from './sync/types';
 
 /** How to reach the org. Secrets here never reach outputs, logs or error messages. */
 export type ConnectionSettings =

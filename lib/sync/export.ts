@@ -15,20 +15,7 @@ import { cmp, indexAssociations } from './match';
 import { geographyMatch } from './org-rules';
 import type { AssociationIndex } from './match';
 import { isAndOnly, sameMeaning } from './rule-compare';
-import type { OrgSnapshot, SnapshotRule, SnapshotTerritory } from './types';
-
-export interface ExportOptions {
-	/** Export only this territory and its descendants (the root has no Parent in the plan). */
-	scopeRootKey?: string | null;
-	/** Include manual account assignments (external key when known, else the Account Id). */
-	includeAccounts?: boolean;
-}
-
-export interface ExportNote {
-	key: string;
-	code: 'HAND_MADE_RULES_NOT_EXPORTED' | 'RULES_NOT_EXACT';
-	message: string;
-}
+import type { ExportNote, ExportOptions, OrgSnapshot, SnapshotRule, SnapshotTerritory } from './types';
 
 const OPERATORS = new Set(Object.values(RULE_OPERATORS));
 

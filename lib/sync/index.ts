@@ -3,6 +3,5 @@ export * from './types';
 export { diff, quote } from './diff';
 export { describeChange, describeChangeSet } from './describe';
 export { exportPlan, exportPlanDetailed } from './export';
-export type { ExportNote, ExportOptions } from './export';
 export { PHASE } from './phases';
 export { sameMeaning } from './rule-compare';

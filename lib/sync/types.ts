@@ -234,3 +234,17 @@ export interface ChangeSet {
 	 */
 	warnings: import('../plan/types').PlanIssue[];
 }
+
+/** What exportPlan takes (Import's options, in the diff's terms). */
+export interface ExportOptions {
+	/** Export only this territory and its descendants (the root has no Parent in the plan). */
+	scopeRootKey?: string | null;
+	/** Include manual account assignments (external key when known, else the Account Id). */
+	includeAccounts?: boolean;
+}
+
+export interface ExportNote {
+	key: string;
+	code: 'HAND_MADE_RULES_NOT_EXPORTED' | 'RULES_NOT_EXACT';
+	message: string;
+}
