@@ -34,11 +34,12 @@ interface Room {
  */
 const ROOMS: Room[] = [
 	{ path: 'lib/salesforce', mayImport: [], packages: [] },
-	// The engine's one error shape, thrown by every layer.
+	// The engine's one error shape and its catalogue of issue codes, used by every layer.
 	{ path: 'lib/coded-error', mayImport: [], packages: [] },
-	{ path: 'lib/plan', mayImport: ['lib/salesforce', 'lib/coded-error'], packages: ['papaparse'] },
-	{ path: 'lib/sync', mayImport: ['lib/plan', 'lib/salesforce', 'lib/coded-error'], packages: [] },
-	{ path: 'lib/org', mayImport: ['lib/plan', 'lib/sync', 'lib/salesforce', 'lib/api-types', 'lib/coded-error'], packages: ['jsforce', 'fflate'] },
+	{ path: 'lib/issue-codes', mayImport: [], packages: [] },
+	{ path: 'lib/plan', mayImport: ['lib/salesforce', 'lib/coded-error', 'lib/issue-codes'], packages: ['papaparse'] },
+	{ path: 'lib/sync', mayImport: ['lib/plan', 'lib/salesforce', 'lib/coded-error', 'lib/issue-codes'], packages: [] },
+	{ path: 'lib/org', mayImport: ['lib/plan', 'lib/sync', 'lib/salesforce', 'lib/api-types', 'lib/coded-error', 'lib/issue-codes'], packages: ['jsforce', 'fflate'] },
 	{ path: 'lib/report', mayImport: ['lib/plan', 'lib/sync', 'lib/salesforce', 'lib/api-types'], packages: [] },
 	// The public API's modules (publish, import, models, options, api-types, index) compose the floors below.
 	{ path: 'lib', mayImport: ['lib'], packages: [] },

@@ -2,12 +2,13 @@
  * Cells: any value to text, lists, users, criteria and access levels, in both directions
  * (what the format functions write, these parse back unchanged).
  */
+import type { IssueCode } from '../issue-codes';
 import type { Criterion, PlanUser } from './types';
 import { ACCOUNT_ACCESS, OPPORTUNITY_CASE_ACCESS, RULE_OPERATORS, bareRuleItemField } from '../salesforce';
 
 /** A problem with one cell; the parser adds row and column. */
 export interface CellProblem {
-	code: string;
+	code: IssueCode;
 	value: string;
 	message: string;
 }
@@ -143,7 +144,7 @@ export function normalizeOperator(op: string): string | null {
 
 /** One Criteria entry: `Field operator value[,value…]` (operator: Salesforce name, symbol or phrase). */
 export function parseCriterion(entry: string): { criterion: Criterion | null; problem: CellProblem | null } {
-	const bad = (code: string, message: string) => ({ criterion: null, problem: { code, value: entry, message } });
+	const bad = (code: IssueCode, message: string) => ({ criterion: null, problem: { code, value: entry, message } });
 	const m = /^([^\s=!<>]+)\s*(.*)$/s.exec(entry.trim());
 	if (!m || m[2] === '') {
 		return bad('INVALID_CRITERION', `"${entry}" is not a criterion: write "Field operator value[,value…]", e.g. "Industry equals Technology".`);

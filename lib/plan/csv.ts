@@ -3,6 +3,7 @@
  * are skipped, so that issues point at the line a person sees in a spreadsheet (quoted new lines
  * stay inside their row, as in a spreadsheet).
  */
+import type { IssueCode } from '../issue-codes';
 import { createReadStream } from 'fs';
 import { Transform } from 'stream';
 import { open } from 'fs/promises';
@@ -65,6 +66,15 @@ export function rowsToCsv(rows: readonly PlanRow[], columns?: readonly string[],
 }
 
 /** Turns records (arrays of cells) into rows, one at a time, for both the text and the stream readers. */
+/** papaparse's error codes as issue codes (lib/issue-codes.ts). */
+const PAPAPARSE_CODES: Record<Papa.ParseError['code'], IssueCode> = {
+	MissingQuotes: 'CSV_MISSINGQUOTES',
+	InvalidQuotes: 'CSV_INVALIDQUOTES',
+	TooFewFields: 'CSV_TOOFEWFIELDS',
+	TooManyFields: 'CSV_TOOMANYFIELDS',
+	UndetectableDelimiter: 'CSV_UNDETECTABLEDELIMITER',
+};
+
 class RecordCollector {
 	readonly rows: PlanRow[] = [];
 	readonly issues: PlanIssue[] = [];
@@ -148,7 +158,8 @@ class RecordCollector {
 	}
 
 	error(e: Papa.ParseError, rowNumber: number): void {
-		this.issues.push({ row: rowNumber, column: null, value: null, code: `CSV_${e.code.toUpperCase()}`, message: `Row ${rowNumber}: ${e.message}.` });
+		// papaparse's own codes, in the catalogue's spelling (CSV_ and upper case).
+		this.issues.push({ row: rowNumber, column: null, value: null, code: PAPAPARSE_CODES[e.code], message: `Row ${rowNumber}: ${e.message}.` });
 	}
 
 	finish(): CsvResult {

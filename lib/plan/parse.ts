@@ -11,6 +11,7 @@
  * case-insensitive); a name shared by several territories is AMBIGUOUS_PARENT.
  * Keys are generated as lib/plan/keys.ts describes.
  */
+import type { IssueCode } from '../issue-codes';
 import type { Criterion, PlanColumn, PlanIssue, PlanRow, PlanTerritory, PlanUser, TerritoryPlan } from './types';
 import { LIMITS, territoryLimitAdvice } from '../salesforce';
 import { collectHeaders, mapColumns, rowNumberOf } from './columns';
@@ -74,7 +75,7 @@ const ACCESS_COLUMNS: [SingleField & ('accountAccess' | 'opportunityAccess' | 'c
 	['caseAccess', 'Case Access', 'case'],
 ];
 
-function issue(row: number, column: string | null, value: string | null, code: string, message: string): PlanIssue {
+function issue(row: number, column: string | null, value: string | null, code: IssueCode, message: string): PlanIssue {
 	const where = row > 0 ? `Row ${row}${column ? `, ${column}` : ''}: ` : '';
 	return { row, column, value, code, message: `${where}${message}` };
 }

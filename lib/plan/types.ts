@@ -2,6 +2,7 @@
  * The plan: the product's central contract (shared/docs/plan-format.md), as typed values.
  * A plan is built from rows by `lib/plan/parse.ts` and is what diff compares with the org.
  */
+import type { IssueCode } from '../issue-codes';
 
 /** A plain row as it comes from items, a sheet or a CSV file: header → cell. */
 export type PlanRow = Record<string, unknown>;
@@ -102,7 +103,8 @@ export interface PlanIssue {
 	row: number;
 	column: PlanColumn | string | null;
 	value: string | null;
-	code: string;
+	/** One of the catalogue's codes (lib/issue-codes.ts), stable for workflows that branch on it. */
+	code: IssueCode;
 	message: string;
 }
 

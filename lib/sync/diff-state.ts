@@ -6,6 +6,7 @@
  * Changes are collected in the order the parts find them and sorted by phase only at the end, so each
  * part can be written in plan order and the result is still in apply order and deterministic.
  */
+import type { IssueCode } from '../issue-codes';
 import type { GeographyMatch } from '../plan/rules';
 import { ruleItemField } from '../salesforce';
 import type { PlanColumn, PlanIssue, TerritoryPlan } from '../plan/types';
@@ -81,7 +82,7 @@ export class DiffState {
 	}
 
 	/** One problem, one issue: a repeat (row, column, code, value) or an echo of a plan issue is dropped. */
-	issue(row: number, column: string | null, value: string | null, code: string, message: string): void {
+	issue(row: number, column: string | null, value: string | null, code: IssueCode, message: string): void {
 		const key = issueKey(row, column, code, value);
 		if (this.issueKeys.has(key)) return;
 		if ((SAME_PROBLEM_AS[code] ?? []).some((c) => this.planIssueCodes.has(issueKey(row, column, c)))) return;
@@ -90,7 +91,7 @@ export class DiffState {
 	}
 
 	/** Something the user should know that does not stop the publish. */
-	warn(row: number, column: string | null, value: string | null, code: string, message: string): void {
+	warn(row: number, column: string | null, value: string | null, code: IssueCode, message: string): void {
 		this.warnings.push({ row, column, value, code, message });
 	}
 

@@ -10,6 +10,7 @@
  * the anchor. It is matched and updated like any territory but never moved nor deleted; its empty Parent
  * means "stays where it is", and rows naming it as Parent hang under it as usual.
  */
+import type { IssueCode } from '../issue-codes';
 import { idKey, OBJECTS } from '../salesforce';
 import type { PlanTerritory, TerritoryPlan } from '../plan/types';
 import type { DiffOptions, FieldValue, OrgSnapshot, SnapshotTerritory } from './types';
@@ -26,7 +27,7 @@ export type ParentRef =
 /** A territory of the hierarchy once the plan is applied: a plan territory, or an org one the plan leaves in place. */
 export type HierarchyNode = { kind: 'plan'; t: PlanTerritory } | { kind: 'org'; o: SnapshotTerritory };
 
-export type IssueSink = (row: number, column: string | null, value: string | null, code: string, message: string) => void;
+export type IssueSink = (row: number, column: string | null, value: string | null, code: IssueCode, message: string) => void;
 
 const lower = (s: string): string => s.toLowerCase();
 

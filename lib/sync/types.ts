@@ -2,6 +2,7 @@
  * What the org holds (OrgSnapshot) and what must change (ChangeSet). Diff is a pure function
  * (plan, snapshot, options) → ChangeSet; `lib/org/apply.ts` writes a ChangeSet.
  */
+import type { IssueCode } from '../issue-codes';
 import type { SObjectName } from '../salesforce';
 
 export interface SnapshotModel {
@@ -245,6 +246,6 @@ export interface ExportOptions {
 
 export interface ExportNote {
 	key: string;
-	code: 'HAND_MADE_RULES_NOT_EXPORTED' | 'RULES_NOT_EXACT';
+	code: Extract<IssueCode, 'HAND_MADE_RULES_NOT_EXPORTED' | 'RULES_NOT_EXACT'>;
 	message: string;
 }
