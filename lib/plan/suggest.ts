@@ -24,8 +24,10 @@ export function closestName(name: string, known: readonly string[]): string | nu
 	if (name.length > 100) return null;
 	let best: { name: string; d: number } | null = null;
 	for (const candidate of known) {
-		const d = distance(name, candidate);
 		const allowed = Math.min(name.length, candidate.length) <= 4 ? 1 : 2;
+		// Lengths further apart than the allowed edits cannot be close: skipped without the O(n·m) distance,
+		// so that hundreds of unknown names against thousands of known ones stay cheap.
+		const d = Math.abs(name.length - candidate.length) > allowed ? Infinity : distance(name, candidate);
 		// "file" for "csvFile": a known name that holds the whole of a longer-than-three-letter one.
 		const inside = name.length > 3 && candidate.toLowerCase().includes(name.toLowerCase()) ? 3 : Infinity;
 		const score = Math.min(d <= allowed ? d : Infinity, inside);
