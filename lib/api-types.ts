@@ -117,7 +117,7 @@ export type PublishStatus = 'refused' | 'dryRun' | 'upToDate' | 'published' | 'i
 export interface PlanCounts {
 	/** Per plan row (a territory counts once, whatever it took), plus the territories deleted. */
 	territories: { created: number; updated: number; moved: number; deleted: number; unchanged: number };
-	/** Assignment rules (ObjectTerritory2AssignmentRule with their items); a rule whose items changed is updated. */
+	/** Assignment rules (ObjectTerritory2AssignmentRule with its items and territory links); a rule whose items or links changed is updated. */
 	rules: { created: number; updated: number; deleted: number };
 	/** User assignments (UserTerritory2Association); a role change is one changed assignment. */
 	users: { added: number; removed: number; changed: number };

@@ -87,15 +87,24 @@ function planCounts(written: Change[], changeSet: ChangeSet, rows: RowOutcome[])
 	return { territories, rules: ruleCounts(written, byId), users: userCounts(written), accounts: accountCounts(written) };
 }
 
-/** An item's label is "<rule DeveloperName> #<SortOrder>" (lib/sync/rule-changes.ts); a DeveloperName has no spaces. */
-const ruleOfItem = (label: string): string => label.split(' #')[0];
+/**
+ * The rule a change belongs to. An item's label is "<rule DeveloperName> #<SortOrder>", a rule link's
+ * "<rule DeveloperName> → <territory key>" (lib/sync/rule-changes.ts); a DeveloperName has no spaces.
+ */
+function ruleOf(c: Change, byId: Map<string, Change>): string | null {
+	if (c.object === OBJECTS.rule) return c.action === 'update' && !createdBySameRun(c, byId) ? c.label : null;
+	if (c.object === OBJECTS.ruleItem) return c.label.split(' #')[0];
+	if (c.object === OBJECTS.ruleTerritory) return c.ruleLink?.ruleDeveloperName ?? c.label.split(' → ')[0];
+	return null;
+}
 
 function ruleCounts(written: Change[], byId: Map<string, Change>): PlanCounts['rules'] {
 	const created = new Set(written.filter((c) => c.object === OBJECTS.rule && c.action === 'create').map((c) => c.label));
 	const deleted = new Set(written.filter((c) => c.object === OBJECTS.rule && c.action === 'delete').map((c) => c.label));
 	const updated = new Set<string>();
+	// A rule whose items or territories changed (and that is neither new nor gone) is updated.
 	for (const c of written) {
-		const rule = c.object === OBJECTS.rule && c.action === 'update' && !createdBySameRun(c, byId) ? c.label : c.object === OBJECTS.ruleItem ? ruleOfItem(c.label) : null;
+		const rule = ruleOf(c, byId);
 		if (rule !== null && !created.has(rule) && !deleted.has(rule)) updated.add(rule);
 	}
 	return { created: created.size, updated: updated.size, deleted: deleted.size };
@@ -175,7 +184,7 @@ const PAST: Record<string, string> = {
 
 /** Writes the plan's words do not cover (a new territory type, a rule link alone): by object. */
 function otherWrites(facts: LineFacts): number {
-	const inWords = new Set<string>([OBJECTS.territory, OBJECTS.rule, OBJECTS.ruleItem, OBJECTS.userTerritory, OBJECTS.objectTerritory, OBJECTS.model]);
+	const inWords = new Set<string>([OBJECTS.territory, OBJECTS.rule, OBJECTS.ruleItem, OBJECTS.ruleTerritory, OBJECTS.userTerritory, OBJECTS.objectTerritory, OBJECTS.model]);
 	return Object.entries(facts.counts)
 		.filter(([object]) => !inWords.has(object))
 		.reduce((n, [, actions]) => n + Object.values(actions).reduce((a, b) => a + b, 0), 0);
@@ -188,15 +197,18 @@ function doneText(facts: LineFacts): string {
 	return list.join(', ') || 'nothing in the plan changed';
 }
 
+/** "a, b and c" */
+const listText = (nouns: string[]): string => (nouns.length < 2 ? nouns.join('') : `${nouns.slice(0, -1).join(', ')} and ${nouns[nouns.length - 1]}`);
+
 /** "would create 208 territories and 192 rules, add 412 users": one verb for a run of parts that share it. */
-function wouldText(facts: LineFacts): string {
+function wouldText(facts: LineFacts, model: string | null): string {
 	const runs: { verb: string; nouns: string[] }[] = [];
-	for (const [verb, noun] of parts(facts.plan)) {
+	for (const [verb, noun] of [...(model ? [['create', `the model ${model} (Planning state)`] as [string, string]] : []), ...parts(facts.plan)]) {
 		const last = runs[runs.length - 1];
 		if (last?.verb === verb) last.nouns.push(noun);
 		else runs.push({ verb, nouns: [noun] });
 	}
-	const list = runs.map((r) => `${r.verb} ${r.nouns.join(' and ')}`);
+	const list = runs.map((r) => `${r.verb} ${listText(r.nouns)}`);
 	const other = otherWrites(facts);
 	if (other > 0) list.push(`write ${plural(other, 'other record', 'other records')} (see counts)`);
 	return list.length ? `would ${list.join(', ')}` : 'the model already matches the plan (0 changes)';
@@ -209,7 +221,7 @@ function outcomeLine(status: PublishStatus, facts: LineFacts): string {
 		case 'refused':
 			return `Refused: ${plural(facts.context.problems, 'problem', 'problems')} in the plan; nothing was written`;
 		case 'dryRun':
-			return `Dry run: nothing was written; ${newModel ? `would create the model ${model} (Planning state) and ` : ''}${wouldText(facts)}`;
+			return `Dry run: nothing was written; ${wouldText(facts, newModel ? model : null)}`;
 		case 'upToDate':
 			return `Already up to date (0 changes): ${model} matches the plan`;
 		case 'published':
