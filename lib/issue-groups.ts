@@ -58,7 +58,7 @@ export function groupIssues(issues: PlanIssue[], facts: IssueFacts = {}): IssueG
 		const base = { code: first.code, column: first.column, rows, issues: members };
 		if (key.startsWith('domain\u0000')) return { ...base, message: domainMessage(key.slice(7), members.length, facts) };
 		if (members.length === 1) return { ...base, message: first.message };
-		return { ...base, message: `${first.message} (the same on ${members.length} rows)` };
+		return { ...base, message: `${first.message.replace(/\.$/, '')} (the same on ${members.length} rows)` };
 	});
 }
 
