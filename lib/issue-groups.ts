@@ -5,6 +5,7 @@
  * (`issues`), so nothing is lost; result.issues keeps the full list as well.
  */
 import type { PlanIssue } from './plan/types';
+import type { DomainFact } from './org/user-domains';
 
 export interface IssueGroup {
 	code: string;
@@ -17,8 +18,8 @@ export interface IssueGroup {
 }
 
 export interface IssueFacts {
-	/** E-mail domain (lower case) → whether any user of the org has a Username in it (lib/org/user-domains.ts). */
-	userDomains?: Map<string, boolean>;
+	/** E-mail domain (lower case) → what the org's usernames say about it (lib/org/user-domains.ts). */
+	userDomains?: Map<string, DomainFact>;
 }
 
 /** Unknown users in one domain are a group from this many on (fewer read better one by one). */
@@ -63,9 +64,12 @@ export function groupIssues(issues: PlanIssue[], facts: IssueFacts = {}): IssueG
 }
 
 function domainMessage(domain: string, n: number, facts: IssueFacts): string {
-	const known = facts.userDomains?.get(domain);
-	if (known === false) {
-		return `${n} users share the domain @${domain}, which no user in the org has: the plan's usernames may be from another org (a sandbox adds its name to every username, e.g. ana@acme.com.uat).`;
+	const fact = facts.userDomains?.get(domain);
+	if (fact?.found === false && fact.suffixed) {
+		return `${n} users share the domain @${domain}, which no user in the org has; its usernames end in @${fact.suffixed} (a sandbox appends its name to every username): write the plan's usernames that way.`;
+	}
+	if (fact?.found === false) {
+		return `${n} users share the domain @${domain}, which no user in the org has: the plan's usernames may be from another org.`;
 	}
 	return `${n} users with the domain @${domain} do not exist in the org; check their usernames (an inactive or renamed user, or a username from another org).`;
 }

@@ -3,9 +3,10 @@
  * over HTTP to the sandbox org: the summary's words and status, plan errors as people read them, a plan
  * that never arrived, and Import once per input item with its CSV options.
  */
+import type { INodeParameters } from 'n8n-workflow';
 import { binaryText, linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
-import { DEMO_USERNAMES as U } from '../../sandbox/seed';
+import { DEMO_USERNAMES as U, SEED_USER_LOCALE } from '../../sandbox/seed';
 import { publishPlan } from '../../lib';
 import { parseCsv } from '../../lib/plan';
 import { SAMPLE_CSV } from '../engine/fixtures';
@@ -43,7 +44,7 @@ function publishNode(parameters: Record<string, unknown>, extra: Record<string, 
 	};
 }
 
-function importNode(parameters: Record<string, unknown>) {
+function importNode(parameters: INodeParameters) {
 	return { name: 'Import', type: `${PACKAGE}.importTerritoryModel`, parameters, credentials: CREDENTIAL };
 }
 
@@ -105,6 +106,20 @@ describe('a refused plan', () => {
 		expect(error.context?.data?.problems).toHaveLength(256);
 		expect(error.context?.data?.problems?.[255]).toBe('Row 257, Users: User rep256@acme-old.example does not exist in the org (UNKNOWN_USER)');
 	}, 60000);
+
+	it('a plan written for production, published to a sandbox: the line says the usernames carry the sandbox name', async () => {
+		const store = t.sandbox.store;
+		const profileId = store.records('User').find((u) => u.Username === U.anaLopez)?.ProfileId;
+		for (const name of ['sam', 'kim', 'lee']) {
+			// How a sandbox named uat copies production's users (Salesforce Help, "Sandboxes: Users and Contacts").
+			store.adminCreate('User', { Username: `${name}@acme-prod.example.uat`, Email: `${name}@acme-prod.example.invalid`, LastName: name, Alias: name, IsActive: true, ProfileId: profileId, ...SEED_USER_LOCALE });
+		}
+		const rows = ['sam', 'kim', 'lee'].map((name) => ({ Territory: name, Key: `P_${name}`, Type: 'Territory', Users: `${name}@acme-prod.example` }));
+		const run = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ dryRun: true }, { continueOnFail: true })), credentials);
+		expect(run.output('Publish')[0].json.problemLines).toEqual([
+			"Rows 2–4, Users: 3 users share the domain @acme-prod.example, which no user in the org has; its usernames end in @acme-prod.example.uat (a sandbox appends its name to every username): write the plan's usernames that way (UNKNOWN_USER)",
+		]);
+	}, 30000);
 
 	it('says "did you mean" for a near-miss parent and user, and tells a repeated unknown parent once', async () => {
 		const rows = [
