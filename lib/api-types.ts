@@ -4,6 +4,7 @@
  */
 import type { PlanIssue, PlanRow } from './plan/types';
 import type { ChangeSet, ExportNote, PublishMethod } from './sync/types';
+import type { IssueCode } from './issue-codes';
 
 /** How to reach the org. Secrets here never reach outputs, logs or error messages. */
 export type ConnectionSettings =
@@ -104,10 +105,40 @@ export interface ApiUsage {
 	remaining: number | null;
 }
 
+/**
+ * What a publish did, in one word: refused (plan problems, nothing written), dryRun (nothing written),
+ * upToDate (nothing to write), published (all of it), incomplete (some changes failed or were skipped),
+ * stopped (ended early). lib/outcome.ts decides it.
+ */
+export type PublishStatus = 'refused' | 'dryRun' | 'upToDate' | 'published' | 'incomplete' | 'stopped';
+
+/** The summary's counts in the plan's words (lib/outcome.ts); summary.counts has them by Salesforce object. */
+export interface PlanCounts {
+	/** Per plan row (a territory counts once, whatever it took), plus the territories deleted. */
+	territories: { created: number; updated: number; moved: number; deleted: number; unchanged: number };
+	/** Assignment rules (ObjectTerritory2AssignmentRule with its items and territory links); a rule whose items or links changed is updated. */
+	rules: { created: number; updated: number; deleted: number };
+	/** User assignments (UserTerritory2Association); a role change is one changed assignment. */
+	users: { added: number; removed: number; changed: number };
+	/** Manual account assignments (ObjectTerritory2Association). */
+	accounts: { added: number; removed: number };
+}
+
 export interface PublishSummary {
+	status: PublishStatus;
+	/** One plain line: what happened, in the plan's words ("Published to FY27_Sales: 208 territories created, …"). */
+	outcome: string;
+	/** How many problems refused the plan (result.issues); 0 when it was not refused. */
+	problems: number;
+	/** What was written (a dry run: would be), in the plan's words. */
+	plan: PlanCounts;
 	model: { id: string | null; developerName: string; created: boolean };
 	dryRun: boolean;
-	/** object → action → count */
+	/**
+	 * object → action → records written (a dry run: that would be). Per record: an update of a record
+	 * created in the same run (a new territory's ForecastUserId, a new rule's BooleanFilter) is part of its
+	 * create, and several updates of one record count once.
+	 */
 	counts: Record<string, Record<string, number>>;
 	failed: number;
 	skipped: number;
@@ -125,6 +156,8 @@ export interface PublishResult {
 	changeSet: ChangeSet;
 	/** Validation problems; when any exist nothing was written. */
 	issues: PlanIssue[];
+	/** The same problems grouped by cause (lib/issue-groups.ts): one line for 256 users of an unknown domain. */
+	issueGroups?: IssueGroup[];
 	/** Things to know that did not stop the publish (e.g. hand-made rules kept beside the plan's). */
 	warnings: PlanIssue[];
 }
@@ -187,4 +220,15 @@ export interface OrgCheckReport {
 	notes: string[];
 	/** The report in plain lines. */
 	text: string;
+}
+
+/** Problems one fix solves, told once (lib/issue-groups.ts): the same cause on many rows. */
+export interface IssueGroup {
+	code: IssueCode;
+	column: string | null;
+	/** Plan rows, ascending (0 for plan-wide problems). */
+	rows: number[];
+	/** One line: the cause, without the place (rows and column are beside it). */
+	message: string;
+	issues: PlanIssue[];
 }

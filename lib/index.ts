@@ -9,6 +9,7 @@ export { diff, describeChangeSet, exportPlan } from './sync';
 export { PLAN_COLUMNS } from './plan/types';
 export { ROW_NUMBER, rowNumberOf } from './plan/columns';
 export type * from './api-types';
+export { groupIssues, rowsText } from './issue-groups';
 export type { PlanRow, PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 export type { ChangeSet, Change, PublishMethod } from './sync/types';
 export { checkOrg, listModels, testConnection } from './models';

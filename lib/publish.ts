@@ -26,6 +26,9 @@ import { developerNameProblem } from './plan/keys';
 import { LIMITS, OBJECTS } from './salesforce';
 import type { PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 import { diff } from './sync';
+import { describeOutcome } from './outcome';
+import { frequentUnknownDomains, groupIssues } from './issue-groups';
+import { userDomainsInOrg } from './org/user-domains';
 import type { Change, ChangeSet, DiffOptions, OrgDescribe } from './sync/types';
 
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
@@ -51,10 +54,11 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		const changeSet: ChangeSet = { modelDeveloperName, modelId: null, changes: [], issues: [], warnings: [] };
 		const issues = readableIssues(sortIssues(uniqueIssues(plan.issues)));
 		return {
-			summary: summarize(changeSet, [], { dryRun: options.dryRun ?? false, usage: NO_USAGE, started, stopped: null, modelCreated: false }),
+			summary: summarize(changeSet, [], { dryRun: options.dryRun ?? false, usage: NO_USAGE, started, stopped: null, modelCreated: false, problems: issues.length }),
 			rows: rowsWithIssues(plan, issues),
 			changeSet,
 			issues,
+			issueGroups: groupIssues(issues),
 			warnings: [],
 		};
 	}
@@ -107,11 +111,14 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	const orgPlan: TerritoryPlan = { ...plan, issues: planIssuesGivenTheOrg(plan) };
 	const changeSet = diff(orgPlan, snapshot, diffOptions);
 	const issues = readableIssues(sortIssues(uniqueIssues([...orgPlan.issues, ...inPlanTerms(plan, changeSet.issues)])));
+	// Many unknown users in one e-mail domain: whether the org has any user there is the likely explanation.
+	const userDomains = await userDomainsInOrg(conn, frequentUnknownDomains(issues));
 	const result = (outcomes: ChangeOutcome[], rows: RowOutcome[], context: Omit<SummaryContext, 'started'>): PublishResult => ({
-		summary: { ...summarize(changeSet, outcomes, { ...context, started }), ...(orgCheck ? { orgCheck } : {}) },
+		summary: { ...summarize(changeSet, outcomes, { ...context, started, problems: issues.length, rows }), ...(orgCheck ? { orgCheck } : {}) },
 		rows,
 		changeSet,
 		issues,
+		issueGroups: groupIssues(issues, { userDomains }),
 		warnings: changeSet.warnings,
 	});
 	const linkPath = ruleLinkPath(options.ruleLinkPath, snapshot.describe);
@@ -307,31 +314,24 @@ interface SummaryContext {
 	started: number;
 	stopped: PublishSummary['stopped'];
 	modelCreated: boolean;
+	/** For the outcome (lib/outcome.ts): how many problems refused the plan, and the row outcomes. */
+	problems?: number;
+	rows?: RowOutcome[];
 }
 
 function summarize(changeSet: ChangeSet, outcomes: ChangeOutcome[], context: SummaryContext): PublishSummary {
+	const { counts, ...outcome } = describeOutcome(changeSet, outcomes, { ...context, problems: context.problems ?? 0 });
 	return {
+		...outcome,
 		model: { id: changeSet.modelId, developerName: changeSet.modelDeveloperName, created: context.modelCreated },
 		dryRun: context.dryRun,
-		counts: countWritten(changeSet, outcomes),
+		counts,
 		failed: outcomes.filter((o) => o.status === 'failed').length,
 		skipped: outcomes.filter((o) => o.status === 'skipped').length,
 		stopped: context.stopped,
 		apiUsage: context.usage,
 		durationMs: Date.now() - context.started,
 	};
-}
-
-/** object → action → count of the changes that were written (on a dry run: that would be). */
-function countWritten(changeSet: ChangeSet, outcomes: ChangeOutcome[]): Record<string, Record<string, number>> {
-	const written = new Set(outcomes.filter((o) => o.status === 'done' || o.status === 'planned').map((o) => o.changeId));
-	const counts: Record<string, Record<string, number>> = {};
-	for (const change of changeSet.changes) {
-		if (!written.has(change.id)) continue;
-		const perObject = (counts[change.object] ??= {});
-		perObject[change.action] = (perObject[change.action] ?? 0) + 1;
-	}
-	return counts;
 }
 
 function rowsWithIssues(plan: TerritoryPlan, issues: PlanIssue[]): RowOutcome[] {

@@ -7,6 +7,7 @@
  * ancestor of a kept territory. A move that would make a territory its own ancestor is refused.
  */
 import { idKey, OBJECTS, sameId } from '../salesforce';
+import { didYouMean } from '../plan/suggest';
 import type { PlanColumn, PlanTerritory } from '../plan/types';
 import { changesReason, text, type DiffState } from './diff-state';
 import { cmp } from './match';
@@ -23,7 +24,7 @@ export function territoryChanges(s: DiffState): void {
 			const keys = parent.ambiguous.map((o) => o.developerName).sort(cmp).join(', ');
 			s.issue(t.row, 'Parent', t.parentKey, 'AMBIGUOUS_PARENT', `Parent "${t.parentKey}" is the name of several territories of the model (keys ${keys}); give the parent's Key instead.`);
 		} else if (parent.kind === 'missing') {
-			s.issue(t.row, 'Parent', t.parentKey, 'UNKNOWN_PARENT', `Parent ${t.parentKey} is neither in the plan nor in the publish scope.`);
+			s.issue(t.row, 'Parent', t.parentKey, 'UNKNOWN_PARENT', `Parent ${t.parentKey} is neither in the plan nor in the publish scope${didYouMean(t.parentKey ?? '', s.scope.parentKeys())}.`);
 		} else if (s.columns.has('Parent') && s.scope.anchorMoves(t)) {
 			s.issue(
 				t.row,

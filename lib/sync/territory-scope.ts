@@ -180,6 +180,17 @@ export class TerritoryScope {
 		return this.orgParentByName(t.parentKey);
 	}
 
+	private parentKeyList: string[] | undefined;
+
+	/** What a Parent cell may name (the plan's keys, the org territories a plan territory may hang under), for "did you mean". */
+	parentKeys(): string[] {
+		this.parentKeyList ??= [
+			...this.plan.territories.map((t) => t.key),
+			...[...this.orgById.values()].filter((o) => this.canParent(o)).map((o) => o.developerName),
+		];
+		return this.parentKeyList;
+	}
+
 	/** An org territory a plan territory may hang under: one in scope, or the scope root. */
 	private canParent(o: SnapshotTerritory): boolean {
 		return this.inScope(o) || o === this.scopeRoot;

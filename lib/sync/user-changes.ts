@@ -7,6 +7,7 @@
  * created, and a manager whose association is about to go is released first (phases.ts).
  */
 import { idKey, OBJECTS, sameId } from '../salesforce';
+import { didYouMean } from '../plan/suggest';
 import type { PlanColumn, PlanTerritory } from '../plan/types';
 import { quote, type DiffState } from './diff-state';
 import { cmp, resolveRole } from './match';
@@ -104,7 +105,8 @@ function resolveUser(s: DiffState, t: PlanTerritory, ref: string, column: PlanCo
 	if ('ambiguous' in r) {
 		s.issue(t.row, column, ref, 'AMBIGUOUS_USER', `User ${ref} matches several users (${r.ambiguous.map((u) => u.username).join(', ')}): use the Username.`);
 	} else {
-		s.issue(t.row, column, ref, 'UNKNOWN_USER', `User ${ref} does not exist in the org.`);
+		// Near misses among the users the snapshot holds (those the plan names and those the model assigns).
+		s.issue(t.row, column, ref, 'UNKNOWN_USER', `User ${ref} does not exist in the org${didYouMean(ref, s.snapshot.users.map((u) => u.username))}.`);
 	}
 	return undefined;
 }

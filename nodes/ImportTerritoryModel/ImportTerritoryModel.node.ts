@@ -1,16 +1,17 @@
 import {
 	NodeConnectionTypes,
-	type IDataObject,
-	type IExecuteFunctions,
+	NodeOperationError,
+		type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { importModel, type ImportResult } from '../../lib';
 import { toConnectionSettings } from '../shared/connection';
-import { engineFailure } from '../shared/errors';
 import { modelLocator, scopeRootKey } from '../shared/descriptions';
 import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
+import { importOptions } from './options';
+import { importOutput } from './output';
 
 export class ImportTerritoryModel implements INodeType {
 	description: INodeTypeDescription = {
@@ -69,6 +70,7 @@ export class ImportTerritoryModel implements INodeType {
 				displayOptions: { show: { includeAccounts: [true] } },
 				description: 'Account field to write in the Accounts column; empty means Account IDs',
 			},
+			importOptions,
 		],
 	};
 
@@ -77,33 +79,34 @@ export class ImportTerritoryModel implements INodeType {
 		credentialTest: { salesforceTerritoryApiTest },
 	};
 
+	/**
+	 * Runs once per input item: the model, the scope and the other parameters may differ per item
+	 * (expressions), and each result is paired with the item it was asked for.
+	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await this.getCredentials(CREDENTIAL_NAME);
-		let result: ImportResult;
-		try {
-			result = await importModel({
-				connection: toConnectionSettings(credentials),
-				model: { developerName: this.getNodeParameter('model', 0, '', { extractValue: true }) as string },
-				scopeRootKey: (this.getNodeParameter('scopeRootKey', 0, '') as string) || null,
-				includeAccounts: this.getNodeParameter('includeAccounts', 0, false) as boolean,
-				accountKeyField: (this.getNodeParameter('accountKeyField', 0, '') as string) || undefined,
-				onProgress: ({ phase, done, total }) => this.logger.debug(`Import Territory Model: ${phase} ${done}/${total}`),
-			});
-		} catch (error) {
-			return engineFailure(this, error);
+		const out: INodeExecutionData[] = [];
+		const items = this.getInputData();
+		for (let i = 0; i < items.length; i++) {
+			let result: ImportResult;
+			try {
+				result = await importModel({
+					connection: toConnectionSettings(credentials),
+					model: { developerName: this.getNodeParameter('model', i, '', { extractValue: true }) as string },
+					scopeRootKey: (this.getNodeParameter('scopeRootKey', i, '') as string) || null,
+					includeAccounts: this.getNodeParameter('includeAccounts', i, false) as boolean,
+					accountKeyField: (this.getNodeParameter('accountKeyField', i, '') as string) || undefined,
+					onProgress: ({ phase, done, total }) => this.logger.debug(`Import Territory Model: ${phase} ${done}/${total}`),
+				});
+			} catch (error) {
+				if (this.continueOnFail()) {
+					out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
+					continue;
+				}
+				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+			}
+			out.push(...(await importOutput(this, result, i)));
 		}
-
-		// What the table cannot carry (hand-made rules kept in the org) is shown beside the output.
-		const notes = result.notes.map((note) => ({ message: `${note.key}: ${note.message}`, type: 'warning' as const, location: 'outputPane' as const }));
-		if (notes.length) this.addExecutionHints(...notes);
-
-		if (this.getNodeParameter('output', 0) === 'binary') {
-			const fileName = this.getNodeParameter('fileName', 0) as string;
-			const property = this.getNodeParameter('binaryPropertyName', 0) as string;
-			const binary = await this.helpers.prepareBinaryData(Buffer.from(result.csv, 'utf8'), fileName, 'text/csv');
-			const json = { ...result.summary, notes: result.notes } as unknown as IDataObject;
-			return [[{ json, binary: { [property]: binary }, pairedItem: { item: 0 } }]];
-		}
-		return [result.rows.map((row) => ({ json: row as IDataObject, pairedItem: { item: 0 } }))];
+		return [out];
 	}
 }

@@ -5,6 +5,7 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type NodeExecutionHint,
 } from 'n8n-workflow';
 import { publishPlan, type PublishMethod, type PublishResult } from '../../lib';
 import { toConnectionSettings } from '../shared/connection';
@@ -12,7 +13,8 @@ import { engineFailure } from '../shared/errors';
 import { modelLocator, scopeRootKey } from '../shared/descriptions';
 import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
 import { readPlanInput, type PlanInput } from './input';
-import { describeIncomplete, formatIssues, toOutputItems } from './output';
+import { assertPlanArrived } from './no-plan';
+import { describeIncomplete, refusedPlanError, toOutputItems } from './output';
 
 // Deliberately not `usableAsTool`: the node rewrites a whole territory model from its input items, which
 // an AI agent's tool call does not carry, and such a change should be a reviewed workflow step.
@@ -193,6 +195,7 @@ export class PublishTerritoryModel implements INodeType {
 		let result: PublishResult;
 		let input: PlanInput;
 		try {
+			assertPlanArrived(this);
 			input = await readPlanInput(this);
 			result = await publishPlan({
 				connection: toConnectionSettings(credentials),
@@ -210,11 +213,7 @@ export class PublishTerritoryModel implements INodeType {
 			return engineFailure(this, error);
 		}
 
-		if (result.issues.length > 0 && !this.continueOnFail()) {
-			throw new NodeOperationError(this.getNode(), `The plan has ${result.issues.length} problem(s); nothing was written`, {
-				description: formatIssues(result.issues),
-			});
-		}
+		if (result.issues.length > 0 && !this.continueOnFail()) throw refusedPlanError(this.getNode(), result);
 		// Rows Salesforce refused (or a run stopped early) fail the node, so error workflows and retries
 		// see it; with Continue On Fail the outcomes go on as output, flagged beside it.
 		const incomplete = describeIncomplete(result);
@@ -222,8 +221,9 @@ export class PublishTerritoryModel implements INodeType {
 			throw new NodeOperationError(this.getNode(), incomplete.message, { description: incomplete.description });
 		}
 		// Warnings never stop a publish; they are shown beside the output.
-		const hints = result.warnings.map((w) => ({ message: `Row ${w.row}: ${w.message}`, type: 'warning' as const, location: 'outputPane' as const }));
+		const hints: NodeExecutionHint[] = result.warnings.map((w) => ({ message: `Row ${w.row}: ${w.message}`, type: 'warning' as const, location: 'outputPane' as const }));
 		if (incomplete) hints.unshift({ message: incomplete.message, type: 'warning', location: 'outputPane' });
+		if (result.issues.length > 0) hints.unshift({ message: result.summary.outcome, type: 'danger', location: 'outputPane' });
 		if (hints.length) this.addExecutionHints(...hints);
 		return [toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input.itemOfRow)];
 	}

@@ -1,18 +1,51 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-import { describeChangeSet, type PlanIssue, type PublishResult } from '../../lib';
+import { NodeOperationError, type IDataObject, type INode, type INodeExecutionData } from 'n8n-workflow';
+import { describeChangeSet, groupIssues, rowsText, type IssueGroup, type PlanIssue, type PublishResult } from '../../lib';
 
 const MAX_ISSUES_SHOWN = 50;
 
-/** Every problem on its own line, row and column first, so a user can find it in the sheet. */
-export function formatIssues(issues: PlanIssue[]): string {
-	const lines = issues.slice(0, MAX_ISSUES_SHOWN).map((issue) => {
-		const where = [issue.row ? `Row ${issue.row}` : 'Plan', issue.column].filter(Boolean).join(', ');
+/** Lines the error's description shows; the rest are in its details (context.data) and in result.issues. */
+const MAX_LINES_SHOWN = 100;
+
+/** Where a problem (or a group of problems) is: "Row 4, Users", "Rows 2–257, Users", "Plan". */
+function place(rows: number[], column: string | null): string {
+	return [rowsText(rows) || 'Plan', column].filter(Boolean).join(', ');
+}
+
+/** One line per cause, place first and the code last: what a user reads, in the order of the plan. */
+export function issueLines(issues: PlanIssue[], groups: IssueGroup[] = groupIssues(issues)): string[] {
+	return groups.map((group) => {
+		const where = place(group.rows, group.column);
 		// Most messages already start with their place; the others get it in front.
-		const located = issue.message.toLowerCase().startsWith(where.toLowerCase()) ? issue.message : `${where}: ${issue.message}`;
-		return `${located} [${issue.code}]`;
+		const located = group.message.toLowerCase().startsWith(where.toLowerCase()) ? group.message : `${where}: ${group.message}`;
+		return `${located.replace(/\.$/, '')} (${group.code})`;
 	});
-	if (issues.length > MAX_ISSUES_SHOWN) lines.push(`… and ${issues.length - MAX_ISSUES_SHOWN} more`);
-	return lines.join('\n');
+}
+
+/** Every problem on its own line, ungrouped: the full list, for the error's details. */
+export function allIssueLines(issues: PlanIssue[]): string[] {
+	return issueLines(issues, issues.map((i) => ({ code: i.code, column: i.column, rows: [i.row], message: i.message, issues: [i] })));
+}
+
+const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The error's description: n8n's editor renders it as HTML (NodeErrorView, v-n8n-html), where new lines
+ * run together into one paragraph, so the lines are a list; plain text from the plan is escaped.
+ */
+export function formatIssues(issues: PlanIssue[], groups?: IssueGroup[]): string {
+	const lines = issueLines(issues, groups);
+	const shown = lines.slice(0, MAX_LINES_SHOWN).map((line) => `<li>${escapeHtml(line)}</li>`);
+	if (lines.length > MAX_LINES_SHOWN) {
+		shown.push(`<li>… and ${lines.length - MAX_LINES_SHOWN} more: every problem is in this error's details (Error data) and, with On Error set to Continue, in the output's issues</li>`);
+	}
+	return `<ul>\n${shown.join('\n')}\n</ul>`;
+}
+
+/** The error a refused plan stops the node with: grouped lines in the description, every problem in its details. */
+export function refusedPlanError(node: INode, result: PublishResult): NodeOperationError {
+	const error = new NodeOperationError(node, result.summary.outcome, { description: formatIssues(result.issues, result.issueGroups) });
+	error.context.data = { problems: allIssueLines(result.issues) };
+	return error;
 }
 
 /**
@@ -52,6 +85,8 @@ export function toOutputItems(
 			json: {
 				...result.summary,
 				changes: described.lines,
+				// A refused plan's problems as people read them (grouped by cause); issues holds each one.
+				...(result.issues.length ? { problemLines: issueLines(result.issues, result.issueGroups) } : {}),
 				issues: result.issues as unknown as IDataObject[],
 				warnings: result.warnings as unknown as IDataObject[],
 				rows: result.rows.reduce<Record<string, number>>((counts, row) => {

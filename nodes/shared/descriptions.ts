@@ -13,9 +13,12 @@ export const modelLocator: INodeProperties = {
 			name: 'list',
 			type: 'list',
 			typeOptions: { searchListMethod: 'searchModels', searchable: true },
+			// Before the first publish the org has no model to list: say how to make one.
+			placeholder: 'Choose a model, or switch to By Name and type a new one',
 		},
 		{
-			displayName: 'By Developer Name',
+			// Short enough for the mode selector ("By Developer Name" showed as "By Deve"); the value stays developerName.
+			displayName: 'By Name',
 			name: 'developerName',
 			type: 'string',
 			placeholder: 'FY27_Sales',

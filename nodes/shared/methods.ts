@@ -15,11 +15,19 @@ export async function searchModels(this: ILoadOptionsFunctions, filter?: string)
 	const credentials = await this.getCredentials(CREDENTIAL_NAME);
 	const models = await listModels({ connection: toConnectionSettings(credentials) });
 	const wanted = (filter ?? '').toLowerCase();
-	return {
-		results: models
-			.filter((m) => !wanted || m.name.toLowerCase().includes(wanted) || m.developerName.toLowerCase().includes(wanted))
-			.map((m) => ({ name: `${m.name} (${m.state})`, value: m.developerName })),
-	};
+	const results = models
+		.filter((m) => !wanted || m.name.toLowerCase().includes(wanted) || m.developerName.toLowerCase().includes(wanted))
+		.map((m) => ({ name: `${m.name} (${m.state})`, value: m.developerName }));
+	return { results: results.length ? results : [noModelEntry(filter ?? '', models.length)] };
+}
+
+/**
+ * An empty list says how to go on. n8n's list search has no entry that cannot be chosen, so this one has an
+ * empty value: choosing it leaves the parameter empty (and flagged as required), nothing else.
+ */
+function noModelEntry(filter: string, models: number): { name: string; value: string } {
+	const how = 'switch the mode to By Name and type a new Developer Name (e.g. FY27_Sales): Publish creates the model in Planning state';
+	return { name: models === 0 ? `No territory models yet: ${how}` : `No model matches "${filter}": ${how}`, value: '' };
 }
 
 /** Logs in with the credential; the message names the failure without any secret. */

@@ -162,7 +162,11 @@ describe('setup objects are never mixed in one collection call', () => {
 		// (MIXED_DML_OPERATION): every change written means no call mixed them.
 		expect([result.summary.failed, result.summary.skipped, result.summary.stopped]).toEqual([0, 0, null]);
 		const written = Object.values(result.summary.counts).flatMap((byAction) => Object.values(byAction));
-		expect(written.reduce((a, b) => a + b, 0)).toBe(result.changeSet.changes.length);
+		// Counted per record: the follow-up update of a record created in the same run (a new territory's
+		// ForecastUserId, a new rule's BooleanFilter) is part of its create.
+		const followUps = result.changeSet.changes.filter((c) => c.action === 'update' && c.recordRef).length;
+		expect(followUps).toBeGreaterThan(0);
+		expect(written.reduce((a, b) => a + b, 0)).toBe(result.changeSet.changes.length - followUps);
 		expect(Object.keys(result.summary.counts).sort()).toEqual([
 			'ObjectTerritory2AssignmentRule',
 			'ObjectTerritory2AssignmentRuleItem',
