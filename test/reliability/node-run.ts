@@ -3,7 +3,7 @@
  * reliability scenarios: credentials of each auth flow against a sandbox org, and a run's outcome in the
  * shape a user sees it (the node's output items, or the error it stopped with and its description).
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import type { PlanRow } from '../../lib/plan/types';
 import type { Sandbox } from '../../sandbox';
 import { linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
@@ -23,7 +23,7 @@ export function nodeCredentials(sandbox: Sandbox, authType: NodeAuth = 'password
 }
 
 /** The Publish node's parameters for a real (not dry) run to a model, every outcome as an item. */
-export function publishParameters(developerName: string, method = 'overwriteMatching'): Record<string, unknown> {
+export function publishParameters(developerName: string, method = 'overwriteMatching'): INodeParameters {
 	return { model: { __rl: true, mode: 'developerName', value: developerName }, method, dryRun: false, output: 'rows' };
 }
 
