@@ -50,7 +50,7 @@ const rows = [
 	['faults injected: 503 SERVER_UNAVAILABLE', `${split('unavailable')} answers, same runs, 5 % of the write endpoints' requests`, 'npx jest test/reliability/faults.test.ts -t "5 %"'],
 	['sessions expired mid-publish', `${split('sessionsExpired')}, every 3 API calls, under password, JWT, client credentials (both) and refresh token (engine)`, 'npx jest test/reliability/faults.test.ts -t sessions'],
 	['REQUEST_LIMIT_EXCEEDED half-way', `${split('limitStops')} runs stopped, each finished by publishing the same plan again`, 'npx jest test/reliability/faults.test.ts -t REQUEST_LIMIT'],
-	['kills survived (SIGKILL of the publisher process)', `${split('kills')}: after each of the 11 writes of a first publish and 9 of the 17 of an edit (${killPoints.filter((s) => !viaNode(s)).length} engine points), 3 inside n8n`, 'npx jest test/reliability/kills.test.ts'],
+	['kills survived (SIGKILL of the publisher process)', `${split('kills')}: the engine after each of the 11 writes of a first publish, 9 of the 16 writes of an edit and once a Metadata API deploy landed (${killPoints.filter((s) => !viaNode(s)).length} points); the Publish node inside n8n at ${killPoints.filter(viaNode).length} points`, 'npx jest test/reliability/kills.test.ts'],
 	['org restarts from its state file mid-publish', `${split('restarts')}, the publish's retries reaching the new server`, 'npx jest test/reliability/faults.test.ts -t restarted'],
 	['concurrent runs', 'see the concurrency section (issue 11 item 2; filled in by the lead)', '—'],
 	['bad inputs tried', `${corpusFiles} corpus cases (${corpus.passed} corpus tests passed)`, 'npx jest test/corpus/corpus.test.ts'],

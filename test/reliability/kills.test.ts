@@ -6,18 +6,20 @@
  * landed and the publisher never learnt it did, the hardest case for a re-run (a kill between two writes
  * leaves the org as a kill after the earlier one does: the child keeps no state).
  *
- * The points cover every phase of a first publish (the model, territories of each of the three levels,
+ * The 20 points cover every phase of a first publish (the model, territories of each of the three levels,
  * rules, rule items, rule filters, rule links, users, forecast managers, accounts: k = 1..11) and nine of
- * the seventeen writes of an edit that deletes, updates and recreates in every phase (overwriteAll).
- * Three more go through the Publish node in n8n's workflow engine, killed and then run again as a node.
+ * the sixteen writes of an edit that deletes, updates and recreates (overwriteAll). One more kills a
+ * publish whose rule links go through the Metadata API once its deploy landed; three more go through the
+ * Publish node in n8n's workflow engine, killed and then run again as a node.
  */
 import type { PlanRow } from '../../lib/plan/types';
+import type { SandboxOptions } from '../../sandbox';
 import { startEngineOrg, writeCount, type EngineOrg } from '../engine/fixtures';
 import { expectEveryRowAccounted, expectModelIsPlan } from './checks';
 import { FigureBook } from './figures';
 import { nodeCredentials, runPublishNode } from './node-run';
 import { ACCOUNTS, editedPlan, fullPlan } from './plans';
-import { killAfterWrite, publisherScript, startPublisher, type Publisher } from './processes';
+import { killAfterWrite, publisherScript, removePublisherScript, startPublisher, type Publisher } from './processes';
 import type { PublisherJob } from './child/publisher';
 
 jest.setTimeout(240_000);
@@ -29,8 +31,13 @@ interface KillPoint {
 	via: 'engine' | 'node';
 }
 
+/** The compact plans (plans.ts): every phase and write call of the full ones, a third of the records. */
+const COMPACT = true;
+
 const CREATE_POINTS: KillPoint[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((k) => ({ run: 'create', k, via: 'engine' }));
-const EDIT_POINTS: KillPoint[] = [1, 2, 3, 5, 7, 9, 12, 15, 17].map((k) => ({ run: 'edit', k, via: 'engine' }));
+const EDIT_POINTS: KillPoint[] = [1, 2, 3, 5, 7, 9, 12, 14, 16].map((k) => ({ run: 'edit', k, via: 'engine' }));
+/** In an org whose rule links go through the Metadata API: killed once its deploy landed (write 8), the job's answer lost. */
+const METADATA_POINTS: KillPoint[] = [{ run: 'create', k: 8, via: 'engine' }];
 const NODE_POINTS: KillPoint[] = [
 	{ run: 'create', k: 3, via: 'node' },
 	{ run: 'create', k: 8, via: 'node' },
@@ -39,14 +46,17 @@ const NODE_POINTS: KillPoint[] = [
 
 const book = new FigureBook('kills');
 beforeAll(() => publisherScript());
-afterAll(() => book.save());
+afterAll(() => {
+	book.save();
+	removePublisherScript();
+});
 
 const modelOf = (p: KillPoint) => `Kill_${p.via}_${p.run}_${p.k}`;
 const methodOf = (p: KillPoint) => (p.run === 'create' ? 'overwriteMatching' : 'overwriteAll');
 
-/** One org per sweep: the three sweeps run side by side (most of a point's time is waiting for the other process). */
-async function withOrg<T>(fn: (org: EngineOrg) => Promise<T>): Promise<T> {
-	const org = await startEngineOrg({ seedOptions: { accounts: ACCOUNTS } });
+/** One org per sweep: the sweeps run side by side (much of a point's time is waiting for the other process). */
+async function withOrg<T>(fn: (org: EngineOrg) => Promise<T>, options: SandboxOptions = {}): Promise<T> {
+	const org = await startEngineOrg({ ...options, seedOptions: { accounts: ACCOUNTS } });
 	try {
 		return await fn(org);
 	} finally {
@@ -55,7 +65,7 @@ async function withOrg<T>(fn: (org: EngineOrg) => Promise<T>): Promise<T> {
 }
 
 function planOf(org: EngineOrg, p: KillPoint): PlanRow[] {
-	return p.run === 'create' ? fullPlan(org.sandbox) : editedPlan(org.sandbox);
+	return p.run === 'create' ? fullPlan(org.sandbox, COMPACT) : editedPlan(org.sandbox, COMPACT);
 }
 
 function jobOf(org: EngineOrg, p: KillPoint): PublisherJob {
@@ -73,7 +83,7 @@ async function sweep(org: EngineOrg, points: KillPoint[]): Promise<string[]> {
 		const p = points[i];
 		const child: Publisher = next!;
 		if (p.run === 'edit') {
-			const base = await org.publish({ plan: { rows: fullPlan(org.sandbox) }, model: { developerName: modelOf(p) } });
+			const base = await org.publish({ plan: { rows: fullPlan(org.sandbox, COMPACT) }, model: { developerName: modelOf(p) } });
 			expect(base.summary.failed).toBe(0);
 		}
 		await child.ready;
@@ -91,7 +101,7 @@ async function sweep(org: EngineOrg, points: KillPoint[]): Promise<string[]> {
 		killedAt.push(`${p.run} ${p.k}: ${kill.killedAt()}`);
 
 		const verdict = await runAgain(org, p);
-		book.add(`kill ${p.via}: ${p.run} after write ${p.k} (${kill.killedAt()})`, org.sandbox, before, verdict, { kills: 1, writeRequests: p.k });
+		book.add(`kill ${p.via}: ${p.run} after write ${String(p.k).padStart(2, '0')} (${kill.killedAt()})`, org.sandbox, before, verdict, { kills: 1, writeRequests: p.k });
 		org.dropModel(modelOf(p));
 	}
 	return killedAt;
@@ -128,8 +138,13 @@ describe('the publisher process killed mid-apply, then run again', () => {
 		killedAt.push(...(await withOrg((org) => sweep(org, CREATE_POINTS))));
 	});
 
-	it.concurrent('converges from a kill after 9 of the 17 writes of an edit (overwriteAll)', async () => {
+	it.concurrent('converges from a kill after 9 of the 16 writes of an edit (overwriteAll)', async () => {
 		killedAt.push(...(await withOrg((org) => sweep(org, EDIT_POINTS))));
+	});
+
+	it.concurrent('converges from a kill once a Metadata API deploy of the rule links landed', async () => {
+		const points = await withOrg((org) => sweep(org, METADATA_POINTS), { ruleLinksViaRest: false });
+		expect(points).toEqual(['create 8: metadata:Territory2+RuleTerritory2Association']);
 	});
 
 	it.concurrent('converges when the Publish node is killed inside n8n, then run again as a node', async () => {

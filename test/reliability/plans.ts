@@ -12,28 +12,31 @@ export const ACCOUNTS = 120;
 
 /**
  * The sample plan, with Criteria on every fourth territory (rules of several items, so a filter is set
- * after the items), States on every seventh and two accounts on every third row.
+ * after the items), States on every seventh and two accounts on every third row. `compact` keeps every
+ * region and district and a third of the territories: the same phases and write calls in a third of the
+ * time (the kill sweep publishes it 60 times).
  */
-export function fullPlan(sandbox: Sandbox): PlanRow[] {
+export function fullPlan(sandbox: Sandbox, compact = false): PlanRow[] {
 	const accountIds = sandbox.store.records('Account').map((a) => String(a.Id));
 	if (accountIds.length < ACCOUNTS) throw new Error(`The org needs ${ACCOUNTS} accounts, it has ${accountIds.length}`);
-	return SAMPLE_ROWS.map((r, i) => {
+	const rows = SAMPLE_ROWS.map((r, i) => {
 		const row: PlanRow = { ...r, Criteria: '', States: '', Accounts: '' };
 		if (r.Type === 'Territory' && i % 4 === 0) row.Criteria = 'Industry equals Technology, Retail';
 		if (r.Type === 'Territory' && i % 7 === 0) row.States = 'CA, NV';
 		if (i % 3 === 0) row.Accounts = accountIds.slice((i % 60) * 2, (i % 60) * 2 + 2).join(', ');
 		return row;
 	});
+	return compact ? rows.filter((r, i) => r.Type !== 'Territory' || i % 3 === 1) : rows;
 }
 
 /**
- * An edit of fullPlan for overwriteAll: 30 territories gone (deletes in every phase), the rest renamed,
- * some rules and roles changed (a role change is a delete and a create), forecast managers cleared,
- * accounts moved, two territories moved to another district.
+ * An edit of fullPlan for overwriteAll: the last territories gone (30, or 10 of a compact plan: deletes
+ * in every phase), the rest renamed, some rules and roles changed (a role change is a delete and a
+ * create), forecast managers cleared, accounts moved, two territories moved to another district.
  */
-export function editedPlan(sandbox: Sandbox): PlanRow[] {
-	const base = fullPlan(sandbox);
-	const rows = base.slice(0, base.length - 30).map((r) => ({ ...r }));
+export function editedPlan(sandbox: Sandbox, compact = false): PlanRow[] {
+	const base = fullPlan(sandbox, compact);
+	const rows = base.slice(0, base.length - (compact ? 10 : 30)).map((r) => ({ ...r }));
 	rows.forEach((r, i) => {
 		if (r.Type !== 'Territory') return;
 		r.Territory = `${String(r.Territory)} (FY28)`;

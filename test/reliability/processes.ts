@@ -4,7 +4,7 @@
  * answer leaves, so "killed after the k-th write landed" is exact and its answer is never read.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
@@ -37,6 +37,12 @@ export function publisherScript(): string {
 	});
 	built = outfile;
 	return outfile;
+}
+
+/** Removes this worker's bundle (afterAll). */
+export function removePublisherScript(): void {
+	if (built) rmSync(built, { force: true });
+	built = undefined;
 }
 
 export interface ChildExit {
@@ -80,6 +86,7 @@ export function startPublisher(job: PublisherJob): Publisher {
 	const exited = new Promise<ChildExit>((resolve) => {
 		child.on('exit', (code, signal) => {
 			markReady();
+			rmSync(dir, { recursive: true, force: true });
 			const line = /^result (.*)$/m.exec(stdout);
 			resolve({ code, signal, result: line ? JSON.parse(line[1]) : undefined, stderr });
 		});
