@@ -61,7 +61,7 @@ const rows = [
 
 const table = [
 	START,
-	`Recorded by \`npm run test:reliability\` on ${jest.startTime ? new Date(jest.startTime).toISOString().slice(0, 16).replace('T', ' ') : '?'} UTC: ${jest.numPassedTests} tests passed, ${jest.numFailedTests} failed (kills.test.ts ${kills.passed} tests in ${kills.seconds.toFixed(0)} s, faults.test.ts ${faults.passed} in ${faults.seconds.toFixed(0)} s, corpus.test.ts ${corpus.passed} in ${corpus.seconds.toFixed(0)} s).`,
+	`Recorded from the jest run of ${new Date(jest.startTime).toISOString().slice(0, 16).replace('T', ' ')} UTC (${jest.numTotalTestSuites} test files, ${jest.numPassedTests} tests passed, ${jest.numFailedTests} failed; kills.test.ts ${kills.passed} tests in ${kills.seconds.toFixed(0)} s, faults.test.ts ${faults.passed} in ${faults.seconds.toFixed(0)} s, corpus.test.ts ${corpus.passed} in ${corpus.seconds.toFixed(0)} s, wall clock).`,
 	'',
 	'| what | figure | reproduce |',
 	'|---|---|---|',
