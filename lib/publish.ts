@@ -18,6 +18,7 @@ import { OptionError, checkPublishOptions } from './options';
 import { connect, type OrgConnection } from './org/connect';
 import { readSnapshot } from './org/snapshot';
 import { applyChangeSet } from './org/apply';
+import { withNextStep } from './org/next-step';
 import { checkOrg } from './org/check';
 import { ruleLinksPath } from './org/describe';
 import { criteriaFieldIssues, readAccountFieldTypes } from './org/account-fields';
@@ -164,7 +165,8 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	const published = result(applied.outcomes, rowOutcomes(plan, changeSet, applied.outcomes), {
 		dryRun: false,
 		usage: conn.usage(),
-		stopped: applied.stopped,
+		// What the user reads: what stopped the run, and that publishing the same plan again finishes it.
+		stopped: applied.stopped ? withNextStep(applied.stopped) : null,
 		modelCreated: modelOutcome?.status === 'done',
 	});
 	if (modelOutcome?.recordId) published.summary.model.id = modelOutcome.recordId;

@@ -2,6 +2,7 @@
  * Runs the sandbox org until interrupted:
  *   npm run sandbox -- [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS]
  *                      [--api-limit N] [--token-ttl S] [--lock-rate R] [--unavailable-rate R]
+ *                      [--fault-seed N] [--expire-sessions-every N]
  *                      [--rule-field-form qualified|bare] [--state-country-picklists]
  *                      [--sharing account=LEVEL,opportunity=LEVEL,case=LEVEL] [--block-password-flow]
  *                      [--no-rest-rule-links] [--json]
@@ -14,7 +15,7 @@ import type { FaultSettings } from './http/faults';
 
 const USAGE =
 	'Usage: sandbox [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS] ' +
-	'[--api-limit N] [--token-ttl SECONDS] [--lock-rate 0..1] [--unavailable-rate 0..1] ' +
+	'[--api-limit N] [--token-ttl SECONDS] [--lock-rate 0..1] [--unavailable-rate 0..1] [--fault-seed N] [--expire-sessions-every N] ' +
 	'[--rule-field-form qualified|bare] [--state-country-picklists] [--sharing account=None|Read|Edit,opportunity=…,case=…] ' +
 	'[--block-password-flow] [--no-rest-rule-links] [--json]';
 
@@ -71,6 +72,12 @@ function parseArgs(argv: string[]): CliArgs {
 				break;
 			case '--unavailable-rate':
 				faults.unavailableRate = number(0, 1);
+				break;
+			case '--fault-seed':
+				faults.seed = number(0, 2 ** 32 - 1);
+				break;
+			case '--expire-sessions-every':
+				faults.expireSessionsEveryCalls = Math.floor(number(1, Number.MAX_SAFE_INTEGER));
 				break;
 			case '--rule-field-form': {
 				const form = value();

@@ -22,6 +22,7 @@ import { errorCodeOf, messageOf } from './errors';
 import { restPost } from './http';
 import { applyRuleLinksViaMetadata, type RuleLinkWrite } from './metadata-links';
 import { findExisting } from './natural-keys';
+import { retryLater } from './next-step';
 import { backoff, isTransient, LIMIT_CODE } from './retry';
 
 export interface ApplyOptions {
@@ -244,7 +245,9 @@ class Applier {
 						unknownCreate ? 'OUTCOME_UNKNOWN' : err.code,
 						unknownCreate
 							? `Not confirmed after ${maxTries} tries (${err.code}: ${err.message}); a re-run looks the record up before creating it`
-							: `${err.message} (after ${maxTries} tries)`,
+							: isTransient(err.code)
+								? retryLater(`${err.message} (after ${maxTries} tries)`)
+								: `${err.message} (after ${maxTries} tries)`,
 					);
 				}
 				// Calls or look-ups that kept failing: the org is not answering, and what was written is unknown.

@@ -45,9 +45,16 @@ export class RequestInfo {
 	}
 }
 
+/**
+ * Told of each request once it has been served, before its answer is sent: what a test needs to act at
+ * an exact point of a run (kill the client after its k-th write landed, restart the org).
+ */
+export type RequestLogListener = (entry: RequestLogEntry, index: number) => void;
+
 /** Every request the sandbox served, so tests and benchmarks can count API calls and writes. */
 export class RequestLog {
 	private list: RequestLogEntry[] = [];
+	private readonly listeners = new Set<RequestLogListener>();
 	/** Records written outside a request's lifetime (Bulk API 2.0 jobs run after their upload call). */
 	private backgroundWrites = 0;
 
@@ -57,6 +64,13 @@ export class RequestLog {
 
 	add(entry: RequestLogEntry): void {
 		this.list.push(entry);
+		for (const listener of [...this.listeners]) listener(entry, this.list.length - 1);
+	}
+
+	/** Calls `listener` for every request served from now on (synchronously, before the answer goes out); returns the unsubscribe. */
+	onEntry(listener: RequestLogListener): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
 	}
 
 	get entries(): readonly RequestLogEntry[] {

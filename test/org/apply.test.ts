@@ -169,6 +169,9 @@ describe('applyChangeSet', () => {
 		// A record locked on all 3 tries (0.2^3 of them) fails with the lock error; the rest are written once.
 		expect(failed.length).toBeLessThan(10);
 		expect(failed.every((o) => o.status === 'failed' && o.errorCode === 'UNABLE_TO_LOCK_ROW' && /after 3 tries/.test(o.message!))).toBe(true);
+		// …and says what to do about it (seed 7 locks some record on every try).
+		expect(failed.length).toBeGreaterThan(0);
+		for (const o of failed) expect(o.message).toMatch(/\(after 3 tries\)\. Publish the same plan again to try it again; what went through is not written twice\.$/);
 		const made = records('Territory2', (r) => r.Territory2ModelId === modelId);
 		expect(made).toHaveLength(done.length);
 		expect(new Set(made.map((r) => r.DeveloperName)).size).toBe(done.length);

@@ -103,5 +103,45 @@ describe('sandbox faults', () => {
 
 	it('refuses rates outside 0..1', () => {
 		expect(() => t.sandbox.faults.set({ lockRowRate: 2 })).toThrow(/between 0 and 1/);
+		expect(() => t.sandbox.faults.set({ expireSessionsEveryCalls: 0 })).toThrow(/at least 1/);
+	});
+
+	it('expires sessions every N calls, again and again; each session serves N calls', async () => {
+		const before = t.sandbox.faults.injected.sessionsExpired;
+		t.sandbox.faults.set({ expireSessionsEveryCalls: 2 });
+		t.sandbox.requestLog.reset();
+		for (let i = 0; i < 4; i++) await conn.query('SELECT Id FROM User');
+		const statuses = t.sandbox.requestLog.entries.map((e) => `${e.kind}:${e.status}`);
+		expect(statuses).toEqual(['query:200', 'query:200', 'query:401', 'auth:200', 'query:200', 'query:401', 'auth:200', 'query:200']);
+		expect(t.sandbox.faults.injected.sessionsExpired - before).toBe(2);
+	});
+
+	it('counts the faults it injected, across settings', async () => {
+		const before = t.sandbox.faults.injected;
+		t.sandbox.faults.set({ lockRowRate: 1, objects: ['Account'] });
+		await conn.sobject('Account').create(accounts(3, 'Counted'));
+		t.sandbox.faults.set({ unavailableRate: 1, endpoints: ['composite'] });
+		// jsforce never retries a POST: one request, one 503.
+		await expect(conn.requestPost('/composite', { compositeRequest: [] })).rejects.toMatchObject({ errorCode: 'SERVER_UNAVAILABLE' });
+		const after = t.sandbox.faults.injected;
+		expect(after.lockRow - before.lockRow).toBe(3);
+		expect(after.unavailable - before.unavailable).toBe(1);
+	});
+
+	it('tells request log listeners of each request before the answer leaves, until they unsubscribe', async () => {
+		const seen: string[] = [];
+		let written = -1;
+		const dispose = t.sandbox.requestLog.onEntry((entry, index) => {
+			seen.push(`${entry.kind}:${entry.status}:${entry.write}`);
+			// Served already: the record is in the store although the client has no answer yet.
+			if (entry.write) written = count();
+			expect(t.sandbox.requestLog.entries[index]).toBe(entry);
+		});
+		const before = count();
+		await conn.sobject('Account').create({ Name: 'Listened' });
+		dispose();
+		await conn.query('SELECT Id FROM User');
+		expect(seen).toEqual(['sobject:201:true']);
+		expect(written).toBe(before + 1);
 	});
 });

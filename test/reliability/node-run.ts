@@ -1,0 +1,55 @@
+/**
+ * The Publish node as a user's workflow runs it (n8n-core in-process, test/helpers/n8n.ts), for the
+ * reliability scenarios: credentials of each auth flow against a sandbox org, and a run's outcome in the
+ * shape a user sees it (the node's output items, or the error it stopped with and its description).
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { PlanRow } from '../../lib/plan/types';
+import type { Sandbox } from '../../sandbox';
+import { linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
+
+export type NodeAuth = 'password' | 'jwt' | 'clientCredentials';
+
+/** The credential a user would save for this org, for one auth flow. */
+export function nodeCredentials(sandbox: Sandbox, authType: NodeAuth = 'password'): Record<string, Record<string, string>> {
+	const c = sandbox.credentials;
+	const common = { authType, environment: 'custom', loginUrl: sandbox.loginUrl, clientId: c.clientId };
+	const byFlow: Record<NodeAuth, Record<string, string>> = {
+		password: { ...common, clientSecret: c.clientSecret, username: c.username, password: c.password },
+		jwt: { ...common, username: c.username, privateKey: c.privateKey },
+		clientCredentials: { ...common, clientSecret: c.clientSecret },
+	};
+	return { salesforceTerritoryApi: byFlow[authType] };
+}
+
+/** The Publish node's parameters for a real (not dry) run to a model, every outcome as an item. */
+export function publishParameters(developerName: string, method = 'overwriteMatching'): INodeParameters {
+	return { model: { __rl: true, mode: 'developerName', value: developerName }, method, dryRun: false, output: 'rows' };
+}
+
+export interface NodeOutcome {
+	/** The node's output items (one per plan row), when it did not stop. */
+	rows: IDataObject[];
+	/** What the user sees when the node stops: the error and its description. */
+	error: { message: string; description: string } | null;
+}
+
+export async function runPublishNode(
+	rows: PlanRow[],
+	developerName: string,
+	credentials: Record<string, Record<string, string>>,
+	method?: string,
+): Promise<NodeOutcome> {
+	const node = {
+		name: 'Publish',
+		type: `${PACKAGE}.publishTerritoryModel`,
+		parameters: publishParameters(developerName, method),
+		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
+	};
+	const run = await runWorkflow(linearWorkflow({ items: rows as IDataObject[] }, node), credentials);
+	const error = run.error('Publish');
+	return {
+		rows: run.output('Publish').map((i) => i.json),
+		error: error ? { message: error.message, description: String(error.description ?? '') } : null,
+	};
+}
