@@ -13,6 +13,7 @@ import { modelLocator, scopeRootKey } from '../shared/descriptions';
 import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
 import { readPlanInput, type PlanInput } from './input';
 import { describeIncomplete, formatIssues, toOutputItems } from './output';
+import { attachChangeReport, changeReportOption, takeChangeReportOption } from './params/report';
 
 // Deliberately not `usableAsTool`: the node rewrites a whole territory model from its input items, which
 // an AI agent's tool call does not carry, and such a change should be a reviewed workflow step.
@@ -121,6 +122,7 @@ export class PublishTerritoryModel implements INodeType {
 						default: false,
 						description: 'Whether to publish into the Active model (changes reach users as soon as rules run)',
 					},
+					changeReportOption,
 					{
 						displayName: 'Create Missing Territory Types',
 						name: 'createMissingTypes',
@@ -188,6 +190,7 @@ export class PublishTerritoryModel implements INodeType {
 			maxTerritoriesPerModel?: number;
 			touchHandMadeRules?: boolean;
 		};
+		const changeReport = takeChangeReportOption(options);
 		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
 
 		let result: PublishResult;
@@ -225,6 +228,8 @@ export class PublishTerritoryModel implements INodeType {
 		const hints = result.warnings.map((w) => ({ message: `Row ${w.row}: ${w.message}`, type: 'warning' as const, location: 'outputPane' as const }));
 		if (incomplete) hints.unshift({ message: incomplete.message, type: 'warning', location: 'outputPane' });
 		if (hints.length) this.addExecutionHints(...hints);
-		return [toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input.itemOfRow)];
+		const items = toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input.itemOfRow);
+		if (changeReport) await attachChangeReport(this, items[0], result);
+		return [items];
 	}
 }
