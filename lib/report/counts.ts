@@ -11,6 +11,8 @@ export interface ReportCounts {
 	headline: string;
 	/** "Territories: 3 created, 1 deleted, 204 unchanged", then users, rules, accounts, failures. */
 	lines: string[];
+	/** Salesforce object → action → changes written (a dry run: to write). */
+	perObject: Map<string, Record<string, number>>;
 }
 
 const TERRITORY_WORDS: [TerritoryStatus, dryRun: string, done: string][] = [
@@ -31,12 +33,15 @@ export function reportCounts(result: PublishResult, model: ReportModel): ReportC
 	const territories = TERRITORY_WORDS.filter(([s]) => byStatus.has(s)).map(([s, d, w]) => `${byStatus.get(s)} ${dry ? d : w}`);
 
 	// Changes written (or, on a dry run, planned), per object and action.
-	const written = (object: string, action: string): number =>
-		result.changeSet.changes.filter((c) => {
-			if (c.object !== object || c.action !== action) return false;
-			const status = model.outcomeOf(c.id)?.status;
-			return status === 'done' || status === 'planned';
-		}).length;
+	const perObject = new Map<string, Record<string, number>>();
+	for (const c of result.changeSet.changes) {
+		const status = model.outcomeOf(c.id)?.status;
+		if (status !== 'done' && status !== 'planned') continue;
+		const actions = perObject.get(c.object) ?? {};
+		actions[c.action] = (actions[c.action] ?? 0) + 1;
+		perObject.set(c.object, actions);
+	}
+	const written = (object: string, action: string): number => perObject.get(object)?.[action] ?? 0;
 	const part = (n: number, dryWord: string, doneWord: string): string | null => (n > 0 ? `${n} ${dry ? dryWord : doneWord}` : null);
 	const list = (label: string, parts: (string | null)[]): string | null => {
 		const shown = parts.filter((p): p is string => p !== null);
@@ -55,7 +60,7 @@ export function reportCounts(result: PublishResult, model: ReportModel): ReportC
 		summary.failed || summary.skipped ? `Changes failed: ${summary.failed}, skipped: ${summary.skipped}` : null,
 	].filter((l): l is string => l !== null);
 
-	return { headline: headline(result), lines };
+	return { headline: headline(result), lines, perObject };
 }
 
 function headline(result: PublishResult): string {

@@ -68,7 +68,7 @@ function header(out: string[], result: PublishResult, counts: ReportCounts, titl
 	out.push(`<header><h1>${esc(title)}</h1>`);
 	out.push(`<p class="mode ${summary.dryRun ? 'dry' : 'live'}">${esc(counts.headline)}</p>`);
 	out.push(`<p class="counts" id="counts">${counts.lines.map((l) => `<span>${esc(l)}</span>`).join('')}</p>`);
-	const objects = Object.entries(summary.counts);
+	const objects = [...counts.perObject];
 	if (objects.length > 0) {
 		out.push('<table class="objects"><thead><tr><th>Salesforce object</th><th>create</th><th>update</th><th>delete</th></tr></thead><tbody>');
 		for (const [object, actions] of objects) {

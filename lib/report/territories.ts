@@ -98,7 +98,25 @@ export function reportModel(result: PublishResult): ReportModel {
 		decideStatus(v, row, outcomes);
 	}
 	const roots = arrange(views, byKey);
-	return { dryRun: result.summary.dryRun, roots, all: views, modelChanges, outcomeOf: (id) => outcomes.get(id) };
+	return { dryRun: result.summary.dryRun, roots, all: views, modelChanges, outcomeOf: outcomeOf(result, outcomes) };
+}
+
+/**
+ * A change's outcome. The rows carry every change that serves a row, and failures of the others; what
+ * they leave out (a deleted territory's rule, the model's create) went through unless nothing was written
+ * (a refused plan) or the run stopped, when it is unknown.
+ */
+function outcomeOf(result: PublishResult, outcomes: Map<string, ChangeOutcome>): ReportModel['outcomeOf'] {
+	const { summary } = result;
+	const inferred: ChangeOutcome['status'] | null =
+		result.issues.length > 0 || summary.stopped ? null : summary.dryRun ? 'planned' : 'done';
+	const changes = new Map(result.changeSet.changes.map((c) => [c.id, c]));
+	return (id) => {
+		const known = outcomes.get(id);
+		const c = changes.get(id);
+		if (known || !inferred || !c) return known;
+		return { changeId: id, object: c.object, action: c.action, label: c.label, status: inferred, recordId: c.recordId };
+	};
 }
 
 function decideStatus(v: TerritoryView, row: RowOutcome | undefined, outcomes: Map<string, ChangeOutcome>): void {

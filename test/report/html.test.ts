@@ -103,6 +103,8 @@ describe('the change report of the sample plan', () => {
 			expect(headerText(html)).toMatch(
 				new RegExp(`Territories: 1 ${w('to create', 'created')}, 2 ${w('to update', 'updated')}, 1 ${w('to move', 'moved')}, 1 ${w('to delete', 'deleted')}, 204 unchanged`),
 			);
+			// The deleted territory's rule goes with it: counted, though it serves no plan row.
+			expect(headerText(html)).toMatch(new RegExp(`Rules: 1 ${w('to create', 'created')}, 1 ${w('to delete', 'deleted')}`));
 			const tree = drawnTree(html);
 			expect(tree.get('Reno')).toMatchObject({ status: 'created', parent: 'Pacific_Northwest', open: true });
 			expect(tree.get('West')).toMatchObject({ status: 'updated', parent: null, open: true });
