@@ -66,7 +66,9 @@ export function renderChangeReport(result: PublishResult): string {
 function header(out: string[], result: PublishResult, counts: ReportCounts, title: string): void {
 	const { summary } = result;
 	out.push(`<header><h1>${esc(title)}</h1>`);
-	out.push(`<p class="mode ${summary.dryRun ? 'dry' : 'live'}">${esc(counts.headline)}</p>`);
+	// Anything not done as planned is told in red, whatever the mode.
+	const trouble = result.issues.length > 0 || summary.stopped !== null || summary.failed > 0 || summary.skipped > 0;
+	out.push(`<p class="mode ${trouble ? 'trouble' : summary.dryRun ? 'dry' : 'live'}">${esc(counts.headline)}</p>`);
 	out.push(`<p class="counts" id="counts">${counts.lines.map((l) => `<span>${esc(l)}</span>`).join('')}</p>`);
 	const objects = [...counts.perObject];
 	if (objects.length > 0) {

@@ -6,7 +6,7 @@ export const REPORT_CSS = [
 	'body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;padding:16px 20px;color:#1f2328;background:#fff}',
 	'h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:18px 0 8px}h3{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:#57606a;margin:6px 0 2px}',
 	'header{border-bottom:1px solid #d0d7de;padding-bottom:10px}',
-	'.mode{font-weight:600;margin:4px 0}.mode.dry{color:#0550ae}.mode.live{color:#1a7f37}',
+	'.mode{font-weight:600;margin:4px 0}.mode.dry{color:#0550ae}.mode.live{color:#1a7f37}.mode.trouble{color:#a40e26}',
 	'.counts span{display:block;font-size:15px}',
 	'table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #d0d7de;padding:2px 8px;text-align:left;vertical-align:top}th{background:#f6f8fa;font-weight:600}',
 	'table.objects td:not(:first-child){text-align:right}',

@@ -176,6 +176,7 @@ describe('failed and refused publishes', () => {
 		expect(result.summary.failed).toBeGreaterThan(0);
 		const html = renderChangeReport(result);
 		saveReport('failed.html', html);
+		expect(html).toContain('<p class="mode trouble">');
 		expect(headerText(html)).toMatch(/Published to Small_Model, except \d+ failed and \d+ skipped change\(s\) marked below/);
 		expect(headerText(html)).toMatch(/Territories: 3 created, 1 failed, 1 skipped/);
 		const tree = drawnTree(html);
@@ -192,6 +193,7 @@ describe('failed and refused publishes', () => {
 		const result = await small.publish({ plan: { rows }, model: { developerName: 'Refused_Model' }, dryRun: true });
 		expect(result.issues.length).toBeGreaterThan(0);
 		const html = renderChangeReport(result);
+		expect(html).toContain('<p class="mode trouble">');
 		const top = headerText(html);
 		expect(top).toMatch(/The plan was refused with 1 problem\(s\): nothing was written to Refused_Model/);
 		expect(top).toMatch(/Row 4, Users: .*nobody@acme-demo\.example/);
