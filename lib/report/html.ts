@@ -249,7 +249,7 @@ function outcomeNote(model: ReportModel, c: Change): string {
 
 function modelChanges(out: string[], model: ReportModel): void {
 	if (model.modelChanges.length === 0) return;
-	out.push(`<section class="model-changes"><h2>Model and types (${esc(model.modelChanges.length)})</h2>`);
+	out.push(`<section class="model-changes"><h2>The model, types and other changes (${esc(model.modelChanges.length)})</h2>`);
 	changeItems(out, model, model.modelChanges);
 	out.push('</section>');
 }

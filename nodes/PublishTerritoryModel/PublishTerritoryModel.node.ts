@@ -190,7 +190,7 @@ export class PublishTerritoryModel implements INodeType {
 			maxTerritoriesPerModel?: number;
 			touchHandMadeRules?: boolean;
 		};
-		const changeReport = takeChangeReportOption(options);
+		const changeReport = takeChangeReportOption(options, this);
 		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
 
 		let result: PublishResult;

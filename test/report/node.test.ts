@@ -83,9 +83,13 @@ describe('Publish node, Change Report option', () => {
 		]);
 	});
 
-	it('without the option: no binary data', async () => {
+	it('without the option, or with one item per row: no binary data', async () => {
 		const item = await summaryItem({ dryRun: true });
 		expect(item.binary).toBeUndefined();
 		expect(item.json.counts).toEqual({});
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ dryRun: true, output: 'rows', options: { changeReport: true } })), credentials);
+		const rows = run.output('Publish');
+		expect(rows.map((r) => r.json.key)).toEqual(['West', 'Bay_Area']);
+		expect(rows.every((r) => r.binary === undefined)).toBe(true);
 	});
 });

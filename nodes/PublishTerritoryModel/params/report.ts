@@ -16,12 +16,15 @@ export const changeReportOption: INodeProperties = {
 		'Whether to add the change as an HTML page (binary "report": the hierarchy as a tree, each territory marked created, updated, moved, deleted or unchanged) and the row outcomes as CSV (binary "outcomes") to the summary item',
 };
 
-/** Reads the option and takes it out of the options the engine gets (publishPlan refuses unknown ones). */
-export function takeChangeReportOption(options: object): boolean {
+/**
+ * Reads the option and takes it out of the options the engine gets (publishPlan refuses unknown ones).
+ * It applies to the summary item only: an option set before Output was switched to rows is ignored.
+ */
+export function takeChangeReportOption(options: object, ctx: IExecuteFunctions): boolean {
 	const bag = options as { changeReport?: unknown };
 	const wanted = bag.changeReport === true;
 	delete bag.changeReport;
-	return wanted;
+	return wanted && ctx.getNodeParameter('output', 0) === 'summary';
 }
 
 /** A model's DeveloperName is already a safe file name; anything else is reduced to one. */
