@@ -15,6 +15,7 @@
 import type { TerritoryPlan } from '../plan/types';
 import { accountChanges } from './account-changes';
 import { DiffState } from './diff-state';
+import { territoryNodes } from './hierarchy';
 import { checkModel, checkTerritoryLimit } from './model-checks';
 import { checkAgainstDescribe } from './org-rules';
 import { ruleChanges } from './rule-changes';
@@ -37,5 +38,5 @@ export function diff(plan: TerritoryPlan, snapshot: OrgSnapshot, options: DiffOp
 	}
 	checkTerritoryLimit(s);
 	checkAgainstDescribe(s);
-	return s.result();
+	return { ...s.result(), territories: territoryNodes(s) };
 }

@@ -234,6 +234,27 @@ export interface ChangeSet {
 	 * (e.g. hand-made rules kept beside the plan's rules). Never blocks a publish.
 	 */
 	warnings: import('../plan/types').PlanIssue[];
+	/**
+	 * The territories of the publish scope as they will hang once the change set is applied, plus those it
+	 * deletes (hierarchy.ts): what a report draws as a tree. Absent in change sets built by hand.
+	 */
+	territories?: TerritoryNode[];
+}
+
+/** One territory of the hierarchy a change set leads to (or deletes). */
+export interface TerritoryNode {
+	key: string;
+	name: string;
+	/** Parent's key once applied (a deleted territory: today's); null at the top of the model. */
+	parentKey: string | null;
+	/** The org record, null for a territory the change set creates. */
+	recordId: string | null;
+	/** Plan rows of the territory; empty for an org territory the plan does not name. */
+	rows: number[];
+	/** Users once applied, "username (Role)". */
+	users: string[];
+	/** Assignment rules in words: the plan's rule columns, or the names of the org's rules linked to it. */
+	rules: string[];
 }
 
 /** What exportPlan takes (Import's options, in the diff's terms). */

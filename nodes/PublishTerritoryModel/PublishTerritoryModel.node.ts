@@ -15,6 +15,7 @@ import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../sh
 import { readPlanInput, type PlanInput } from './input';
 import { assertPlanArrived } from './no-plan';
 import { describeIncomplete, refusedPlanError, toOutputItems } from './output';
+import { attachChangeReport, changeReportOption, takeChangeReportOption } from './params/report';
 
 // Deliberately not `usableAsTool`: the node rewrites a whole territory model from its input items, which
 // an AI agent's tool call does not carry, and such a change should be a reviewed workflow step.
@@ -123,6 +124,7 @@ export class PublishTerritoryModel implements INodeType {
 						default: false,
 						description: 'Whether to publish into the Active model (changes reach users as soon as rules run)',
 					},
+					changeReportOption,
 					{
 						displayName: 'Create Missing Territory Types',
 						name: 'createMissingTypes',
@@ -190,6 +192,7 @@ export class PublishTerritoryModel implements INodeType {
 			maxTerritoriesPerModel?: number;
 			touchHandMadeRules?: boolean;
 		};
+		const changeReport = takeChangeReportOption(options, this);
 		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
 
 		let result: PublishResult;
@@ -225,6 +228,8 @@ export class PublishTerritoryModel implements INodeType {
 		if (incomplete) hints.unshift({ message: incomplete.message, type: 'warning', location: 'outputPane' });
 		if (result.issues.length > 0) hints.unshift({ message: result.summary.outcome, type: 'danger', location: 'outputPane' });
 		if (hints.length) this.addExecutionHints(...hints);
-		return [toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input.itemOfRow)];
+		const items = toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input.itemOfRow);
+		if (changeReport) await attachChangeReport(this, items[0], result);
+		return [items];
 	}
 }
