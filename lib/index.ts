@@ -11,5 +11,5 @@ export { ROW_NUMBER, rowNumberOf } from './plan/columns';
 export type * from './api-types';
 export type { PlanRow, PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 export type { ChangeSet, Change, PublishMethod } from './sync/types';
-export { checkOrg, listModels, testConnection } from './models';
-export type { ModelSummary } from './models';
+export { checkOrg, listAccountKeyFields, listModels, listTerritories, testConnection } from './models';
+export type { AccountKeyField, ModelSummary, TerritorySummary } from './models';
