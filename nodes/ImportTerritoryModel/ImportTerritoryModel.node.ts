@@ -9,8 +9,9 @@ import {
 import { importModel, type ImportResult } from '../../lib';
 import { toConnectionSettings } from '../shared/connection';
 import { engineFailure } from '../shared/errors';
-import { modelLocator, scopeRootKey } from '../shared/descriptions';
-import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
+import { accountKeyField, modelLocator, scopeRootKey } from '../shared/descriptions';
+import { CREDENTIAL_NAME, getAccountKeyFields, salesforceTerritoryApiTest, searchModels, searchTerritories } from '../shared/methods';
+import { modelTargetOf, scopeRootOf } from '../shared/targets';
 
 export class ImportTerritoryModel implements INodeType {
 	description: INodeTypeDescription = {
@@ -60,20 +61,13 @@ export class ImportTerritoryModel implements INodeType {
 				default: false,
 				description: 'Whether to fill the Accounts column with the accounts assigned to each territory by hand',
 			},
-			{
-				displayName: 'Account Key Field',
-				name: 'accountKeyField',
-				type: 'string',
-				default: '',
-				placeholder: 'External_Key__c',
-				displayOptions: { show: { includeAccounts: [true] } },
-				description: 'Account field to write in the Accounts column; empty means Account IDs',
-			},
+			{ ...accountKeyField, displayOptions: { show: { includeAccounts: [true] } } },
 		],
 	};
 
 	methods = {
-		listSearch: { searchModels },
+		listSearch: { searchModels, searchTerritories },
+		loadOptions: { getAccountKeyFields },
 		credentialTest: { salesforceTerritoryApiTest },
 	};
 
@@ -83,8 +77,8 @@ export class ImportTerritoryModel implements INodeType {
 		try {
 			result = await importModel({
 				connection: toConnectionSettings(credentials),
-				model: { developerName: this.getNodeParameter('model', 0, '', { extractValue: true }) as string },
-				scopeRootKey: (this.getNodeParameter('scopeRootKey', 0, '') as string) || null,
+				model: modelTargetOf(this),
+				scopeRootKey: scopeRootOf(this),
 				includeAccounts: this.getNodeParameter('includeAccounts', 0, false) as boolean,
 				accountKeyField: (this.getNodeParameter('accountKeyField', 0, '') as string) || undefined,
 				onProgress: ({ phase, done, total }) => this.logger.debug(`Import Territory Model: ${phase} ${done}/${total}`),

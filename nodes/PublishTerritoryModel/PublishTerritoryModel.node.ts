@@ -9,8 +9,9 @@ import {
 import { publishPlan, type PublishMethod, type PublishResult } from '../../lib';
 import { toConnectionSettings } from '../shared/connection';
 import { engineFailure } from '../shared/errors';
-import { modelLocator, scopeRootKey } from '../shared/descriptions';
-import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
+import { accountKeyField, modelLocator, scopeRootKey } from '../shared/descriptions';
+import { CREDENTIAL_NAME, getAccountKeyFields, salesforceTerritoryApiTest, searchModels, searchTerritories } from '../shared/methods';
+import { modelTargetOf, scopeRootOf } from '../shared/targets';
 import { readPlanInput, type PlanInput } from './input';
 import { describeIncomplete, formatIssues, toOutputItems } from './output';
 
@@ -106,14 +107,7 @@ export class PublishTerritoryModel implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Account Key Field',
-						name: 'accountKeyField',
-						type: 'string',
-						default: '',
-						placeholder: 'External_Key__c',
-						description: 'Account field that the Accounts column refers to; empty means Account IDs',
-					},
+					accountKeyField,
 					{
 						displayName: 'Allow Active Model',
 						name: 'allowActiveModel',
@@ -171,13 +165,13 @@ export class PublishTerritoryModel implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchModels },
+		listSearch: { searchModels, searchTerritories },
+		loadOptions: { getAccountKeyFields },
 		credentialTest: { salesforceTerritoryApiTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await this.getCredentials(CREDENTIAL_NAME);
-		const model = this.getNodeParameter('model', 0, '', { extractValue: true }) as string;
 		const options = this.getNodeParameter('options', 0, {}) as {
 			accountKeyField?: string;
 			allowActiveModel?: boolean;
@@ -197,8 +191,8 @@ export class PublishTerritoryModel implements INodeType {
 			result = await publishPlan({
 				connection: toConnectionSettings(credentials),
 				plan: input.plan,
-				model: { developerName: model, name: (this.getNodeParameter('modelName', 0, '') as string) || undefined },
-				scopeRootKey: (this.getNodeParameter('scopeRootKey', 0, '') as string) || null,
+				model: { ...modelTargetOf(this), name: (this.getNodeParameter('modelName', 0, '') as string) || undefined },
+				scopeRootKey: scopeRootOf(this),
 				method: this.getNodeParameter('method', 0) as PublishMethod,
 				dryRun,
 				...options,

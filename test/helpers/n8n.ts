@@ -11,7 +11,7 @@ import path from 'node:path';
 process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-user-'));
 
 import { Container } from '@n8n/di';
-import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { BinaryDataService, ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeHelpers,
@@ -23,6 +23,7 @@ import {
 	type IExecuteFunctions,
 	type INode,
 	type INodeExecutionData,
+	type INodeParameters,
 	type INodeProperties,
 	type INodeType,
 	type INodeTypes,
@@ -254,4 +255,41 @@ export async function binaryText(item: INodeExecutionData, property = 'data'): P
 	if (!binary) throw new Error(`No binary property '${property}' on the item`);
 	const buffer = await Container.get(BinaryDataService).getAsBuffer(binary);
 	return buffer.toString('utf8');
+}
+
+/**
+ * Calls a node's list search or load-options method the way n8n's editor backend does
+ * (DynamicNodeParametersService): a one-node workflow holding the node's current parameters, an
+ * n8n-core LoadOptionsContext on it, the method called with that context (and the search filter).
+ */
+export async function callNodeMethod(
+	nodeType: 'publishTerritoryModel' | 'importTerritoryModel',
+	kind: 'listSearch' | 'loadOptions',
+	method: string,
+	parameters: INodeParameters,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	filter?: string,
+): Promise<unknown> {
+	const type = `${PACKAGE}.${nodeType}`;
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		currentNodeParameters: parameters,
+		restApiUrl: 'http://localhost/rest',
+		instanceBaseUrl: 'http://localhost/',
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const context = new LoadOptionsContext(workflow, workflow.getNode('Temp-Node') as INode, additionalData, `parameters.${method}`);
+	const fn = NODE_TYPES[type].methods?.[kind]?.[method] as ((this: unknown, filter?: string) => Promise<unknown>) | undefined;
+	if (!fn) throw new Error(`${nodeType} has no ${kind} method ${method}`);
+	return kind === 'listSearch' ? fn.call(context, filter) : fn.call(context);
 }
