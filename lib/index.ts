@@ -7,7 +7,7 @@ export { importModel } from './import';
 export { parsePlan, parseCsv, decodeCsvBytes, rowsToCsv, territoryToRow } from './plan';
 export { diff, describeChangeSet, exportPlan } from './sync';
 export { PLAN_COLUMNS } from './plan/types';
-export { ROW_NUMBER, rowNumberOf } from './plan/columns';
+export { MAPPING_OPTIONS, ROW_NUMBER, mapColumns, rowNumberOf } from './plan/columns';
 export type * from './api-types';
 export type { PlanRow, PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 export type { ChangeSet, Change, PublishMethod } from './sync/types';

@@ -13,6 +13,7 @@ import { accountKeyField, modelLocator, scopeRootKey } from '../shared/descripti
 import { CREDENTIAL_NAME, getAccountKeyFields, salesforceTerritoryApiTest, searchModels, searchTerritories } from '../shared/methods';
 import { modelTargetOf, scopeRootOf } from '../shared/targets';
 import { readPlanInput, type PlanInput } from './input';
+import { columnNames, inNodeTerms, takeColumnMap, type ColumnNamesValue } from './params/columns';
 import { describeIncomplete, formatIssues, toOutputItems } from './output';
 
 // Deliberately not `usableAsTool`: the node rewrites a whole territory model from its input items, which
@@ -115,6 +116,7 @@ export class PublishTerritoryModel implements INodeType {
 						default: false,
 						description: 'Whether to publish into the Active model (changes reach users as soon as rules run)',
 					},
+					columnNames,
 					{
 						displayName: 'Create Missing Territory Types',
 						name: 'createMissingTypes',
@@ -181,14 +183,16 @@ export class PublishTerritoryModel implements INodeType {
 			manageAccounts?: boolean;
 			maxTerritoriesPerModel?: number;
 			touchHandMadeRules?: boolean;
+			columnNames?: ColumnNamesValue;
 		};
+		const columnMap = takeColumnMap(options);
 		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
 
 		let result: PublishResult;
 		let input: PlanInput;
 		try {
 			input = await readPlanInput(this);
-			result = await publishPlan({
+			result = inNodeTerms(await publishPlan({
 				connection: toConnectionSettings(credentials),
 				plan: input.plan,
 				model: { ...modelTargetOf(this), name: (this.getNodeParameter('modelName', 0, '') as string) || undefined },
@@ -199,7 +203,8 @@ export class PublishTerritoryModel implements INodeType {
 				accountKeyField: options.accountKeyField || undefined,
 				onProgress: ({ phase, done, total }) =>
 					this.logger.debug(`Publish Territory Model: ${phase} ${done}/${total}`),
-			});
+				columnMap,
+			}));
 		} catch (error) {
 			return engineFailure(this, error);
 		}
@@ -219,6 +224,6 @@ export class PublishTerritoryModel implements INodeType {
 		const hints = result.warnings.map((w) => ({ message: `Row ${w.row}: ${w.message}`, type: 'warning' as const, location: 'outputPane' as const }));
 		if (incomplete) hints.unshift({ message: incomplete.message, type: 'warning', location: 'outputPane' });
 		if (hints.length) this.addExecutionHints(...hints);
-		return [toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input.itemOfRow)];
+		return [toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input, this.getNode())];
 	}
 }

@@ -59,7 +59,10 @@ class ManualTrigger implements INodeType {
 	}
 }
 
-/** Emits `items` (a JSON array) as items, or `csv` as a binary file named plan.csv on `copies` items (1). */
+/**
+ * Emits `items` (a JSON array) as items, or `csv` as a binary file (`fileName`, default plan.csv, and
+ * `mimeType`) on `copies` items (1), each with `fileJson` as its JSON (the metadata file nodes put there).
+ */
 class EmitItems implements INodeType {
 	description = {
 		displayName: 'Emit Items',
@@ -74,6 +77,9 @@ class EmitItems implements INodeType {
 			{ displayName: 'Items', name: 'items', type: 'json', default: '[]' },
 			{ displayName: 'CSV', name: 'csv', type: 'string', default: '' },
 			{ displayName: 'Copies', name: 'copies', type: 'number', default: 1 },
+			{ displayName: 'File JSON', name: 'fileJson', type: 'json', default: '{}' },
+			{ displayName: 'File Name', name: 'fileName', type: 'string', default: 'plan.csv' },
+			{ displayName: 'MIME Type', name: 'mimeType', type: 'string', default: 'text/csv' },
 		],
 	} as unknown as INodeType['description'];
 
@@ -81,10 +87,13 @@ class EmitItems implements INodeType {
 		const csv = this.getNodeParameter('csv', 0) as string;
 		if (csv) {
 			const copies = this.getNodeParameter('copies', 0) as number;
+			const fileJson = this.getNodeParameter('fileJson', 0, '{}') as string | IDataObject;
+			const fileName = this.getNodeParameter('fileName', 0, 'plan.csv') as string;
+			const mimeType = this.getNodeParameter('mimeType', 0, 'text/csv') as string;
 			const out: INodeExecutionData[] = [];
 			for (let i = 0; i < copies; i++) {
-				const binary = await this.helpers.prepareBinaryData(Buffer.from(csv, 'utf8'), 'plan.csv', 'text/csv');
-				out.push({ json: {}, binary: { data: binary } });
+				const binary = await this.helpers.prepareBinaryData(Buffer.from(csv, 'utf8'), fileName, mimeType);
+				out.push({ json: typeof fileJson === 'string' ? (JSON.parse(fileJson) as IDataObject) : fileJson, binary: { data: binary } });
 			}
 			return [out];
 		}
@@ -229,7 +238,10 @@ export async function runWorkflow(
 }
 
 /** A linear workflow: trigger → Emit Items → the node under test. */
-export function linearWorkflow(source: { items?: IDataObject[]; csv?: string; copies?: number }, node: Omit<INode, 'id' | 'position' | 'typeVersion'> & { typeVersion?: number }) {
+export function linearWorkflow(
+	source: { items?: IDataObject[]; csv?: string; copies?: number; fileJson?: IDataObject; fileName?: string; mimeType?: string },
+	node: Omit<INode, 'id' | 'position' | 'typeVersion'> & { typeVersion?: number },
+) {
 	const nodes: INode[] = [
 		{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 		{
@@ -238,7 +250,14 @@ export function linearWorkflow(source: { items?: IDataObject[]; csv?: string; co
 			type: 'test.emitItems',
 			typeVersion: 1,
 			position: [200, 0],
-			parameters: { items: JSON.stringify(source.items ?? []), csv: source.csv ?? '', copies: source.copies ?? 1 },
+			parameters: {
+				items: JSON.stringify(source.items ?? []),
+				csv: source.csv ?? '',
+				copies: source.copies ?? 1,
+				fileJson: JSON.stringify(source.fileJson ?? {}),
+				fileName: source.fileName ?? 'plan.csv',
+				mimeType: source.mimeType ?? 'text/csv',
+			},
 		},
 		{ id: '3', typeVersion: 1, position: [400, 0], ...node } as INode,
 	];
