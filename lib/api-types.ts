@@ -85,11 +85,27 @@ export interface ChangeOutcome {
 	message?: string;
 }
 
+/** The Salesforce Ids of one plan row's records after the run (lib/row-ids.ts). */
+export interface RowIds {
+	/** Territory2 Id; null when the territory does not exist (a dry run's or a failed create). */
+	territory: string | null;
+	/** ObjectTerritory2AssignmentRule Ids of the rules linked to the territory. */
+	rules: string[];
+	/** UserTerritory2Association Ids. */
+	userAssignments: string[];
+	/** ObjectTerritory2Association Ids (manual account assignments). */
+	accountAssignments: string[];
+}
+
 export interface RowOutcome {
 	row: number;
 	key: string;
 	territory: string;
 	status: RowOutcomeStatus;
+	/** What the row's territory gets (or, on a dry run, would get): its own change's action, else update; absent when unchanged. */
+	action?: 'create' | 'update' | 'delete';
+	/** Present once the org was read (not when the plan was refused before). */
+	ids?: RowIds;
 	/** Per-object counts of what was written for this row, e.g. { Territory2: 'created', UserTerritory2Association: 2 }. */
 	changes: ChangeOutcome[];
 	errorCode?: string;

@@ -8,10 +8,10 @@ export { parsePlan, parseCsv, decodeCsvBytes, rowsToCsv, territoryToRow } from '
 export { diff, describeChangeSet, exportPlan } from './sync';
 export { renderChangeReport, rowOutcomesCsv } from './report';
 export { PLAN_COLUMNS } from './plan/types';
-export { ROW_NUMBER, rowNumberOf } from './plan/columns';
+export { MAPPING_OPTIONS, ROW_NUMBER, mapColumns, rowNumberOf } from './plan/columns';
 export type * from './api-types';
 export { groupIssues, rowsText } from './issue-groups';
 export type { PlanRow, PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 export type { ChangeSet, Change, PublishMethod, TerritoryNode } from './sync/types';
-export { checkOrg, listModels, testConnection } from './models';
-export type { ModelSummary } from './models';
+export { checkOrg, listAccountKeyFields, listModels, listTerritories, testConnection } from './models';
+export type { AccountKeyField, ModelSummary, TerritorySummary } from './models';

@@ -30,7 +30,8 @@ import { diff } from './sync';
 import { describeOutcome } from './outcome';
 import { frequentUnknownDomains, groupIssues } from './issue-groups';
 import { userDomainsInOrg } from './org/user-domains';
-import type { Change, ChangeSet, DiffOptions, OrgDescribe } from './sync/types';
+import type { Change, ChangeSet, DiffOptions, OrgDescribe, OrgSnapshot } from './sync/types';
+import { rowIds } from './row-ids';
 
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
 	const started = Date.now();
@@ -153,7 +154,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 			status: 'planned',
 			recordId: change.recordId,
 		}));
-		return result(planned, rowOutcomes(plan, changeSet, planned), { ...nothingWritten, dryRun: true });
+		return result(planned, rowOutcomes(plan, changeSet, planned, snapshot), { ...nothingWritten, dryRun: true });
 	}
 
 	const applied = await applyChangeSet(conn, changeSet, {
@@ -162,7 +163,7 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	});
 	const modelChange = changeSet.changes.find((c) => c.object === 'Territory2Model' && c.action === 'create');
 	const modelOutcome = modelChange && applied.outcomes.find((o) => o.changeId === modelChange.id);
-	const published = result(applied.outcomes, rowOutcomes(plan, changeSet, applied.outcomes), {
+	const published = result(applied.outcomes, rowOutcomes(plan, changeSet, applied.outcomes, snapshot), {
 		dryRun: false,
 		usage: conn.usage(),
 		// What the user reads: what stopped the run, and that publishing the same plan again finishes it.
@@ -356,7 +357,7 @@ function rowsWithIssues(plan: TerritoryPlan, issues: PlanIssue[]): RowOutcome[] 
 }
 
 /** Folds change outcomes onto the plan rows they serve; org-only deletes get rows of their own. */
-function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: ChangeOutcome[]): RowOutcome[] {
+function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: ChangeOutcome[], snapshot: OrgSnapshot): RowOutcome[] {
 	const outcomeById = new Map(outcomes.map((o) => [o.changeId, o]));
 	const changesByRow = new Map<number, Change[]>();
 	const orphans: Change[] = [];
@@ -384,6 +385,8 @@ function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: Change
 			key: t.key,
 			territory: t.name,
 			status,
+			...(changes.length ? { action: territoryChange?.action ?? 'update' } : {}),
+			ids: rowIds(t.key, changes, (c) => outcomeById.get(c.id), snapshot),
 			changes: own,
 			...(problem ? { errorCode: problem.errorCode, message: problem.message } : {}),
 		};
@@ -399,6 +402,8 @@ function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: Change
 			key: change.label,
 			territory: change.label,
 			status,
+			action: 'delete',
+			ids: { territory: change.recordId, rules: [], userAssignments: [], accountAssignments: [] },
 			changes: [outcome],
 			...(outcome.errorCode ? { errorCode: outcome.errorCode, message: outcome.message } : {}),
 		});

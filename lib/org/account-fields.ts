@@ -12,10 +12,27 @@ import { restGet } from './http';
 /** Lower-cased API name → describe type ("string", "picklist", "address", "location"…) of every Account field. */
 export type AccountFieldTypes = ReadonlyMap<string, string>;
 
+/** One Account field as the describe lists it (Object Reference, DescribeSObjectResult: Field). */
+export interface AccountField {
+	name: string;
+	label: string;
+	type: string;
+	/** "Indicates whether the field is used as an external ID" (DescribeFieldResult.externalId). */
+	externalId: boolean;
+}
+
+/** Account's fields, from the org's describe (one call). */
+export async function readAccountFields(org: OrgConnection): Promise<AccountField[]> {
+	const describe = await restGet<{ fields?: { name: string; label?: string; type: string; externalId?: boolean }[] }>(
+		org,
+		`${org.basePath}/sobjects/${OBJECTS.account}/describe`,
+	);
+	return (describe.fields ?? []).map((f) => ({ name: f.name, label: f.label ?? f.name, type: f.type, externalId: f.externalId === true }));
+}
+
 /** Account's fields with their types, from the org's describe (one call). */
 export async function readAccountFieldTypes(org: OrgConnection): Promise<Map<string, string>> {
-	const describe = await restGet<{ fields?: { name: string; type: string }[] }>(org, `${org.basePath}/sobjects/${OBJECTS.account}/describe`);
-	return new Map((describe.fields ?? []).map((f) => [f.name.toLowerCase(), f.type]));
+	return new Map((await readAccountFields(org)).map((f) => [f.name.toLowerCase(), f.type]));
 }
 
 /**

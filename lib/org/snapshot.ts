@@ -11,6 +11,7 @@ import type {
 	SnapshotAccount,
 	SnapshotModel,
 	SnapshotRule,
+	SnapshotTerritory,
 	SnapshotUser,
 } from '../sync/types';
 import type { OrgConnection } from './connect';
@@ -82,6 +83,34 @@ function modelFilter(target: ModelTarget): string | null {
 const TERRITORY_FIELDS =
 	'Id, Name, DeveloperName, ParentTerritory2Id, Territory2TypeId, Description, AccountAccessLevel, OpportunityAccessLevel, CaseAccessLevel, ForecastUserId';
 
+/** The territories of the target model (the snapshot's query and the picker's). */
+function territoryQuery(inTarget: string): string {
+	return `SELECT ${TERRITORY_FIELDS} FROM ${OBJECTS.territory} WHERE ${inTarget} ORDER BY DeveloperName`;
+}
+
+function toTerritory(r: Row): SnapshotTerritory {
+	return {
+		id: String(r.Id),
+		name: String(r.Name ?? ''),
+		developerName: String(r.DeveloperName ?? ''),
+		parentId: str(r.ParentTerritory2Id),
+		typeId: String(r.Territory2TypeId ?? ''),
+		description: str(r.Description),
+		accountAccessLevel: str(r.AccountAccessLevel),
+		opportunityAccessLevel: str(r.OpportunityAccessLevel),
+		caseAccessLevel: str(r.CaseAccessLevel),
+		forecastUserId: str(r.ForecastUserId),
+	};
+}
+
+/** The territories of one model (one query, paged), e.g. for an "Under Territory" picker; none for a target no model can match. */
+export async function listTerritories(org: OrgConnection, target: ModelTarget): Promise<SnapshotTerritory[]> {
+	findModel([], target);
+	const inTarget = modelFilter(target);
+	if (!inTarget) return [];
+	return (await queryAll(org, territoryQuery(inTarget))).map(toTerritory);
+}
+
 /**
  * The snapshot in three groups of reads, each one Composite call (plus a GET per extra page of 2,000
  * records, and more calls only when the plan names thousands of users or accounts):
@@ -112,7 +141,7 @@ export async function readSnapshot(
 		...describes,
 		...(inTarget
 			? ([
-					{ kind: 'query', soql: `SELECT ${TERRITORY_FIELDS} FROM ${OBJECTS.territory} WHERE ${inTarget} ORDER BY DeveloperName` },
+					{ kind: 'query', soql: territoryQuery(inTarget) },
 					{ kind: 'query', soql: `SELECT Id, DeveloperName, MasterLabel, IsActive, BooleanFilter FROM ${OBJECTS.rule} WHERE ${inTarget} ORDER BY DeveloperName` },
 				] as const)
 			: []),
@@ -145,18 +174,7 @@ export async function readSnapshot(
 	};
 
 	if (model) {
-		snapshot.territories = territoryRows.map((r) => ({
-			id: String(r.Id),
-			name: String(r.Name ?? ''),
-			developerName: String(r.DeveloperName ?? ''),
-			parentId: str(r.ParentTerritory2Id),
-			typeId: String(r.Territory2TypeId ?? ''),
-			description: str(r.Description),
-			accountAccessLevel: str(r.AccountAccessLevel),
-			opportunityAccessLevel: str(r.OpportunityAccessLevel),
-			caseAccessLevel: str(r.CaseAccessLevel),
-			forecastUserId: str(r.ForecastUserId),
-		}));
+		snapshot.territories = territoryRows.map(toTerritory);
 		const rules: SnapshotRule[] = ruleRows.map((r) => ({
 			id: String(r.Id),
 			developerName: String(r.DeveloperName ?? ''),

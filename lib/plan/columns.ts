@@ -12,7 +12,11 @@ export function normalizeHeader(header: string): string {
 		.replace(/[\s_\-.]+/g, '');
 }
 
-const SYNONYMS: Record<PlanColumn, string[]> = {
+/**
+ * Headers accepted for each column without any mapping (matched as normalizeHeader says). The table in
+ * docs/plan-format.md lists the same (test/plan/columns-doc.test.ts keeps them together).
+ */
+export const COLUMN_SYNONYMS: Readonly<Record<PlanColumn, readonly string[]>> = {
 	Territory: ['Territory', 'Territory Name', 'Name', 'Territory2 Name'],
 	Key: ['Key', 'Territory Key', 'Developer Name', 'API Name', 'Territory Developer Name'],
 	Parent: [
@@ -40,7 +44,7 @@ const SYNONYMS: Record<PlanColumn, string[]> = {
 
 const ALIASES = new Map<string, PlanColumn>();
 for (const column of PLAN_COLUMNS) {
-	for (const synonym of SYNONYMS[column]) ALIASES.set(normalizeHeader(synonym), column);
+	for (const synonym of COLUMN_SYNONYMS[column]) ALIASES.set(normalizeHeader(synonym), column);
 }
 
 /** The canonical column a header means, or null when it is not a known column or alias. */
@@ -53,6 +57,12 @@ function columnHint(header: string): string {
 	const close = closestName(normalizeHeader(header), [...ALIASES.keys()]);
 	return close === null ? '' : ` (did you mean "${ALIASES.get(close)}"?)`;
 }
+
+/**
+ * How an unknown column's issue names the options that fix it: the public API's names. A caller with
+ * other names for them (the Publish node's Options) replaces these phrases.
+ */
+export const MAPPING_OPTIONS = { columnMap: 'option columnMap', ignoreUnknownColumns: 'option ignoreUnknownColumns' } as const;
 
 export interface ColumnMapping {
 	/** Source header → canonical column, for every header that is used. */
@@ -108,7 +118,7 @@ export function mapColumns(
 					column: header,
 					value: header,
 					code: 'UNKNOWN_COLUMN',
-					message: `Column "${header}" is not a plan column${columnHint(header)}; map it to one of ${PLAN_COLUMNS.join(', ')} or ignore it.`,
+					message: `Column "${header}" is not a plan column${columnHint(header)}; map it to one of ${PLAN_COLUMNS.join(', ')} (${MAPPING_OPTIONS.columnMap}) or ignore it (${MAPPING_OPTIONS.ignoreUnknownColumns}).`,
 				});
 			}
 			continue;

@@ -8,8 +8,9 @@ import {
 } from 'n8n-workflow';
 import { importModel, type ImportResult } from '../../lib';
 import { toConnectionSettings } from '../shared/connection';
-import { modelLocator, scopeRootKey } from '../shared/descriptions';
-import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
+import { accountKeyField, modelLocator, scopeRootKey } from '../shared/descriptions';
+import { CREDENTIAL_NAME, getAccountKeyFields, salesforceTerritoryApiTest, searchModels, searchTerritories } from '../shared/methods';
+import { modelTargetOf, scopeRootOf } from '../shared/targets';
 import { importOptions } from './options';
 import { importOutput } from './output';
 
@@ -61,21 +62,14 @@ export class ImportTerritoryModel implements INodeType {
 				default: false,
 				description: 'Whether to fill the Accounts column with the accounts assigned to each territory by hand',
 			},
-			{
-				displayName: 'Account Key Field',
-				name: 'accountKeyField',
-				type: 'string',
-				default: '',
-				placeholder: 'External_Key__c',
-				displayOptions: { show: { includeAccounts: [true] } },
-				description: 'Account field to write in the Accounts column; empty means Account IDs',
-			},
+			{ ...accountKeyField, displayOptions: { show: { includeAccounts: [true] } } },
 			importOptions,
 		],
 	};
 
 	methods = {
-		listSearch: { searchModels },
+		listSearch: { searchModels, searchTerritories },
+		loadOptions: { getAccountKeyFields },
 		credentialTest: { salesforceTerritoryApiTest },
 	};
 
@@ -92,8 +86,8 @@ export class ImportTerritoryModel implements INodeType {
 			try {
 				result = await importModel({
 					connection: toConnectionSettings(credentials),
-					model: { developerName: this.getNodeParameter('model', i, '', { extractValue: true }) as string },
-					scopeRootKey: (this.getNodeParameter('scopeRootKey', i, '') as string) || null,
+					model: modelTargetOf(this, i),
+					scopeRootKey: scopeRootOf(this, i),
 					includeAccounts: this.getNodeParameter('includeAccounts', i, false) as boolean,
 					accountKeyField: (this.getNodeParameter('accountKeyField', i, '') as string) || undefined,
 					onProgress: ({ phase, done, total }) => this.logger.debug(`Import Territory Model: ${phase} ${done}/${total}`),

@@ -10,10 +10,12 @@ import {
 import { publishPlan, type PublishMethod, type PublishResult } from '../../lib';
 import { toConnectionSettings } from '../shared/connection';
 import { engineFailure } from '../shared/errors';
-import { modelLocator, scopeRootKey } from '../shared/descriptions';
-import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
+import { accountKeyField, modelLocator, scopeRootKey } from '../shared/descriptions';
+import { CREDENTIAL_NAME, getAccountKeyFields, salesforceTerritoryApiTest, searchModels, searchTerritories } from '../shared/methods';
+import { modelTargetOf, scopeRootOf } from '../shared/targets';
 import { readPlanInput, type PlanInput } from './input';
 import { assertPlanArrived } from './no-plan';
+import { columnNames, inNodeTerms, takeColumnMap, type ColumnNamesValue } from './params/columns';
 import { describeIncomplete, refusedPlanError, toOutputItems } from './output';
 import { attachChangeReport, changeReportOption, takeChangeReportOption } from './params/report';
 
@@ -109,14 +111,7 @@ export class PublishTerritoryModel implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Account Key Field',
-						name: 'accountKeyField',
-						type: 'string',
-						default: '',
-						placeholder: 'External_Key__c',
-						description: 'Account field that the Accounts column refers to; empty means Account IDs',
-					},
+					accountKeyField,
 					{
 						displayName: 'Allow Active Model',
 						name: 'allowActiveModel',
@@ -125,6 +120,7 @@ export class PublishTerritoryModel implements INodeType {
 						description: 'Whether to publish into the Active model (changes reach users as soon as rules run)',
 					},
 					changeReportOption,
+					columnNames,
 					{
 						displayName: 'Create Missing Territory Types',
 						name: 'createMissingTypes',
@@ -175,13 +171,13 @@ export class PublishTerritoryModel implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchModels },
+		listSearch: { searchModels, searchTerritories },
+		loadOptions: { getAccountKeyFields },
 		credentialTest: { salesforceTerritoryApiTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await this.getCredentials(CREDENTIAL_NAME);
-		const model = this.getNodeParameter('model', 0, '', { extractValue: true }) as string;
 		const options = this.getNodeParameter('options', 0, {}) as {
 			accountKeyField?: string;
 			allowActiveModel?: boolean;
@@ -191,8 +187,10 @@ export class PublishTerritoryModel implements INodeType {
 			manageAccounts?: boolean;
 			maxTerritoriesPerModel?: number;
 			touchHandMadeRules?: boolean;
+			columnNames?: ColumnNamesValue;
 		};
 		const changeReport = takeChangeReportOption(options, this);
+		const columnMap = takeColumnMap(options);
 		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
 
 		let result: PublishResult;
@@ -200,18 +198,19 @@ export class PublishTerritoryModel implements INodeType {
 		try {
 			assertPlanArrived(this);
 			input = await readPlanInput(this);
-			result = await publishPlan({
+			result = inNodeTerms(await publishPlan({
 				connection: toConnectionSettings(credentials),
 				plan: input.plan,
-				model: { developerName: model, name: (this.getNodeParameter('modelName', 0, '') as string) || undefined },
-				scopeRootKey: (this.getNodeParameter('scopeRootKey', 0, '') as string) || null,
+				model: { ...modelTargetOf(this), name: (this.getNodeParameter('modelName', 0, '') as string) || undefined },
+				scopeRootKey: scopeRootOf(this),
 				method: this.getNodeParameter('method', 0) as PublishMethod,
 				dryRun,
 				...options,
 				accountKeyField: options.accountKeyField || undefined,
 				onProgress: ({ phase, done, total }) =>
 					this.logger.debug(`Publish Territory Model: ${phase} ${done}/${total}`),
-			});
+				columnMap,
+			}));
 		} catch (error) {
 			return engineFailure(this, error);
 		}
@@ -228,7 +227,7 @@ export class PublishTerritoryModel implements INodeType {
 		if (incomplete) hints.unshift({ message: incomplete.message, type: 'warning', location: 'outputPane' });
 		if (result.issues.length > 0) hints.unshift({ message: result.summary.outcome, type: 'danger', location: 'outputPane' });
 		if (hints.length) this.addExecutionHints(...hints);
-		const items = toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input.itemOfRow);
+		const items = toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input, this.getNode());
 		if (changeReport) await attachChangeReport(this, items[0], result);
 		return [items];
 	}

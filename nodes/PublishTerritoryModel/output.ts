@@ -1,5 +1,7 @@
 import { NodeOperationError, type IDataObject, type INode, type INodeExecutionData } from 'n8n-workflow';
 import { describeChangeSet, groupIssues, rowsText, type IssueGroup, type PlanIssue, type PublishResult } from '../../lib';
+import type { PlanInput } from './input';
+import { toRowItems } from './rows';
 
 const MAX_ISSUES_SHOWN = 50;
 
@@ -74,11 +76,10 @@ export function describeIncomplete(result: PublishResult): { message: string; de
 export function toOutputItems(
 	result: PublishResult,
 	output: 'summary' | 'rows',
-	itemOfRow: (row: number) => number,
+	input: PlanInput,
+	node: INode,
 ): INodeExecutionData[] {
-	if (output === 'rows') {
-		return result.rows.map((row) => ({ json: row as unknown as IDataObject, pairedItem: { item: itemOfRow(row.row) } }));
-	}
+	if (output === 'rows') return toRowItems(result, input, node);
 	const described = describeChangeSet(result.changeSet);
 	return [
 		{
@@ -94,7 +95,8 @@ export function toOutputItems(
 					return counts;
 				}, {}),
 			} as IDataObject,
-			pairedItem: { item: 0 },
+			// The summary speaks for the whole plan: paired with every input item it came from.
+			pairedItem: Array.from({ length: Math.max(input.itemCount, 1) }, (_, item) => ({ item })),
 		},
 	];
 }

@@ -4,9 +4,11 @@ import type {
 	ILoadOptionsFunctions,
 	INodeCredentialTestResult,
 	INodeListSearchResult,
+	INodePropertyOptions,
 } from 'n8n-workflow';
-import { checkOrg, listModels } from '../../lib';
+import { checkOrg, listAccountKeyFields, listModels, listTerritories } from '../../lib';
 import { toConnectionSettings } from './connection';
+import { currentModelTarget } from './targets';
 
 export const CREDENTIAL_NAME = 'salesforceTerritoryApi';
 
@@ -28,6 +30,33 @@ export async function searchModels(this: ILoadOptionsFunctions, filter?: string)
 function noModelEntry(filter: string, models: number): { name: string; value: string } {
 	const how = 'switch the mode to By Name and type a new Developer Name (e.g. FY27_Sales): Publish creates the model in Planning state';
 	return { name: models === 0 ? `No territory models yet: ${how}` : `No model matches "${filter}": ${how}`, value: '' };
+}
+
+/** Separates the names of a territory's path in the Under Territory list: "West › Pacific › Bay Area". */
+const PATH_SEPARATOR = ' › ';
+
+/**
+ * Lists the chosen model's territories for Under Territory's "From list" mode, each shown by its path
+ * (the Key beside it); the value is the Key. A model not picked yet, or not created yet, lists none.
+ */
+export async function searchTerritories(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const model = currentModelTarget(this);
+	if (!model.id && !model.developerName) return { results: [] };
+	const credentials = await this.getCredentials(CREDENTIAL_NAME);
+	const territories = await listTerritories({ connection: toConnectionSettings(credentials), model, filter });
+	return {
+		results: territories.map((t) => ({ name: t.path.join(PATH_SEPARATOR), value: t.developerName, description: t.developerName })),
+	};
+}
+
+/** Account Key Field's options: Account ID (the column holds Account Ids), then Account's external-ID fields. */
+export async function getAccountKeyFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const credentials = await this.getCredentials(CREDENTIAL_NAME);
+	const fields = await listAccountKeyFields({ connection: toConnectionSettings(credentials) });
+	return [
+		{ name: 'Account ID', value: '', description: 'The Accounts column holds Account IDs' },
+		...fields.map((f) => ({ name: f.label, value: f.name, description: f.name })),
+	];
 }
 
 /** Logs in with the credential; the message names the failure without any secret. */

@@ -11,7 +11,7 @@ import path from 'node:path';
 process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-user-'));
 
 import { Container } from '@n8n/di';
-import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { BinaryDataService, ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeHelpers,
@@ -23,6 +23,7 @@ import {
 	type IExecuteFunctions,
 	type INode,
 	type INodeExecutionData,
+	type INodeParameters,
 	type INodeProperties,
 	type INodeType,
 	type INodeTypes,
@@ -58,7 +59,10 @@ class ManualTrigger implements INodeType {
 	}
 }
 
-/** Emits `items` (a JSON array) as items, or `csv` as a binary file named plan.csv on `copies` items (1). */
+/**
+ * Emits `items` (a JSON array) as items, or `csv` as a binary file (`fileName`, default plan.csv, and
+ * `mimeType`) on `copies` items (1), each with `fileJson` as its JSON (the metadata file nodes put there).
+ */
 class EmitItems implements INodeType {
 	description = {
 		displayName: 'Emit Items',
@@ -73,6 +77,9 @@ class EmitItems implements INodeType {
 			{ displayName: 'Items', name: 'items', type: 'json', default: '[]' },
 			{ displayName: 'CSV', name: 'csv', type: 'string', default: '' },
 			{ displayName: 'Copies', name: 'copies', type: 'number', default: 1 },
+			{ displayName: 'File JSON', name: 'fileJson', type: 'json', default: '{}' },
+			{ displayName: 'File Name', name: 'fileName', type: 'string', default: 'plan.csv' },
+			{ displayName: 'MIME Type', name: 'mimeType', type: 'string', default: 'text/csv' },
 		],
 	} as unknown as INodeType['description'];
 
@@ -80,10 +87,13 @@ class EmitItems implements INodeType {
 		const csv = this.getNodeParameter('csv', 0) as string;
 		if (csv) {
 			const copies = this.getNodeParameter('copies', 0) as number;
+			const fileJson = this.getNodeParameter('fileJson', 0, '{}') as string | IDataObject;
+			const fileName = this.getNodeParameter('fileName', 0, 'plan.csv') as string;
+			const mimeType = this.getNodeParameter('mimeType', 0, 'text/csv') as string;
 			const out: INodeExecutionData[] = [];
 			for (let i = 0; i < copies; i++) {
-				const binary = await this.helpers.prepareBinaryData(Buffer.from(csv, 'utf8'), 'plan.csv', 'text/csv');
-				out.push({ json: {}, binary: { data: binary } });
+				const binary = await this.helpers.prepareBinaryData(Buffer.from(csv, 'utf8'), fileName, mimeType);
+				out.push({ json: typeof fileJson === 'string' ? (JSON.parse(fileJson) as IDataObject) : fileJson, binary: { data: binary } });
 			}
 			return [out];
 		}
@@ -228,7 +238,10 @@ export async function runWorkflow(
 }
 
 /** A linear workflow: trigger → Emit Items → the node under test. */
-export function linearWorkflow(source: { items?: IDataObject[]; csv?: string; copies?: number }, node: Omit<INode, 'id' | 'position' | 'typeVersion'> & { typeVersion?: number }) {
+export function linearWorkflow(
+	source: { items?: IDataObject[]; csv?: string; copies?: number; fileJson?: IDataObject; fileName?: string; mimeType?: string },
+	node: Omit<INode, 'id' | 'position' | 'typeVersion'> & { typeVersion?: number },
+) {
 	const nodes: INode[] = [
 		{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 		{
@@ -237,7 +250,14 @@ export function linearWorkflow(source: { items?: IDataObject[]; csv?: string; co
 			type: 'test.emitItems',
 			typeVersion: 1,
 			position: [200, 0],
-			parameters: { items: JSON.stringify(source.items ?? []), csv: source.csv ?? '', copies: source.copies ?? 1 },
+			parameters: {
+				items: JSON.stringify(source.items ?? []),
+				csv: source.csv ?? '',
+				copies: source.copies ?? 1,
+				fileJson: JSON.stringify(source.fileJson ?? {}),
+				fileName: source.fileName ?? 'plan.csv',
+				mimeType: source.mimeType ?? 'text/csv',
+			},
 		},
 		{ id: '3', typeVersion: 1, position: [400, 0], ...node } as INode,
 	];
@@ -254,4 +274,41 @@ export async function binaryText(item: INodeExecutionData, property = 'data'): P
 	if (!binary) throw new Error(`No binary property '${property}' on the item`);
 	const buffer = await Container.get(BinaryDataService).getAsBuffer(binary);
 	return buffer.toString('utf8');
+}
+
+/**
+ * Calls a node's list search or load-options method the way n8n's editor backend does
+ * (DynamicNodeParametersService): a one-node workflow holding the node's current parameters, an
+ * n8n-core LoadOptionsContext on it, the method called with that context (and the search filter).
+ */
+export async function callNodeMethod(
+	nodeType: 'publishTerritoryModel' | 'importTerritoryModel',
+	kind: 'listSearch' | 'loadOptions',
+	method: string,
+	parameters: INodeParameters,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	filter?: string,
+): Promise<unknown> {
+	const type = `${PACKAGE}.${nodeType}`;
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		currentNodeParameters: parameters,
+		restApiUrl: 'http://localhost/rest',
+		instanceBaseUrl: 'http://localhost/',
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const context = new LoadOptionsContext(workflow, workflow.getNode('Temp-Node') as INode, additionalData, `parameters.${method}`);
+	const fn = NODE_TYPES[type].methods?.[kind]?.[method] as ((this: unknown, filter?: string) => Promise<unknown>) | undefined;
+	if (!fn) throw new Error(`${nodeType} has no ${kind} method ${method}`);
+	return kind === 'listSearch' ? fn.call(context, filter) : fn.call(context);
 }
