@@ -77,7 +77,14 @@ export function takeColumnMap(options: { columnNames?: ColumnNamesValue }): Reco
 
 /** An unknown column's issue names the node's options that fix it, not the API's. */
 export function inNodeTerms(result: PublishResult): PublishResult {
-	return { ...result, issues: result.issues.map(withNodeOptionNames) };
+	return {
+		...result,
+		issues: result.issues.map(withNodeOptionNames),
+		// The grouped lines are what the error shows first: they speak the node's words too.
+		...(result.issueGroups
+			? { issueGroups: result.issueGroups.map((g) => ({ ...g, message: withNodeOptionNames({ ...g.issues[0], message: g.message }).message, issues: g.issues.map(withNodeOptionNames) })) }
+			: {}),
+	};
 }
 
 function withNodeOptionNames(issue: PlanIssue): PlanIssue {
