@@ -146,6 +146,8 @@ export class N8nInstance {
 			N8N_SECURE_COOKIE: 'false', // plain HTTP on loopback
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
 			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+			// A queue-mode worker's health and metrics server (when enabled) binds here too.
+			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 			NO_PROXY: '127.0.0.1,localhost',
 		};
 	}

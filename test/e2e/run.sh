@@ -162,6 +162,7 @@ N8N_ENV=(
 	N8N_RESTRICT_FILE_ACCESS_TO="$FILES"
 	N8N_PORT="$(free_port)"
 	N8N_RUNNERS_BROKER_PORT="$(free_port)" # 2.x starts a task broker; others may run one too
+	N8N_RUNNERS_BROKER_LISTEN_ADDRESS=127.0.0.1
 	NO_PROXY=127.0.0.1,localhost
 	PATH="$NODE24_BIN:$PATH"
 )
