@@ -284,6 +284,21 @@ else
 	fail "no secrets in outputs" "$detail"
 fi
 
+# 9. For the secret scan of the real-n8n runs (scripts/test-real-n8n.sh sets TP_SECRET_LEDGER_DIR): this
+# run's secrets (the private key read now: its file goes with the sandbox org), its logs, files and database.
+if [[ -n "${TP_SECRET_LEDGER_DIR:-}" ]]; then
+	LEDGER="$TP_SECRET_LEDGER_DIR/e2e-$$"
+	mkdir -p "$LEDGER"
+	"$SYSTEM_NODE" -e '
+		const fs = require("fs"); const info = JSON.parse(fs.readFileSync(process.argv[1], "utf8").split("\n")[0]);
+		const { password, clientSecret, privateKeyPath } = info;
+		fs.writeFileSync(process.argv[2], JSON.stringify({ password, clientSecret, privateKey: fs.readFileSync(privateKeyPath, "utf8") }), { mode: 0o600 });
+	' "$WORK/sandbox.json" "$TP_SECRET_LEDGER_DIR/secrets-e2e-$$.json"
+	cp -r "$WORK/out" "$LEDGER/out"
+	cp -r "$FILES" "$LEDGER/files"
+	cp "$USER_FOLDER/.n8n/database.sqlite" "$LEDGER/" 2>/dev/null || true
+fi
+
 log "done in $((SECONDS - STARTED_AT)) s"
 summary
 ((FAILED == 0))
