@@ -6,6 +6,8 @@
 #   4. the workflow runner                                    (test/e2e/workflow-runner.sh)
 #   5. the demo, executed once                                (npm run demo -- --once)
 #   6. the editor in a browser                                (npm run test:browser)
+#   7. queue mode: Redis, one main, one worker                (npm run test:queue)
+#   8. the secret scan of everything 2-7 left                 (scripts/scan-secrets.ts)
 # Each suite prints its own "N passed, N failed"; the last line here adds them up (the demo counts as
 # one test). The pinned n8n is installed once into ~/.cache/n8n-territory-e2e (N8N_E2E_CACHE).
 set -uo pipefail
@@ -16,6 +18,10 @@ PASSED=0
 FAILED=0
 STARTED_AT=$SECONDS
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/test-real-n8n.XXXXXX")"
+# Every session and run.sh record their sandbox org's secrets and n8n's outputs here for the last suite.
+export TP_SECRET_LEDGER_DIR="$LOG_DIR/ledger"
+mkdir -p "$TP_SECRET_LEDGER_DIR"
+chmod 700 "$LOG_DIR" "$TP_SECRET_LEDGER_DIR"
 
 # suite NAME COMMAND...: runs it (output shown), then adds its closing "N passed, N failed" line.
 suite() {
@@ -50,6 +56,9 @@ suite examples npm run --silent test:examples
 suite workflow-runner bash test/e2e/workflow-runner.sh
 suite demo npm run --silent demo -- --once
 suite browser npm run --silent test:browser
+suite queue-mode npm run --silent test:queue
+# Logs of every suite, n8n's databases (execution data), server and worker logs, files and out/: 0 findings.
+suite secret-scan npx --no-install ts-node --transpile-only scripts/scan-secrets.ts "$LOG_DIR"
 
 rm -rf "$LOG_DIR"
 echo "real-n8n tests done in $((SECONDS - STARTED_AT)) s"

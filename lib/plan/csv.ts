@@ -56,13 +56,38 @@ function csvCell(value: unknown): string {
 }
 
 /**
+ * Spreadsheet formulas. Excel, LibreOffice Calc and Google Sheets run a cell that starts with `=`, `+`,
+ * `-` or `@` (also tab and carriage return) as a formula, so an exported plan holding `=cmd|' /C calc'!A0`
+ * in a name or description would run it when opened (OWASP, "CSV Injection": prefix such cells with a
+ * single quote, which spreadsheets read as "this is text"; OWASP ASVS 5.0 V1.2.10 adds the NUL character).
+ * The escape must also read back exactly, since what Import writes Publish reads unchanged: the writer
+ * adds one `'` before any cell that is a run of zero or more `'` followed by one of those characters, and
+ * the reader takes exactly one `'` off such a cell. So `=x` is written `'=x`, `'=x` is written `''=x`,
+ * and a cell like `'quoted` (no formula character after its quotes) is left as it is both ways.
+ * (docs/plan-format.md, "Spreadsheet formulas")
+ */
+const FORMULA_CELL = /^'*[=+\-@\t\r\0]/;
+const ESCAPED_FORMULA_CELL = /^'+[=+\-@\t\r\0]/;
+
+/** A cell as written to CSV: formula-looking text gets one leading `'` (see FORMULA_CELL). */
+export function neutraliseFormula(cell: string): string {
+	return FORMULA_CELL.test(cell) ? `'${cell}` : cell;
+}
+
+/** A cell as read from CSV: the inverse of neutraliseFormula. */
+export function restoreFormula(cell: string): string {
+	return ESCAPED_FORMULA_CELL.test(cell) ? cell.slice(1) : cell;
+}
+
+/**
  * Rows as CSV text: a header line, then one line per row; LF line ends; fields quoted only when they hold
- * the delimiter, a quote, a line break or edge spaces. `columns` defaults to the rows' headers in order.
+ * the delimiter, a quote, a line break or edge spaces; formula-looking cells neutralised (neutraliseFormula).
+ * `columns` defaults to the rows' headers in order.
  */
 export function rowsToCsv(rows: readonly PlanRow[], columns?: readonly string[], options: { delimiter?: ',' | ';' | '\t' } = {}): string {
-	const fields = columns ? [...columns] : collectHeaders(rows);
-	const data = rows.map((r) => fields.map((f) => csvCell(r[f])));
-	return Papa.unparse({ fields, data }, { newline: '\n', quotes: false, escapeFormulae: false, delimiter: options.delimiter ?? ',' });
+	const headers = columns ? [...columns] : collectHeaders(rows);
+	const data = rows.map((r) => headers.map((h) => neutraliseFormula(csvCell(r[h]))));
+	return Papa.unparse({ fields: headers.map(neutraliseFormula), data }, { newline: '\n', quotes: false, escapeFormulae: false, delimiter: options.delimiter ?? ',' });
 }
 
 /** Turns records (arrays of cells) into rows, one at a time, for both the text and the stream readers. */
@@ -84,8 +109,9 @@ class RecordCollector {
 	/** Spreadsheet row number of the next record. */
 	private next = 1;
 
-	add(record: string[]): void {
+	add(cells: string[]): void {
 		const row = this.next++;
+		const record = cells.map(restoreFormula);
 		if (record.every((c) => c.trim() === '')) return;
 		this.checkEncoding(record, row);
 		if (this.headers === null) {

@@ -68,6 +68,8 @@ export interface InstanceOptions {
 	/** The folder file nodes may read and write (default: <workDir>/files). */
 	filesDir?: string;
 	executeTimeoutSeconds?: number;
+	/** More environment for every n8n process (e.g. queue mode: EXECUTIONS_MODE, QUEUE_BULL_REDIS_*). */
+	env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -146,7 +148,10 @@ export class N8nInstance {
 			N8N_SECURE_COOKIE: 'false', // plain HTTP on loopback
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
 			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+			// A queue-mode worker's health and metrics server (when enabled) binds here too.
+			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 			NO_PROXY: '127.0.0.1,localhost',
+			...this.options.env,
 		};
 	}
 
@@ -230,6 +235,32 @@ export class N8nInstance {
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
 		throw new Error(`n8n did not serve ${this.url} within ${timeoutSeconds} s: ${lastLines(this.serverLog.join('\n'))}`);
+	}
+
+	/**
+	 * Starts a queue-mode worker (`n8n worker`, env() plus EXECUTIONS_MODE=queue from options.env) and
+	 * resolves once it says it is ready; its log lines go to `onLine`. Stop it with stopGroup.
+	 */
+	async startWorker(onLine: (line: string) => void, timeoutSeconds = 180): Promise<ChildProcess> {
+		const { nodeBinDir, n8nBin } = this.options.install;
+		let ready = false;
+		const worker = startDetached(path.join(nodeBinDir, 'node'), [n8nBin, 'worker', '--concurrency=2'], {
+			env: this.env(),
+			onLine: (line) => {
+				if (/n8n worker is now ready/i.test(line)) ready = true;
+				onLine(line);
+			},
+		});
+		const deadline = Date.now() + timeoutSeconds * 1000;
+		while (!ready) {
+			if (worker.exitCode !== null) throw new Error(`n8n worker exited ${worker.exitCode}`);
+			if (Date.now() > deadline) {
+				await stopGroup(worker);
+				throw new Error(`n8n worker not ready within ${timeoutSeconds} s`);
+			}
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		return worker;
 	}
 
 	/** The editor server's recent log lines. */

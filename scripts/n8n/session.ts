@@ -11,8 +11,9 @@ import path from 'node:path';
 for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy']) delete process.env[name];
 
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
-import { ensureN8n, REPO_ROOT } from './install';
+import { ensureN8n, REPO_ROOT, type N8nInstall } from './install';
 import { N8nInstance } from './instance';
+import { ledgerName, recordN8nOutputs, recordSandboxSecrets } from './secret-ledger';
 import { buildAndPack } from './pack';
 import { PLAN_FILE, sandboxCredential } from './workflows';
 
@@ -29,11 +30,14 @@ export interface SessionOptions {
 	sandbox?: SandboxOptions;
 	/** Keep the temp folder after stop() (post-mortem). */
 	keep?: boolean;
+	/** More environment for every n8n process of the session (e.g. queue mode's). */
+	n8nEnv?: NodeJS.ProcessEnv;
 }
 
 export interface Session {
 	sandbox: Sandbox;
 	n8n: N8nInstance;
+	install: N8nInstall;
 	workDir: string;
 	tarball: string;
 	/** Stops n8n and the sandbox org and removes the temp folder; safe to call twice. */
@@ -45,11 +49,15 @@ export async function startSession(options: SessionOptions): Promise<Session> {
 	const workDir = mkdtempSync(path.join(tmpdir(), 'n8n-territory-'));
 	let sandbox: Sandbox | undefined;
 	let n8n: N8nInstance | undefined;
+	let install: N8nInstall | undefined;
 	let stopped = false;
+	// The real-n8n runs' secret scan (scripts/n8n/secret-ledger.ts): nothing without TP_SECRET_LEDGER_DIR.
+	const ledger = ledgerName('session');
 	const stop = async () => {
 		if (stopped) return;
 		stopped = true;
 		await n8n?.stop();
+		if (n8n && install) await recordN8nOutputs(ledger, n8n, install).catch((e: unknown) => log(`recording outputs for the secret scan failed: ${String(e)}`));
 		await sandbox?.stop();
 		if (!options.keep) rmSync(workDir, { recursive: true, force: true });
 		else log(`work folder kept: ${workDir}`);
@@ -62,18 +70,20 @@ export async function startSession(options: SessionOptions): Promise<Session> {
 		const [packed, installed] = await Promise.allSettled([buildAndPack(path.join(workDir, 'pack')), ensureN8n(log)]);
 		if (packed.status === 'rejected') throw packed.reason;
 		if (installed.status === 'rejected') throw installed.reason;
-		const [tarball, install] = [packed.value, installed.value];
+		const tarball = packed.value;
+		install = installed.value;
 		log(`n8n ${install.version} (Node in ${install.nodeBinDir})`);
 
 		sandbox = await startSandbox({ port: 0, seed: 'demo', ...options.sandbox });
+		recordSandboxSecrets(ledger, sandbox);
 		log(`sandbox org at ${sandbox.loginUrl} (demo seed: users and accounts${options.sandbox?.seedOptions?.activeModel ? ', an Active model' : ''})`);
 
-		n8n = await N8nInstance.create({ install, workDir, port: options.port, filesDir: options.filesDir });
+		n8n = await N8nInstance.create({ install, workDir, port: options.port, filesDir: options.filesDir, env: options.n8nEnv });
 		const dependencies = await n8n.installPackage(tarball);
 		log(`installed ${path.basename(tarball)} into ${n8n.userFolder}/.n8n/nodes (runtime dependencies: ${dependencies.join(', ') || 'none'})`);
 		copyFileSync(options.planFile ?? path.join(REPO_ROOT, 'demo', 'sample-plan.csv'), path.join(n8n.filesDir, PLAN_FILE));
 		await n8n.importCredentials([sandboxCredential(sandbox)]);
-		return { sandbox, n8n, workDir, tarball, stop };
+		return { sandbox, n8n, install, workDir, tarball, stop };
 	} catch (error) {
 		await stop();
 		throw error;

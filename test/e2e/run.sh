@@ -162,6 +162,7 @@ N8N_ENV=(
 	N8N_RESTRICT_FILE_ACCESS_TO="$FILES"
 	N8N_PORT="$(free_port)"
 	N8N_RUNNERS_BROKER_PORT="$(free_port)" # 2.x starts a task broker; others may run one too
+	N8N_RUNNERS_BROKER_LISTEN_ADDRESS=127.0.0.1
 	NO_PROXY=127.0.0.1,localhost
 	PATH="$NODE24_BIN:$PATH"
 )
@@ -281,6 +282,21 @@ if detail="$(helper no-secrets "$WORK/sandbox.json" "$WORK"/out/* "$FILES"/*.csv
 	pass "no secrets in outputs" "$detail"
 else
 	fail "no secrets in outputs" "$detail"
+fi
+
+# 9. For the secret scan of the real-n8n runs (scripts/test-real-n8n.sh sets TP_SECRET_LEDGER_DIR): this
+# run's secrets (the private key read now: its file goes with the sandbox org), its logs, files and database.
+if [[ -n "${TP_SECRET_LEDGER_DIR:-}" ]]; then
+	LEDGER="$TP_SECRET_LEDGER_DIR/e2e-$$"
+	mkdir -p "$LEDGER"
+	"$SYSTEM_NODE" -e '
+		const fs = require("fs"); const info = JSON.parse(fs.readFileSync(process.argv[1], "utf8").split("\n")[0]);
+		const { password, clientSecret, privateKeyPath } = info;
+		fs.writeFileSync(process.argv[2], JSON.stringify({ password, clientSecret, privateKey: fs.readFileSync(privateKeyPath, "utf8") }), { mode: 0o600 });
+	' "$WORK/sandbox.json" "$TP_SECRET_LEDGER_DIR/secrets-e2e-$$.json"
+	cp -r "$WORK/out" "$LEDGER/out"
+	cp -r "$FILES" "$LEDGER/files"
+	cp "$USER_FOLDER/.n8n/database.sqlite" "$LEDGER/" 2>/dev/null || true
 fi
 
 log "done in $((SECONDS - STARTED_AT)) s"
