@@ -28,7 +28,7 @@ export interface SandboxOptions {
 	port?: number;
 	/** Data for a new org (ignored when statePath holds a saved org). Default 'demo'. */
 	seed?: 'demo' | 'empty';
-	seedOptions?: { activeModel?: boolean; accounts?: number };
+	seedOptions?: { activeModel?: boolean; accounts?: number; users?: number };
 	/** Load the org from this file when it exists; stop() saves it back. */
 	statePath?: string;
 	/** Delay added to every response (ms). */
