@@ -414,6 +414,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				status,
 				write: info.write,
 				recordsWritten: info.recordsWritten,
+				recordsRead: info.recordsRead,
 				apiCall: flags.apiCall,
 				...(info.operation ? { operation: info.operation } : {}),
 			});
