@@ -15,16 +15,23 @@ async function main(): Promise<void> {
 	const started = performance.now();
 	const step = (text: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${text}`);
 	type Saved = { results: SizeResult[]; totalSeconds: number; command: string; date: string; config: typeof config };
-	let saved: Saved;
+	let saved: Saved | undefined;
 	if (config.render) {
 		saved = JSON.parse(readFileSync(config.render, 'utf8')) as Saved;
 	} else {
 		const results: SizeResult[] = [];
-		for (const size of config.sizes) results.push(await measureSize(size, config, step));
 		const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
-		saved = { results, totalSeconds: (performance.now() - started) / 1000, command, date: new Date().toISOString(), config };
-		if (config.json) writeFileSync(config.json, JSON.stringify(saved, null, 1));
+		const keep = () => {
+			saved = { results, totalSeconds: (performance.now() - started) / 1000, command, date: new Date().toISOString(), config };
+			// After every size, so that a run cut short keeps what it measured.
+			if (config.json) writeFileSync(config.json, JSON.stringify(saved, null, 1));
+		};
+		for (const size of config.sizes) {
+			results.push(await measureSize(size, config, step));
+			keep();
+		}
 	}
+	if (!saved) throw new Error('nothing measured');
 	const { results, totalSeconds } = saved;
 	console.log(consoleTable(results));
 	if (config.out) {

@@ -310,7 +310,7 @@ class Applier {
 	private packCall(pending: WorkItem[]): CallBuilder<WorkItem> {
 		const call = new CallBuilder<WorkItem>();
 		const placed = new Map<number, WorkItem>();
-		const special = this.specialSteps(pending);
+		const special = this.specialItems(pending);
 		let k = 0;
 		while (k < pending.length && !call.full) {
 			const head = pending[k];
@@ -318,7 +318,7 @@ class Applier {
 				k++;
 				continue;
 			}
-			if (head.unknown || special.has(head.step)) break;
+			if (head.unknown || special.has(head)) break;
 			// A run: consecutive changes of one step, action and object (independent of each other).
 			const run: PackedRecord<WorkItem>[] = [];
 			let blocked = false;
@@ -327,7 +327,7 @@ class Applier {
 				const w = pending[end];
 				if (w.step !== head.step || w.change.action !== head.change.action || w.change.object !== head.change.object) break;
 				if (this.outcomes[w.index].status === 'planned') {
-					if (w.unknown) blocked = true;
+					if (w.unknown || special.has(w)) blocked = true;
 					else {
 						const r = this.resolve(w, call, placed);
 						if (r === 'blocked' || (r && r.action === 'delete' && call.hasDependent)) blocked = true;
@@ -344,32 +344,36 @@ class Applier {
 		return call;
 	}
 
-	/** Steps (waves) of the queue that go another way than Composite, by the step number. */
-	private specialSteps(pending: WorkItem[]): Set<number> {
-		const out = new Set<number>();
+	/**
+	 * Changes that go another way than Composite: rule links through the Metadata API (ruleLinks), and
+	 * creates of an assignment object whose step holds at least the Bulk threshold of them. What such a
+	 * path handed back (viaComposite) goes through Composite.
+	 */
+	private specialItems(pending: WorkItem[]): Set<WorkItem> {
+		const out = new Set<WorkItem>();
 		const threshold = this.options.bulkThreshold ?? BULK_THRESHOLD;
-		const counts = new Map<string, number>();
+		const bulkRuns = new Map<string, WorkItem[]>();
 		for (const w of pending) {
-			if (this.outcomes[w.index].status !== 'planned') continue;
-			if (this.options.ruleLinks === 'metadata' && w.change.object === OBJECTS.ruleTerritory) out.add(w.step);
+			if (this.outcomes[w.index].status !== 'planned' || w.viaComposite) continue;
+			if (this.options.ruleLinks === 'metadata' && w.change.object === OBJECTS.ruleTerritory) out.add(w);
 			if (w.change.action === 'create' && BULK_OBJECTS.includes(w.change.object) && !w.unknown) {
 				const key = `${w.step}:${w.change.object}`;
-				const n = (counts.get(key) ?? 0) + 1;
-				counts.set(key, n);
-				if (n >= threshold) out.add(w.step);
+				if (!bulkRuns.has(key)) bulkRuns.set(key, []);
+				bulkRuns.get(key)!.push(w);
 			}
 		}
+		for (const run of bulkRuns.values()) if (run.length >= threshold) run.forEach((w) => out.add(w));
 		return out;
 	}
 
-	/** The head step, when it goes through the Metadata API or Bulk API 2.0 and is ready: sent; true if so. */
+	/** The head's special changes (of its step), when the head is one and they are ready: sent; true if so. */
 	private async sendSpecial(pending: WorkItem[]): Promise<boolean> {
 		const head = pending[0];
-		if (!this.specialSteps(pending).has(head.step) || head.unknown) return false;
+		const special = this.specialItems(pending);
+		if (!special.has(head)) return false;
 		const items: WorkItem[] = [];
 		for (const w of pending) {
-			if (w.step !== head.step) break;
-			if (w.unknown) continue;
+			if (w.step !== head.step || !special.has(w)) continue;
 			const r = this.resolve(w, null, new Map());
 			if (r === 'blocked') return false;
 			if (r) {
@@ -382,18 +386,15 @@ class Applier {
 		let rest = items;
 		if (this.options.ruleLinks === 'metadata') rest = await this.writeRuleLinksViaMetadata(rest);
 		if (!this.stopped && rest.length) rest = await this.sendLargeAssignmentSetsInBulk(rest);
-		// What neither path took (other objects of the step, retryable Bulk rows) continues through Composite.
+		// What neither path took (retryable Bulk rows, rows of a job whose fate is unknown) continues through Composite.
 		for (const w of rest) w.viaComposite = true;
-		return rest.length < items.length || this.stopped !== null;
+		return true;
 	}
 
 	/** A head that can neither be sent nor wait (should not happen): fail it rather than loop. */
 	private settleBlockedHead(pending: WorkItem[]): void {
 		const w = pending.find((x) => this.outcomes[x.index].status === 'planned');
 		if (!w) return;
-		if (w.viaComposite) {
-			w.viaComposite = false;
-		}
 		this.settle(w.index, 'failed', null, 'DEPENDENCY_ORDER', 'The change could not be scheduled after the changes it depends on');
 	}
 
