@@ -214,7 +214,7 @@ async function readCsvFile(path: string): ReturnType<typeof parseCsvFile> {
 	}
 }
 
-function collectUserRefs(territories: PlanTerritory[]): string[] {
+export function collectUserRefs(territories: PlanTerritory[]): string[] {
 	const refs = new Set<string>();
 	for (const t of territories) {
 		for (const user of t.users) refs.add(user.ref);
@@ -223,7 +223,7 @@ function collectUserRefs(territories: PlanTerritory[]): string[] {
 	return [...refs];
 }
 
-function collectAccountRefs(territories: PlanTerritory[]): string[] {
+export function collectAccountRefs(territories: PlanTerritory[]): string[] {
 	return [...new Set(territories.flatMap((t) => t.accounts))];
 }
 

@@ -5,9 +5,14 @@
  *                      [--fault-seed N] [--expire-sessions-every N]
  *                      [--rule-field-form qualified|bare] [--state-country-picklists]
  *                      [--sharing account=LEVEL,opportunity=LEVEL,case=LEVEL] [--block-password-flow]
- *                      [--no-rest-rule-links] [--json]
+ *                      [--no-rest-rule-links] [--accounts N] [--users N] [--latency-per-request MS]
+ *                      [--latency-per-record MS] [--failed-reference halt|null] [--territories-per-model N]
+ *                      [--control] [--json]
  * With --json the first stdout line is one JSON object with the login details (for scripts).
  * On SIGINT/SIGTERM it saves the org to --state (atomically) and exits 0.
+ * With --control it reads commands from stdin, one a line, and answers each with one JSON line on stdout:
+ * `stats` (API calls, write calls, records written and read since the last reset, calls by kind) and
+ * `reset` (starts the count again). For benchmarks that run the sandbox in a process of its own.
  */
 import { startSandbox, type SandboxOptions } from './server';
 import { DEFAULT_LATEST_VERSION } from './http/versions';
@@ -17,18 +22,21 @@ const USAGE =
 	'Usage: sandbox [--port N] [--state FILE] [--seed demo|empty] [--active-model] [--latency MS] ' +
 	'[--api-limit N] [--token-ttl SECONDS] [--lock-rate 0..1] [--unavailable-rate 0..1] [--fault-seed N] [--expire-sessions-every N] ' +
 	'[--rule-field-form qualified|bare] [--state-country-picklists] [--sharing account=None|Read|Edit,opportunity=…,case=…] ' +
-	'[--block-password-flow] [--no-rest-rule-links] [--json]';
+	'[--block-password-flow] [--no-rest-rule-links] [--accounts N] [--users N] [--latency-per-request MS] ' +
+	'[--latency-per-record MS] [--failed-reference halt|null] [--territories-per-model N] [--control] [--json]';
 
 interface CliArgs {
 	options: SandboxOptions;
 	faults: FaultSettings;
 	json: boolean;
+	control: boolean;
 }
 
 function parseArgs(argv: string[]): CliArgs {
 	const options: SandboxOptions = {};
 	const faults: FaultSettings = {};
 	let json = false;
+	let control = false;
 	for (let i = 0; i < argv.length; i++) {
 		const flag = argv[i];
 		const value = () => {
@@ -98,6 +106,30 @@ function parseArgs(argv: string[]): CliArgs {
 			case '--no-rest-rule-links':
 				options.ruleLinksViaRest = false;
 				break;
+			case '--accounts':
+				options.seedOptions = { ...options.seedOptions, accounts: number(0, 10_000_000) };
+				break;
+			case '--users':
+				options.seedOptions = { ...options.seedOptions, users: number(0, 1_000_000) };
+				break;
+			case '--latency-per-request':
+				options.latency = { ...options.latency, perRequestMs: number(0, 600_000) };
+				break;
+			case '--latency-per-record':
+				options.latency = { ...options.latency, perRecordMs: number(0, 60_000) };
+				break;
+			case '--failed-reference': {
+				const mode = value();
+				if (mode !== 'halt' && mode !== 'null') throw new Error(`--failed-reference must be halt or null, got "${mode}"`);
+				options.failedReference = mode;
+				break;
+			}
+			case '--territories-per-model':
+				options.territoriesPerModel = number(1, 10_000_000);
+				break;
+			case '--control':
+				control = true;
+				break;
 			case '--json':
 				json = true;
 				break;
@@ -110,11 +142,32 @@ function parseArgs(argv: string[]): CliArgs {
 				throw new Error(`Unknown option ${flag}\n${USAGE}`);
 		}
 	}
-	return { options, faults, json };
+	return { options, faults, json, control };
+}
+
+/** `--control`: stats and reset of the request log over stdin/stdout, one JSON line per command. */
+function serveControl(sandbox: Awaited<ReturnType<typeof startSandbox>>): void {
+	let buffer = '';
+	process.stdin.setEncoding('utf8');
+	process.stdin.on('data', (chunk: string) => {
+		buffer += chunk;
+		let nl: number;
+		while ((nl = buffer.indexOf('\n')) >= 0) {
+			const command = buffer.slice(0, nl).trim();
+			buffer = buffer.slice(nl + 1);
+			const log = sandbox.requestLog;
+			if (command === 'reset') log.reset();
+			const answer =
+				command === 'stats' || command === 'reset'
+					? { apiCalls: log.apiCalls, writeCalls: log.writeCalls, recordsWritten: log.recordsWritten, recordsRead: log.recordsRead, byKind: log.byKind() }
+					: { error: `unknown command "${command}" (stats, reset)` };
+			process.stdout.write(`${JSON.stringify(answer)}\n`);
+		}
+	});
 }
 
 async function main(): Promise<void> {
-	const { options, faults, json } = parseArgs(process.argv.slice(2));
+	const { options, faults, json, control } = parseArgs(process.argv.slice(2));
 	const sandbox = await startSandbox(options);
 	if (Object.keys(faults).length) sandbox.faults.set(faults);
 	const c = sandbox.credentials;
@@ -156,6 +209,8 @@ async function main(): Promise<void> {
 			].join('\n'),
 		);
 	}
+
+	if (control) serveControl(sandbox);
 
 	let stopping = false;
 	const stop = (signal: string) => {

@@ -244,6 +244,13 @@ export interface DemoOptions {
 	activeModel?: boolean;
 	/** Number of accounts (default 2,000). */
 	accounts?: number;
+	/** Extra active users for large plans, named by benchUsername(1..n) (default 0). */
+	users?: number;
+}
+
+/** The n-th extra user of DemoOptions.users (1-based): bench.rep.00001@acme-demo.example. */
+export function benchUsername(n: number): string {
+	return `bench.rep.${String(n).padStart(5, '0')}@${DEMO_DOMAIN}`;
 }
 
 export interface DemoSeed {
@@ -273,6 +280,19 @@ export function seedDemo(store: OrgStore, opts: DemoOptions = {}): DemoSeed {
 				...SEED_USER_LOCALE,
 			});
 		});
+		for (let n = 1; n <= (opts.users ?? 0); n++) {
+			const username = benchUsername(n);
+			userIds[username] = store.adminCreate('User', {
+				Username: username,
+				Email: username,
+				FirstName: 'Rep',
+				LastName: `Bench ${n}`,
+				Alias: `br${n}`.slice(0, 8),
+				IsActive: true,
+				ProfileId: standardProfileId,
+				...SEED_USER_LOCALE,
+			});
+		}
 		const owners = DEMO_USERS.filter((u) => u.active).map((u) => userIds[u.username]);
 		demoAccounts(opts.accounts ?? DEMO_ACCOUNT_COUNT).forEach((a, i) => {
 			// With State and Country/Territory Picklists the codes are the data and the text fields hold their labels.

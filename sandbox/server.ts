@@ -28,7 +28,7 @@ export interface SandboxOptions {
 	port?: number;
 	/** Data for a new org (ignored when statePath holds a saved org). Default 'demo'. */
 	seed?: 'demo' | 'empty';
-	seedOptions?: { activeModel?: boolean; accounts?: number };
+	seedOptions?: { activeModel?: boolean; accounts?: number; users?: number };
 	/** Load the org from this file when it exists; stop() saves it back. */
 	statePath?: string;
 	/** Delay added to every response (ms). */
@@ -64,6 +64,17 @@ export interface SandboxOptions {
 	 * the links are written through the Metadata API's Territory2 ruleAssociations instead.
 	 */
 	ruleLinksViaRest?: boolean;
+	/**
+	 * A Composite reference to a record that failed inside an sObject Collections result (`@{ref[3].id}`,
+	 * whose id is null): 'halt' (default) answers the referring subrequest PROCESSING_HALTED without running
+	 * it; 'null' runs it with null in the reference's place. Undocumented either way (sandbox/README.md).
+	 */
+	failedReference?: 'halt' | 'null';
+	/**
+	 * The latency model: every response waits perRequestMs plus perRecordMs per record the request wrote
+	 * (a timer: the store's work stays synchronous and concurrent requests wait concurrently).
+	 */
+	latency?: { perRequestMs?: number; perRecordMs?: number };
 }
 
 export interface SandboxCredentials {
@@ -333,6 +344,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			usage,
 			bulk2,
 			latestVersion: latest,
+			failedReference: options.failedReference,
 		};
 		const req: RouteRequest = { method, path: restPath, query: url.searchParams, headers, body, version };
 		try {
@@ -389,7 +401,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		} else {
 			response = dispatch(method, url, req.headers, body, info, flags);
 		}
-		const delay = (options.latencyMs ?? 0) + faults.latencyMs;
+		const model = options.latency ?? {};
+		const delay = (options.latencyMs ?? 0) + faults.latencyMs + (model.perRequestMs ?? 0) + (model.perRecordMs ?? 0) * info.recordsWritten;
 		if (delay > 0) await sleep(delay);
 
 		const logEntry = (status: number) =>
@@ -401,6 +414,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				status,
 				write: info.write,
 				recordsWritten: info.recordsWritten,
+				recordsRead: info.recordsRead,
 				apiCall: flags.apiCall,
 				...(info.operation ? { operation: info.operation } : {}),
 			});

@@ -13,13 +13,14 @@
  * - REQUEST_LIMIT_EXCEEDED stops the run at once, cleanly.
  */
 import type { ChangeOutcome, ProgressCallback } from '../api-types';
-import { LIMITS, OBJECTS } from '../salesforce';
+import { OBJECTS } from '../salesforce';
 import type { SObjectName } from '../salesforce';
 import type { Change, ChangeAction, ChangeSet, FieldValue, RecordRef } from '../sync/types';
 import { applyBulk, BULK_OBJECTS, BULK_THRESHOLD } from './bulk';
 import type { OrgConnection } from './connect';
 import { errorCodeOf, messageOf } from './errors';
 import { restPost } from './http';
+import { CallBuilder, type PackedRecord, type Subrequest } from './composite-pack';
 import { applyRuleLinksViaMetadata, type RuleLinkWrite } from './metadata-links';
 import { findExisting } from './natural-keys';
 import { retryLater } from './next-step';
@@ -63,19 +64,20 @@ interface SaveResult {
 interface WorkItem {
 	change: Change;
 	index: number;
-	/** Fields with references resolved (no attributes, no id). */
-	record: Record<string, unknown>;
-	/** The record an update or delete targets: the change's recordId, or the Id its recordRef created. */
-	targetId: string | null;
+	/** The wave it belongs to (its first position in the queue): changes of one step are independent. */
+	step: number;
+	/** Tries that failed in a way worth another (locks, whole calls lost, look-ups). */
+	tries: number;
 	/** The last try failed in a way that may or may not have written the record. */
 	unknown: boolean;
 	lastError: { code: string; message: string } | null;
-}
-
-interface Batch {
-	object: SObjectName;
-	action: ChangeAction;
-	items: WorkItem[];
+	/** Indexes of the changes whose created Ids its fields or target take. */
+	refs: Set<number>;
+	/** Fields resolved to Ids, for look-ups, Bulk and the Metadata API path. */
+	record?: Record<string, unknown>;
+	targetId?: string | null;
+	/** The special path of its step left it to Composite. */
+	viaComposite?: boolean;
 }
 
 export function isRecordRef(value: unknown): value is RecordRef {
@@ -118,13 +120,13 @@ class Applier {
 
 	async run(): Promise<void> {
 		const phases = [...new Set(this.cs.changes.map((c) => c.phase))].sort((a, b) => a - b);
+		const queue: WorkItem[] = [];
 		for (const phase of phases) {
 			const indexes = this.cs.changes.map((c, i) => (c.phase === phase ? i : -1)).filter((i) => i >= 0);
-			for (const wave of this.waves(indexes)) {
-				if (this.stopped) break;
-				await this.runWave(wave);
-			}
+			this.waves(indexes).forEach((wave) => queue.push(...this.workItems(wave, queue.length)));
 		}
+		// Phases and waves are no longer one call each: consecutive ones share Composite calls (packCall).
+		await this.drain(queue);
 		if (this.stopped) {
 			for (let i = 0; i < this.outcomes.length; i++) {
 				if (this.outcomes[i].status === 'planned') {
@@ -167,28 +169,113 @@ class Applier {
 		return waves.filter((w) => w && w.length);
 	}
 
-	/** Checks dependencies and resolves references; null when the change was settled instead. */
-	private prepare(i: number): WorkItem | null {
-		const change = this.cs.changes[i];
-		if (this.outcomes[i].status !== 'planned') return null;
-		for (const dep of new Set([...change.dependsOn, ...refsOf(change)])) {
+	/** A wave's work items, deletes before updates before creates, one object after the other. */
+	private workItems(wave: number[], offset: number): WorkItem[] {
+		const step = offset; // the wave's place in the order: the first queue position it takes
+		const items: WorkItem[] = [];
+		for (const action of ACTION_ORDER) {
+			const objects = [...new Set(wave.map((i) => this.cs.changes[i]).filter((c) => c.action === action).map((c) => c.object))];
+			for (const object of objects) {
+				for (const i of wave) {
+					const change = this.cs.changes[i];
+					if (change.action !== action || change.object !== object) continue;
+					const unknown = !!this.options.verifyCreates && action === 'create';
+					items.push({ change, index: i, step, tries: 0, unknown, lastError: null, refs: this.refIndexes(change) });
+				}
+			}
+		}
+		return items;
+	}
+
+	/** Indexes of the changes whose created Id this change's fields or target take. */
+	private refIndexes(change: Change): Set<number> {
+		const out = new Set<number>();
+		for (const id of [...refsOf(change), ...(change.recordRef ? [change.recordRef] : [])]) {
+			const j = this.indexById.get(id);
+			if (j !== undefined) out.add(j);
+		}
+		return out;
+	}
+
+	/**
+	 * Writes the queue, call after call, until nothing is planned or the run stops. Each round: adopt
+	 * creates of unknown outcome, then the special paths for the head of the queue (rule links through the
+	 * Metadata API, large assignment sets through Bulk API 2.0), else one Composite call packed from the head.
+	 */
+	private async drain(queue: WorkItem[]): Promise<void> {
+		let pending = queue;
+		while (!this.stopped) {
+			pending = pending.filter((w) => this.outcomes[w.index].status === 'planned');
+			if (!pending.length) return;
+			pending = await this.adoptExisting(pending);
+			if (this.stopped) return;
+			pending = pending.filter((w) => this.outcomes[w.index].status === 'planned');
+			if (!pending.length) return;
+			if (await this.sendSpecial(pending)) continue;
+			const call = this.packCall(pending);
+			// A head of unknown outcome whose look-up failed: look it up again (adoptExisting counts the tries).
+			if (call.isEmpty() && pending[0].unknown) continue;
+			if (call.isEmpty()) {
+				// Nothing could be placed; the head is settled below so the loop always moves on.
+				this.settleBlockedHead(pending);
+				continue;
+			}
+			const attempt = 1 + Math.max(...call.subrequests.flatMap((s) => s.records.map((r) => r.item.tries)));
+			await backoff(this.org, attempt);
+			await this.sendCall(call);
+		}
+	}
+
+	/** What a dependency's outcome means for a change that needs it: null when it may go ahead. */
+	private dependencyProblem(i: number, w: WorkItem, call: CallBuilder<WorkItem> | null, placed: Map<number, WorkItem>): 'blocked' | 'settled' | null {
+		const change = w.change;
+		for (const dep of new Set([...change.dependsOn, ...refsOf(change), ...(change.recordRef ? [change.recordRef] : [])])) {
 			const j = this.indexById.get(dep);
 			if (j === undefined) continue;
 			const o = this.outcomes[j];
 			if (o.status === 'failed' || o.status === 'skipped') {
 				const what = o.status === 'failed' ? 'failed' : 'was skipped';
 				this.settle(i, 'skipped', null, 'DEPENDENCY_FAILED', `Skipped: depends on ${o.label} (${dep}), which ${what}`);
-				return null;
+				return 'settled';
 			}
 			if (o.status === 'planned') {
-				this.settle(i, 'failed', null, 'DEPENDENCY_ORDER', `Depends on ${dep}, which runs in a later phase`);
-				return null;
+				const parent = placed.get(j);
+				if (!parent) {
+					if (this.cs.changes[j].phase > change.phase) {
+						this.settle(i, 'failed', null, 'DEPENDENCY_ORDER', `Depends on ${dep}, which runs in a later phase`);
+						return 'settled';
+					}
+					return 'blocked';
+				}
+				// In this call: only a reference to a record it creates can wait for it (Composite reference);
+				// a dependency without one needs the parent's outcome first (a later call).
+				if (!call || !w.refs.has(j) || parent.change.action !== 'create') return 'blocked';
 			}
 		}
+		return null;
+	}
+
+	/** Resolves a change's fields and target to Ids (or references into `call`); null when settled instead. */
+	private resolve(w: WorkItem, call: CallBuilder<WorkItem> | null, placed: Map<number, WorkItem>): PackedRecord<WorkItem> | 'blocked' | null {
+		const i = w.index;
+		const problem = this.dependencyProblem(i, w, call, placed);
+		if (problem === 'settled') return null;
+		if (problem === 'blocked') return 'blocked';
+		const change = w.change;
+		let inCallRef = false;
+		const idOf = (ref: string): string | undefined => {
+			const id = this.created[ref];
+			if (id) return id;
+			const j = this.indexById.get(ref);
+			const parent = j === undefined ? undefined : placed.get(j);
+			const expr = parent && call ? call.referenceTo(parent) : undefined;
+			if (expr) inCallRef = true;
+			return expr;
+		};
 		const record: Record<string, unknown> = {};
 		for (const [field, value] of Object.entries(change.fields) as [string, FieldValue][]) {
 			if (isRecordRef(value)) {
-				const id = this.created[value.$ref];
+				const id = idOf(value.$ref);
 				if (!id) {
 					this.settle(i, 'failed', null, 'UNRESOLVED_REFERENCE', `${field} refers to ${value.$ref}, which created no record in this run`);
 					return null;
@@ -199,72 +286,117 @@ class Applier {
 			}
 		}
 		// An update may target a record created earlier in this run (a rule's filter, a new territory's forecast manager).
-		const targetId = change.recordId ?? (change.recordRef ? (this.created[change.recordRef] ?? null) : null);
+		const targetId = change.recordId ?? (change.recordRef ? (idOf(change.recordRef) ?? null) : null);
 		if (change.action !== 'create' && !targetId) {
 			const why = change.recordRef ? `${change.recordRef} created no record in this run` : 'it names no record Id';
 			this.settle(i, 'failed', null, change.recordRef ? 'UNRESOLVED_REFERENCE' : 'INVALID_CHANGE', `Cannot ${change.action}: ${why}`);
 			return null;
 		}
+		// A delete's Ids go in the URL: it waits for a created target's Id rather than refer to it.
+		if (change.action === 'delete' && inCallRef) return 'blocked';
 		if (change.action === 'update' && Object.keys(record).length === 0) {
+			if (inCallRef) return 'blocked';
 			this.settle(i, 'done', targetId);
 			return null;
 		}
-		return { change, index: i, record, targetId, unknown: false, lastError: null };
+		return { item: w, object: change.object, action: change.action, record, targetId, inCallRef };
 	}
 
-	private async runWave(indexes: number[]): Promise<void> {
-		let pending = indexes.map((i) => this.prepare(i)).filter((w): w is WorkItem => w !== null);
-		if (this.options.ruleLinks === 'metadata') pending = await this.writeRuleLinksViaMetadata(pending);
-		if (!pending.length) return;
-		if (this.options.verifyCreates) pending.forEach((w) => (w.unknown = w.change.action === 'create'));
-		pending = await this.sendLargeAssignmentSetsInBulk(pending);
+	/**
+	 * One Composite call packed from the head of the queue, in queue order: it ends before the first change
+	 * that must wait (for a dependency's outcome, an adoption, a special path) or when the call is full.
+	 * A delete never follows a subrequest that may be halted: a halted write goes again in a later call,
+	 * and a delete must not overtake what the queue put before it.
+	 */
+	private packCall(pending: WorkItem[]): CallBuilder<WorkItem> {
+		const call = new CallBuilder<WorkItem>();
+		const placed = new Map<number, WorkItem>();
+		const special = this.specialItems(pending);
+		let k = 0;
+		while (k < pending.length && !call.full) {
+			const head = pending[k];
+			if (this.outcomes[head.index].status !== 'planned') {
+				k++;
+				continue;
+			}
+			if (head.unknown || special.has(head)) break;
+			// A run: consecutive changes of one step, action and object (independent of each other).
+			const run: PackedRecord<WorkItem>[] = [];
+			let blocked = false;
+			let end = k;
+			while (end < pending.length && !blocked) {
+				const w = pending[end];
+				if (w.step !== head.step || w.change.action !== head.change.action || w.change.object !== head.change.object) break;
+				if (this.outcomes[w.index].status === 'planned') {
+					if (w.unknown || special.has(w)) blocked = true;
+					else {
+						const r = this.resolve(w, call, placed);
+						if (r === 'blocked' || (r && r.action === 'delete' && call.hasDependent)) blocked = true;
+						else if (r) run.push(r);
+					}
+				}
+				if (!blocked) end++;
+			}
+			const n = call.place(run);
+			for (const r of run.slice(0, n)) placed.set(r.item.index, r.item);
+			if (n < run.length || blocked) break;
+			k = end;
+		}
+		return call;
+	}
 
-		const { maxTries } = this.org.tuning;
-		for (let attempt = 1; pending.length && !this.stopped; attempt++) {
-			await backoff(this.org, attempt);
-			pending = await this.adoptExisting(pending);
-			const batches = this.batches(pending.filter((w) => !(w.change.action === 'create' && w.unknown)));
-			const unverified = pending.filter((w) => w.change.action === 'create' && w.unknown);
-			const retry: WorkItem[] = [...unverified];
-			let callFailure: { code: string; message: string } | null = null;
-			for (let b = 0; b < batches.length && !this.stopped; b += LIMITS.compositeCollections) {
-				const call = batches.slice(b, b + LIMITS.compositeCollections);
-				const result = await this.sendComposite(call);
-				retry.push(...result.retry);
-				if (result.callFailure) callFailure = result.callFailure;
-			}
-			pending = retry;
-			if (pending.length && attempt >= maxTries) {
-				for (const w of pending) {
-					const unknownCreate = w.change.action === 'create' && w.unknown;
-					const err = w.lastError ?? { code: 'OUTCOME_UNKNOWN', message: 'no answer' };
-					this.settle(
-						w.index,
-						'failed',
-						null,
-						unknownCreate ? 'OUTCOME_UNKNOWN' : err.code,
-						unknownCreate
-							? `Not confirmed after ${maxTries} tries (${err.code}: ${err.message}); a re-run looks the record up before creating it`
-							: isTransient(err.code)
-								? retryLater(`${err.message} (after ${maxTries} tries)`)
-								: `${err.message} (after ${maxTries} tries)`,
-					);
-				}
-				// Calls or look-ups that kept failing: the org is not answering, and what was written is unknown.
-				const lost = callFailure ?? pending.find((w) => w.change.action === 'create' && w.unknown)?.lastError ?? null;
-				if (lost) {
-					this.stopped = { code: lost.code, message: `Salesforce kept failing after ${maxTries} tries: ${lost.message}` };
-				}
-				pending = [];
-			}
-		}
-		// Stopped with creates whose earlier try may have written them: say so rather than "not attempted".
+	/**
+	 * Changes that go another way than Composite: rule links through the Metadata API (ruleLinks), and
+	 * creates of an assignment object whose step holds at least the Bulk threshold of them. What such a
+	 * path handed back (viaComposite) goes through Composite.
+	 */
+	private specialItems(pending: WorkItem[]): Set<WorkItem> {
+		const out = new Set<WorkItem>();
+		const threshold = this.options.bulkThreshold ?? BULK_THRESHOLD;
+		const bulkRuns = new Map<string, WorkItem[]>();
 		for (const w of pending) {
-			if (w.change.action === 'create' && w.unknown && this.outcomes[w.index].status === 'planned') {
-				const err = w.lastError ?? { code: 'OUTCOME_UNKNOWN', message: 'no answer' };
-				this.settle(w.index, 'failed', null, 'OUTCOME_UNKNOWN', `Not confirmed before the run stopped (${err.code}: ${err.message}); a re-run looks the record up before creating it`);
+			if (this.outcomes[w.index].status !== 'planned' || w.viaComposite) continue;
+			if (this.options.ruleLinks === 'metadata' && w.change.object === OBJECTS.ruleTerritory) out.add(w);
+			if (w.change.action === 'create' && BULK_OBJECTS.includes(w.change.object) && !w.unknown) {
+				const key = `${w.step}:${w.change.object}`;
+				if (!bulkRuns.has(key)) bulkRuns.set(key, []);
+				bulkRuns.get(key)!.push(w);
 			}
 		}
+		for (const run of bulkRuns.values()) if (run.length >= threshold) run.forEach((w) => out.add(w));
+		return out;
+	}
+
+	/** The head's special changes (of its step), when the head is one and they are ready: sent; true if so. */
+	private async sendSpecial(pending: WorkItem[]): Promise<boolean> {
+		const head = pending[0];
+		const special = this.specialItems(pending);
+		if (!special.has(head)) return false;
+		const items: WorkItem[] = [];
+		for (const w of pending) {
+			if (w.step !== head.step || !special.has(w)) continue;
+			const r = this.resolve(w, null, new Map());
+			if (r === 'blocked') return false;
+			if (r) {
+				w.record = r.record;
+				w.targetId = r.targetId;
+				items.push(w);
+			}
+		}
+		if (!items.length) return true;
+		let rest = items;
+		if (this.options.ruleLinks === 'metadata') rest = await this.writeRuleLinksViaMetadata(rest);
+		if (!this.stopped && rest.length) rest = await this.sendLargeAssignmentSetsInBulk(rest);
+		// What neither path took (retryable Bulk rows, rows of a job whose fate is unknown) continues through Composite.
+		for (const w of rest) w.viaComposite = true;
+		return true;
+	}
+
+	/** A head that can neither be sent nor wait (should not happen): fail it rather than loop. */
+	private settleBlockedHead(pending: WorkItem[]): void {
+		const w = pending.find((x) => this.outcomes[x.index].status === 'planned');
+		if (!w) return;
+		this.settle(w.index, 'failed', null, 'DEPENDENCY_ORDER', 'The change could not be scheduled after the changes it depends on');
 	}
 
 	/** The wave's rule links through the Metadata API (ApplyOptions.ruleLinks); returns the rest of the wave. */
@@ -278,7 +410,7 @@ class Applier {
 				this.settle(w.index, 'failed', null, 'INVALID_CHANGE', 'A rule link written through the Metadata API needs its rule and territory DeveloperNames (ruleLink)');
 				continue;
 			}
-			writes.push({ index: w.index, action: w.change.action, ...names, inherited: w.record.IsInherited === true });
+			writes.push({ index: w.index, action: w.change.action, ...names, inherited: w.record?.IsInherited === true });
 		}
 		const byIndex = new Map(links.map((w) => [w.index, w]));
 		const stop = await applyRuleLinksViaMetadata(this.org, this.cs.modelDeveloperName, writes, {
@@ -291,156 +423,179 @@ class Applier {
 		return pending.filter((w) => !byIndex.has(w.index));
 	}
 
-	/** Creates whose earlier try has an unknown outcome: adopt the ones that exist. */
+	/** Creates whose earlier try has an unknown outcome and whose references are known: adopt the ones that exist. */
 	private async adoptExisting(pending: WorkItem[]): Promise<WorkItem[]> {
-		const unknown = pending.filter((w) => w.change.action === 'create' && w.unknown);
-		if (!unknown.length) return pending;
 		const byObject = new Map<SObjectName, WorkItem[]>();
-		for (const w of unknown) {
+		for (const w of pending) {
+			if (!(w.change.action === 'create' && w.unknown) || this.outcomes[w.index].status !== 'planned') continue;
+			const r = this.resolve(w, null, new Map());
+			if (!r || r === 'blocked') continue;
+			w.record = r.record;
 			if (!byObject.has(w.change.object)) byObject.set(w.change.object, []);
 			byObject.get(w.change.object)!.push(w);
 		}
-		const adopted = new Set<WorkItem>();
+		const { maxTries } = this.org.tuning;
 		for (const [object, items] of byObject) {
 			try {
-				const found = await findExisting(this.org, object, items.map((w) => w.record));
+				const found = await findExisting(this.org, object, items.map((w) => w.record ?? {}));
 				items.forEach((w, k) => {
 					const id = found.get(k);
-					if (id) {
-						this.settle(w.index, 'done', id, undefined, 'Adopted the existing record (an earlier try may have created it)');
-						adopted.add(w);
-					} else {
-						w.unknown = false;
-					}
+					if (id) this.settle(w.index, 'done', id, undefined, 'Adopted the existing record (an earlier try may have created it)');
+					else w.unknown = false;
 				});
 			} catch (err) {
 				// Still unknown: they are not re-sent until a lookup succeeds.
 				const failure = { code: errorCodeOf(err), message: this.org.redact(messageOf(err)) };
-				for (const w of items) w.lastError = failure;
+				for (const w of items) {
+					w.lastError = failure;
+					w.tries++;
+				}
 				if (failure.code === LIMIT_CODE) {
 					this.stopped = failure;
 					return pending;
 				}
+				if (items.some((w) => w.tries >= maxTries)) {
+					this.giveUp(items, failure);
+					return pending;
+				}
+				await backoff(this.org, Math.max(...items.map((w) => w.tries)) + 1);
 			}
 			this.progress(`Checking ${object}`);
 		}
-		return pending.filter((w) => !adopted.has(w));
+		return pending;
 	}
 
-	private batches(items: WorkItem[]): Batch[] {
-		const groups = new Map<string, Batch>();
-		for (const action of ACTION_ORDER) {
-			for (const w of items) {
-				if (w.change.action !== action) continue;
-				// One object per collection call: Salesforce refuses several types in one create when one is a
-				// setup object, and every territory object is (REST API guide, sObject Collections Create).
-				const key = `${action}:${w.change.object}`;
-				if (!groups.has(key)) groups.set(key, { object: w.change.object, action, items: [] });
-				groups.get(key)!.items.push(w);
-			}
-		}
-		const out: Batch[] = [];
-		for (const g of groups.values()) {
-			for (let k = 0; k < g.items.length; k += LIMITS.collectionSize) {
-				out.push({ ...g, items: g.items.slice(k, k + LIMITS.collectionSize) });
-			}
-		}
-		return out;
-	}
-
-	private subrequest(batch: Batch, n: number): Record<string, unknown> {
-		const url = `${this.org.basePath}/composite/sobjects`;
-		const referenceId = `b${n}`;
-		if (batch.action === 'delete') {
-			const ids = batch.items.map((w) => w.targetId).join(',');
-			return { method: 'DELETE', url: `${url}?ids=${ids}&allOrNone=false`, referenceId };
-		}
-		const records = batch.items.map((w) => ({
-			attributes: { type: batch.object },
-			...(batch.action === 'update' ? { id: w.targetId } : {}),
-			...w.record,
-		}));
-		return { method: batch.action === 'create' ? 'POST' : 'PATCH', url, referenceId, body: { allOrNone: false, records } };
-	}
-
-	/** One Composite call; returns the items to try again. */
-	private async sendComposite(call: Batch[]): Promise<{ retry: WorkItem[]; callFailure: { code: string; message: string } | null }> {
-		const retry: WorkItem[] = [];
-		let response: { compositeResponse?: { body: unknown; httpStatusCode: number; referenceId: string }[] };
+	/** One Composite call: sends it and reads every subrequest's answer. */
+	private async sendCall(call: CallBuilder<WorkItem>): Promise<void> {
+		const items = call.subrequests.flatMap((s) => s.records.map((r) => r.item));
+		const label = describeCall(call);
+		let response: { compositeResponse?: CompositeAnswer[] };
 		try {
-			response = await restPost(this.org, `${this.org.basePath}/composite`, {
-				allOrNone: false,
-				// The subrequests run in request order (deletes, updates, creates): REST API guide, Composite
-				// request body: collateSubrequests defaults to true from API 49.0, and then "the order of
-				// execution is not guaranteed".
-				collateSubrequests: false,
-				compositeRequest: call.map((b, n) => this.subrequest(b, n)),
-			});
+			response = await restPost(this.org, `${this.org.basePath}/composite`, call.body(this.org.basePath));
 		} catch (err) {
 			const code = errorCodeOf(err);
 			const message = this.org.redact(messageOf(err));
-			const items = call.flatMap((b) => b.items);
 			if (code === LIMIT_CODE) {
 				this.stopped = { code, message };
 			} else if (isTransient(code, this.org.lastStatus)) {
+				// The whole call's outcome is unknown: creates are looked up before they go again.
 				for (const w of items) {
-					w.unknown = true;
-					w.lastError = { code, message };
+					if (w.change.action === 'create') w.unknown = true;
 				}
-				retry.push(...items);
-				this.progress(`${verb(call[0].action)} ${call[0].object}`);
-				return { retry, callFailure: { code, message } };
+				this.retryOrGiveUp(items, { code, message }, true);
 			} else {
 				this.stopped = { code, message };
 				for (const w of items) this.settle(w.index, 'failed', null, code, message);
 			}
-			this.progress(`${verb(call[0].action)} ${call[0].object}`);
-			return { retry, callFailure: null };
+			this.progress(label);
+			return;
 		}
 		const answers = response.compositeResponse ?? [];
-		call.forEach((batch, n) => {
-			const answer = answers.find((a) => a.referenceId === `b${n}`) ?? answers[n];
-			retry.push(...this.readBatchAnswer(batch, answer));
+		const retry: WorkItem[] = [];
+		call.subrequests.forEach((sub, n) => {
+			const answer = answers.find((a) => a.referenceId === sub.referenceId) ?? answers[n];
+			retry.push(...this.readAnswer(sub, answer));
 		});
-		this.progress(`${verb(call[0].action)} ${call[0].object}`);
-		return { retry, callFailure: null };
+		this.retryOrGiveUp(retry, null, false);
+		this.progress(label);
 	}
 
-	private readBatchAnswer(batch: Batch, answer: { body: unknown; httpStatusCode: number } | undefined): WorkItem[] {
-		const retry: WorkItem[] = [];
-		const body = answer?.body;
-		const ok = !!answer && answer.httpStatusCode < 300 && Array.isArray(body) && body.length === batch.items.length;
-		if (!ok) {
-			const first = Array.isArray(body) ? (body[0] as { errorCode?: string; message?: string } | undefined) : undefined;
+	/** Items to try again: counted, and failed once they had their tries (the run stops if whole calls kept failing). */
+	private retryOrGiveUp(items: WorkItem[], failure: { code: string; message: string } | null, wholeCall: boolean): void {
+		const { maxTries } = this.org.tuning;
+		for (const w of items) {
+			w.tries++;
+			if (failure) w.lastError = failure;
+		}
+		const spent = items.filter((w) => w.tries >= maxTries);
+		if (!spent.length) return;
+		if (wholeCall) {
+			this.giveUp(items, failure);
+			return;
+		}
+		for (const w of spent) {
+			const err = w.lastError ?? { code: 'OUTCOME_UNKNOWN', message: 'no answer' };
+			// A passing fault (a locked row, a busy server) that outlasted the tries: say that a re-run finishes it.
+			const message = `${err.message} (after ${maxTries} tries)`;
+			this.settle(w.index, 'failed', null, err.code, isTransient(err.code) ? retryLater(message) : message);
+		}
+	}
+
+	/** Calls or look-ups that kept failing: the org is not answering, and what was written is unknown. */
+	private giveUp(items: WorkItem[], failure: { code: string; message: string } | null): void {
+		const { maxTries } = this.org.tuning;
+		for (const w of items) {
+			if (this.outcomes[w.index].status !== 'planned') continue;
+			const unknownCreate = w.change.action === 'create' && w.unknown;
+			const err = w.lastError ?? { code: 'OUTCOME_UNKNOWN', message: 'no answer' };
+			this.settle(
+				w.index,
+				'failed',
+				null,
+				unknownCreate ? 'OUTCOME_UNKNOWN' : err.code,
+				unknownCreate
+					? `Not confirmed after ${maxTries} tries (${err.code}: ${err.message}); a re-run looks the record up before creating it`
+					: isTransient(err.code)
+						? retryLater(`${err.message} (after ${maxTries} tries)`)
+						: `${err.message} (after ${maxTries} tries)`,
+			);
+		}
+		const lost = failure ?? items.find((w) => w.lastError)?.lastError ?? null;
+		if (lost) this.stopped = { code: lost.code, message: `Salesforce kept failing after ${maxTries} tries: ${lost.message}` };
+	}
+
+	/** Reads one subrequest's answer; returns the items to try again. */
+	private readAnswer(sub: Subrequest<WorkItem>, answer: CompositeAnswer | undefined): WorkItem[] {
+		const items = sub.records.map((r) => r.item);
+		const status = answer?.httpStatusCode ?? 0;
+		const results = sub.kind === 'single' ? singleResults(sub, answer) : Array.isArray(answer?.body) && status < 300 ? (answer.body as SaveResult[]) : null;
+		if (!answer || !results || results.length !== items.length) {
+			const first = Array.isArray(answer?.body) ? (answer.body[0] as { errorCode?: string; message?: string } | undefined) : undefined;
 			const code = first?.errorCode ?? `ERROR_HTTP_${answer?.httpStatusCode ?? 'NO_ANSWER'}`;
 			const message = first?.message ?? 'The subrequest returned no per-record results';
+			if (code === HALTED && sub.dependent) return this.readHalted(sub);
 			if (code === LIMIT_CODE) {
 				this.stopped = { code, message };
-				return retry;
+				return [];
 			}
 			if (isTransient(code, answer?.httpStatusCode)) {
-				for (const w of batch.items) {
-					w.unknown = true;
+				for (const w of items) {
+					if (w.change.action === 'create') w.unknown = true;
 					w.lastError = { code, message };
 				}
-				return batch.items;
+				return items;
 			}
-			for (const w of batch.items) this.settle(w.index, 'failed', null, code, message);
-			return retry;
+			for (const w of items) this.settle(w.index, 'failed', null, code, message);
+			return [];
 		}
-		(body as SaveResult[]).forEach((res, k) => {
-			const w = batch.items[k];
+		const retry: WorkItem[] = [];
+		results.forEach((res, k) => {
+			const r = sub.records[k];
+			const w = r.item;
+			const failedParent = r.inCallRef ? this.failedReference(w) : null;
 			if (res.success) {
-				this.settle(w.index, 'done', batch.action === 'create' ? (res.id ?? null) : w.targetId);
+				if (failedParent) {
+					// The org resolved the failed record's reference to nothing and wrote the change without it.
+					this.settle(
+						w.index,
+						'failed',
+						sub.action === 'create' ? (res.id ?? null) : r.targetId,
+						'DEPENDENCY_FAILED',
+						`Written without ${failedParent.what}, which failed in the same call (${failedParent.code}); publish again to complete it`,
+					);
+					if (sub.action === 'create' && res.id) this.created[w.change.id] = res.id;
+					return;
+				}
+				this.settle(w.index, 'done', sub.action === 'create' ? (res.id ?? null) : r.targetId);
 				return;
 			}
 			const errors = res.errors ?? [];
 			const code = errors[0]?.statusCode ?? errors[0]?.errorCode ?? 'UNKNOWN_ERROR';
-			const message = errors
-				.map((e) => `${e.message ?? ''}${e.fields?.length ? ` [${e.fields.join(', ')}]` : ''}`)
-				.join('; ');
-			if (batch.action === 'delete' && w.unknown && ALREADY_DELETED.has(code)) {
-				this.settle(w.index, 'done', w.targetId);
+			const message = errors.map((e) => `${e.message ?? ''}${e.fields?.length ? ` [${e.fields.join(', ')}]` : ''}`).join('; ');
+			if (failedParent) {
+				this.settle(w.index, 'skipped', null, 'DEPENDENCY_FAILED', `Skipped: depends on ${failedParent.what}, which failed`);
+			} else if (sub.action === 'delete' && w.unknown && ALREADY_DELETED.has(code)) {
+				this.settle(w.index, 'done', r.targetId);
 			} else if (code === 'UNABLE_TO_LOCK_ROW') {
 				// Refused, so certainly not written: safe to send again.
 				w.unknown = false;
@@ -453,6 +608,30 @@ class Applier {
 		return retry;
 	}
 
+	/**
+	 * A halted subrequest was not executed (REST guide, Composite request body): its changes whose
+	 * dependency failed are skipped with that failure; the others go again in a later call, where their
+	 * references are Ids (not a blind retry: nothing of it was written).
+	 */
+	private readHalted(sub: Subrequest<WorkItem>): WorkItem[] {
+		for (const r of sub.records) {
+			const failed = this.failedReference(r.item);
+			if (failed) this.settle(r.item.index, 'skipped', null, 'DEPENDENCY_FAILED', `Skipped: depends on ${failed.what}, which ${failed.verb}`);
+		}
+		return [];
+	}
+
+	/** The first dependency of w that failed or was skipped, if any. */
+	private failedReference(w: WorkItem): { what: string; code: string; verb: string } | null {
+		for (const j of w.refs) {
+			const o = this.outcomes[j];
+			if (o.status === 'failed' || o.status === 'skipped') {
+				return { what: `${o.label} (${o.changeId})`, code: o.errorCode ?? o.status, verb: o.status === 'failed' ? 'failed' : 'was skipped' };
+			}
+		}
+		return null;
+	}
+
 	/** Large assignment creates go through Bulk API 2.0; the rest continue through Composite. */
 	private async sendLargeAssignmentSetsInBulk(pending: WorkItem[]): Promise<WorkItem[]> {
 		const threshold = this.options.bulkThreshold ?? BULK_THRESHOLD;
@@ -461,7 +640,7 @@ class Applier {
 			const items = rest.filter((w) => w.change.object === object && w.change.action === 'create' && !w.unknown);
 			// An empty set must not open a job: a job closed without data fails and costs about five calls.
 			if (!items.length || items.length < threshold || this.stopped) continue;
-			const outcome = await applyBulk(this.org, object, items.map((w) => w.record));
+			const outcome = await applyBulk(this.org, object, items.map((w) => w.record ?? {}));
 			if ('stopped' in outcome) {
 				if (outcome.stopped.code === LIMIT_CODE) {
 					this.stopped = outcome.stopped;
@@ -481,6 +660,7 @@ class Applier {
 				else if (r.code === 'UNABLE_TO_LOCK_ROW' || r.unprocessed) {
 					w.lastError = { code: r.code, message: r.message };
 					w.unknown = !!r.unprocessed;
+					w.tries++;
 					retryable.add(w);
 				} else this.settle(w.index, 'failed', null, r.code, r.message);
 			});
@@ -507,6 +687,34 @@ class Applier {
 	private progress(phase: string): void {
 		this.options.onProgress?.({ phase, done: this.settledCount, total: this.outcomes.length });
 	}
+}
+
+/** What Salesforce answers for a subrequest that was not executed because one it depends on failed. */
+const HALTED = 'PROCESSING_HALTED';
+
+interface CompositeAnswer {
+	body: unknown;
+	httpStatusCode: number;
+	referenceId: string;
+}
+
+/** A single-record subrequest's answer as a one-element SaveResult list (201 with an id, 204, or errors). */
+function singleResults(sub: Subrequest<WorkItem>, answer: CompositeAnswer | undefined): SaveResult[] | null {
+	if (!answer) return null;
+	const body = answer.body as { id?: string } | { errorCode?: string; message?: string; fields?: string[] }[] | null;
+	if (answer.httpStatusCode < 300) return [{ id: sub.action === 'create' ? ((body as { id?: string } | null)?.id ?? null) : null, success: true }];
+	if (!Array.isArray(body)) return null;
+	const first = body[0];
+	// Whole-request failures (halted, limits, 5xx) are read like a collection's.
+	if (!first || first.errorCode === HALTED || first.errorCode === LIMIT_CODE || isTransient(first.errorCode ?? '', answer.httpStatusCode)) return null;
+	return [{ success: false, errors: body.map((e) => ({ statusCode: e.errorCode, message: e.message, fields: e.fields })) }];
+}
+
+/** "Creating Territory2, UserTerritory2Association": the objects of one call, for progress. */
+function describeCall(call: CallBuilder<WorkItem>): string {
+	const first = call.subrequests[0];
+	const objects = [...new Set(call.subrequests.map((s) => s.object))];
+	return `${verb(first.action)} ${objects.join(', ')}`;
 }
 
 export async function applyChangeSet(org: OrgConnection, cs: ChangeSet, options: ApplyOptions = {}): Promise<ApplyResult> {

@@ -11,7 +11,7 @@ import { naturalKeyOf } from './natural-keys';
 
 /**
  * Creates of one assignment object at or above this count go through Bulk API 2.0.
- * Measured (bench/results.md, section 4, `npm run bench`): Composite costs one call per 1,000 records;
+ * Measured (bench/RESULTS.md, "Earlier measurements"): Composite cost one call per 1,000 records;
  * a Bulk 2.0 load costs 7 calls when the job is done at its first status poll (create, upload, close,
  * poll, 3 result reads), so Bulk costs fewer calls above 7,000 records in the best case. On a real org a
  * job queues and runs for seconds: each further poll (POLL_INTERVAL_MS) is one more call. At 10,000

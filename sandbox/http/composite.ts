@@ -155,8 +155,12 @@ function executionOrder(subrequests: readonly Subrequest[], collated: boolean): 
 	return order;
 }
 
-/** Follows `.name` and `[n]` steps through an earlier result body. */
-function lookup(results: Map<string, SubResult>, refId: string, path: string, whole: string): unknown {
+/**
+ * Follows `.name` and `[n]` steps through an earlier result body. A step that ends on null (the id of a
+ * record that failed inside a collection) fails the reference, unless `nulls` lets it through as null
+ * (SandboxOptions.failedReference: Salesforce does not document which).
+ */
+function lookup(results: Map<string, SubResult>, refId: string, path: string, whole: string, nulls = false): unknown {
 	const source = results.get(refId);
 	const fail = () =>
 		new ReferenceError_(
@@ -171,28 +175,30 @@ function lookup(results: Map<string, SubResult>, refId: string, path: string, wh
 		const key = step.startsWith('[') ? Number(step.slice(1, -1)) : step.slice(1);
 		value = (value as Record<string | number, unknown>)[key];
 	}
+	if (value === null && nulls) return null;
 	if (value === undefined || value === null || typeof value === 'object') throw fail();
 	return value;
 }
 
-function substituteText(text: string, results: Map<string, SubResult>): string {
-	return text.replace(REFERENCE, (whole, refId: string, path: string) => String(lookup(results, refId, path, whole)));
+function substituteText(text: string, results: Map<string, SubResult>, nulls = false): string {
+	return text.replace(REFERENCE, (whole, refId: string, path: string) => String(lookup(results, refId, path, whole, nulls)));
 }
 
-function substitute(value: unknown, results: Map<string, SubResult>): unknown {
+function substitute(value: unknown, results: Map<string, SubResult>, nulls: boolean): unknown {
 	if (typeof value === 'string') {
 		const single = /^@\{([A-Za-z][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)\}$/.exec(value);
-		return single ? lookup(results, single[1], single[2], value) : substituteText(value, results);
+		return single ? lookup(results, single[1], single[2], value, nulls) : substituteText(value, results, nulls);
 	}
-	if (Array.isArray(value)) return value.map((v) => substitute(v, results));
-	if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, results)]));
+	if (Array.isArray(value)) return value.map((v) => substitute(v, results, nulls));
+	if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, results, nulls)]));
 	return value;
 }
 
 function runOne(ctx: RestContext, route: DataRouter, sub: Subrequest, results: Map<string, SubResult>): SubResult {
 	try {
+		const nulls = ctx.failedReference === 'null';
 		const url = substituteText(sub.url, results);
-		const body = sub.body === undefined ? '' : JSON.stringify(substitute(sub.body, results));
+		const body = sub.body === undefined ? '' : JSON.stringify(substitute(sub.body, results, nulls));
 		const parsed = new URL(url, 'http://composite.invalid');
 		const match = /^\/services\/data\/(v\d+\.\d)(\/.*)?$/.exec(parsed.pathname);
 		if (!match) return { ...halted(sub.referenceId), body: [{ errorCode: 'NOT_FOUND', message: `Invalid subrequest url: ${sub.url}` }], httpStatusCode: 404 };

@@ -29,6 +29,12 @@ export interface RestContext {
 	bulk2?: { handle(req: RouteRequest): RouteResponse | undefined };
 	/** Latest API version served, e.g. "66.0". */
 	latestVersion: string;
+	/**
+	 * What a Composite reference to a record that failed inside an sObject Collections answer (`@{b0[3].id}`
+	 * where record 3 has success false and id null) does: 'halt' (default) fails the referring subrequest
+	 * with PROCESSING_HALTED, 'null' substitutes null. Salesforce's documentation does not say.
+	 */
+	failedReference?: 'halt' | 'null';
 	/** True while serving a composite subrequest (no nesting, no bulk jobs). */
 	inComposite?: boolean;
 }

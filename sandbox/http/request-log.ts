@@ -25,6 +25,8 @@ export interface RequestLogEntry {
 	write: boolean;
 	/** Records created, updated or deleted successfully. */
 	recordsWritten: number;
+	/** Records returned by query pages (composite subrequests included). */
+	recordsRead?: number;
 	/** True when the request counted against the daily API allowance. */
 	apiCall: boolean;
 	/** For SOAP calls (kind metadata): the operation, e.g. retrieve, checkDeployStatus. */
@@ -37,6 +39,7 @@ export class RequestInfo {
 	readonly objects = new Set<string>();
 	write = false;
 	recordsWritten = 0;
+	recordsRead = 0;
 	/** The SOAP operation, for Metadata API calls. */
 	operation: string | undefined;
 
@@ -106,6 +109,11 @@ export class RequestLog {
 
 	get recordsWritten(): number {
 		return this.list.reduce((sum, e) => sum + e.recordsWritten, this.backgroundWrites);
+	}
+
+	/** Records the org returned through query pages. */
+	get recordsRead(): number {
+		return this.list.reduce((sum, e) => sum + (e.recordsRead ?? 0), 0);
 	}
 
 	reset(): void {

@@ -48,7 +48,11 @@ function fromObject(soql: string): string | undefined {
 function query(ctx: RestContext, req: RouteRequest, includeDeleted: boolean, rest: string[]): RouteResponse {
 	ctx.info.kind = 'query';
 	if (req.method !== 'GET') return methodNotAllowed(req.method, ['GET', 'HEAD']);
-	if (rest.length === 1) return { status: 200, body: ctx.queries.more(rest[0], req.version) };
+	if (rest.length === 1) {
+		const next = ctx.queries.more(rest[0], req.version);
+		ctx.info.recordsRead += next.records.length;
+		return { status: 200, body: next };
+	}
 	if (rest.length > 1) return notFound();
 	const soql = req.query.get('q') ?? '';
 	const type = fromObject(soql);
@@ -60,6 +64,7 @@ function query(ctx: RestContext, req: RouteRequest, includeDeleted: boolean, res
 		batchSize: batchSizeOf(req.headers['sforce-query-options']),
 		includeDeleted,
 	});
+	ctx.info.recordsRead += page.records.length;
 	return { status: 200, body: page };
 }
 

@@ -157,11 +157,8 @@ describe('the daily API limit', () => {
 
 	it('stops cleanly with REQUEST_LIMIT_EXCEEDED, skipping the rest, and a later run converges', async () => {
 		const model = { developerName: 'Api_Limit' };
-		const usedBefore = org.sandbox.apiUsage.used;
-		await org.publish({ plan: { csv: SAMPLE_CSV }, model, dryRun: true });
-		const readCalls = org.sandbox.apiUsage.used - usedBefore;
-		// Enough for the reads and two write calls.
-		org.sandbox.apiUsage.max = org.sandbox.apiUsage.used + readCalls + 2;
+		// Enough for the 2 reads of a publish into a new model and the first of its 3 write calls.
+		org.sandbox.apiUsage.max = org.sandbox.apiUsage.used + 3;
 
 		const stopped = await org.publish({ plan: { csv: SAMPLE_CSV }, model });
 		expect(stopped.summary.stopped?.code).toBe('REQUEST_LIMIT_EXCEEDED');
@@ -171,8 +168,9 @@ describe('the daily API limit', () => {
 		for (const r of skipped) expect(r.errorCode).toBe('REQUEST_LIMIT_EXCEEDED');
 		const written = org.model('Api_Limit');
 		expect(written.id).not.toBeNull();
-		expect(written.territories.length).toBeGreaterThan(0);
-		expect(written.territories.length).toBeLessThan(208);
+		// The one write call allowed carries the model and all 208 territories (levels by reference); rules,
+		// user assignments and forecast managers are what is skipped.
+		expect(written.territories.length).toBe(208);
 		expect(stopped.rows.filter((r) => r.status === 'created').length).toBe(
 			written.territories.filter((t) => !stopped.rows.some((r) => r.key === t.DeveloperName && r.status !== 'created')).length,
 		);
@@ -205,7 +203,7 @@ describe('session expiry mid-publish', () => {
 	});
 	afterAll(async () => org?.stop());
 
-	it.each([2, 6, 9])('is survived when sessions expire after %i calls', async (calls) => {
+	it.each([2, 3, 4])('is survived when sessions expire after %i calls', async (calls) => {
 		const model = { developerName: `Session_${calls}` };
 		org.sandbox.requestLog.reset();
 		org.sandbox.faults.set({ expireSessionsAfterCalls: calls });

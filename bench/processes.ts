@@ -1,0 +1,120 @@
+/**
+ * The benchmark's two kinds of child process: the sandbox org (`sandbox/cli.ts --json --control`, one
+ * per size, seeded with the users and accounts the size needs, with the latency model) and the engine
+ * (bench/engine-worker.ts, one per measured operation). API calls are counted by the sandbox (its
+ * request log, read over --control), never by the code under test.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import type { ConnectionSettings } from '../lib';
+import type { PlanSize } from './plan-generator';
+import type { WorkerJob, WorkerResult } from './engine-worker';
+
+const ROOT = path.join(__dirname, '..');
+/** ts-node without type checks (as `npm run sandbox` does); children get no proxy variables. */
+const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
+
+function childEnv(): NodeJS.ProcessEnv {
+	const env = { ...process.env };
+	for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy']) delete env[name];
+	return env;
+}
+
+/** The latency model of the sandbox: a fixed cost per request plus a cost per record written. */
+export interface LatencyModel {
+	perRequestMs: number;
+	perRecordMs: number;
+}
+
+export interface OrgStats {
+	apiCalls: number;
+	writeCalls: number;
+	recordsWritten: number;
+	recordsRead: number;
+	byKind: Partial<Record<string, number>>;
+}
+
+export class OrgProcess {
+	private constructor(
+		private readonly child: ChildProcessWithoutNullStreams,
+		private readonly lines: Interface,
+		readonly connection: ConnectionSettings,
+	) {}
+
+	static async start(size: PlanSize, latency: LatencyModel): Promise<OrgProcess> {
+		const args = [
+			...TS_NODE,
+			path.join(ROOT, 'sandbox', 'cli.ts'),
+			'--json',
+			'--control',
+			'--seed', 'demo',
+			'--accounts', String(size.accounts),
+			'--users', String(size.users),
+			'--latency-per-request', String(latency.perRequestMs),
+			'--latency-per-record', String(latency.perRecordMs),
+			// A model of the size: Salesforce support raises the 1,000-territory limit on request.
+			'--territories-per-model', String(Math.max(1000, size.territories)),
+			'--api-limit', '10000000',
+		];
+		const child = spawn(process.execPath, ['--max-old-space-size=8192', ...args], { cwd: ROOT, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+		let stderr = '';
+		child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+		const lines = createInterface({ input: child.stdout });
+		const first = await new Promise<string>((resolve, reject) => {
+			lines.once('line', resolve);
+			child.once('exit', (code) => reject(new Error(`The sandbox org exited (${code}) before it listened: ${stderr.trim()}`)));
+		});
+		const info = JSON.parse(first) as { loginUrl: string; username: string; password: string; clientId: string; clientSecret: string };
+		const connection: ConnectionSettings = {
+			authType: 'password',
+			loginUrl: info.loginUrl,
+			username: info.username,
+			password: info.password,
+			clientId: info.clientId,
+			clientSecret: info.clientSecret,
+		};
+		return new OrgProcess(child, lines, connection);
+	}
+
+	private command(name: 'stats' | 'reset'): Promise<OrgStats> {
+		return new Promise((resolve) => {
+			this.lines.once('line', (line) => resolve(JSON.parse(line) as OrgStats));
+			this.child.stdin.write(`${name}\n`);
+		});
+	}
+
+	stats(): Promise<OrgStats> {
+		return this.command('stats');
+	}
+
+	reset(): Promise<OrgStats> {
+		return this.command('reset');
+	}
+
+	async stop(): Promise<void> {
+		const exited = new Promise((resolve) => this.child.once('exit', resolve));
+		this.child.kill('SIGTERM');
+		await exited;
+	}
+}
+
+/** Runs one engine operation in a fresh process and returns what it measured. */
+export function runWorker(job: WorkerJob): Promise<WorkerResult> {
+	return new Promise((resolve, reject) => {
+		// The XL plan's change set and snapshot need more than Node's default heap on small machines.
+		const child = spawn(process.execPath, ['--max-old-space-size=4096', ...TS_NODE, path.join(__dirname, 'engine-worker.ts'), JSON.stringify(job)], {
+			cwd: ROOT,
+			env: childEnv(),
+		});
+		let out = '';
+		let err = '';
+		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+		child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+		child.on('exit', (code) => {
+			const last = out.trim().split('\n').pop() ?? '';
+			if (code !== 0 || !last.startsWith('{')) reject(new Error(`engine worker ${job.op} ${job.size} failed (${code}): ${err.trim().slice(-2000)}`));
+			else resolve(JSON.parse(last) as WorkerResult);
+		});
+	});
+}

@@ -1,0 +1,218 @@
+/**
+ * The tables of a run and bench/RESULTS.md (machine, assumptions, command, ratios, targets). Call
+ * counts are deterministic and compare across machines; times and RSS are this machine's.
+ */
+import { cpus, totalmem } from 'node:os';
+import type { BenchConfig } from './config';
+import type { Operation, SizeResult } from './measure';
+import { SIZES } from './plan-generator';
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ms = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${int(n)} ms`);
+const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}×` : a === 0 ? '–' : 'n/a');
+
+function table(head: string[], rows: string[][]): string {
+	const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+	return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function operationsTable(results: SizeResult[]): string {
+	const rows: string[][] = [];
+	for (const r of results) {
+		for (const op of r.operations) {
+			const s = op.stats;
+			rows.push([
+				r.size,
+				op.name,
+				int(s.apiCalls),
+				int(s.writeCalls),
+				int(s.recordsWritten),
+				int(s.recordsRead),
+				int(op.lowerBound),
+				ratio(s.apiCalls, op.lowerBound),
+				int(op.writeBound),
+				ratio(s.writeCalls, op.writeBound),
+				int(op.baseline),
+				ratio(op.baseline, s.apiCalls),
+				ms(op.worker.ms),
+				`${int(op.worker.maxRssMb)} MB`,
+			]);
+		}
+	}
+	return table(
+		['size', 'operation', 'API calls', 'write calls', 'records written', 'records read', 'lower bound (calls)', 'calls ÷ bound', 'write bound', 'write calls ÷ write bound', 'per-record baseline (calls)', 'baseline ÷ calls', 'wall time', 'engine peak RSS'],
+		rows,
+	);
+}
+
+export function diffTable(results: SizeResult[]): string {
+	return table(
+		['size', 'territories', 'parse + validate + diff, median', 'each run'],
+		results.map((r) => [r.size, int(r.territories), ms(r.diffMedianMs), r.diffMs.map((x) => ms(x)).join(', ')]),
+	);
+}
+
+interface Target {
+	what: string;
+	met: boolean | null;
+	detail: string;
+}
+
+const op = (r: SizeResult | undefined, name: Operation['name']) => r?.operations.find((o) => o.name === name);
+
+export function targets(results: SizeResult[]): Target[] {
+	const out: Target[] = [];
+	for (const r of results) {
+		const first = op(r, 'first publish')!;
+		const limit = 1.25 * first.writeBound;
+		out.push({
+			what: `${r.size}: first publish within 1.25 × the lower bound in write calls`,
+			met: first.stats.writeCalls <= limit,
+			detail: `${int(first.stats.writeCalls)} write calls for ${int(first.stats.recordsWritten)} records: ${ratio(first.stats.writeCalls, first.writeBound)} the bound of ${int(first.writeBound)} (at most ${limit.toFixed(2)})`,
+		});
+		const again = op(r, 'unchanged re-publish')!;
+		const pages = Math.ceil(again.stats.recordsRead / 2000);
+		out.push({
+			what: `${r.size}: unchanged re-publish makes no writes, only reads`,
+			met: again.stats.writeCalls === 0 && again.stats.recordsWritten === 0,
+			detail: `${int(again.stats.writeCalls)} write calls; ${int(again.stats.apiCalls)} read calls for ${int(again.stats.recordsRead)} records read (${int(pages)} pages of 2,000: ${ratio(again.stats.apiCalls, Math.max(1, pages))})`,
+		});
+		const changed = op(r, '5 % changed')!;
+		const share = changed.stats.recordsWritten / Math.max(1, first.stats.recordsWritten);
+		// A changed rep is a chain of outcomes: release the forecast manager, remove the old assignment, add
+		// the new one, set the manager: 3 write calls at least, however few records.
+		const allowed = Math.max(3, Math.ceil(1.25 * changed.writeBound));
+		out.push({
+			what: `${r.size}: a 5 % change costs in proportion`,
+			met: changed.stats.writeCalls <= allowed,
+			detail: `${int(r.changedTerritories)} territories changed: ${int(changed.stats.recordsWritten)} records (${(share * 100).toFixed(1)} % of the first publish's) in ${int(changed.stats.writeCalls)} write calls (write bound ${int(changed.writeBound)}, dependency chain 3: at most ${allowed}); ${int(changed.stats.apiCalls)} calls in all`,
+		});
+	}
+	const m = results.find((r) => r.size === 'M');
+	const mFirst = op(m, 'first publish');
+	out.push({
+		what: 'M: at least 100 × fewer calls than the per-record baseline (first publish)',
+		met: mFirst ? mFirst.baseline / mFirst.stats.apiCalls >= 100 : null,
+		detail: mFirst ? `${int(mFirst.baseline)} ÷ ${int(mFirst.stats.apiCalls)} = ${ratio(mFirst.baseline, mFirst.stats.apiCalls)}` : 'M not run',
+	});
+	const xl = results.find((r) => r.size === 'XL');
+	const peak = xl ? Math.max(...xl.operations.map((o) => o.worker.maxRssMb)) : null;
+	out.push({ what: "XL: completes with the engine's peak RSS under 1 GB", met: peak === null ? null : peak < 1024, detail: peak === null ? 'XL not run (npm run bench -- --full)' : `peak ${int(peak)} MB` });
+	out.push({
+		what: 'XL: parse + validate + diff under 5 s (median of 5)',
+		met: xl ? xl.diffMedianMs < 5000 : null,
+		detail: xl ? `median ${ms(xl.diffMedianMs)}` : 'XL not run (npm run bench -- --full)',
+	});
+	return out;
+}
+
+function targetsTable(results: SizeResult[]): string {
+	return table(
+		['target', 'met', 'measured'],
+		targets(results).map((t) => [t.what, t.met === null ? 'not run' : t.met ? 'yes' : '**no**', t.detail]),
+	);
+}
+
+export function consoleTable(results: SizeResult[]): string {
+	return [operationsTable(results), '', diffTable(results), '', targetsTable(results)].join('\n');
+}
+
+interface RunInfo {
+	command: string;
+	totalSeconds: number;
+	config: BenchConfig;
+	date: string;
+}
+
+export function resultsMarkdown(results: SizeResult[], info: RunInfo): string {
+	const list = cpus();
+	const machine = `${list[0]?.model.trim() ?? 'unknown CPU'}, ${list.length} cores (shared with other work), ${Math.round(totalmem() / 2 ** 30)} GB, ${process.platform} ${process.arch}, Node ${process.version}`;
+	const { perRequestMs, perRecordMs } = info.config.latency;
+	const sizes = Object.values(SIZES)
+		.map((s) => `${s.name}: ${int(s.territories)} territories (${s.regions} regions, ${s.districts} districts), ${int(s.accountAssignments)} account assignments; sandbox seeded with ${int(s.users)} extra users and ${int(s.accounts)} accounts`)
+		.join('\n- ');
+	return `# Benchmarks: plans of four sizes against the sandbox org
+
+Recorded by \`${info.command}\` on ${info.date.slice(0, 16).replace('T', ' ')} UTC, in ${info.totalSeconds.toFixed(0)} s.
+Machine: ${machine}.
+
+## How it is measured
+
+- **Plans** (\`bench/plan-generator.ts\`): regions → districts → territories; every territory's postal codes
+  are a contiguous run of up to 40 real US ZIP codes from the \`zipcodes\` npm package (8.0.0, sorted); one
+  user per territory with a role (Owner for region and district managers, Sales Rep for reps), each its
+  territory's forecast manager; manual account assignments by External_Key__c (Accounts column).
+  - ${sizes}
+- **Processes**: the sandbox org runs as \`sandbox/cli.ts --json --control\` in a process of its own, seeded
+  with the users and accounts the size needs (never through the engine); each measured engine operation
+  runs in a fresh Node process (\`bench/engine-worker.ts\`), so its **peak RSS** is
+  \`process.resourceUsage().maxRSS\` of the engine alone. API calls, write calls, records written and
+  records read are counted by the sandbox's request log (read over \`--control\`), not by the engine.
+- **Latency model** (assumption): every response waits **${perRequestMs} ms per request plus ${perRecordMs} ms per record
+  written** (\`latency: { perRequestMs, perRecordMs }\`, sandbox/README.md). The wait is a timer: the store's
+  work stays synchronous and concurrent requests wait concurrently. Bulk API 2.0 records are written by the
+  job after its upload, outside any request, so they add no per-record latency.
+- **Per-record baseline**: one REST call per record written and one per record read by Id
+  (records written + records read).
+- **Lower bound**: ⌈records written ÷ 1,020⌉ + ⌈records read ÷ 2,000⌉. A Composite call carries 25
+  subrequests, at most 5 of them sObject Collections (200 records each) or queries (REST API Developer
+  Guide, Composite; sObject Collections): 5 × 200 + 20 single-record subrequests = 1,020 records; a query
+  page holds at most 2,000 records (REST API guide, Query). *Write bound* is the first term alone.
+- Each operation is checked before its numbers are kept: nothing failed or skipped, the first publish
+  wrote every change, the unchanged re-publish wrote nothing, import returned every territory.
+
+## How to run
+
+\`\`\`
+npm run bench                 # S and M (a few minutes), writes bench/RESULTS.md
+npm run bench -- --full       # S, M, L and XL
+npm run bench -- --sizes L --per-request 80 --per-record 2 --no-write
+npm run bench -- --help
+\`\`\`
+
+## Calls, time and memory
+
+${operationsTable(results)}
+
+*calls ÷ bound* = API calls ÷ lower bound; *baseline ÷ calls* = how many times fewer calls than one REST
+call per record. Wall time includes the engine's own login, reads and CPU, and the latency model.
+
+## Parse + validate + diff
+
+The plan parsed, validated and diffed against the org's snapshot of the published model (read once
+before, not timed), in the worker process, ${info.config.diffReps} times.
+
+${diffTable(results)}
+
+## Targets
+
+${targetsTable(results)}
+
+## Why the write calls are where they are
+
+- Phases and hierarchy levels share Composite calls: a record refers to one created earlier in the same
+  call through a Composite reference (\`@{b0[3].id}\`, REST guide, Composite subrequest: the \`[]\` operator
+  indexes a collection's answer), so a new model's territories, rules, rule items, rule links and user
+  assignments go together, 5 collections of 200 and 20 single records a call (lib/org/composite-pack.ts).
+- A call ends where a change needs the *outcome* of an earlier one and refers to nothing it creates: a
+  rule waits for its territory (a rule left behind by a failed territory would be linked to nothing), a
+  filter for its items, a forecast manager for its user assignment. Each such wait can leave the call
+  before it partly filled, and levels or objects smaller than 200 records each take a collection slot of
+  their own: hence the first publish's calls above the write bound.
+- Account assignments at or above BULK_THRESHOLD (10,000) go through Bulk API 2.0: a fixed 7 calls or so
+  (job, upload, close, polls, results) instead of one Composite call per 1,020 records.
+- Reads: the snapshot reads by query, 5 queries per Composite call, and looks users and accounts up by
+  value in chunks of 200 (lib/org/soql.ts), so reads of many named users or accounts cost more pages than
+  ⌈records ÷ 2,000⌉.
+
+## Earlier measurements (previous harness, 2026-11-29)
+
+The Composite vs Bulk API 2.0 comparison behind BULK_THRESHOLD (lib/org/bulk.ts) was measured by the
+previous harness (in-process sandbox, \`applyChangeSet\` forced down one path): Composite cost one call per
+1,000 records, a Bulk 2.0 load a fixed 7 calls when its job is done at the first status poll; Bulk needed
+fewer calls from 7,500 creates on and was faster at 50 ms latency from 7,500 on; the sandbox runs a job at
+once, so on a real org every further poll (one per 2 s) is one more call. The threshold was set at 10,000
+for a margin of 3 polls. The sample plan's publish then took 11 calls (9 writes), one Composite call per
+phase and hierarchy level; it takes 5 (3 writes) now.
+`;
+}
