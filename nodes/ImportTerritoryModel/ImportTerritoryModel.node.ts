@@ -7,10 +7,10 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { importModel, type ImportResult } from '../../lib';
-import { toConnectionSettings } from '../shared/connection';
+import { authenticationParameter, connectedAccountOnly, connectionSettings, serverToServerOnly } from '../shared/authentication';
 import { engineFailure } from '../shared/errors';
 import { modelLocator, scopeRootKey } from '../shared/descriptions';
-import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
+import { salesforceTerritoryApiTest, searchModels } from '../shared/methods';
 
 export class ImportTerritoryModel implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,8 +25,12 @@ export class ImportTerritoryModel implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'salesforceTerritoryApi', required: true, testedBy: 'salesforceTerritoryApiTest' }],
+		credentials: [
+			{ name: 'salesforceTerritoryApi', required: true, testedBy: 'salesforceTerritoryApiTest', displayOptions: serverToServerOnly },
+			{ name: 'salesforceTerritoryOAuth2Api', required: true, displayOptions: connectedAccountOnly },
+		],
 		properties: [
+			authenticationParameter,
 			modelLocator,
 			scopeRootKey,
 			{
@@ -78,11 +82,10 @@ export class ImportTerritoryModel implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const credentials = await this.getCredentials(CREDENTIAL_NAME);
 		let result: ImportResult;
 		try {
 			result = await importModel({
-				connection: toConnectionSettings(credentials),
+				connection: await connectionSettings(this),
 				model: { developerName: this.getNodeParameter('model', 0, '', { extractValue: true }) as string },
 				scopeRootKey: (this.getNodeParameter('scopeRootKey', 0, '') as string) || null,
 				includeAccounts: this.getNodeParameter('includeAccounts', 0, false) as boolean,

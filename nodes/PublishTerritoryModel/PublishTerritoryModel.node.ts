@@ -7,10 +7,10 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { publishPlan, type PublishMethod, type PublishResult } from '../../lib';
-import { toConnectionSettings } from '../shared/connection';
+import { authenticationParameter, connectedAccountOnly, connectionSettings, serverToServerOnly } from '../shared/authentication';
 import { engineFailure } from '../shared/errors';
 import { modelLocator, scopeRootKey } from '../shared/descriptions';
-import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
+import { salesforceTerritoryApiTest, searchModels } from '../shared/methods';
 import { readPlanInput, type PlanInput } from './input';
 import { describeIncomplete, formatIssues, toOutputItems } from './output';
 
@@ -29,8 +29,12 @@ export class PublishTerritoryModel implements INodeType {
 		defaults: { name: 'Publish Territory Model' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'salesforceTerritoryApi', required: true, testedBy: 'salesforceTerritoryApiTest' }],
+		credentials: [
+			{ name: 'salesforceTerritoryApi', required: true, testedBy: 'salesforceTerritoryApiTest', displayOptions: serverToServerOnly },
+			{ name: 'salesforceTerritoryOAuth2Api', required: true, displayOptions: connectedAccountOnly },
+		],
 		properties: [
+			authenticationParameter,
 			modelLocator,
 			{
 				displayName: 'Model Label',
@@ -176,7 +180,6 @@ export class PublishTerritoryModel implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const credentials = await this.getCredentials(CREDENTIAL_NAME);
 		const model = this.getNodeParameter('model', 0, '', { extractValue: true }) as string;
 		const options = this.getNodeParameter('options', 0, {}) as {
 			accountKeyField?: string;
@@ -195,7 +198,7 @@ export class PublishTerritoryModel implements INodeType {
 		try {
 			input = await readPlanInput(this);
 			result = await publishPlan({
-				connection: toConnectionSettings(credentials),
+				connection: await connectionSettings(this),
 				plan: input.plan,
 				model: { developerName: model, name: (this.getNodeParameter('modelName', 0, '') as string) || undefined },
 				scopeRootKey: (this.getNodeParameter('scopeRootKey', 0, '') as string) || null,

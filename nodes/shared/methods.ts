@@ -6,14 +6,14 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 import { checkOrg, listModels } from '../../lib';
+import { connectionSettings } from './authentication';
 import { toConnectionSettings } from './connection';
 
 export const CREDENTIAL_NAME = 'salesforceTerritoryApi';
 
 /** Lists the org's territory models for the Model parameter's "From list" mode. */
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const credentials = await this.getCredentials(CREDENTIAL_NAME);
-	const models = await listModels({ connection: toConnectionSettings(credentials) });
+	const models = await listModels({ connection: await connectionSettings(this) });
 	const wanted = (filter ?? '').toLowerCase();
 	return {
 		results: models
