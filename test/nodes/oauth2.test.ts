@@ -9,6 +9,8 @@ import { linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
 import { connectAccount } from '../helpers/oauth';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { PLANNER_USERNAME } from '../../sandbox/seed';
+import { ImportTerritoryModel } from '../../nodes/ImportTerritoryModel/ImportTerritoryModel.node';
+import { PublishTerritoryModel } from '../../nodes/PublishTerritoryModel/PublishTerritoryModel.node';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -63,6 +65,20 @@ function secretsIn(creds: Record<string, ICredentialDataDecryptedObject>): strin
 	const t = tokenData(creds);
 	return [t.access_token, t.refresh_token, sandbox.credentials.clientSecret];
 }
+
+describe('the Authentication parameter', () => {
+	it('both nodes select the credential by it; workflows saved without it keep the server-to-server credential', () => {
+		for (const node of [new PublishTerritoryModel(), new ImportTerritoryModel()]) {
+			const auth = node.description.properties.find((p) => p.name === 'authentication');
+			expect(auth?.default).toBe('serverToServer');
+			expect(auth?.options?.map((o) => ('name' in o ? o.name : ''))).toEqual(['OAuth2 (Connect My Account)', 'Server-to-Server (JWT, Client Credentials, Password)']);
+			expect(node.description.credentials?.map((c) => [c.name, c.displayOptions?.show?.authentication])).toEqual([
+				['salesforceTerritoryApi', ['serverToServer']],
+				['salesforceTerritoryOAuth2Api', ['oAuth2']],
+			]);
+		}
+	});
+});
 
 describe('Publish with Authentication = OAuth2', () => {
 	it('publishes with the stored access token, without a login request', async () => {
