@@ -36,7 +36,11 @@ describe('package.json', () => {
 		const NodeClass = (await import(source))[className];
 		const description = new NodeClass().description;
 		expect(description.name).toBe(className.charAt(0).toLowerCase() + className.slice(1));
-		expect(description.credentials).toEqual([expect.objectContaining({ name: 'salesforceTerritoryApi', testedBy: expect.any(String) })]);
+		// The Authentication parameter selects between the two credential types of this package.
+		expect(description.credentials).toEqual([
+			expect.objectContaining({ name: 'salesforceTerritoryApi', testedBy: expect.any(String) }),
+			expect.objectContaining({ name: 'salesforceTerritoryOAuth2Api' }),
+		]);
 		// Icons and codex file sit next to the source and are copied into dist/ by gulp.
 		const dir = path.dirname(source);
 		expect(existsSync(path.join(dir, 'salesforceTerritory.svg'))).toBe(true);
@@ -49,7 +53,7 @@ describe('package.json', () => {
 		const source = sourceOf(distPath);
 		const className = path.basename(distPath, '.credentials.js');
 		const credential = new (await import(source))[className]();
-		expect(credential.name).toBe('salesforceTerritoryApi');
+		expect(credential.name).toBe(className.charAt(0).toLowerCase() + className.slice(1));
 		const secretFields = credential.properties.filter((p: { name: string }) =>
 			['clientSecret', 'password', 'securityToken', 'privateKey'].includes(p.name),
 		);
