@@ -6,6 +6,7 @@
 #   4. the workflow runner                                    (test/e2e/workflow-runner.sh)
 #   5. the demo, executed once                                (npm run demo -- --once)
 #   6. the editor in a browser                                (npm run test:browser)
+#   7. the OAuth2 credential's connect round trip and a publish (test/e2e/oauth-connect.ts)
 # Each suite prints its own "N passed, N failed"; the last line here adds them up (the demo counts as
 # one test). The pinned n8n is installed once into ~/.cache/n8n-territory-e2e (N8N_E2E_CACHE).
 set -uo pipefail
@@ -50,6 +51,7 @@ suite examples npm run --silent test:examples
 suite workflow-runner bash test/e2e/workflow-runner.sh
 suite demo npm run --silent demo -- --once
 suite browser npm run --silent test:browser
+suite oauth-connect npx ts-node --transpile-only test/e2e/oauth-connect.ts
 
 rm -rf "$LOG_DIR"
 echo "real-n8n tests done in $((SECONDS - STARTED_AT)) s"
