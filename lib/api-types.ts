@@ -12,7 +12,20 @@ export type ConnectionSettings =
 	| { authType: 'clientCredentials'; loginUrl: string; clientId: string; clientSecret: string }
 	| { authType: 'jwt'; loginUrl: string; clientId: string; username: string; privateKey: string; audience?: string }
 	| { authType: 'refreshToken'; loginUrl: string; clientId: string; clientSecret?: string; refreshToken: string; instanceUrl?: string }
-	| { authType: 'accessToken'; instanceUrl: string; accessToken: string };
+	| {
+			authType: 'accessToken';
+			instanceUrl: string;
+			accessToken: string;
+			/** The token response's `id` (…/id/{orgId}/{userId}): who the session is, for checkOrg's user and permissions. */
+			identityUrl?: string;
+			/**
+			 * Called when the org refuses the session (401): returns a new access token (and instance URL).
+			 * For callers that own the token's refresh and must store what it returns, e.g. n8n's OAuth2
+			 * credentials, whose refreshed (and, with Refresh Token Rotation, replaced) tokens n8n persists.
+			 * Without it an access token cannot be renewed.
+			 */
+			renew?: () => Promise<{ accessToken: string; instanceUrl?: string }>;
+	  };
 
 export interface ConnectionOptions {
 	connection: ConnectionSettings;

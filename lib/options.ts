@@ -117,7 +117,7 @@ const AUTH_FLOWS: Record<string, { required: string[]; optional: string[] }> = {
 	clientCredentials: { required: ['loginUrl', 'clientId', 'clientSecret'], optional: [] },
 	jwt: { required: ['loginUrl', 'clientId', 'username', 'privateKey'], optional: ['audience'] },
 	refreshToken: { required: ['loginUrl', 'clientId', 'refreshToken'], optional: ['clientSecret', 'instanceUrl'] },
-	accessToken: { required: ['instanceUrl', 'accessToken'], optional: [] },
+	accessToken: { required: ['instanceUrl', 'accessToken'], optional: ['identityUrl'] },
 };
 
 const connection: Check = (value, option) => {
@@ -130,6 +130,9 @@ const connection: Check = (value, option) => {
 		if (value[field] === undefined || value[field] === null) {
 			throw new OptionError(`${option}.${field}`, `missing: authType "${String(value.authType)}" needs ${flow.required.join(', ')}.`);
 		}
+	}
+	if (value.authType === 'accessToken' && value.renew !== undefined && typeof value.renew !== 'function') {
+		throw new OptionError(`${option}.renew`, `expected a function that returns a new access token, got ${kindOf(value.renew)}.`);
 	}
 	// Named, never shown: these fields hold passwords, keys and tokens.
 	for (const field of [...flow.required, ...flow.optional]) {

@@ -57,6 +57,15 @@ export interface SandboxOptions {
 	blockPasswordFlow?: PasswordFlowBlock;
 	/** The only `aud` values JWT assertions may name. Default: the login URL, https://login.salesforce.com, https://test.salesforce.com. */
 	jwtAudiences?: string[];
+	/** The connected app's callback URLs for the web server flow (exact match). Default: any http(s) URL on localhost or 127.0.0.1. */
+	oauthCallbackUrls?: string[];
+	/**
+	 * Who approves a web server flow authorize request (there is no login page): the `login_hint` user when
+	 * given, else this username (default: the integration user); false plays a user who clicks Deny.
+	 */
+	oauthApprover?: string | false;
+	/** Refresh Token Rotation: every refresh returns a new refresh token and invalidates the old one. Default false. */
+	rotateRefreshTokens?: boolean;
 	/**
 	 * Whether RuleTerritory2Association may be created and deleted through REST (default true). The Object
 	 * Reference lists only describeSObjects, getDeleted, getUpdated, query and retrieve for it: with false,
@@ -120,6 +129,10 @@ export interface Sandbox {
 	accountsMatchingRule(ruleId: string): string[];
 	/** Invalidates every access token issued so far. */
 	expireAllSessions(): void;
+	/** Revokes a refresh token (with its sessions) or an access token, as `POST /services/oauth2/revoke` does; false when unknown. */
+	revokeToken(token: string): boolean;
+	/** Turns Refresh Token Rotation on or off, as the rotateRefreshTokens option does. */
+	setRefreshTokenRotation(on: boolean): void;
 	/** Blocks (or allows again) the OAuth username-password flow, as the blockPasswordFlow option does. */
 	setPasswordFlowBlocked(block: PasswordFlowBlock): void;
 	/** Writes the org to a file (default: statePath) atomically. */
@@ -271,6 +284,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const auth = new AuthService(creds, orgId, userDirectory(store), { loginUrl: () => baseUrl, instanceUrl: () => baseUrl }, options.tokenTtlSeconds ?? 7200, Date.now, {
 		blockPasswordFlow: options.blockPasswordFlow,
 		jwtAudiences: options.jwtAudiences,
+		callbackUrls: options.oauthCallbackUrls,
+		oauthApprover: options.oauthApprover,
+		rotateRefreshTokens: options.rotateRefreshTokens,
 	});
 
 	const keyDir = mkdtempSync(join(tmpdir(), 'territory-sandbox-'));
@@ -287,12 +303,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		if (path === '/services/oauth2/token') {
 			info.kind = 'auth';
 			if (method !== 'POST') return { status: 400, body: { error: 'invalid_request', error_description: 'must use HTTP POST' } };
-			const result = auth.token(new URLSearchParams(body));
+			const result = auth.token(new URLSearchParams(body), headers.authorization);
 			return { status: result.status, body: result.body };
+		}
+		if (path === '/services/oauth2/authorize') {
+			info.kind = 'auth';
+			const answer = auth.authorize(url.searchParams);
+			return answer.status === 302 ? { status: 302, headers: { Location: answer.location } } : { status: 400, body: answer.page };
 		}
 		if (path === '/services/oauth2/revoke') {
 			info.kind = 'auth';
-			return { status: 200, body: '' };
+			const token = (method === 'POST' ? new URLSearchParams(body) : url.searchParams).get('token') ?? '';
+			const result = auth.revoke(token);
+			return result.status === 200 ? { status: 200, body: '' } : result;
 		}
 		const identity = /^\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})$/.exec(path);
 		if (identity || path === '/services/oauth2/userinfo') {
@@ -515,6 +538,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		issueRefreshToken: (name = username) => auth.issueRefreshToken(name),
 		accountsMatchingRule: (ruleId) => accountsMatchingRule(store, ruleId),
 		expireAllSessions: () => auth.expireAllSessions(),
+		revokeToken: (token) => auth.revoke(token).status === 200,
+		setRefreshTokenRotation: (on) => {
+			auth.policy.rotateRefreshTokens = on;
+		},
 		setPasswordFlowBlocked: (block) => {
 			auth.policy.blockPasswordFlow = block;
 		},

@@ -6,8 +6,9 @@
 #   4. the workflow runner                                    (test/e2e/workflow-runner.sh)
 #   5. the demo, executed once                                (npm run demo -- --once)
 #   6. the editor in a browser                                (npm run test:browser)
-#   7. queue mode: Redis, one main, one worker                (npm run test:queue)
-#   8. the secret scan of everything 2-7 left                 (scripts/scan-secrets.ts)
+#   7. the OAuth2 credential's connect round trip and a publish (test/e2e/oauth-connect.ts)
+#   8. queue mode: Redis, one main, one worker                (npm run test:queue)
+#   9. the secret scan of everything 2-8 left                 (scripts/scan-secrets.ts)
 # Each suite prints its own "N passed, N failed"; the last line here adds them up (the demo counts as
 # one test). The pinned n8n is installed once into ~/.cache/n8n-territory-e2e (N8N_E2E_CACHE).
 set -uo pipefail
@@ -56,6 +57,7 @@ suite examples npm run --silent test:examples
 suite workflow-runner bash test/e2e/workflow-runner.sh
 suite demo npm run --silent demo -- --once
 suite browser npm run --silent test:browser
+suite oauth-connect npx --no-install ts-node --transpile-only test/e2e/oauth-connect.ts
 suite queue-mode npm run --silent test:queue
 # Logs of every suite, n8n's databases (execution data), server and worker logs, files and out/: 0 findings.
 suite secret-scan npx --no-install ts-node --transpile-only scripts/scan-secrets.ts "$LOG_DIR"

@@ -36,7 +36,11 @@ describe('package.json', () => {
 		const NodeClass = (await import(source))[className];
 		const description = new NodeClass().description;
 		expect(description.name).toBe(className.charAt(0).toLowerCase() + className.slice(1));
-		expect(description.credentials).toEqual([expect.objectContaining({ name: 'salesforceTerritoryApi', testedBy: expect.any(String) })]);
+		// The Authentication parameter selects between the two credential types of this package.
+		expect(description.credentials).toEqual([
+			expect.objectContaining({ name: 'salesforceTerritoryApi', testedBy: expect.any(String) }),
+			expect.objectContaining({ name: 'salesforceTerritoryOAuth2Api' }),
+		]);
 		// One copy of the icons (icons/), referred to relative to the node's file as n8n resolves `file:`
 		// icons, and copied into dist/icons by gulp; the codex file sits next to the source.
 		const dir = path.dirname(source);
@@ -51,7 +55,7 @@ describe('package.json', () => {
 		const source = sourceOf(distPath);
 		const className = path.basename(distPath, '.credentials.js');
 		const credential = new (await import(source))[className]();
-		expect(credential.name).toBe('salesforceTerritoryApi');
+		expect(credential.name).toBe(className.charAt(0).toLowerCase() + className.slice(1));
 		const secretFields = credential.properties.filter((p: { name: string }) =>
 			['clientSecret', 'password', 'securityToken', 'privateKey'].includes(p.name),
 		);

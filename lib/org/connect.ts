@@ -8,7 +8,7 @@ import { createSign } from 'node:crypto';
 import { Connection, OAuth2 } from 'jsforce';
 import type { ApiUsage, ConnectionOptions, ConnectionSettings } from '../api-types';
 import { API_VERSION } from '../salesforce';
-import { OrgError, errorCodeOf, messageOf, redact } from './errors';
+import { OrgError, messageOf, redact } from './errors';
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Salesforce accepts JWT assertions that expire within 3 minutes. */
@@ -216,6 +216,21 @@ function passwordFlowHint(code: string, description: string): string | null {
 	return null;
 }
 
+/**
+ * A refused refresh token (400 invalid_grant "expired access/refresh token") does not come back: the user
+ * revoked the app's access, an admin's refresh token policy expired it, or, with Refresh Token Rotation, it
+ * was used once already (Help: OAuth 2.0 Refresh Token Flow for Renewed Sessions). Only a new authorization
+ * (the web server flow) gives a new one.
+ */
+function refreshTokenHint(code: string): string | null {
+	if (code !== 'invalid_grant') return null;
+	return (
+		'The refresh token is no longer valid (access revoked, expired by the connected app\'s refresh token policy, ' +
+		'or already used once with Refresh Token Rotation): authorize the app again to get a new one ' +
+		'(in n8n: open the OAuth2 credential and reconnect it)'
+	);
+}
+
 /** One POST to the token endpoint; errors come back as OrgErrors with secrets removed. */
 async function postTokenRequest(
 	settings: Exclude<ConnectionSettings, { authType: 'accessToken' }>,
@@ -239,7 +254,8 @@ async function postTokenRequest(
 		const status = /^ERROR_HTTP_(\d{3})$/.exec(code);
 		// A non-JSON error page comes back whole as the description: keep the start only.
 		const description = (e.message || 'no description').slice(0, 200);
-		const hint = settings.authType === 'password' ? passwordFlowHint(code, description) : null;
+		const hint =
+			settings.authType === 'password' ? passwordFlowHint(code, description) : settings.authType === 'refreshToken' ? refreshTokenHint(code) : null;
 		throw new OrgError(
 			code,
 			redact(`Salesforce rejected the credentials (${code}: ${description}) ${describeWho(settings)}${hint ? `. ${hint}` : ''}`, secrets),
@@ -345,6 +361,11 @@ export class OrgConnection {
 	private refreshesInARow = 0;
 	/** HTTP status of the last response (jsforce drops it from errors whose body names a code). */
 	lastStatus: number | null = null;
+	/**
+	 * Why the last session renewal failed. jsforce reports it as a plain "Unable to refresh session due
+	 * to: …" error on the request that needed it; toOrgError (http.ts) puts this one back in its place.
+	 */
+	renewalFailure: OrgError | null = null;
 	readonly tuning: Required<OrgTuning>;
 
 	constructor(
@@ -444,10 +465,25 @@ function networkReason(err: unknown): string {
 	return named ? NETWORK_REASONS[named] : message;
 }
 
+/** A failed renewal as the run's error: the flow's own OrgError, or the caller's renew error in words. */
+function renewalError(err: unknown, secrets: readonly string[]): OrgError {
+	if (err instanceof OrgError) return err;
+	return new OrgError('INVALID_SESSION_ID', redact(`The Salesforce session expired and could not be renewed: ${messageOf(err)}`, secrets), 401);
+}
+
+/** A new access token from the caller's own refresh (ConnectionSettings' `renew`), checked like a token response. */
+async function renewAccessToken(renew: () => Promise<{ accessToken: string; instanceUrl?: string }>, currentInstanceUrl: string): Promise<TokenResult> {
+	const fresh = await renew();
+	if (!fresh || typeof fresh.accessToken !== 'string' || !fresh.accessToken) {
+		throw new OrgError('INVALID_SESSION_ID', 'The session expired and renewing it gave no access token', 401);
+	}
+	return { accessToken: fresh.accessToken, instanceUrl: normaliseUrl(fresh.instanceUrl ?? currentInstanceUrl, 'instanceUrl'), identityUrl: null, refreshToken: null };
+}
+
 /**
  * Opens a session for any auth flow. The connection renews its session on 401 INVALID_SESSION_ID by
- * running the same flow again (or the refresh-token grant); a plain access token cannot be renewed and
- * fails with a clear message instead.
+ * running the same flow again (or the refresh-token grant); an access token is renewed by the caller's
+ * `renew` when it gives one, otherwise it cannot be renewed and fails with a clear message instead.
  */
 export async function connect(options: ConnectionOptions, tuning?: OrgTuning): Promise<OrgConnection> {
 	const settings = options.connection;
@@ -456,6 +492,7 @@ export async function connect(options: ConnectionOptions, tuning?: OrgTuning): P
 	if (!/^\d+\.\d$/.test(apiVersion)) {
 		throw new OrgError('INVALID_SETTINGS', `apiVersion must look like "${API_VERSION}", got ${JSON.stringify(options.apiVersion)}`);
 	}
+	// Grows with every renewed token, so that no message ever shows one.
 	const secrets = secretsOf(settings);
 
 	let token: TokenResult;
@@ -464,7 +501,7 @@ export async function connect(options: ConnectionOptions, tuning?: OrgTuning): P
 		token = {
 			accessToken: settings.accessToken,
 			instanceUrl: normaliseUrl(settings.instanceUrl, 'instanceUrl'),
-			identityUrl: null,
+			identityUrl: settings.identityUrl || null,
 			refreshToken: null,
 		};
 	} else if (['password', 'clientCredentials', 'jwt', 'refreshToken'].includes(settings.authType)) {
@@ -485,14 +522,20 @@ export async function connect(options: ConnectionOptions, tuning?: OrgTuning): P
 			(async () => {
 				// Runs only after a 401, long after `org` below exists.
 				org.noteRefresh();
-				const fresh = await requestToken(renewal, refreshToken);
+				const fresh = settings.authType === 'accessToken' && settings.renew ? await renewAccessToken(settings.renew, c.instanceUrl) : await requestToken(renewal, refreshToken);
 				if (fresh.refreshToken) refreshToken = fresh.refreshToken;
+				secrets.push(...[fresh.accessToken, fresh.refreshToken].filter((v): v is string => !!v));
 				c.instanceUrl = fresh.instanceUrl;
 				return fresh.accessToken;
 			})().then(
-				(accessToken) => callback(null, accessToken),
-				(err: unknown) =>
-					callback(err instanceof OrgError ? err : new OrgError(errorCodeOf(err), redact(messageOf(err), secrets))),
+				(accessToken) => {
+					org.renewalFailure = null;
+					callback(null, accessToken);
+				},
+				(err: unknown) => {
+					org.renewalFailure = renewalError(err, secrets);
+					callback(org.renewalFailure);
+				},
 			);
 		},
 	});

@@ -23,6 +23,8 @@ function readOptions(org: OrgConnection): object {
 /** Wraps a jsforce failure into an OrgError whose message carries no secret. */
 export function toOrgError(org: OrgConnection, err: unknown, what: string): OrgError {
 	if (err instanceof OrgError) return err;
+	// The session expired and could not be renewed: that, not the request that found out, is the failure.
+	if (org.renewalFailure && /^Unable to refresh session/.test(messageOf(err))) return org.renewalFailure;
 	const code = errorCodeOf(err);
 	return new OrgError(code, org.redact(`${what} failed (${code}): ${messageOf(err)}`));
 }

@@ -7,9 +7,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { importModel, type ImportResult } from '../../lib';
-import { toConnectionSettings } from '../shared/connection';
+import { authenticationParameter, connectedAccountOnly, connectionSettings, serverToServerOnly } from '../shared/authentication';
 import { accountKeyField, modelLocator, scopeRootKey } from '../shared/descriptions';
-import { CREDENTIAL_NAME, getAccountKeyFields, salesforceTerritoryApiTest, searchModels, searchTerritories } from '../shared/methods';
+import { getAccountKeyFields, salesforceTerritoryApiTest, searchModels, searchTerritories } from '../shared/methods';
 import { modelTargetOf, scopeRootOf } from '../shared/targets';
 import { importOptions } from './options';
 import { importOutput } from './output';
@@ -27,8 +27,12 @@ export class ImportTerritoryModel implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'salesforceTerritoryApi', required: true, testedBy: 'salesforceTerritoryApiTest' }],
+		credentials: [
+			{ name: 'salesforceTerritoryApi', required: true, testedBy: 'salesforceTerritoryApiTest', displayOptions: serverToServerOnly },
+			{ name: 'salesforceTerritoryOAuth2Api', required: true, displayOptions: connectedAccountOnly },
+		],
 		properties: [
+			authenticationParameter,
 			modelLocator,
 			scopeRootKey,
 			{
@@ -78,14 +82,14 @@ export class ImportTerritoryModel implements INodeType {
 	 * (expressions), and each result is paired with the item it was asked for.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const credentials = await this.getCredentials(CREDENTIAL_NAME);
+		const connection = await connectionSettings(this);
 		const out: INodeExecutionData[] = [];
 		const items = this.getInputData();
 		for (let i = 0; i < items.length; i++) {
 			let result: ImportResult;
 			try {
 				result = await importModel({
-					connection: toConnectionSettings(credentials),
+					connection,
 					model: modelTargetOf(this, i),
 					scopeRootKey: scopeRootOf(this, i),
 					includeAccounts: this.getNodeParameter('includeAccounts', i, false) as boolean,

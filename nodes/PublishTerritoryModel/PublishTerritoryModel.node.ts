@@ -8,10 +8,10 @@ import {
 	type NodeExecutionHint,
 } from 'n8n-workflow';
 import { publishPlan, type PublishMethod, type PublishResult } from '../../lib';
-import { toConnectionSettings } from '../shared/connection';
+import { authenticationParameter, connectedAccountOnly, connectionSettings, serverToServerOnly } from '../shared/authentication';
 import { engineFailure } from '../shared/errors';
 import { accountKeyField, modelLocator, scopeRootKey } from '../shared/descriptions';
-import { CREDENTIAL_NAME, getAccountKeyFields, salesforceTerritoryApiTest, searchModels, searchTerritories } from '../shared/methods';
+import { getAccountKeyFields, salesforceTerritoryApiTest, searchModels, searchTerritories } from '../shared/methods';
 import { modelTargetOf, scopeRootOf } from '../shared/targets';
 import { readPlanInput, type PlanInput } from './input';
 import { assertPlanArrived } from './no-plan';
@@ -34,8 +34,12 @@ export class PublishTerritoryModel implements INodeType {
 		defaults: { name: 'Publish Territory Model' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'salesforceTerritoryApi', required: true, testedBy: 'salesforceTerritoryApiTest' }],
+		credentials: [
+			{ name: 'salesforceTerritoryApi', required: true, testedBy: 'salesforceTerritoryApiTest', displayOptions: serverToServerOnly },
+			{ name: 'salesforceTerritoryOAuth2Api', required: true, displayOptions: connectedAccountOnly },
+		],
 		properties: [
+			authenticationParameter,
 			modelLocator,
 			{
 				displayName: 'Model Label',
@@ -177,7 +181,6 @@ export class PublishTerritoryModel implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const credentials = await this.getCredentials(CREDENTIAL_NAME);
 		const options = this.getNodeParameter('options', 0, {}) as {
 			accountKeyField?: string;
 			allowActiveModel?: boolean;
@@ -199,7 +202,7 @@ export class PublishTerritoryModel implements INodeType {
 			assertPlanArrived(this);
 			input = await readPlanInput(this);
 			result = inNodeTerms(await publishPlan({
-				connection: toConnectionSettings(credentials),
+				connection: await connectionSettings(this),
 				plan: input.plan,
 				model: { ...modelTargetOf(this), name: (this.getNodeParameter('modelName', 0, '') as string) || undefined },
 				scopeRootKey: scopeRootOf(this),

@@ -42,3 +42,36 @@ export function toConnectionSettings(credentials: ICredentialDataDecryptedObject
 			throw new Error(`Unknown authentication type '${authType}' in the credential`);
 	}
 }
+
+/** What n8n stores after "Connect my account": Salesforce's token response (Help: OAuth 2.0 Web Server Flow). */
+interface OAuthTokenData {
+	access_token?: unknown;
+	instance_url?: unknown;
+	/** The identity URL …/id/{orgId}/{userId}: who connected. */
+	id?: unknown;
+}
+
+/**
+ * The OAuth2 credential → an access-token connection that starts with the stored token (no login request)
+ * and renews it through `refresh` (n8n's own refresh, which persists what Salesforce returns).
+ */
+export function toOAuth2ConnectionSettings(credentials: ICredentialDataDecryptedObject, refresh: () => Promise<unknown>): ConnectionSettings {
+	const token = (credentials.oauthTokenData ?? {}) as OAuthTokenData;
+	if (typeof token.access_token !== 'string' || !token.access_token || typeof token.instance_url !== 'string' || !token.instance_url) {
+		throw new Error('The OAuth2 credential is not connected: open it and click "Connect my account" (or "Reconnect")');
+	}
+	return {
+		authType: 'accessToken',
+		accessToken: token.access_token,
+		// API calls go to the token response's instance_url, not to the login host.
+		instanceUrl: token.instance_url,
+		...(typeof token.id === 'string' && token.id ? { identityUrl: token.id } : {}),
+		renew: async () => {
+			const fresh = ((await refresh()) ?? {}) as OAuthTokenData;
+			return {
+				accessToken: typeof fresh.access_token === 'string' ? fresh.access_token : '',
+				instanceUrl: typeof fresh.instance_url === 'string' && fresh.instance_url ? fresh.instance_url : undefined,
+			};
+		},
+	};
+}

@@ -7,6 +7,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 import { checkOrg, listAccountKeyFields, listModels, listTerritories } from '../../lib';
+import { connectionSettings } from './authentication';
 import { toConnectionSettings } from './connection';
 import { currentModelTarget } from './targets';
 
@@ -14,8 +15,7 @@ export const CREDENTIAL_NAME = 'salesforceTerritoryApi';
 
 /** Lists the org's territory models for the Model parameter's "From list" mode. */
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const credentials = await this.getCredentials(CREDENTIAL_NAME);
-	const models = await listModels({ connection: toConnectionSettings(credentials) });
+	const models = await listModels({ connection: await connectionSettings(this) });
 	const wanted = (filter ?? '').toLowerCase();
 	const results = models
 		.filter((m) => !wanted || m.name.toLowerCase().includes(wanted) || m.developerName.toLowerCase().includes(wanted))
@@ -42,8 +42,7 @@ const PATH_SEPARATOR = ' › ';
 export async function searchTerritories(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const model = currentModelTarget(this);
 	if (!model.id && !model.developerName) return { results: [] };
-	const credentials = await this.getCredentials(CREDENTIAL_NAME);
-	const territories = await listTerritories({ connection: toConnectionSettings(credentials), model, filter });
+	const territories = await listTerritories({ connection: await connectionSettings(this), model, filter });
 	return {
 		results: territories.map((t) => ({ name: t.path.join(PATH_SEPARATOR), value: t.developerName, description: t.developerName })),
 	};
@@ -51,8 +50,7 @@ export async function searchTerritories(this: ILoadOptionsFunctions, filter?: st
 
 /** Account Key Field's options: Account ID (the column holds Account Ids), then Account's external-ID fields. */
 export async function getAccountKeyFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const credentials = await this.getCredentials(CREDENTIAL_NAME);
-	const fields = await listAccountKeyFields({ connection: toConnectionSettings(credentials) });
+	const fields = await listAccountKeyFields({ connection: await connectionSettings(this) });
 	return [
 		{ name: 'Account ID', value: '', description: 'The Accounts column holds Account IDs' },
 		...fields.map((f) => ({ name: f.label, value: f.name, description: f.name })),

@@ -35,6 +35,7 @@ import {
 	type IConnections,
 } from 'n8n-workflow';
 import { SalesforceTerritoryApi } from '../../credentials/SalesforceTerritoryApi.credentials';
+import { SalesforceTerritoryOAuth2Api } from '../../credentials/SalesforceTerritoryOAuth2Api.credentials';
 import { ImportTerritoryModel } from '../../nodes/ImportTerritoryModel/ImportTerritoryModel.node';
 import { PublishTerritoryModel } from '../../nodes/PublishTerritoryModel/PublishTerritoryModel.node';
 
@@ -117,15 +118,21 @@ const nodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 };
 
-const CREDENTIAL_TYPES: Record<string, ICredentialType> = { salesforceTerritoryApi: new SalesforceTerritoryApi() };
+const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
+	salesforceTerritoryApi: new SalesforceTerritoryApi(),
+	salesforceTerritoryOAuth2Api: new SalesforceTerritoryOAuth2Api(),
+};
 
-/** Hands nodes the decrypted credential data given to the run; nothing is stored. */
+/**
+ * Hands nodes the decrypted credential data given to the run (expressions already resolved). OAuth2 token
+ * data that n8n's refresh writes back replaces `oauthTokenData` in that object, as n8n stores it.
+ */
 class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
-	getParentTypes(): string[] {
-		return [];
+	getParentTypes(type: string): string[] {
+		return CREDENTIAL_TYPES[type]?.extends ?? [];
 	}
 	isCredentialUsableByNode(): boolean {
 		return true;
@@ -145,10 +152,13 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	async getDecrypted(_a: unknown, _n: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
 		const found = this.data[type];
 		if (!found) throw new Error(`No test credentials of type ${type}`);
-		return found;
+		// A copy each time, as n8n decrypts a fresh one: what a node changes in it is not stored.
+		return structuredClone(found);
 	}
 	async updateCredentials() {}
-	async updateCredentialsOauthTokenData() {}
+	async updateCredentialsOauthTokenData(_n: unknown, type: string, data: ICredentialDataDecryptedObject) {
+		this.data[type].oauthTokenData = structuredClone(data.oauthTokenData);
+	}
 	getCredentialsProperties(type: string): INodeProperties[] {
 		return CREDENTIAL_TYPES[type]?.properties ?? [];
 	}

@@ -55,7 +55,8 @@ describe('sandbox OAuth 2.0', () => {
 		});
 		expect((await postToken(t, { ...base, client_id: 'nope', client_secret: credentials.clientSecret })).body.error).toBe('invalid_client_id');
 		expect((await postToken(t, { ...base, client_id: credentials.clientId, client_secret: 'nope' })).body.error).toBe('invalid_client');
-		expect((await postToken(t, { grant_type: 'authorization_code', code: 'x' })).body.error).toBe('unsupported_grant_type');
+		// The web server flow's authorization_code grant is served now (test/sandbox/web-server-flow.test.ts); SAML bearer is not.
+		expect((await postToken(t, { grant_type: 'urn:ietf:params:oauth:grant-type:saml2-bearer', assertion: 'x' })).body.error).toBe('unsupported_grant_type');
 	});
 
 	it('jsforce login fails cleanly with a wrong password', async () => {
