@@ -300,19 +300,23 @@ export async function callNodeMethod(
 	filter?: string,
 ): Promise<unknown> {
 	const type = `${PACKAGE}.${nodeType}`;
+	// The editor sends the node's parameters with their defaults filled in (the Authentication parameter's
+	// default decides which credential the method may read).
+	const description = (NODE_TYPES[type] as INodeType).description;
+	const withDefaults = NodeHelpers.getNodeParameters(description.properties, parameters, true, false, null, description) ?? parameters;
 	const node: INode = {
 		id: 'temp',
 		name: 'Temp-Node',
 		type,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters,
+		parameters: withDefaults,
 		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
 	const additionalData = {
 		credentialsHelper: new TestCredentialsHelper(credentials),
-		currentNodeParameters: parameters,
+		currentNodeParameters: withDefaults,
 		restApiUrl: 'http://localhost/rest',
 		instanceBaseUrl: 'http://localhost/',
 		variables: {},

@@ -157,7 +157,7 @@ describe('the engine', () => {
 						: checkOrg({ connection: settings() }),
 			);
 			// checkOrg reports a failed login in its result; the others throw.
-			if (call !== 'checkOrg') expect(outcome.error?.message).toMatch(/Salesforce|credentials|session|reach/i);
+			if (call !== 'checkOrg') expect(outcome.error?.message).toMatch(/Salesforce|credentials|session|reach|access token/i);
 			expect(findings(where)).toEqual([]);
 		}
 	});
