@@ -11,6 +11,7 @@
 import { LIMITS } from '../salesforce';
 import type { OrgConnection } from './connect';
 import { OrgError, errorCodeOf, messageOf, statusOf } from './errors';
+import { queryLabel } from './http';
 import { restGet, restPost, toOrgError } from './http';
 import { backoff, isTransient } from './retry';
 
@@ -46,7 +47,7 @@ function pathOf(org: OrgConnection, request: ReadRequest): string {
 
 /** How a request is named in errors (the same words queryAll and restGet use). */
 function describe(request: ReadRequest): string {
-	return request.kind === 'query' ? `Query "${request.soql.slice(0, 120)}"` : `GET ${request.path}`;
+	return request.kind === 'query' ? queryLabel(request.soql) : `GET ${request.path}`;
 }
 
 /** Groups requests, in order, into calls that respect Composite's limits. */

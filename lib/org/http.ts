@@ -21,6 +21,17 @@ function readOptions(org: OrgConnection): object {
 }
 
 /** Wraps a jsforce failure into an OrgError whose message carries no secret. */
+/**
+ * A query as error messages name it: by the object it reads, not its text. The text would quote field
+ * names, and n8n rewrites any error message containing "EACCES" (a file-permission code) into "Forbidden
+ * by access permissions", which field names such as CaseAccessLevel and DefaultCaseAccess set off.
+ * Salesforce's own message still names the field at fault.
+ */
+export function queryLabel(soql: string): string {
+	const object = /\bFROM\s+(\w+)/i.exec(soql)?.[1];
+	return object ? `Query of ${object}` : 'Query';
+}
+
 export function toOrgError(org: OrgConnection, err: unknown, what: string): OrgError {
 	if (err instanceof OrgError) return err;
 	// The session expired and could not be renewed: that, not the request that found out, is the failure.
@@ -49,7 +60,7 @@ export async function queryAll<T = Record<string, unknown>>(
 	const records: T[] = [];
 	let url: string | undefined = `${org.basePath}/query?q=${encodeURIComponent(soql)}`;
 	while (url) {
-		const page: QueryPage<T> = await restGet<QueryPage<T>>(org, url, `Query "${soql.slice(0, 120)}"`);
+		const page: QueryPage<T> = await restGet<QueryPage<T>>(org, url, queryLabel(soql));
 		for (const r of page.records ?? []) records.push(r);
 		onPage?.(records.length, page.totalSize ?? records.length);
 		url = page.done === false && page.nextRecordsUrl ? page.nextRecordsUrl : undefined;

@@ -339,6 +339,6 @@ describe('readSnapshot through Composite', () => {
 		const fresh = (await readSnapshot(org2, { developerName: 'TP_Sample' }, refs).catch((e: unknown) => e)) as OrgError;
 		expect(fresh).toBeInstanceOf(OrgError);
 		expect(fresh.code).toBe('INVALID_FIELD');
-		expect(fresh.message).toMatch(/^Query "SELECT Id, No_Such_Key__c FROM Account WHERE .*failed \(INVALID_FIELD\): .*No_Such_Key__c/s);
+		expect(fresh.message).toMatch(/^Query of Account failed \(INVALID_FIELD\): .*No_Such_Key__c/s);
 	});
 });
