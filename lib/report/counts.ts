@@ -3,7 +3,6 @@
  * from the same outcomes as the summary: a change counts when it was written (a dry run: would be).
  */
 import type { PublishResult } from '../api-types';
-import { OBJECTS } from '../salesforce';
 import type { ReportModel, TerritoryStatus } from './territories';
 
 export interface ReportCounts {
@@ -32,16 +31,11 @@ export function reportCounts(result: PublishResult, model: ReportModel): ReportC
 	for (const v of model.all) byStatus.set(v.status, (byStatus.get(v.status) ?? 0) + 1);
 	const territories = TERRITORY_WORDS.filter(([s]) => byStatus.has(s)).map(([s, d, w]) => `${byStatus.get(s)} ${dry ? d : w}`);
 
-	// Changes written (or, on a dry run, planned), per object and action.
-	const perObject = new Map<string, Record<string, number>>();
-	for (const c of result.changeSet.changes) {
-		const status = model.outcomeOf(c.id)?.status;
-		if (status !== 'done' && status !== 'planned') continue;
-		const actions = perObject.get(c.object) ?? {};
-		actions[c.action] = (actions[c.action] ?? 0) + 1;
-		perObject.set(c.object, actions);
-	}
-	const written = (object: string, action: string): number => perObject.get(object)?.[action] ?? 0;
+	// The summary's own counts (lib/outcome.ts), so the page and the summary item never disagree: per
+	// record and object (a new territory's Forecast Manager update is part of its create), and in the
+	// plan's words.
+	const perObject = new Map(Object.entries(summary.counts));
+	const { users, rules, accounts } = summary.plan;
 	const part = (n: number, dryWord: string, doneWord: string): string | null => (n > 0 ? `${n} ${dry ? dryWord : doneWord}` : null);
 	const list = (label: string, parts: (string | null)[]): string | null => {
 		const shown = parts.filter((p): p is string => p !== null);
@@ -50,13 +44,9 @@ export function reportCounts(result: PublishResult, model: ReportModel): ReportC
 
 	const lines = [
 		`Territories: ${territories.length ? territories.join(', ') : 'none'}`,
-		list('Users', [part(written(OBJECTS.userTerritory, 'create'), 'to assign', 'assigned'), part(written(OBJECTS.userTerritory, 'delete'), 'to remove', 'removed')]),
-		list('Rules', [
-			part(written(OBJECTS.rule, 'create'), 'to create', 'created'),
-			part(written(OBJECTS.rule, 'update'), 'to update', 'updated'),
-			part(written(OBJECTS.rule, 'delete'), 'to delete', 'deleted'),
-		]),
-		list('Accounts', [part(written(OBJECTS.objectTerritory, 'create'), 'to assign', 'assigned'), part(written(OBJECTS.objectTerritory, 'delete'), 'to remove', 'removed')]),
+		list('Users', [part(users.added, 'to assign', 'assigned'), part(users.changed, 'to change', 'changed'), part(users.removed, 'to remove', 'removed')]),
+		list('Rules', [part(rules.created, 'to create', 'created'), part(rules.updated, 'to update', 'updated'), part(rules.deleted, 'to delete', 'deleted')]),
+		list('Accounts', [part(accounts.added, 'to assign', 'assigned'), part(accounts.removed, 'to remove', 'removed')]),
 		summary.failed || summary.skipped ? `Changes failed: ${summary.failed}, skipped: ${summary.skipped}` : null,
 	].filter((l): l is string => l !== null);
 
