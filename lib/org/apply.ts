@@ -12,15 +12,17 @@
  *   malformed request), stops the run: what was not written is reported as skipped.
  * - REQUEST_LIMIT_EXCEEDED stops the run at once, cleanly.
  */
-import type { ChangeOutcome, ProgressCallback } from '../api-types';
+import type { ChangeOutcome, PhaseTiming, ProgressCallback } from '../api-types';
 import { LIMITS, OBJECTS } from '../salesforce';
 import type { SObjectName } from '../salesforce';
 import type { Change, ChangeAction, ChangeSet, FieldValue, RecordRef } from '../sync/types';
+import { phaseName } from '../sync/phases';
 import { applyBulk, BULK_OBJECTS, BULK_THRESHOLD } from './bulk';
 import type { OrgConnection } from './connect';
 import { errorCodeOf, messageOf } from './errors';
 import { restPost } from './http';
 import { applyRuleLinksViaMetadata, type RuleLinkWrite } from './metadata-links';
+import type { OwnWrites } from './guard';
 import { findExisting } from './natural-keys';
 import { backoff, isTransient, LIMIT_CODE } from './retry';
 
@@ -39,6 +41,13 @@ export interface ApplyOptions {
 	 * whose describe says the object is not createable.
 	 */
 	ruleLinks?: 'rest' | 'metadata';
+	/** Stops the apply between calls (the n8n execution's cancel signal): the result says stopped CANCELLED. */
+	signal?: AbortSignal;
+	/**
+	 * Run before each named phase (phaseName): a reason to stop (e.g. MODEL_CHANGED from the guard,
+	 * guard.ts) ends the apply there, cleanly, with what was written so far.
+	 */
+	beforePhase?: (phase: string, own: OwnWrites) => Promise<{ code: string; message: string } | null>;
 }
 
 export interface ApplyResult {
@@ -47,11 +56,14 @@ export interface ApplyResult {
 	stopped: { code: string; message: string } | null;
 	/** change id → Id of the record it created (or adopted). */
 	created: Record<string, string>;
+	phases: PhaseTiming[];
 }
 
 /** What a re-sent delete of an already deleted record answers. */
 const ALREADY_DELETED = new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUND']);
 const ACTION_ORDER: ChangeAction[] = ['delete', 'update', 'create'];
+/** The code of an apply stopped through ApplyOptions.signal. */
+export const CANCELLED = 'CANCELLED';
 
 interface SaveResult {
 	id?: string | null;
@@ -93,6 +105,8 @@ class Applier {
 	readonly outcomes: ChangeOutcome[];
 	readonly created: Record<string, string> = {};
 	stopped: { code: string; message: string } | null = null;
+	/** Each named phase: its time, the API calls it made (its check included) and the changes it settled. */
+	readonly phases: PhaseTiming[] = [];
 	private readonly indexById = new Map<string, number>();
 	private settledCount = 0;
 
@@ -117,12 +131,28 @@ class Applier {
 
 	async run(): Promise<void> {
 		const phases = [...new Set(this.cs.changes.map((c) => c.phase))].sort((a, b) => a - b);
+		// Phases by name (every depth of territory creates is one): the unit of the check and of the timings.
+		const named: { name: string; phases: number[] }[] = [];
 		for (const phase of phases) {
-			const indexes = this.cs.changes.map((c, i) => (c.phase === phase ? i : -1)).filter((i) => i >= 0);
-			for (const wave of this.waves(indexes)) {
-				if (this.stopped) break;
-				await this.runWave(wave);
+			const name = phaseName(phase);
+			if (named.at(-1)?.name === name) named.at(-1)!.phases.push(phase);
+			else named.push({ name, phases: [phase] });
+		}
+		for (const { name, phases: numbers } of named) {
+			if (this.stopped || this.cancelled(name)) break;
+			const started = Date.now();
+			const calls = this.org.usage().calls;
+			const settled = this.settledCount;
+			const reason = await this.options.beforePhase?.(name, { changes: this.cs.changes, outcomes: this.outcomes, created: this.created });
+			if (reason) this.stopped = reason;
+			for (const phase of numbers) {
+				const indexes = this.cs.changes.map((c, i) => (c.phase === phase ? i : -1)).filter((i) => i >= 0);
+				for (const wave of this.waves(indexes)) {
+					if (this.stopped || this.cancelled(name)) break;
+					await this.runWave(wave);
+				}
 			}
+			this.phases.push({ phase: name, ms: Date.now() - started, calls: this.org.usage().calls - calls, records: this.settledCount - settled });
 		}
 		if (this.stopped) {
 			for (let i = 0; i < this.outcomes.length; i++) {
@@ -132,6 +162,18 @@ class Applier {
 			}
 		}
 		this.progress('Done');
+	}
+
+	/** Whether the caller asked to stop (ApplyOptions.signal); the first time, the run is stopped with CANCELLED. */
+	private cancelled(phase: string): boolean {
+		if (this.stopped?.code === CANCELLED) return true;
+		if (!this.options.signal?.aborted) return false;
+		const written = this.outcomes.filter((o) => o.status === 'done').length;
+		this.stopped = {
+			code: CANCELLED,
+			message: `Stopped on request during ${phase}: ${written} of ${this.outcomes.length} changes were written; publishing the same plan again completes it without duplicates`,
+		};
+		return true;
 	}
 
 	/** Splits a phase into waves so that a change runs after the same-phase changes it depends on. */
@@ -212,6 +254,7 @@ class Applier {
 	}
 
 	private async runWave(indexes: number[]): Promise<void> {
+		const phase = phaseName(this.cs.changes[indexes[0]].phase);
 		let pending = indexes.map((i) => this.prepare(i)).filter((w): w is WorkItem => w !== null);
 		if (this.options.ruleLinks === 'metadata') pending = await this.writeRuleLinksViaMetadata(pending);
 		if (!pending.length) return;
@@ -226,7 +269,7 @@ class Applier {
 			const unverified = pending.filter((w) => w.change.action === 'create' && w.unknown);
 			const retry: WorkItem[] = [...unverified];
 			let callFailure: { code: string; message: string } | null = null;
-			for (let b = 0; b < batches.length && !this.stopped; b += LIMITS.compositeCollections) {
+			for (let b = 0; b < batches.length && !this.stopped && !this.cancelled(phase); b += LIMITS.compositeCollections) {
 				const call = batches.slice(b, b + LIMITS.compositeCollections);
 				const result = await this.sendComposite(call);
 				retry.push(...result.retry);
@@ -509,7 +552,7 @@ class Applier {
 export async function applyChangeSet(org: OrgConnection, cs: ChangeSet, options: ApplyOptions = {}): Promise<ApplyResult> {
 	const applier = new Applier(org, cs, options);
 	await applier.run();
-	return { outcomes: applier.outcomes, stopped: applier.stopped, created: applier.created };
+	return { outcomes: applier.outcomes, stopped: applier.stopped, created: applier.created, phases: applier.phases };
 }
 
 /**

@@ -4,7 +4,7 @@
  * jsforce: apply.ts decides what is safe to repeat).
  */
 import type { OrgConnection } from './connect';
-import { OrgError, errorCodeOf, messageOf } from './errors';
+import { OrgError, errorCodeOf, fieldsOf, messageOf, statusOf } from './errors';
 
 interface QueryPage<T> {
 	totalSize: number;
@@ -24,7 +24,9 @@ function readOptions(org: OrgConnection): object {
 export function toOrgError(org: OrgConnection, err: unknown, what: string): OrgError {
 	if (err instanceof OrgError) return err;
 	const code = errorCodeOf(err);
-	return new OrgError(code, org.redact(`${what} failed (${code}): ${messageOf(err)}`));
+	// jsforce's HttpApiError carries no status: the connection saw it on the answer (a socket error has none).
+	const status = statusOf(err) ?? (org.lastStatus !== null && org.lastStatus >= 400 ? org.lastStatus : undefined);
+	return new OrgError(code, org.redact(`${what} failed (${code}): ${messageOf(err)}`), status, fieldsOf(err));
 }
 
 export async function restGet<T>(org: OrgConnection, path: string, what = `GET ${path}`): Promise<T> {
