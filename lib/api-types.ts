@@ -167,7 +167,8 @@ export interface PublishSummary {
 	failed: number;
 	skipped: number;
 	/** Stopped before the end (REQUEST_LIMIT_EXCEEDED, a hard failure); what was not done is in outcomes. */
-	stopped: { code: string; message: string } | null;
+	/** status: the HTTP status of the Salesforce answer that stopped the run, when one did. */
+	stopped: { code: string; message: string; status?: number } | null;
 	apiUsage: ApiUsage;
 	durationMs: number;
 	/** Dry runs: what the org offers a publish (checkOrg), unless the checkOrg option is false. */

@@ -53,7 +53,8 @@ export interface ApplyOptions {
 export interface ApplyResult {
 	/** One per change, in change-set order. */
 	outcomes: ChangeOutcome[];
-	stopped: { code: string; message: string } | null;
+	/** status: the HTTP status of the Salesforce answer that stopped the run, when one did. */
+	stopped: { code: string; message: string; status?: number } | null;
 	/** change id → Id of the record it created (or adopted). */
 	created: Record<string, string>;
 	phases: PhaseTiming[];
@@ -104,7 +105,7 @@ function verb(action: ChangeAction): string {
 class Applier {
 	readonly outcomes: ChangeOutcome[];
 	readonly created: Record<string, string> = {};
-	stopped: { code: string; message: string } | null = null;
+	stopped: { code: string; message: string; status?: number } | null = null;
 	/** Each named phase: its time, the API calls it made (its check included) and the changes it settled. */
 	readonly phases: PhaseTiming[] = [];
 	private readonly indexById = new Map<string, number>();
@@ -420,8 +421,9 @@ class Applier {
 			const code = errorCodeOf(err);
 			const message = this.org.redact(messageOf(err));
 			const items = call.flatMap((b) => b.items);
+			const status = this.org.lastStatus ?? undefined;
 			if (code === LIMIT_CODE) {
-				this.stopped = { code, message };
+				this.stopped = { code, message, ...(status ? { status } : {}) };
 			} else if (isTransient(code, this.org.lastStatus)) {
 				for (const w of items) {
 					w.unknown = true;
@@ -431,7 +433,7 @@ class Applier {
 				this.progress(`${verb(call[0].action)} ${call[0].object}`);
 				return { retry, callFailure: { code, message } };
 			} else {
-				this.stopped = { code, message };
+				this.stopped = { code, message, ...(status ? { status } : {}) };
 				for (const w of items) this.settle(w.index, 'failed', null, code, message);
 			}
 			this.progress(`${verb(call[0].action)} ${call[0].object}`);

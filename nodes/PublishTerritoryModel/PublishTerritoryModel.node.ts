@@ -6,13 +6,26 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { publishPlan, type PublishMethod, type PublishResult } from '../../lib';
+import type { PublishMethod } from '../../lib';
 import { toConnectionSettings } from '../shared/connection';
-import { engineFailure } from '../shared/errors';
+import { engineFailure, stoppedByApi } from '../shared/errors';
 import { modelLocator, scopeRootKey } from '../shared/descriptions';
 import { CREDENTIAL_NAME, salesforceTerritoryApiTest, searchModels } from '../shared/methods';
 import { readPlanInput, type PlanInput } from './input';
 import { describeIncomplete, formatIssues, toOutputItems } from './output';
+import {
+	ifModelMissingParameter,
+	logPhases,
+	maxDeletesOption,
+	modeParameter,
+	modeSubtitle,
+	progressLogger,
+	reviewFieldParameter,
+	runPublish,
+	withReview,
+	writingHints,
+	type PublishMode,
+} from './params/apply';
 
 // Deliberately not `usableAsTool`: the node rewrites a whole territory model from its input items, which
 // an AI agent's tool call does not carry, and such a change should be a reviewed workflow step.
@@ -24,12 +37,13 @@ export class PublishTerritoryModel implements INodeType {
 		icon: { light: 'file:salesforceTerritory.svg', dark: 'file:salesforceTerritory.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["dryRun"] ? "Dry run" : "Publish"}}',
+		subtitle: modeSubtitle,
 		description: 'Make a Salesforce territory model match a territory plan: territories, hierarchy, rules, users',
 		defaults: { name: 'Publish Territory Model' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'salesforceTerritoryApi', required: true, testedBy: 'salesforceTerritoryApiTest' }],
+		hints: writingHints,
 		properties: [
 			modelLocator,
 			{
@@ -82,13 +96,9 @@ export class PublishTerritoryModel implements INodeType {
 				default: 'overwriteMatching',
 			},
 			scopeRootKey,
-			{
-				displayName: 'Dry Run',
-				name: 'dryRun',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to only show the change set without writing anything to Salesforce',
-			},
+			modeParameter,
+			reviewFieldParameter,
+			ifModelMissingParameter,
 			{
 				displayName: 'Output',
 				name: 'output',
@@ -149,6 +159,7 @@ export class PublishTerritoryModel implements INodeType {
 						default: true,
 						description: 'Whether the Accounts column sets the manual account assignments',
 					},
+					maxDeletesOption,
 					{
 						displayName: 'Territories per Model',
 						name: 'maxTerritoriesPerModel',
@@ -185,30 +196,33 @@ export class PublishTerritoryModel implements INodeType {
 			deleteMissing?: boolean;
 			ignoreUnknownColumns?: boolean;
 			manageAccounts?: boolean;
+			maxDeletes?: number;
 			maxTerritoriesPerModel?: number;
 			touchHandMadeRules?: boolean;
 		};
-		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
+		const mode = this.getNodeParameter('mode', 0) as PublishMode;
 
-		let result: PublishResult;
+		let result: Awaited<ReturnType<typeof runPublish>>;
 		let input: PlanInput;
 		try {
-			input = await readPlanInput(this);
-			result = await publishPlan({
+			// The apply mode's input is the dry run's item (carrying the review), not plan rows.
+			input = mode === 'applyReview' ? { plan: { rows: [] }, itemOfRow: () => 0 } : await readPlanInput(this);
+			result = await runPublish(this, mode, {
 				connection: toConnectionSettings(credentials),
 				plan: input.plan,
 				model: { developerName: model, name: (this.getNodeParameter('modelName', 0, '') as string) || undefined },
 				scopeRootKey: (this.getNodeParameter('scopeRootKey', 0, '') as string) || null,
 				method: this.getNodeParameter('method', 0) as PublishMethod,
-				dryRun,
+				ifModelMissing: this.getNodeParameter('ifModelMissing', 0, 'stop') as 'create' | 'stop',
 				...options,
 				accountKeyField: options.accountKeyField || undefined,
-				onProgress: ({ phase, done, total }) =>
-					this.logger.debug(`Publish Territory Model: ${phase} ${done}/${total}`),
+				signal: this.getExecutionCancelSignal(),
+				onProgress: progressLogger(this),
 			});
 		} catch (error) {
 			return engineFailure(this, error);
 		}
+		logPhases(this, result);
 
 		if (result.issues.length > 0 && !this.continueOnFail()) {
 			throw new NodeOperationError(this.getNode(), `The plan has ${result.issues.length} problem(s); nothing was written`, {
@@ -219,12 +233,12 @@ export class PublishTerritoryModel implements INodeType {
 		// see it; with Continue On Fail the outcomes go on as output, flagged beside it.
 		const incomplete = describeIncomplete(result);
 		if (incomplete && !this.continueOnFail()) {
-			throw new NodeOperationError(this.getNode(), incomplete.message, { description: incomplete.description });
+			throw stoppedByApi(this, result.summary.stopped, incomplete.description) ?? new NodeOperationError(this.getNode(), incomplete.message, { description: incomplete.description });
 		}
 		// Warnings never stop a publish; they are shown beside the output.
 		const hints = result.warnings.map((w) => ({ message: `Row ${w.row}: ${w.message}`, type: 'warning' as const, location: 'outputPane' as const }));
 		if (incomplete) hints.unshift({ message: incomplete.message, type: 'warning', location: 'outputPane' });
 		if (hints.length) this.addExecutionHints(...hints);
-		return [toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input.itemOfRow)];
+		return [withReview(toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input.itemOfRow), result)];
 	}
 }
