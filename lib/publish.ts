@@ -260,7 +260,8 @@ export async function applyPrepared(
 						// The check compares with the state before the apply, so a check skipped while the org is
 						// briefly unavailable (its retries spent) is made up by the next one; other failures stop.
 						if (isTransient(code, err instanceof OrgError ? err.status : undefined)) return null;
-						return { code, message: `Could not check the model before ${phase}: ${(err as Error).message}` };
+						const status = err instanceof OrgError ? err.status : undefined;
+						return { code, message: `Could not check the model before ${phase}: ${(err as Error).message}`, ...(status ? { status } : {}) };
 					}
 					const foreign = foreignChanges(guard, now, own).filter((f) => !accepted.has(`${f.object}:${f.developerName}:${f.what}`));
 					if (!foreign.length) return null;

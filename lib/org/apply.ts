@@ -47,7 +47,7 @@ export interface ApplyOptions {
 	 * Run before each named phase (phaseName): a reason to stop (e.g. MODEL_CHANGED from the guard,
 	 * guard.ts) ends the apply there, cleanly, with what was written so far.
 	 */
-	beforePhase?: (phase: string, own: OwnWrites) => Promise<{ code: string; message: string } | null>;
+	beforePhase?: (phase: string, own: OwnWrites) => Promise<{ code: string; message: string; status?: number } | null>;
 }
 
 export interface ApplyResult {
