@@ -3,13 +3,14 @@
  * applyChangeSet writes exactly once approved. Same road as publishPlan's planning half.
  */
 import type { PlanPublishResult, PublishOptions, ReviewedChangeSet } from './api-types';
-import { OptionError } from './options';
+import { OptionError, checkPublishOptions } from './options';
 import { preparePublish, type ReadyToApply } from './publish';
 import { REVIEW_FORMAT, REVIEW_VERSION, sealReview } from './review';
 import { fingerprintOf } from './sync/fingerprint';
 
 export async function planPublish(options: PublishOptions): Promise<PlanPublishResult> {
-	if (options && typeof options === 'object' && options.dryRun === false) {
+	checkPublishOptions(options);
+	if (options.dryRun === false) {
 		throw new OptionError('dryRun', 'planPublish never writes: leave dryRun out, and apply its review with applyChangeSet (or call publishPlan to plan and write at once).');
 	}
 	const prepared = await preparePublish({ ...options, dryRun: true }, { guard: false });

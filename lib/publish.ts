@@ -36,6 +36,8 @@ import { diff } from './sync';
 import type { Change, ChangeSet, DiffOptions, OrgDescribe, OrgSnapshot } from './sync/types';
 
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
+	// Scripts call this from plain JavaScript: a wrong option is refused before any file or org is touched.
+	checkPublishOptions(options);
 	// The guard's first read comes before the snapshot: a change made between the two is seen as foreign.
 	const prepared = await preparePublish(options, { guard: !options.dryRun });
 	if (prepared.result) return prepared.result;
