@@ -5,6 +5,7 @@
 import type { PlanIssue, PlanRow } from './plan/types';
 import type { ChangeSet, ExportNote, PublishMethod } from './sync/types';
 import type { IssueCode } from './issue-codes';
+import type { OrgFingerprint } from './sync/fingerprint';
 
 /** How to reach the org. Secrets here never reach outputs, logs or error messages. */
 export type ConnectionSettings =
@@ -83,6 +84,59 @@ export interface PublishOptions extends ConnectionOptions {
 	 * force a path (tests, or an org whose describe is known to be wrong).
 	 */
 	ruleLinkPath?: 'auto' | 'rest' | 'metadata';
+	/**
+	 * A model the target names that does not exist: 'create' it (default, in Planning state) or 'stop'
+	 * with MODEL_NOT_FOUND (a scheduled workflow: a typo must not create a second model).
+	 */
+	ifModelMissing?: 'create' | 'stop';
+	/**
+	 * Most deletes (territories, rules, user and account assignments) a publish may make; more stops it
+	 * with one TOO_MANY_DELETES issue listing them, nothing written (dry runs too). Default: no limit.
+	 */
+	maxDeletes?: number;
+	/** Stops the publish between calls (n8n: the execution's cancel signal); the summary says stopped CANCELLED. */
+	signal?: AbortSignal;
+}
+
+/** Options of applyChangeSet: the reviewed change set and how to reach the org. */
+export interface ApplyReviewOptions extends ConnectionOptions {
+	/** planPublish's `review`, as it came back (JSON-serialisable: it may have travelled through a workflow). */
+	review: ReviewedChangeSet;
+	onProgress?: ProgressCallback;
+	signal?: AbortSignal;
+}
+
+/**
+ * A dry run's change set, ready to be approved and applied exactly (applyChangeSet): the change set, the
+ * model, what shapes applying it, and the fingerprint of the org state it was computed against.
+ */
+export interface ReviewedChangeSet {
+	format: 'n8n-nodes-territory-planning/reviewed-change-set';
+	/** The format's version (lib/review.ts REVIEW_VERSION); applyChangeSet refuses others. */
+	version: number;
+	/** When the dry run read the org (ISO time). */
+	plannedAt: string;
+	model: { developerName: string; id: string | null; name?: string };
+	changeSet: ChangeSet;
+	/** The options that shape applying: how rule links are written, which records the re-read looks up. */
+	apply: {
+		ruleLinkPath: 'rest' | 'metadata';
+		allowActiveModel: boolean;
+		users: string[];
+		accounts: string[];
+		accountKeyField?: string;
+	};
+	/** The plan rows the changes serve (row numbers, keys and names), for per-row outcomes. */
+	rows: { row: number; rows: number[]; key: string; name: string }[];
+	fingerprint: OrgFingerprint;
+	/** sha256 over everything above: a review edited or garbled on its way is refused (REVIEW_INVALID). */
+	checksum: string;
+}
+
+/** planPublish: what a dry run returns, plus the review to approve and apply. */
+export interface PlanPublishResult extends PublishResult {
+	/** null when the plan has issues (nothing to apply). */
+	review: ReviewedChangeSet | null;
 }
 
 export type RowOutcomeStatus = 'created' | 'updated' | 'deleted' | 'unchanged' | 'skipped' | 'failed' | 'planned';
@@ -172,11 +226,26 @@ export interface PublishSummary {
 	failed: number;
 	skipped: number;
 	/** Stopped before the end (REQUEST_LIMIT_EXCEEDED, a hard failure); what was not done is in outcomes. */
-	stopped: { code: string; message: string } | null;
+	/** status: the HTTP status of the Salesforce answer that stopped the run, when one did. */
+	stopped: { code: string; message: string; status?: number } | null;
 	apiUsage: ApiUsage;
 	durationMs: number;
 	/** Dry runs: what the org offers a publish (checkOrg), unless the checkOrg option is false. */
 	orgCheck?: OrgCheckReport;
+	/**
+	 * What happens next, in words: a dry run wrote nothing and says how to write; a publish says what the
+	 * admin does in Setup (publishing never runs assignment rules nor activates the model).
+	 */
+	next?: string;
+	/** Time, API calls and records of each phase (reading the org, checks, each apply phase). */
+	phases?: PhaseTiming[];
+}
+
+export interface PhaseTiming {
+	phase: string;
+	ms: number;
+	calls: number;
+	records: number;
 }
 
 export interface PublishResult {

@@ -3,6 +3,9 @@
  * the two nodes call. Nothing here knows about n8n.
  */
 export { publishPlan } from './publish';
+export { planPublish } from './plan-publish';
+export { applyChangeSet } from './apply-review';
+export { REVIEW_FORMAT, REVIEW_VERSION } from './review';
 export { importModel } from './import';
 export { parsePlan, parseCsv, decodeCsvBytes, rowsToCsv, territoryToRow } from './plan';
 export { diff, describeChangeSet, exportPlan } from './sync';

@@ -88,6 +88,9 @@ export const ISSUE_CODES = {
 	MODEL_READ_ONLY: 'The model is in a state that cannot be changed (archiving, cloning, …).',
 	TERRITORY_LIMIT: 'The model would hold more territories than allowed.',
 	TOO_MANY_TERRITORIES: 'The plan has more territories than a model may hold.',
+	// Safe schedules and reviewed change sets (lib/publish.ts, lib/apply-review.ts).
+	TOO_MANY_DELETES: 'The publish would delete more records than Maximum Deletes allows.',
+	ORG_CHANGED: 'The org changed since the dry run in a way that touches the reviewed change set.',
 	// Import's notes beside the rows (lib/sync/export.ts).
 	HAND_MADE_RULES_NOT_EXPORTED: 'Rules made in Setup are not written into the plan rows (note).',
 	RULES_NOT_EXACT: "The tool's rules were edited by hand and the rows cannot say them exactly (note).",
@@ -100,6 +103,9 @@ export type IssueCode = keyof typeof ISSUE_CODES;
 /** Codes of ours on whole-run errors and on change outcomes (Salesforce's own codes pass through as they are). */
 export const ENGINE_ERROR_CODES = {
 	INVALID_OPTION: 'publishPlan or importModel was called with a wrong option (OptionError).',
+	REVIEW_INVALID: 'A reviewed change set was edited, garbled or is missing.',
+	CANCELLED: 'The run was stopped on request (the execution was cancelled).',
+	MODEL_CHANGED: 'Another publish changed the model during this one; this one stopped.',
 	INVALID_SETTINGS: 'The connection settings are incomplete.',
 	AUTH_FAILED: 'The org refused the login.',
 	CONNECTION_FAILED: 'The org could not be reached.',

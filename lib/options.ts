@@ -6,7 +6,7 @@
  * that names the option, says what is expected, and suggests the known name closest to an unknown one.
  * Secrets are never echoed: a connection's fields are named, their values never shown.
  */
-import type { ImportOptions, PublishOptions } from './api-types';
+import type { ApplyReviewOptions, ImportOptions, PublishOptions } from './api-types';
 import { CodedError } from './coded-error';
 import { assertSoqlName } from './org/soql';
 import { didYouMean } from './plan/suggest';
@@ -50,6 +50,19 @@ const textOrNull: Check = (value, option) => {
 const countOf = (what: string): Check => (value, option) => {
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
 		throw new OptionError(option, `expected a whole number of at least 1 (${what}), got ${typeof value === 'number' ? value : kindOf(value)}.`);
+	}
+};
+/** A whole number of at least 0 (maxDeletes: 0 allows no delete at all). */
+const atLeastZero: Check = (value, option) => {
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+		throw new OptionError(option, `expected a whole number of at least 0, got ${typeof value === 'number' ? value : kindOf(value)}.`);
+	}
+};
+/** An AbortSignal (or anything shaped like one: a polyfill's, n8n's). */
+const abortSignal: Check = (value, option) => {
+	const s = value as { aborted?: unknown; addEventListener?: unknown } | null;
+	if (!s || typeof s !== 'object' || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function') {
+		throw new OptionError(option, `expected an AbortSignal (e.g. new AbortController().signal), got ${kindOf(value)}.`);
 	}
 };
 const fn: Check = (value, option) => {
@@ -180,7 +193,15 @@ const PUBLISH: Record<string, Check> = {
 	ignoreUnknownColumns: boolean,
 	ruleLinkPath: oneOf(['auto', 'rest', 'metadata']),
 	maxTerritoriesPerModel: countOf("the org's territories-per-model limit; Salesforce's default is 1,000"),
+	ifModelMissing: oneOf(['create', 'stop']),
+	maxDeletes: atLeastZero,
+	signal: abortSignal,
 };
+
+/** applyChangeSet's review is checked whole by lib/review.ts (REVIEW_INVALID, saying what is wrong with it). */
+const review: Check = () => undefined;
+
+const APPLY: Record<string, Check> = { connection, apiVersion, review, onProgress: fn, signal: abortSignal };
 
 const IMPORT: Record<string, Check> = { ...COMMON, includeAccounts: boolean };
 
@@ -194,7 +215,14 @@ function checkOptions(options: unknown, checks: Record<string, Check>, required:
 	}
 	for (const key of required) {
 		if (options[key] === undefined || options[key] === null) {
-			const what = key === 'model' ? '{ developerName } (or { id }) of the territory model' : key === 'plan' ? '{ rows }, { csv } or { csvFile }' : '{ authType, … }: how to reach the org';
+			const what =
+				key === 'model'
+					? '{ developerName } (or { id }) of the territory model'
+					: key === 'plan'
+						? '{ rows }, { csv } or { csvFile }'
+						: key === 'review'
+							? "the review a dry run returned (planPublish's result.review)"
+							: '{ authType, … }: how to reach the org';
 			throw new OptionError(key, `missing: ${call} needs ${key}: ${what}.`);
 		}
 	}
@@ -209,4 +237,9 @@ export function checkPublishOptions(options: unknown): asserts options is Publis
 /** Throws an OptionError for the first option that is missing, unknown or of the wrong type. */
 export function checkImportOptions(options: unknown): asserts options is ImportOptions {
 	checkOptions(options, IMPORT, ['connection', 'model'], 'importModel');
+}
+
+/** Throws an OptionError for the first option that is missing, unknown or of the wrong type. */
+export function checkApplyOptions(options: unknown): asserts options is ApplyReviewOptions {
+	checkOptions(options, APPLY, ['connection', 'review'], 'applyChangeSet');
 }

@@ -1,13 +1,15 @@
 /**
  * publishPlan: plan → validate → snapshot → diff → (dry run | apply) → per-row outcomes.
  * The one road every caller takes (the Publish node, scripts, the demo), so that what a dry run
- * shows is exactly the change set that gets applied.
+ * shows is exactly the change set that gets applied. preparePublish is the planning half (also
+ * planPublish's, lib/plan-publish.ts); applyPrepared the applying half (also applyChangeSet's).
  */
 import type {
 	ApiUsage,
 	ChangeOutcome,
 	ModelTarget,
 	OrgCheckReport,
+	PhaseTiming,
 	PublishOptions,
 	PublishResult,
 	PublishSummary,
@@ -16,14 +18,19 @@ import type {
 } from './api-types';
 import { OptionError, checkPublishOptions } from './options';
 import { connect, type OrgConnection } from './org/connect';
-import { readSnapshot } from './org/snapshot';
-import { applyChangeSet } from './org/apply';
+import { readSnapshot, type SnapshotRefs } from './org/snapshot';
+import { applyChangeSet, CANCELLED } from './org/apply';
 import { withNextStep } from './org/next-step';
 import { checkOrg } from './org/check';
 import { ruleLinksPath } from './org/describe';
+import { OrgError } from './org/errors';
+import { describeForeign, foreignChanges, readGuardState, wroteFirst, type GuardState } from './org/guard';
+import { isTransient } from './org/retry';
 import { criteriaFieldIssues, readAccountFieldTypes } from './org/account-fields';
+import { nextStep } from './next-step';
 import { parseCsv, parseCsvFile, parsePlan } from './plan';
 import { developerNameProblem } from './plan/keys';
+import { didYouMean } from './plan/suggest';
 import { LIMITS, OBJECTS } from './salesforce';
 import type { PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 import { diff } from './sync';
@@ -34,7 +41,57 @@ import type { Change, ChangeSet, DiffOptions, OrgDescribe, OrgSnapshot } from '.
 import { rowIds } from './row-ids';
 
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
+	// Scripts call this from plain JavaScript: a wrong option is refused before any file or org is touched.
+	checkPublishOptions(options);
+	// The guard's first read comes before the snapshot: a change made between the two is seen as foreign.
+	const prepared = await preparePublish(options, { guard: !options.dryRun });
+	if (prepared.result) return prepared.result;
+	return applyPrepared(prepared.ready, { onProgress: options.onProgress, signal: options.signal });
+}
+
+/** What applying needs once a plan is diffed against the org: the connection, the change set, the plan. */
+export interface ReadyToApply {
+	conn: OrgConnection;
+	plan: TerritoryPlan;
+	snapshot: OrgSnapshot;
+	changeSet: ChangeSet;
+	refs: SnapshotRefs;
+	linkPath: 'rest' | 'metadata';
+	started: number;
+	phases: PhaseTiming[];
+	/** The guarded records before the snapshot (org/guard.ts); null when the apply is not guarded. */
+	guard: GuardState | null;
+	modelTarget: ModelTarget;
+	/** The result with these outcomes (summary, rows, issues, warnings). */
+	finish(outcomes: ChangeOutcome[], rows: RowOutcome[], context: Omit<SummaryContext, 'started'>): PublishResult;
+	/** From a reviewed change set (applyChangeSet). */
+	reviewed?: boolean;
+}
+
+/** A phase's time, calls and records, measured around `work`. */
+export async function timed<T>(phases: PhaseTiming[], phase: string, conn: OrgConnection | null, work: () => Promise<T>, records?: (value: T) => number): Promise<T> {
 	const started = Date.now();
+	const calls = conn?.usage().calls ?? 0;
+	const value = await work();
+	phases.push({ phase, ms: Date.now() - started, calls: (conn?.usage().calls ?? 0) - calls, records: records ? records(value) : 0 });
+	return value;
+}
+
+/** The stop a cancelled signal means before anything was written (the snapshot read, the checks). */
+export function throwIfCancelled(signal: AbortSignal | undefined, during: string): void {
+	if (signal?.aborted) throw new OrgError(CANCELLED, `Stopped on request during ${during}: nothing was written.`);
+}
+
+/**
+ * The planning half: options checked, plan read and validated, org read, diff, checks. `result` is the
+ * answer when nothing is to be applied (problems, or a dry run); `ready` what applying needs.
+ */
+export async function preparePublish(
+	options: PublishOptions,
+	how: { guard: boolean },
+): Promise<{ result: PublishResult; ready?: ReadyToApply } | { result: null; ready: ReadyToApply }> {
+	const started = Date.now();
+	const phases: PhaseTiming[] = [];
 	// Scripts call this from plain JavaScript: a wrong option is refused before any file or org is touched.
 	checkPublishOptions(options);
 	const plan = await readPlan(options);
@@ -50,31 +107,45 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		});
 	}
 	const modelDeveloperName = options.model.developerName ?? '';
+	const dryRun = options.dryRun ?? false;
 	if (!options.model.id && modelDeveloperName.trim() === '') {
 		// Nothing in the org can be read for a model without a name; the plan's own problems still come back.
 		plan.issues.push(modelIssue(modelDeveloperName, 'Name the territory model to publish to (its DeveloperName or Id).'));
 		const changeSet: ChangeSet = { modelDeveloperName, modelId: null, changes: [], issues: [], warnings: [] };
 		const issues = readableIssues(sortIssues(uniqueIssues(plan.issues)));
+		const summary = summarize(changeSet, [], { dryRun, usage: NO_USAGE, started, stopped: null, modelCreated: false, problems: issues.length });
 		return {
-			summary: summarize(changeSet, [], { dryRun: options.dryRun ?? false, usage: NO_USAGE, started, stopped: null, modelCreated: false, problems: issues.length }),
-			rows: rowsWithIssues(plan, issues),
-			changeSet,
-			issues,
-			issueGroups: groupIssues(issues),
-			warnings: [],
+			result: {
+				summary: { ...summary, next: nextStep({ dryRun, refused: true, stoppedCode: null, changes: 0, modelDeveloperName, modelState: null }), phases },
+				rows: rowsWithIssues(plan, issues),
+				changeSet,
+				issues,
+				issueGroups: groupIssues(issues),
+				warnings: [],
+			},
 		};
 	}
 
+	const signal = options.signal;
+	throwIfCancelled(signal, 'the connection to the org');
 	const conn = await connect(options);
-	const snapshot = await readSnapshot(
+	const refs: SnapshotRefs = {
+		users: collectUserRefs(plan.territories),
+		accounts: options.manageAccounts === false ? [] : collectAccountRefs(plan.territories),
+		accountKeyField: options.accountKeyField,
+	};
+	const guard = how.guard ? await timed(phases, 'guard', conn, () => readGuardState(conn, options.model)) : null;
+	const snapshot = await timed(
+		phases,
+		'read',
 		conn,
-		options.model,
-		{
-			users: collectUserRefs(plan.territories),
-			accounts: options.manageAccounts === false ? [] : collectAccountRefs(plan.territories),
-			accountKeyField: options.accountKeyField,
-		},
-		options.onProgress,
+		() =>
+			readSnapshot(conn, options.model, refs, (progress) => {
+				// Between the snapshot's calls: a stop asked for now costs nothing to honour.
+				throwIfCancelled(signal, 'the read of the org');
+				options.onProgress?.(progress);
+			}),
+		(s) => s.territories.length + s.rules.length + s.userAssociations.length + s.accountAssociations.length + s.users.length + s.accounts.length,
 	);
 	if (plan.territories.some((t) => t.criteria.length > 0)) {
 		// The snapshot read Account's describe already; an org that did not answer it is asked once more.
@@ -106,30 +177,46 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 		});
 	}
 
-	if (!snapshot.model && !options.model.id) plan.issues.push(...newModelIssues(options.model));
+	if (!snapshot.model && !options.model.id) {
+		if (options.ifModelMissing === 'stop') plan.issues.push(missingModelIssue(modelDeveloperName, snapshot));
+		else plan.issues.push(...newModelIssues(options.model));
+	}
 
 	// The diff sees only the plan issues the org cannot overturn, so that it reports the org-level
 	// version of the others itself (e.g. FORECAST_MANAGER_NOT_ASSIGNED once the users are resolved).
 	const orgPlan: TerritoryPlan = { ...plan, issues: planIssuesGivenTheOrg(plan) };
 	const changeSet = diff(orgPlan, snapshot, diffOptions);
 	const issues = readableIssues(sortIssues(uniqueIssues([...orgPlan.issues, ...inPlanTerms(plan, changeSet.issues)])));
+	if (options.maxDeletes !== undefined) issues.push(...tooManyDeletes(changeSet, options.maxDeletes));
 	// Many unknown users in one e-mail domain: whether the org has any user there is the likely explanation.
 	const userDomains = await userDomainsInOrg(conn, frequentUnknownDomains(issues));
-	const result = (outcomes: ChangeOutcome[], rows: RowOutcome[], context: Omit<SummaryContext, 'started'>): PublishResult => ({
-		summary: { ...summarize(changeSet, outcomes, { ...context, started, problems: issues.length, rows }), ...(orgCheck ? { orgCheck } : {}) },
-		rows,
-		changeSet,
-		issues,
-		issueGroups: groupIssues(issues, { userDomains }),
-		warnings: changeSet.warnings,
-	});
+	const finish = (outcomes: ChangeOutcome[], rows: RowOutcome[], context: Omit<SummaryContext, 'started'>): PublishResult => {
+		const summary = summarize(changeSet, outcomes, { ...context, started, problems: issues.length, rows });
+		const next = nextStep({
+			dryRun: context.dryRun,
+			refused: issues.length > 0,
+			stoppedCode: context.stopped?.code ?? null,
+			changes: changeSet.changes.length,
+			modelDeveloperName: changeSet.modelDeveloperName,
+			modelState: snapshot.model?.state ?? null,
+		});
+		return {
+			summary: { ...summary, ...(orgCheck ? { orgCheck } : {}), next, phases },
+			rows,
+			changeSet,
+			issues,
+			issueGroups: groupIssues(issues, { userDomains }),
+			warnings: changeSet.warnings,
+		};
+	};
 	const linkPath = ruleLinkPath(options.ruleLinkPath, snapshot.describe);
 	const deploysLinks = linkPath === 'metadata' && changeSet.changes.some((c) => c.object === OBJECTS.ruleTerritory);
 	// A dry run reports what the org offers (one read-only call): what a user checks before publishing. A
 	// publish whose rule links are deployed through the Metadata API reads it too, since the deploy needs a
 	// permission the describe cannot show; a deploy refused after the territories were written would leave
 	// rules linked to nothing.
-	const orgCheck = (options.dryRun && options.checkOrg !== false) || deploysLinks ? await readOrgCheck(conn, linkPath) : undefined;
+	const orgCheck =
+		(dryRun && options.checkOrg !== false) || deploysLinks ? await timed(phases, 'orgCheck', conn, () => readOrgCheck(conn, linkPath)) : undefined;
 	if (deploysLinks && orgCheck?.permissions.modifyMetadata === false) {
 		issues.push({
 			row: 0,
@@ -140,12 +227,13 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 				'Rule links in this org go through the Metadata API (RuleTerritory2Association is not createable), whose deploy needs Modify All Data or Modify Metadata besides Manage Territories: give the integration user one of them (Setup → Permission Sets → System Permissions). Nothing was written.',
 		});
 	}
+	const ready: ReadyToApply = { conn, plan, snapshot, changeSet, refs, linkPath, started, phases, guard, modelTarget: options.model, finish };
 	const nothingWritten = { usage: conn.usage(), stopped: null, modelCreated: false };
 
 	// A plan with any problem writes nothing: every problem is reported at once, by row and column.
-	if (issues.length > 0) return result([], rowsWithIssues(plan, issues), { ...nothingWritten, dryRun: options.dryRun ?? false });
+	if (issues.length > 0) return { result: finish([], rowsWithIssues(plan, issues), { ...nothingWritten, dryRun }), ready };
 
-	if (options.dryRun) {
+	if (dryRun) {
 		const planned: ChangeOutcome[] = changeSet.changes.map((change) => ({
 			changeId: change.id,
 			object: change.object,
@@ -154,16 +242,58 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 			status: 'planned',
 			recordId: change.recordId,
 		}));
-		return result(planned, rowOutcomes(plan, changeSet, planned, snapshot), { ...nothingWritten, dryRun: true });
+		return { result: finish(planned, rowOutcomes(plan, changeSet, planned, snapshot), { ...nothingWritten, dryRun: true }), ready };
 	}
+	return { result: null, ready };
+}
 
+/**
+ * The applying half: the change set written phase by phase, the guard (org/guard.ts) run before each
+ * phase when the apply is guarded, a stop asked through `signal` honoured between calls.
+ */
+export async function applyPrepared(
+	ready: ReadyToApply,
+	options: { onProgress?: PublishOptions['onProgress']; signal?: AbortSignal },
+): Promise<PublishResult> {
+	const { conn, changeSet, guard } = ready;
+	const accepted = new Set<string>();
 	const applied = await applyChangeSet(conn, changeSet, {
 		onProgress: options.onProgress,
-		ruleLinks: linkPath,
+		ruleLinks: ready.linkPath,
+		signal: options.signal,
+		beforePhase: guard
+			? async (phase, own) => {
+					let now: GuardState;
+					try {
+						now = await readGuardState(conn, ready.modelTarget.id ? ready.modelTarget : { developerName: changeSet.modelDeveloperName });
+					} catch (err) {
+						const code = err instanceof OrgError ? err.code : 'UNKNOWN_ERROR';
+						// The check compares with the state before the apply, so a check skipped while the org is
+						// briefly unavailable (its retries spent) is made up by the next one; other failures stop.
+						if (isTransient(code, err instanceof OrgError ? err.status : undefined)) return null;
+						const status = err instanceof OrgError ? err.status : undefined;
+						return { code, message: `Could not check the model before ${phase}: ${(err as Error).message}`, ...(status ? { status } : {}) };
+					}
+					const foreign = foreignChanges(guard, now, own).filter((f) => !accepted.has(`${f.object}:${f.developerName}:${f.what}`));
+					if (!foreign.length) return null;
+					if (wroteFirst(now, own, foreign)) {
+						// The other run came second: it stops at its own next check; this one goes on.
+						for (const f of foreign) accepted.add(`${f.object}:${f.developerName}:${f.what}`);
+						return null;
+					}
+					const written = own.outcomes.filter((o) => o.status === 'done').length;
+					const listed = foreign.slice(0, 10).map(describeForeign).join('; ');
+					return {
+						code: 'MODEL_CHANGED',
+						message: `The model changed under this publish before ${phase} (${listed}${foreign.length > 10 ? `; and ${foreign.length - 10} more` : ''}): another publish or a person is writing to it. ${written ? `${written} changes of this run were written before; ` : 'Nothing was written; '}run the plan again (a dry run first) once the other writer is done.`,
+					};
+				}
+			: undefined,
 	});
+	ready.phases.push(...applied.phases);
 	const modelChange = changeSet.changes.find((c) => c.object === 'Territory2Model' && c.action === 'create');
 	const modelOutcome = modelChange && applied.outcomes.find((o) => o.changeId === modelChange.id);
-	const published = result(applied.outcomes, rowOutcomes(plan, changeSet, applied.outcomes, snapshot), {
+	const published = ready.finish(applied.outcomes, rowOutcomes(ready.plan, changeSet, applied.outcomes, ready.snapshot), {
 		dryRun: false,
 		usage: conn.usage(),
 		// What the user reads: what stopped the run, and that publishing the same plan again finishes it.
@@ -172,6 +302,37 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	});
 	if (modelOutcome?.recordId) published.summary.model.id = modelOutcome.recordId;
 	return published;
+}
+
+/** ifModelMissing 'stop': the model is not there, so nothing is created; the nearest existing name is suggested. */
+function missingModelIssue(developerName: string, snapshot: OrgSnapshot): PlanIssue {
+	const names = snapshot.models.map((m) => m.developerName);
+	return {
+		row: 0,
+		column: null,
+		value: developerName,
+		code: 'MODEL_NOT_FOUND',
+		message: `No territory model "${developerName.slice(0, 100)}" exists in the org${didYouMean(developerName, names)}; nothing was written. To create it, set If the Model Does Not Exist to Create It (ifModelMissing: 'create').`,
+	};
+}
+
+/** Deletes counted against maxDeletes: territories, rules, user and account assignments. */
+const COUNTED_DELETES: ReadonlySet<string> = new Set([OBJECTS.territory, OBJECTS.rule, OBJECTS.userTerritory, OBJECTS.objectTerritory]);
+
+/** One TOO_MANY_DELETES issue listing every delete, when there are more than maxDeletes. */
+function tooManyDeletes(changeSet: ChangeSet, maxDeletes: number): PlanIssue[] {
+	const deletes = changeSet.changes.filter((c) => c.action === 'delete' && COUNTED_DELETES.has(c.object));
+	if (deletes.length <= maxDeletes) return [];
+	const listed = deletes.map((c) => `${c.object} ${c.label}`);
+	return [
+		{
+			row: 0,
+			column: null,
+			value: String(deletes.length),
+			code: 'TOO_MANY_DELETES',
+			message: `The publish would delete ${deletes.length} records (territories, rules, user and account assignments), more than Maximum Deletes (${maxDeletes}); nothing was written. It would have deleted: ${listed.join(', ')}.`,
+		},
+	];
 }
 
 /** checkOrg's report with the path this publish takes, or nothing when the org could not be read (it is advisory). */
@@ -311,7 +472,7 @@ function sortIssues(issues: PlanIssue[]): PlanIssue[] {
 	return [...issues].sort((a, b) => a.row - b.row);
 }
 
-interface SummaryContext {
+export interface SummaryContext {
 	dryRun: boolean;
 	usage: ApiUsage;
 	started: number;
@@ -322,7 +483,7 @@ interface SummaryContext {
 	rows?: RowOutcome[];
 }
 
-function summarize(changeSet: ChangeSet, outcomes: ChangeOutcome[], context: SummaryContext): PublishSummary {
+export function summarize(changeSet: ChangeSet, outcomes: ChangeOutcome[], context: SummaryContext): PublishSummary {
 	const { counts, ...outcome } = describeOutcome(changeSet, outcomes, { ...context, problems: context.problems ?? 0 });
 	return {
 		...outcome,
@@ -337,7 +498,7 @@ function summarize(changeSet: ChangeSet, outcomes: ChangeOutcome[], context: Sum
 	};
 }
 
-function rowsWithIssues(plan: TerritoryPlan, issues: PlanIssue[]): RowOutcome[] {
+export function rowsWithIssues(plan: TerritoryPlan, issues: PlanIssue[]): RowOutcome[] {
 	const byRow = new Map<number, PlanIssue[]>();
 	for (const issue of issues) byRow.set(issue.row, [...(byRow.get(issue.row) ?? []), issue]);
 	return plan.territories.map((t) => {
@@ -357,7 +518,7 @@ function rowsWithIssues(plan: TerritoryPlan, issues: PlanIssue[]): RowOutcome[] 
 }
 
 /** Folds change outcomes onto the plan rows they serve; org-only deletes get rows of their own. */
-function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: ChangeOutcome[], snapshot: OrgSnapshot): RowOutcome[] {
+export function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: ChangeOutcome[], snapshot: OrgSnapshot): RowOutcome[] {
 	const outcomeById = new Map(outcomes.map((o) => [o.changeId, o]));
 	const changesByRow = new Map<number, Change[]>();
 	const orphans: Change[] = [];

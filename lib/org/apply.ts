@@ -12,16 +12,18 @@
  *   malformed request), stops the run: what was not written is reported as skipped.
  * - REQUEST_LIMIT_EXCEEDED stops the run at once, cleanly.
  */
-import type { ChangeOutcome, ProgressCallback } from '../api-types';
+import type { ChangeOutcome, PhaseTiming, ProgressCallback } from '../api-types';
 import { OBJECTS } from '../salesforce';
 import type { SObjectName } from '../salesforce';
 import type { Change, ChangeAction, ChangeSet, FieldValue, RecordRef } from '../sync/types';
+import { phaseName } from '../sync/phases';
 import { applyBulk, BULK_OBJECTS, BULK_THRESHOLD } from './bulk';
 import type { OrgConnection } from './connect';
 import { errorCodeOf, messageOf } from './errors';
 import { restPost } from './http';
 import { CallBuilder, type PackedRecord, type Subrequest } from './composite-pack';
 import { applyRuleLinksViaMetadata, type RuleLinkWrite } from './metadata-links';
+import type { OwnWrites } from './guard';
 import { findExisting } from './natural-keys';
 import { retryLater } from './next-step';
 import { backoff, isTransient, LIMIT_CODE } from './retry';
@@ -41,19 +43,30 @@ export interface ApplyOptions {
 	 * whose describe says the object is not createable.
 	 */
 	ruleLinks?: 'rest' | 'metadata';
+	/** Stops the apply between calls (the n8n execution's cancel signal): the result says stopped CANCELLED. */
+	signal?: AbortSignal;
+	/**
+	 * Run before each named phase (phaseName): a reason to stop (e.g. MODEL_CHANGED from the guard,
+	 * guard.ts) ends the apply there, cleanly, with what was written so far.
+	 */
+	beforePhase?: (phase: string, own: OwnWrites) => Promise<{ code: string; message: string; status?: number } | null>;
 }
 
 export interface ApplyResult {
 	/** One per change, in change-set order. */
 	outcomes: ChangeOutcome[];
-	stopped: { code: string; message: string } | null;
+	/** status: the HTTP status of the Salesforce answer that stopped the run, when one did. */
+	stopped: { code: string; message: string; status?: number } | null;
 	/** change id → Id of the record it created (or adopted). */
 	created: Record<string, string>;
+	phases: PhaseTiming[];
 }
 
 /** What a re-sent delete of an already deleted record answers. */
 const ALREADY_DELETED = new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUND']);
 const ACTION_ORDER: ChangeAction[] = ['delete', 'update', 'create'];
+/** The code of an apply stopped through ApplyOptions.signal. */
+export const CANCELLED = 'CANCELLED';
 
 interface SaveResult {
 	id?: string | null;
@@ -95,7 +108,7 @@ function verb(action: ChangeAction): string {
 class Applier {
 	readonly outcomes: ChangeOutcome[];
 	readonly created: Record<string, string> = {};
-	stopped: { code: string; message: string } | null = null;
+	stopped: { code: string; message: string; status?: number } | null = null;
 	private readonly indexById = new Map<string, number>();
 	private settledCount = 0;
 
@@ -135,6 +148,18 @@ class Applier {
 			}
 		}
 		this.progress('Done');
+	}
+
+	/** Whether the caller asked to stop (ApplyOptions.signal); the first time, the run is stopped with CANCELLED. */
+	private cancelled(phase: string): boolean {
+		if (this.stopped?.code === CANCELLED) return true;
+		if (!this.options.signal?.aborted) return false;
+		const written = this.outcomes.filter((o) => o.status === 'done').length;
+		this.stopped = {
+			code: CANCELLED,
+			message: `Stopped on request during ${phase}: ${written} of ${this.outcomes.length} changes were written; publishing the same plan again completes it without duplicates`,
+		};
+		return true;
 	}
 
 	/** Splits a phase into waves so that a change runs after the same-phase changes it depends on. */
@@ -207,11 +232,20 @@ class Applier {
 		while (!this.stopped) {
 			pending = pending.filter((w) => this.outcomes[w.index].status === 'planned');
 			if (!pending.length) return;
+			// Between calls: a stop asked through the signal ends the run here, cleanly.
+			if (this.cancelled(phaseName(pending[0].change.phase))) return;
 			pending = await this.adoptExisting(pending);
 			if (this.stopped) return;
 			pending = pending.filter((w) => this.outcomes[w.index].status === 'planned');
 			if (!pending.length) return;
-			if (await this.sendSpecial(pending)) continue;
+			const started = Date.now();
+			if (this.specialItems(pending).has(pending[0])) {
+				if (!(await this.checkBefore([pending[0]]))) return;
+				if (await this.sendSpecial(pending)) {
+					this.timePhases([pending[0]], started);
+					continue;
+				}
+			}
 			const call = this.packCall(pending);
 			// A head of unknown outcome whose look-up failed: look it up again (adoptExisting counts the tries).
 			if (call.isEmpty() && pending[0].unknown) continue;
@@ -220,10 +254,62 @@ class Applier {
 				this.settleBlockedHead(pending);
 				continue;
 			}
-			const attempt = 1 + Math.max(...call.subrequests.flatMap((s) => s.records.map((r) => r.item.tries)));
+			const items = call.subrequests.flatMap((s) => s.records.map((r) => r.item));
+			if (!(await this.checkBefore(items))) return;
+			const attempt = 1 + Math.max(...items.map((w) => w.tries));
 			await backoff(this.org, attempt);
 			await this.sendCall(call);
+			this.timePhases(items, started);
 		}
+	}
+
+	/** Named phases (phaseName) whose check (beforePhase) has run. */
+	private readonly checkedPhases = new Set<string>();
+
+	/**
+	 * The check before a phase (ApplyOptions.beforePhase, the guard of guard.ts): run before the first call
+	 * that writes a change of a named phase not checked yet. One call may carry several phases (packed
+	 * levels and phases, composite-pack.ts): one check covers them all, as they are written together.
+	 * False when the check stopped the run.
+	 */
+	private async checkBefore(items: WorkItem[]): Promise<boolean> {
+		const names = [...new Set(items.map((w) => phaseName(w.change.phase)))].filter((n) => !this.checkedPhases.has(n));
+		if (!names.length || !this.options.beforePhase) return true;
+		names.forEach((n) => this.checkedPhases.add(n));
+		const calls = this.org.usage().calls;
+		const started = Date.now();
+		const reason = await this.options.beforePhase(names[0], { changes: this.cs.changes, outcomes: this.outcomes, created: this.created });
+		this.timing(names[0]).ms += Date.now() - started;
+		this.timing(names[0]).calls += this.org.usage().calls - calls;
+		if (reason) this.stopped = reason;
+		return !reason;
+	}
+
+	/** Each named phase's time and calls; a call shared by several phases counts for each of them. */
+	private readonly timings = new Map<string, PhaseTiming>();
+
+	private timing(name: string): PhaseTiming {
+		let t = this.timings.get(name);
+		if (!t) this.timings.set(name, (t = { phase: name, ms: 0, calls: 0, records: 0 }));
+		return t;
+	}
+
+	private timePhases(items: WorkItem[], started: number): void {
+		const ms = Date.now() - started;
+		for (const name of new Set(items.map((w) => phaseName(w.change.phase)))) {
+			const t = this.timing(name);
+			t.ms += ms;
+			t.calls += 1;
+		}
+	}
+
+	/** The timings in phase order, with the changes each phase settled (done or failed). */
+	phaseTimings(): PhaseTiming[] {
+		for (const [i, o] of this.outcomes.entries()) {
+			if (o.status === 'done' || o.status === 'failed') this.timing(phaseName(this.cs.changes[i].phase)).records++;
+		}
+		const order = [...new Set([...this.cs.changes].sort((a, b) => a.phase - b.phase).map((c) => phaseName(c.phase)))];
+		return order.filter((n) => this.timings.has(n)).map((n) => this.timings.get(n) as PhaseTiming);
 	}
 
 	/** What a dependency's outcome means for a change that needs it: null when it may go ahead. */
@@ -475,8 +561,9 @@ class Applier {
 		} catch (err) {
 			const code = errorCodeOf(err);
 			const message = this.org.redact(messageOf(err));
+			const status = this.org.lastStatus ?? undefined;
 			if (code === LIMIT_CODE) {
-				this.stopped = { code, message };
+				this.stopped = { code, message, ...(status ? { status } : {}) };
 			} else if (isTransient(code, this.org.lastStatus)) {
 				// The whole call's outcome is unknown: creates are looked up before they go again.
 				for (const w of items) {
@@ -484,7 +571,7 @@ class Applier {
 				}
 				this.retryOrGiveUp(items, { code, message }, true);
 			} else {
-				this.stopped = { code, message };
+				this.stopped = { code, message, ...(status ? { status } : {}) };
 				for (const w of items) this.settle(w.index, 'failed', null, code, message);
 			}
 			this.progress(label);
@@ -720,7 +807,7 @@ function describeCall(call: CallBuilder<WorkItem>): string {
 export async function applyChangeSet(org: OrgConnection, cs: ChangeSet, options: ApplyOptions = {}): Promise<ApplyResult> {
 	const applier = new Applier(org, cs, options);
 	await applier.run();
-	return { outcomes: applier.outcomes, stopped: applier.stopped, created: applier.created };
+	return { outcomes: applier.outcomes, stopped: applier.stopped, created: applier.created, phases: applier.phaseTimings() };
 }
 
 /**

@@ -10,11 +10,25 @@ export class OrgError extends CodedError {
 		/** Salesforce error code (INVALID_SESSION_ID, invalid_grant, …) or one of ours. */
 		code: string,
 		message: string,
+		/** The HTTP status of Salesforce's answer, when the failure was one (401, 403, 503, …). */
 		public readonly status?: number,
+		/** The fields Salesforce's error names (its `fields` list), when it names any. */
+		public readonly fields?: readonly string[],
 	) {
 		super(code, message);
 		this.name = 'OrgError';
 	}
+
+	/** Salesforce's error code, under the name Salesforce's REST error bodies give it. */
+	get errorCode(): string {
+		return this.code;
+	}
+}
+
+/** The fields a Salesforce error body names (jsforce keeps the body as `data`). */
+export function fieldsOf(err: unknown): string[] | undefined {
+	const fields = (err as { data?: { fields?: unknown } } | null)?.data?.fields;
+	return Array.isArray(fields) && fields.every((f) => typeof f === 'string') && fields.length ? fields : undefined;
 }
 
 /**

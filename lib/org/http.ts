@@ -4,7 +4,7 @@
  * jsforce: apply.ts decides what is safe to repeat).
  */
 import type { OrgConnection } from './connect';
-import { OrgError, errorCodeOf, messageOf } from './errors';
+import { OrgError, errorCodeOf, fieldsOf, messageOf, statusOf } from './errors';
 
 interface QueryPage<T> {
 	totalSize: number;
@@ -37,7 +37,9 @@ export function toOrgError(org: OrgConnection, err: unknown, what: string): OrgE
 	// The session expired and could not be renewed: that, not the request that found out, is the failure.
 	if (org.renewalFailure && /^Unable to refresh session/.test(messageOf(err))) return org.renewalFailure;
 	const code = errorCodeOf(err);
-	return new OrgError(code, org.redact(`${what} failed (${code}): ${messageOf(err)}`));
+	// jsforce's HttpApiError carries no status: the connection saw it on the answer (a socket error has none).
+	const status = statusOf(err) ?? (org.lastStatus !== null && org.lastStatus >= 400 ? org.lastStatus : undefined);
+	return new OrgError(code, org.redact(`${what} failed (${code}): ${messageOf(err)}`), status, fieldsOf(err));
 }
 
 export async function restGet<T>(org: OrgConnection, path: string, what = `GET ${path}`): Promise<T> {

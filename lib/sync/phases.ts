@@ -77,3 +77,14 @@ export const MAX_PHASE_DEPTH = 900;
 export function depthPhase(base: number, depth: number, direction: 1 | -1 = 1): number {
 	return base + direction * Math.min(depth, MAX_PHASE_DEPTH);
 }
+
+/** A phase number's name (the PHASE key it counts from): how progress, timings and the guard name phases. */
+export function phaseName(phase: number): string {
+	let best: [string, number] = ['phase', Number.NEGATIVE_INFINITY];
+	for (const [name, base] of Object.entries(PHASE)) {
+		if (base <= phase && base > best[1]) best = [name, base];
+	}
+	// territoryDeleteDeepest counts down from its base.
+	if (phase > PHASE.territoryUpdate + MAX_PHASE_DEPTH && phase <= PHASE.territoryDeleteDeepest) return 'territoryDelete';
+	return best[0] === 'territoryDeleteDeepest' ? 'territoryDelete' : best[0];
+}

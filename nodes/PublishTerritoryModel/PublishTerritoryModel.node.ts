@@ -7,9 +7,9 @@ import {
 	type INodeTypeDescription,
 	type NodeExecutionHint,
 } from 'n8n-workflow';
-import { publishPlan, type PublishMethod, type PublishResult } from '../../lib';
+import type { PublishMethod } from '../../lib';
 import { authenticationParameter, connectedAccountOnly, connectionSettings, serverToServerOnly } from '../shared/authentication';
-import { engineFailure } from '../shared/errors';
+import { engineFailure, stoppedByApi } from '../shared/errors';
 import { accountKeyField, modelLocator, scopeRootKey } from '../shared/descriptions';
 import { getAccountKeyFields, salesforceTerritoryApiTest, searchModels, searchTerritories } from '../shared/methods';
 import { modelTargetOf, scopeRootOf } from '../shared/targets';
@@ -18,6 +18,19 @@ import { assertPlanArrived } from './no-plan';
 import { columnNames, inNodeTerms, takeColumnMap, type ColumnNamesValue } from './params/columns';
 import { describeIncomplete, refusedPlanError, toOutputItems } from './output';
 import { attachChangeReport, changeReportOption, takeChangeReportOption } from './params/report';
+import {
+	ifModelMissingParameter,
+	logPhases,
+	maxDeletesOption,
+	modeParameter,
+	modeSubtitle,
+	progressLogger,
+	reviewFieldParameter,
+	runPublish,
+	withReview,
+	writingHints,
+	type PublishMode,
+} from './params/apply';
 
 // Deliberately not `usableAsTool`: the node rewrites a whole territory model from its input items, which
 // an AI agent's tool call does not carry, and such a change should be a reviewed workflow step.
@@ -29,7 +42,7 @@ export class PublishTerritoryModel implements INodeType {
 		icon: { light: 'file:../../icons/salesforceTerritory.svg', dark: 'file:../../icons/salesforceTerritory.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["dryRun"] ? "Dry run" : "Publish"}}',
+		subtitle: modeSubtitle,
 		description: 'Make a Salesforce territory model match a territory plan: territories, hierarchy, rules, users',
 		defaults: { name: 'Publish Territory Model' },
 		inputs: [NodeConnectionTypes.Main],
@@ -38,6 +51,7 @@ export class PublishTerritoryModel implements INodeType {
 			{ name: 'salesforceTerritoryApi', required: true, testedBy: 'salesforceTerritoryApiTest', displayOptions: serverToServerOnly },
 			{ name: 'salesforceTerritoryOAuth2Api', required: true, displayOptions: connectedAccountOnly },
 		],
+		hints: writingHints,
 		properties: [
 			authenticationParameter,
 			modelLocator,
@@ -91,13 +105,9 @@ export class PublishTerritoryModel implements INodeType {
 				default: 'overwriteMatching',
 			},
 			scopeRootKey,
-			{
-				displayName: 'Dry Run',
-				name: 'dryRun',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to only show the change set without writing anything to Salesforce',
-			},
+			modeParameter,
+			reviewFieldParameter,
+			ifModelMissingParameter,
 			{
 				displayName: 'Output',
 				name: 'output',
@@ -153,6 +163,7 @@ export class PublishTerritoryModel implements INodeType {
 						default: true,
 						description: 'Whether the Accounts column sets the manual account assignments',
 					},
+					maxDeletesOption,
 					{
 						displayName: 'Territories per Model',
 						name: 'maxTerritoriesPerModel',
@@ -188,49 +199,52 @@ export class PublishTerritoryModel implements INodeType {
 			deleteMissing?: boolean;
 			ignoreUnknownColumns?: boolean;
 			manageAccounts?: boolean;
+			maxDeletes?: number;
 			maxTerritoriesPerModel?: number;
 			touchHandMadeRules?: boolean;
 			columnNames?: ColumnNamesValue;
 		};
 		const changeReport = takeChangeReportOption(options, this);
 		const columnMap = takeColumnMap(options);
-		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
+		const mode = this.getNodeParameter('mode', 0) as PublishMode;
 
-		let result: PublishResult;
+		let result: Awaited<ReturnType<typeof runPublish>>;
 		let input: PlanInput;
 		try {
-			assertPlanArrived(this);
-			input = await readPlanInput(this);
-			result = inNodeTerms(await publishPlan({
+			// The apply mode's input is the dry run's item (carrying the review), not plan rows.
+			if (mode !== 'applyReview') assertPlanArrived(this);
+			input = mode === 'applyReview' ? { plan: { rows: [] }, itemOfRow: () => 0, itemCount: this.getInputData().length, sheetRowOf: () => undefined } : await readPlanInput(this);
+			result = inNodeTerms(await runPublish(this, mode, {
 				connection: await connectionSettings(this),
 				plan: input.plan,
 				model: { ...modelTargetOf(this), name: (this.getNodeParameter('modelName', 0, '') as string) || undefined },
 				scopeRootKey: scopeRootOf(this),
 				method: this.getNodeParameter('method', 0) as PublishMethod,
-				dryRun,
+				ifModelMissing: this.getNodeParameter('ifModelMissing', 0, 'stop') as 'create' | 'stop',
 				...options,
 				accountKeyField: options.accountKeyField || undefined,
-				onProgress: ({ phase, done, total }) =>
-					this.logger.debug(`Publish Territory Model: ${phase} ${done}/${total}`),
+				signal: this.getExecutionCancelSignal(),
+				onProgress: progressLogger(this),
 				columnMap,
 			}));
 		} catch (error) {
 			return engineFailure(this, error);
 		}
+		logPhases(this, result);
 
 		if (result.issues.length > 0 && !this.continueOnFail()) throw refusedPlanError(this.getNode(), result);
 		// Rows Salesforce refused (or a run stopped early) fail the node, so error workflows and retries
 		// see it; with Continue On Fail the outcomes go on as output, flagged beside it.
 		const incomplete = describeIncomplete(result);
 		if (incomplete && !this.continueOnFail()) {
-			throw new NodeOperationError(this.getNode(), incomplete.message, { description: incomplete.description });
+			throw stoppedByApi(this, result.summary.stopped, incomplete.description) ?? new NodeOperationError(this.getNode(), incomplete.message, { description: incomplete.description });
 		}
 		// Warnings never stop a publish; they are shown beside the output.
 		const hints: NodeExecutionHint[] = result.warnings.map((w) => ({ message: `Row ${w.row}: ${w.message}`, type: 'warning' as const, location: 'outputPane' as const }));
 		if (incomplete) hints.unshift({ message: incomplete.message, type: 'warning', location: 'outputPane' });
 		if (result.issues.length > 0) hints.unshift({ message: result.summary.outcome, type: 'danger', location: 'outputPane' });
 		if (hints.length) this.addExecutionHints(...hints);
-		const items = toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input, this.getNode());
+		const items = withReview(toOutputItems(result, this.getNodeParameter('output', 0) as 'summary' | 'rows', input, this.getNode()), result);
 		if (changeReport) await attachChangeReport(this, items[0], result);
 		return [items];
 	}

@@ -139,8 +139,10 @@ describe('transient failures', () => {
 		const org = await startEngineOrg();
 		try {
 			const model = { developerName: 'Unavailable' };
-			// Seeded: the same calls fail on every run of this test.
-			org.sandbox.faults.set({ unavailableRate: 0.25, seed: 7, endpoints: ['composite', 'collections'] });
+			// Seeded: the same calls fail on every run of this test. Which calls fail follows the sequence of
+			// calls, which the per-phase model check (lib/org/guard.ts) lengthened: seed 7 now fails one write
+			// call three times in a row (a clean stop, not this test's point), seed 8 spreads the 503s.
+			org.sandbox.faults.set({ unavailableRate: 0.25, seed: 8, endpoints: ['composite', 'collections'] });
 			let result;
 			try {
 				result = await org.publish({ plan: { csv: SAMPLE_CSV }, model });

@@ -157,8 +157,12 @@ describe('the daily API limit', () => {
 
 	it('stops cleanly with REQUEST_LIMIT_EXCEEDED, skipping the rest, and a later run converges', async () => {
 		const model = { developerName: 'Api_Limit' };
-		// Enough for the 2 reads of a publish into a new model and the first of its 3 write calls.
-		org.sandbox.apiUsage.max = org.sandbox.apiUsage.used + 3;
+		const usedBefore = org.sandbox.apiUsage.used;
+		await org.publish({ plan: { csv: SAMPLE_CSV }, model, dryRun: true });
+		const readCalls = org.sandbox.apiUsage.used - usedBefore;
+		// Enough for the reads and two write calls, each phase's model check before them (lib/org/guard.ts)
+		// included: the model's check and create, the territories' check and first call.
+		org.sandbox.apiUsage.max = org.sandbox.apiUsage.used + readCalls + 4;
 
 		const stopped = await org.publish({ plan: { csv: SAMPLE_CSV }, model });
 		expect(stopped.summary.stopped?.code).toBe('REQUEST_LIMIT_EXCEEDED');

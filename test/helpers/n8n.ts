@@ -104,7 +104,35 @@ class EmitItems implements INodeType {
 	}
 }
 
+/** Hooks a test registers for Pass Through nodes to run (e.g. a change made in the org meanwhile). */
+export const passThroughHooks = new Map<string, () => Promise<void>>();
+
+/**
+ * Passes its input items on, after running the hook its `hook` parameter names (if any): a stand-in
+ * for a Slack or e-mail "send and wait for approval" step between a dry run and its apply.
+ */
+class PassThrough implements INodeType {
+	description = {
+		displayName: 'Pass Through',
+		name: 'passThrough',
+		group: ['transform'],
+		version: 1,
+		description: 'Test approval step',
+		defaults: { name: 'Approve' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [{ displayName: 'Hook', name: 'hook', type: 'string', default: '' }],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const hook = passThroughHooks.get(this.getNodeParameter('hook', 0) as string);
+		if (hook) await hook();
+		return [this.getInputData()];
+	}
+}
+
 const NODE_TYPES: Record<string, INodeType> = {
+	'test.passThrough': new PassThrough(),
 	'n8n-nodes-base.manualTrigger': new ManualTrigger(),
 	'test.emitItems': new EmitItems(),
 	[`${PACKAGE}.publishTerritoryModel`]: new PublishTerritoryModel(),
@@ -183,6 +211,8 @@ export interface WorkflowRun {
 export async function runWorkflow(
 	workflowData: { nodes: INode[]; connections: IConnections },
 	credentials: Record<string, ICredentialDataDecryptedObject>,
+	/** Gets the way to stop the execution as n8n's Stop button does (the nodes' cancel signal aborts). */
+	control: { onStarted?: (cancel: () => void) => void } = {},
 ): Promise<WorkflowRun> {
 	await initBinaryData();
 	const workflow = new Workflow({
@@ -237,7 +267,9 @@ export async function runWorkflow(
 		},
 	} as unknown as IRunExecutionData;
 
-	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	control.onStarted?.(() => execution.cancel());
+	await execution;
 	const run = await finished;
 	const runData = run.data.resultData.runData;
 	return {

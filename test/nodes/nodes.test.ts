@@ -47,6 +47,8 @@ function publishNode(parameters: Record<string, unknown>) {
 			model: { __rl: true, mode: 'developerName', value: 'Node_Test' },
 			modelName: 'Node Test',
 			method: 'overwriteMatching',
+			// These tests create their model; the node's default (Stop) is tested on its own.
+			ifModelMissing: 'create',
 			...parameters,
 		},
 		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
@@ -79,7 +81,7 @@ describe('Publish Territory Model node', () => {
 	});
 
 	it('publishes items, then a second run writes nothing', async () => {
-		const first = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ dryRun: false, output: 'rows' })), credentials);
+		const first = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ mode: 'write', output: 'rows' })), credentials);
 		expect(first.run.data.resultData.error).toBeUndefined();
 		const rows = first.output('Publish').map((item) => item.json);
 		expect(rows.map((r) => [r.key, r.status])).toEqual([
@@ -90,7 +92,7 @@ describe('Publish Territory Model node', () => {
 		// Each outcome is paired with the input item its row came from.
 		expect(first.output('Publish').map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 
-		const second = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ dryRun: false })), credentials);
+		const second = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ mode: 'write' })), credentials);
 		const [summary] = second.output('Publish');
 		expect(summary.json.counts).toEqual({});
 		expect(summary.json.rows).toEqual({ unchanged: 3 });
@@ -98,14 +100,14 @@ describe('Publish Territory Model node', () => {
 
 	it('reads the plan from a CSV file', async () => {
 		const csv = 'Territory,Key,Parent,Type\nWest,West,,Region\nUtah,Utah,West,Territory\n';
-		const run = await runWorkflow(linearWorkflow({ csv }, publishNode({ source: 'binary', dryRun: true })), credentials);
+		const run = await runWorkflow(linearWorkflow({ csv }, publishNode({ source: 'binary', mode: 'dryRun' })), credentials);
 		const [summary] = run.output('Publish');
 		expect(summary.json.counts).toMatchObject({ Territory2: { create: 1 } });
 	});
 
 	it('refuses several plan files in one run instead of publishing the first', async () => {
 		const csv = 'Territory,Key,Type\nUtah,Utah,Territory\n';
-		const run = await runWorkflow(linearWorkflow({ csv, copies: 2 }, publishNode({ source: 'binary', dryRun: true })), credentials);
+		const run = await runWorkflow(linearWorkflow({ csv, copies: 2 }, publishNode({ source: 'binary', mode: 'dryRun' })), credentials);
 		expect(run.error('Publish')?.message).toMatch(/2 input items carry a 'data' file/);
 	});
 
@@ -116,7 +118,7 @@ describe('Publish Territory Model node', () => {
 			{ Territory: '', Key: 'Blank', Type: 'Region' },
 			{ Territory: 'Maine', Key: 'Maine', Parent: 'East', Type: 'Territory', Users: 'nobody@acme-demo.example' },
 		];
-		const run = await runWorkflow(linearWorkflow({ items: bad }, publishNode({ dryRun: false })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: bad }, publishNode({ mode: 'write' })), credentials);
 		const error = run.error('Publish');
 		expect(error?.message).toMatch(/problem/);
 		expect(error?.description).toMatch(/Row 2, Parent/);
@@ -127,11 +129,11 @@ describe('Publish Territory Model node', () => {
 
 	it('passes Territories per Model to the engine: a plan over it is refused, naming the option', async () => {
 		const before = territoryCount();
-		const capped = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ dryRun: false, options: { maxTerritoriesPerModel: 2 } })), credentials);
+		const capped = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ mode: 'write', options: { maxTerritoriesPerModel: 2 } })), credentials);
 		const error = capped.error('Publish');
 		expect(error?.description).toMatch(/3 territories; a model holds at most 2 per model \(set by the option maxTerritoriesPerModel\)/);
 		expect(territoryCount()).toBe(before);
-		const fits = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ dryRun: true, options: { maxTerritoriesPerModel: 3 } })), credentials);
+		const fits = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ mode: 'dryRun', options: { maxTerritoriesPerModel: 3 } })), credentials);
 		expect(fits.error('Publish')).toBeUndefined();
 	});
 
@@ -154,7 +156,7 @@ describe('Import Territory Model node', () => {
 		expect(rows.map((r) => r.Key)).toEqual(['West', 'Bay_Area', 'Nevada']);
 		expect(rows[1]['Postal Codes']).toBe('940*, 941*, 94501');
 
-		const back = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ dryRun: true })), credentials);
+		const back = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ mode: 'dryRun' })), credentials);
 		const [summary] = back.output('Publish');
 		expect(summary.json.counts).toEqual({});
 	});
@@ -174,7 +176,7 @@ describe('Publish Territory Model node with Google Sheets rows', () => {
 			{ row_number: 7, Territory: 'Oregon', Key: 'Oregon', Parent: 'West', Type: 'Territory' },
 			{ row_number: 12, Territory: 'Idaho', Key: 'Idaho', Parent: 'Nowhere', Type: 'Territory' },
 		];
-		const run = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ dryRun: true })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ mode: 'dryRun' })), credentials);
 		const error = run.error('Publish');
 		expect(error?.description).toMatch(/Row 12, Parent/);
 		expect(error?.description).not.toMatch(/row_number/i);
@@ -219,7 +221,7 @@ describe('Import Territory Model node and hand-made rules', () => {
 	});
 
 	it('publishing warns that the kept hand-made rules widen the plan’s rule', async () => {
-		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ dryRun: true })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ mode: 'dryRun' })), credentials);
 		expect(run.error('Publish')).toBeUndefined();
 		const hints = run.run.data.resultData.runData.Publish[0].hints ?? [];
 		expect(hints.map((h) => h.message)).toEqual([expect.stringMatching(/^Row 4: Territory Nevada keeps its hand-made rule\(s\) Hand_Reno, Hand_Vegas/)]);
@@ -257,7 +259,7 @@ describe('Publish Territory Model node: the CSV file\'s encoding', () => {
 describe('Publish Territory Model node when Salesforce refuses rows', () => {
 	const plan = [{ Territory: 'Iowa', Key: 'Iowa', Type: 'Territory' }];
 	const failing = (extra: Record<string, unknown> = {}) => ({
-		...publishNode({ dryRun: false, model: { __rl: true, mode: 'developerName', value: 'Node_Fail' }, modelName: 'Node Fail' }),
+		...publishNode({ mode: 'write', model: { __rl: true, mode: 'developerName', value: 'Node_Fail' }, modelName: 'Node Fail' }),
 		...extra,
 	});
 	afterEach(() => sandbox.faults.clear());

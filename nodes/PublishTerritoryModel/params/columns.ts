@@ -76,7 +76,7 @@ export function takeColumnMap(options: { columnNames?: ColumnNamesValue }): Reco
 }
 
 /** An unknown column's issue names the node's options that fix it, not the API's. */
-export function inNodeTerms(result: PublishResult): PublishResult {
+export function inNodeTerms<T extends PublishResult>(result: T): T {
 	return {
 		...result,
 		issues: result.issues.map(withNodeOptionNames),

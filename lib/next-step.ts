@@ -1,0 +1,41 @@
+/**
+ * The summary's `next`: what a person does after this run, in words. Publishing writes the model's
+ * records only: it never runs assignment rules nor activates the model, which an admin does in Setup.
+ * Setup paths from Salesforce Help: "Run Assignment Rules for a Territory" (sales.tm2_run_assignment_rules:
+ * open the model's hierarchy, Run Rules) and "Activate a Territory Model" (sales.tm2_activate_territory_model:
+ * open the model, View Hierarchy, Activate; Planning models only, and one Active model at a time); both
+ * start at Setup → Quick Find "Territory Models" (sales.tm2_manage_rules_model_level).
+ */
+
+const SETUP = 'Setup → Quick Find "Territory Models" → Territory Models';
+
+export interface NextStepContext {
+	dryRun: boolean;
+	/** The run had problems and wrote nothing. */
+	refused: boolean;
+	/** Stopped part-way (CANCELLED, MODEL_CHANGED, a hard failure). */
+	stoppedCode: string | null;
+	changes: number;
+	modelDeveloperName: string;
+	/** The model's state before the run (null: created by it). */
+	modelState: string | null;
+	/** This run came from a reviewed change set (applyChangeSet). */
+	reviewed?: boolean;
+}
+
+export function nextStep(c: NextStepContext): string {
+	const model = c.modelDeveloperName || 'the model';
+	if (c.refused) return 'Nothing was written: fix the problems listed in issues, then run again (a dry run first).';
+	if (c.stoppedCode === 'MODEL_CHANGED') {
+		return `Stopped: another publish changed ${model} while this one ran. What was written is listed above; run this plan again (a dry run first) once the other publish is done: it completes without duplicates.`;
+	}
+	if (c.stoppedCode) return `Stopped before the end (${c.stoppedCode}): what was written is listed above. Publishing the same plan again completes it without duplicates.`;
+	if (c.dryRun) {
+		if (c.changes === 0) return `Nothing was written (dry run). ${model} already matches the plan: there is nothing to publish.`;
+		return `Nothing was written (dry run). Review the ${c.changes} changes; to write them, run with Mode "Write to Salesforce", or approve this dry run and pass its review to Mode "Apply a Reviewed Change Set" (applyChangeSet), which writes exactly these changes or refuses if the org changed meanwhile.`;
+	}
+	if (c.changes === 0) return `Already up to date: ${model} matches the plan, nothing was written.`;
+	const rules = `In ${SETUP}, open ${model} (View Hierarchy) and click Run Rules to assign accounts by the new rules`;
+	if (c.modelState === 'Active') return `Written to ${model} (Active). Publishing does not run assignment rules: ${rules.charAt(0).toLowerCase()}${rules.slice(1)}.`;
+	return `Written to ${model} (Planning). Publishing neither runs assignment rules nor activates the model: ${rules.charAt(0).toLowerCase()}${rules.slice(1)} (in Planning this previews the assignments), then click Activate when the model is ready (Planning models only; one model is Active at a time).`;
+}

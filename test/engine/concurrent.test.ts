@@ -1,0 +1,96 @@
+/**
+ * Two publishes of different plans to one model at the same time, as two OS processes against one
+ * sandbox org: never a mix of both. One completes; the other refuses before writing or stops at a
+ * phase boundary saying the model changed under it (lib/org/guard.ts); a re-run of the loser converges.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { PlanRow } from '../../lib/plan/types';
+import { SAMPLE_ROWS, naturalKeyDuplicates, startEngineOrg, type EngineOrg } from './fixtures';
+
+const ROOT = path.resolve(__dirname, '../..');
+const SCRIPT = path.join(__dirname, 'scripts/publish-when-told.ts');
+
+interface Outcome {
+	stopped: { code: string; message: string } | null;
+	failed: number;
+	issues: string[];
+	error?: string;
+}
+
+const children: ReturnType<typeof spawn>[] = [];
+
+/** Starts one publishing process; `go()` lets it publish; `done` is its printed outcome. */
+function publisher(optionsFile: string): Promise<{ go: () => void; done: Promise<Outcome> }> {
+	const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', SCRIPT, optionsFile], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+	children.push(child);
+	let out = '';
+	return new Promise((resolveReady, rejectReady) => {
+		const done = new Promise<Outcome>((resolve, reject) => {
+			child.stdout.on('data', (chunk: Buffer) => {
+				out += chunk.toString('utf8');
+				if (out.startsWith('ready\n')) resolveReady({ go: () => child.stdin.write('go\n'), done });
+			});
+			child.on('exit', (code) => {
+				const last = out.trim().split('\n').pop() ?? '';
+				if (last === 'ready' || !last) reject(new Error(`publisher exited with ${code} and no outcome`));
+				else resolve(JSON.parse(last) as Outcome);
+			});
+		});
+		child.on('error', rejectReady);
+		done.catch(rejectReady);
+	});
+}
+
+/** The sample's first 60 rows under other keys: a different plan for the same model. */
+function otherPlan(rows: PlanRow[]): PlanRow[] {
+	return rows.map((r) => ({ ...r, Key: `B_${String(r.Key)}`, Territory: `B ${String(r.Territory)}`, Parent: r.Parent ? `B_${String(r.Parent)}` : '' }));
+}
+
+let org: EngineOrg;
+beforeAll(async () => {
+	// A little latency per call, as a real org has: the two runs overlap for several phases.
+	org = await startEngineOrg({ latencyMs: 10 });
+});
+afterAll(async () => {
+	// Only the processes this test started, by their handles.
+	for (const child of children) if (child.exitCode === null) child.kill();
+	await org.stop();
+});
+
+describe('two publishes to one model at once, in two processes', () => {
+	it('one completes, the other refuses or stops cleanly; the loser run again converges', async () => {
+		const model = { developerName: 'Contested' };
+		await org.publish({ plan: { rows: SAMPLE_ROWS.slice(0, 2) }, model });
+		const plans = [SAMPLE_ROWS.slice(0, 60), otherPlan(SAMPLE_ROWS.slice(0, 60))];
+		const dir = mkdtempSync(path.join(tmpdir(), 'concurrent-'));
+		const files = plans.map((rows, i) => {
+			const file = path.join(dir, `options-${i}.json`);
+			writeFileSync(file, JSON.stringify({ connection: org.connection, plan: { rows }, model, method: 'overwriteAll' }));
+			return file;
+		});
+		const publishers = await Promise.all(files.map(publisher));
+		publishers.forEach((p) => p.go());
+		const outcomes = await Promise.all(publishers.map((p) => p.done));
+
+		const complete = outcomes.filter((o) => !o.error && !o.stopped && o.failed === 0 && o.issues.length === 0);
+		expect(complete).toHaveLength(1);
+		const loser = outcomes.find((o) => !complete.includes(o))!;
+		expect(loser.stopped?.code).toBe('MODEL_CHANGED');
+		expect(loser.stopped?.message).toMatch(/changed under this publish/);
+		const winnerPlan = plans[outcomes.indexOf(complete[0])];
+		const loserPlan = plans[outcomes.indexOf(loser)];
+		const keys = () => org.model('Contested').territories.map((t) => String(t.DeveloperName)).sort();
+		expect(keys()).toEqual(expect.arrayContaining(winnerPlan.map((r) => String(r.Key))));
+		expect(naturalKeyDuplicates(org.model('Contested'))).toEqual([]);
+
+		// The loser, run again on its own, converges: the model is exactly its plan.
+		const again = await org.publish({ plan: { rows: loserPlan }, model, method: 'overwriteAll' });
+		expect(again.summary.stopped).toBeNull();
+		expect(again.summary.failed).toBe(0);
+		expect(keys()).toEqual(loserPlan.map((r) => String(r.Key)).sort());
+		expect(naturalKeyDuplicates(org.model('Contested'))).toEqual([]);
+	}, 240_000);
+});
