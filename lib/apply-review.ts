@@ -10,6 +10,7 @@ import { checkApplyOptions } from './options';
 import { connect } from './org/connect';
 import { readGuardState } from './org/guard';
 import { readSnapshot } from './org/snapshot';
+import { groupIssues } from './issue-groups';
 import { applyPrepared, rowsWithIssues, summarize, throwIfCancelled, timed, type ReadyToApply } from './publish';
 import { nextStep } from './next-step';
 import { checkReview } from './review';
@@ -61,7 +62,7 @@ export async function applyChangeSet(options: ApplyReviewOptions): Promise<Publi
 		});
 	}
 	const finish: ReadyToApply['finish'] = (outcomes, rows, context) => {
-		const summary = summarize(changeSet, outcomes, { ...context, started });
+		const summary = summarize(changeSet, outcomes, { ...context, started, problems: issues.length, rows });
 		const next = nextStep({
 			dryRun: false,
 			refused: issues.length > 0,
@@ -71,7 +72,7 @@ export async function applyChangeSet(options: ApplyReviewOptions): Promise<Publi
 			modelState: snapshot.model?.state ?? null,
 			reviewed: true,
 		});
-		return { summary: { ...summary, next, phases }, rows, changeSet, issues, warnings: changeSet.warnings };
+		return { summary: { ...summary, next, phases }, rows, changeSet, issues, issueGroups: groupIssues(issues), warnings: changeSet.warnings };
 	};
 	if (issues.length) {
 		return finish([], rowsWithIssues(plan, issues), { dryRun: false, usage: conn.usage(), stopped: null, modelCreated: false });

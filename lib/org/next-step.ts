@@ -8,7 +8,7 @@ import { isTransient, LIMIT_CODE } from './retry';
 export const RUN_AGAIN = 'Publish the same plan again';
 
 /** The stop's message with the next step after it (once: a message that already has one is kept). */
-export function withNextStep(stop: { code: string; message: string }): { code: string; message: string } {
+export function withNextStep<T extends { code: string; message: string }>(stop: T): T {
 	if (stop.message.includes(RUN_AGAIN)) return stop;
 	const kept = 'What was written before the stop stays in the org.';
 	let next: string;
@@ -23,7 +23,8 @@ export function withNextStep(stop: { code: string; message: string }): { code: s
 	} else {
 		next = `${kept} Fix the cause, then ${RUN_AGAIN.toLowerCase()}: it continues from what the org holds, without duplicates.`;
 	}
-	return { code: stop.code, message: `${stop.message.replace(/\s+$/, '')}${/[.!?]$/.test(stop.message.trim()) ? '' : '.'} ${next}` };
+	// The rest of the stop (the HTTP status the nodes report) stays as it was.
+	return { ...stop, message: `${stop.message.replace(/\s+$/, '')}${/[.!?]$/.test(stop.message.trim()) ? '' : '.'} ${next}` };
 }
 
 /** A row that failed with a passing fault after every try: the same advice, in a sentence. */

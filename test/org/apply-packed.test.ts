@@ -38,15 +38,23 @@ for (const failedReference of ['halt', 'null'] as const) {
 			await publishPlan({ connection, plan: { rows: PLAN.slice(0, 1) }, model });
 			const modelId = String(store.records('Territory2Model').find((m) => m.DeveloperName === 'Packed')!.Id);
 			const typeId = String(store.records('Territory2Type').find((x) => x.DeveloperName === 'District')!.Id);
-			// Once the engine has read the org, someone creates "Pacific" in Setup: the engine's create of it fails.
+			// Once the engine has read the org and checked the model before writing (the guard's read, lib/org/
+			// guard.ts: the next request), someone creates "Pacific" in Setup: the engine's create of it fails.
+			// Earlier, the guard would see it and stop the run before writing (MODEL_CHANGED), which is not
+			// what this test is about.
+			let armed = false;
 			let raced = false;
 			const onProgress = ({ phase }: { phase: string }) => {
-				if (phase !== 'Read the org' || raced) return;
+				if (phase === 'Read the org') armed = true;
+			};
+			const stopListening = t.sandbox.requestLog.onEntry(() => {
+				if (!armed || raced) return;
 				raced = true;
 				store.adminCreate('Territory2', { Name: 'Pacific (Setup)', DeveloperName: 'Pacific', Territory2ModelId: modelId, Territory2TypeId: typeId });
-			};
+			});
 			t.sandbox.requestLog.reset();
 			const first = await publishPlan({ connection, plan: { rows: PLAN }, model, onProgress });
+			stopListening();
 			expect(raced).toBe(true);
 			const row = (key: string) => first.rows.find((r) => r.key === key)!;
 			expect(row('Pacific')).toMatchObject({ status: 'failed', errorCode: 'DUPLICATE_DEVELOPER_NAME' });
