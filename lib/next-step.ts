@@ -29,6 +29,8 @@ export function nextStep(c: NextStepContext): string {
 	if (c.stoppedCode === 'MODEL_CHANGED') {
 		return `Stopped: another publish changed ${model} while this one ran. What was written is listed above; run this plan again (a dry run first) once the other publish is done: it completes without duplicates.`;
 	}
+	// A reviewed change set cannot be applied twice: its own writes changed what it was reviewed against.
+	if (c.stoppedCode && c.reviewed) return `Stopped before the end (${c.stoppedCode}): what was written is listed above. Run the dry run again and approve its new review (the rest of the plan); applying this review again is refused, as the org has changed since.`;
 	if (c.stoppedCode) return `Stopped before the end (${c.stoppedCode}): what was written is listed above. Publishing the same plan again completes it without duplicates.`;
 	if (c.dryRun) {
 		if (c.changes === 0) return `Nothing was written (dry run). ${model} already matches the plan: there is nothing to publish.`;

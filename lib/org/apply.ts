@@ -141,6 +141,14 @@ class Applier {
 		// Phases and waves are no longer one call each: consecutive ones share Composite calls (packCall).
 		await this.drain(queue);
 		if (this.stopped) {
+			// Stopped with creates whose earlier try may have written them: say so rather than "not attempted"
+			// (a half-written change set must never read as untouched).
+			for (const w of queue) {
+				if (w.change.action === 'create' && w.unknown && this.outcomes[w.index].status === 'planned') {
+					const err = w.lastError ?? { code: 'OUTCOME_UNKNOWN', message: 'no answer' };
+					this.settle(w.index, 'failed', null, 'OUTCOME_UNKNOWN', `Not confirmed before the run stopped (${err.code}: ${err.message}); a re-run looks the record up before creating it`);
+				}
+			}
 			for (let i = 0; i < this.outcomes.length; i++) {
 				if (this.outcomes[i].status === 'planned') {
 					this.settle(i, 'skipped', null, this.stopped.code, `Not attempted: ${this.stopped.message}`);
@@ -157,7 +165,7 @@ class Applier {
 		const written = this.outcomes.filter((o) => o.status === 'done').length;
 		this.stopped = {
 			code: CANCELLED,
-			message: `Stopped on request during ${phase}: ${written} of ${this.outcomes.length} changes were written; publishing the same plan again completes it without duplicates`,
+			message: `Stopped on request during ${phase}: ${written} of ${this.outcomes.length} changes were written (those whose answer was lost are marked OUTCOME_UNKNOWN); publishing the same plan again completes it without duplicates`,
 		};
 		return true;
 	}

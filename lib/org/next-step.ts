@@ -9,7 +9,8 @@ export const RUN_AGAIN = 'Publish the same plan again';
 
 /** The stop's message with the next step after it (once: a message that already has one is kept). */
 export function withNextStep<T extends { code: string; message: string }>(stop: T): T {
-	if (stop.message.includes(RUN_AGAIN)) return stop;
+	// The stop may already say it (a cancel does): never twice, whatever the case.
+	if (/publish(ing)? the same plan again/i.test(stop.message)) return stop;
 	const kept = 'What was written before the stop stays in the org.';
 	let next: string;
 	if (stop.code === LIMIT_CODE) {

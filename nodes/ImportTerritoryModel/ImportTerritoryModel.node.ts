@@ -9,6 +9,7 @@ import {
 import { importModel, type ImportResult } from '../../lib';
 import { authenticationParameter, connectedAccountOnly, connectionSettings, serverToServerOnly } from '../shared/authentication';
 import { accountKeyField, modelLocator, scopeRootKey } from '../shared/descriptions';
+import { engineFailure } from '../shared/errors';
 import { getAccountKeyFields, salesforceTerritoryApiTest, searchModels, searchTerritories } from '../shared/methods';
 import { modelTargetOf, scopeRootOf } from '../shared/targets';
 import { importOptions } from './options';
@@ -82,7 +83,13 @@ export class ImportTerritoryModel implements INodeType {
 	 * (expressions), and each result is paired with the item it was asked for.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const connection = await connectionSettings(this);
+		let connection: Awaited<ReturnType<typeof connectionSettings>>;
+		try {
+			// A credential never connected (OAuth2) fails here: with Continue On Fail, as an item like the rest.
+			connection = await connectionSettings(this);
+		} catch (error) {
+			return engineFailure(this, error);
+		}
 		const out: INodeExecutionData[] = [];
 		const items = this.getInputData();
 		for (let i = 0; i < items.length; i++) {

@@ -38,7 +38,8 @@ function publishNode(parameters: Record<string, unknown>, extra: Record<string, 
 	return {
 		name: 'Publish',
 		type: `${PACKAGE}.publishTerritoryModel`,
-		parameters: { model: { __rl: true, mode: 'developerName', value: 'Ux_Model' }, method: 'overwriteMatching', ...parameters },
+		// A first use creates its model (the node's default is Stop, for schedules).
+		parameters: { model: { __rl: true, mode: 'developerName', value: 'Ux_Model' }, method: 'overwriteMatching', ifModelMissing: 'create', ...parameters },
 		credentials: CREDENTIAL,
 		...extra,
 	};
@@ -79,7 +80,7 @@ const OTHER_ORG_PLAN = Array.from({ length: 256 }, (_, i) => ({
 describe('a refused plan', () => {
 	it('with On Error = Continue, says refused in its status, with the number of problems and one line for one cause', async () => {
 		const before = territoryCount();
-		const run = await runWorkflow(linearWorkflow({ items: OTHER_ORG_PLAN }, publishNode({ dryRun: false }, { continueOnFail: true })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: OTHER_ORG_PLAN }, publishNode({ mode: 'write', ifModelMissing: 'create' }, { continueOnFail: true })), credentials);
 		expect(run.error('Publish')).toBeUndefined();
 		const [summary] = run.output('Publish');
 		expect(summary.json.status).toBe('refused');
@@ -96,7 +97,7 @@ describe('a refused plan', () => {
 	}, 60000);
 
 	it('without it, stops with one line per cause in the description and every problem in the details', async () => {
-		const run = await runWorkflow(linearWorkflow({ items: OTHER_ORG_PLAN }, publishNode({ dryRun: false })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: OTHER_ORG_PLAN }, publishNode({ mode: 'write', ifModelMissing: 'create' })), credentials);
 		const error = run.error('Publish') as Error & { description?: string; context?: { data?: { problems?: string[] } } };
 		expect(error.message).toBe('Refused: 256 problems in the plan; nothing was written');
 		// n8n's editor renders the description as HTML: a list, one problem (or one cause) per item.
@@ -115,7 +116,7 @@ describe('a refused plan', () => {
 			store.adminCreate('User', { Username: `${name}@acme-prod.example.uat`, Email: `${name}@acme-prod.example.invalid`, LastName: name, Alias: name, IsActive: true, ProfileId: profileId, ...SEED_USER_LOCALE });
 		}
 		const rows = ['sam', 'kim', 'lee'].map((name) => ({ Territory: name, Key: `P_${name}`, Type: 'Territory', Users: `${name}@acme-prod.example` }));
-		const run = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ dryRun: true }, { continueOnFail: true })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ mode: 'dryRun', ifModelMissing: 'create' }, { continueOnFail: true })), credentials);
 		expect(run.output('Publish')[0].json.problemLines).toEqual([
 			"Rows 2–4, Users: 3 users share the domain @acme-prod.example, which no user in the org has; its usernames end in @acme-prod.example.uat (a sandbox appends its name to every username): write the plan's usernames that way (UNKNOWN_USER)",
 		]);
@@ -128,7 +129,7 @@ describe('a refused plan', () => {
 			{ Territory: 'Maine', Key: 'Maine', Parent: 'Nowhere', Type: 'Territory' },
 			{ Territory: 'Vermont', Key: 'Vermont', Parent: 'Nowhere', Type: 'Territory' },
 		];
-		const run = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ dryRun: true })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ mode: 'dryRun', ifModelMissing: 'create' })), credentials);
 		const description = run.error('Publish')?.description ?? '';
 		const lines = [...description.matchAll(/<li>(.*)<\/li>/g)].map((m) => m[1]);
 		expect(lines).toEqual([
@@ -142,7 +143,7 @@ describe('a refused plan', () => {
 describe('a plan that never arrived', () => {
 	it('a file node that found no file (Always Output Data: one empty item) makes Publish say so, writing nothing', async () => {
 		const before = territoryCount();
-		const workflow = linearWorkflow({ items: [] }, publishNode({ dryRun: false, source: 'binary' }));
+		const workflow = linearWorkflow({ items: [] }, publishNode({ mode: 'write', ifModelMissing: 'create', source: 'binary' }));
 		workflow.nodes[1].alwaysOutputData = true;
 		const run = await runWorkflow(workflow, credentials);
 		const error = run.error('Publish');

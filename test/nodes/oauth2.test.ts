@@ -51,7 +51,7 @@ function publishNode(model: string, parameters: Record<string, unknown> = {}) {
 			authentication: 'oAuth2',
 			model: { __rl: true, mode: 'developerName', value: model },
 			method: 'overwriteMatching',
-			dryRun: false,
+			mode: 'write', ifModelMissing: 'create',
 			options: { createMissingTypes: true },
 			...parameters,
 		},
@@ -96,7 +96,7 @@ describe('Publish with Authentication = OAuth2', () => {
 
 	it('a dry run names the user and org reached and whether the user may manage territories', async () => {
 		const creds = await oauthCredential();
-		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode('OAuth_Check', { dryRun: true })), creds);
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode('OAuth_Check', { mode: 'dryRun', ifModelMissing: 'create' })), creds);
 		const check = run.output('Publish')[0].json.orgCheck as { user: { username: string }; org: { name: string }; permissions: { manageTerritories: boolean | null } };
 		expect(check.user.username).toBe(sandbox.credentials.username);
 		expect(check.org.name).toMatch(/Territory Sandbox/);

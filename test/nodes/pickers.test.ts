@@ -67,7 +67,7 @@ describe('Territory Model picker', () => {
 
 	it('an Id that is no model of the org is refused, and nothing is created', async () => {
 		const models = sandbox.store.records('Territory2Model').length;
-		const node = publishNode({ model: { __rl: true, mode: 'id', value: '0MA000000000001AAA' }, dryRun: false });
+		const node = publishNode({ model: { __rl: true, mode: 'id', value: '0MA000000000001AAA' }, mode: 'write', ifModelMissing: 'create' });
 		const run = await runWorkflow(linearWorkflow({ items: [{ Territory: 'Utah', Key: 'Utah', Type: 'Territory' }] }, node), credentials);
 		expect(run.error('Publish')?.description).toMatch(/No territory model with Id 0MA000000000001AAA/);
 		expect(sandbox.store.records('Territory2Model')).toHaveLength(models);
@@ -103,7 +103,7 @@ describe('Under Territory picker', () => {
 		['the plain text of a workflow saved before the picker', 'Pacific'],
 	])('publishes under %s', async (_what, scopeRootKey) => {
 		const key = `Oregon_${sandbox.store.records('Territory2').length}`;
-		const node = publishNode({ scopeRootKey, dryRun: false });
+		const node = publishNode({ scopeRootKey, mode: 'write', ifModelMissing: 'create' });
 		const run = await runWorkflow(linearWorkflow({ items: [{ Territory: key, Key: key, Type: 'Territory' }] }, node), credentials);
 		expect(run.error('Publish')).toBeUndefined();
 		const territories = sandbox.store.records('Territory2');

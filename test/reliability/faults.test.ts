@@ -192,7 +192,7 @@ async function limitHalfWay(org: EngineOrg, rows: PlanRow[], developerName: stri
 	const usedBefore = org.sandbox.apiUsage.used;
 	await org.publish({ plan: { rows }, model: { developerName }, dryRun: true, checkOrg: false });
 	const reads = org.sandbox.apiUsage.used - usedBefore;
-	// 11 write calls in all (kills.test.ts): 5 fit.
+	// 4 packed write calls in all, each after a guard check, plus the guard's first read: 5 reach about half.
 	org.sandbox.apiUsage.max = org.sandbox.apiUsage.used + reads + 5;
 }
 
@@ -226,7 +226,7 @@ describe('REQUEST_LIMIT_EXCEEDED half-way', () => {
 			expect({ failed: resumed.summary.failed, stopped: resumed.summary.stopped }).toEqual({ failed: 0, stopped: null });
 			expectEveryRowAccounted(resumed, rows);
 			const verdict = await expectModelIsPlan(org, model.developerName, rows);
-			book.add('engine: REQUEST_LIMIT_EXCEEDED after 5 of 11 writes', org.sandbox, before, verdict, { limitStops: 1 });
+			book.add('engine: REQUEST_LIMIT_EXCEEDED half-way through the writes', org.sandbox, before, verdict, { limitStops: 1 });
 		});
 	});
 
@@ -247,7 +247,7 @@ describe('REQUEST_LIMIT_EXCEEDED half-way', () => {
 			expect(resumed.error).toBeNull();
 			expectNodeOutcomeExplained(resumed, rows);
 			const verdict = await expectModelIsPlan(org, 'Limit_Node', rows);
-			book.add('node: REQUEST_LIMIT_EXCEEDED after 5 of 11 writes', org.sandbox, before, verdict, { limitStops: 1 });
+			book.add('node: REQUEST_LIMIT_EXCEEDED half-way through the writes', org.sandbox, before, verdict, { limitStops: 1 });
 		});
 	});
 });

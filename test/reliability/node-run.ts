@@ -24,7 +24,7 @@ export function nodeCredentials(sandbox: Sandbox, authType: NodeAuth = 'password
 
 /** The Publish node's parameters for a real (not dry) run to a model, every outcome as an item. */
 export function publishParameters(developerName: string, method = 'overwriteMatching'): INodeParameters {
-	return { model: { __rl: true, mode: 'developerName', value: developerName }, method, dryRun: false, output: 'rows' };
+	return { model: { __rl: true, mode: 'developerName', value: developerName }, method, mode: 'write', ifModelMissing: 'create', output: 'rows' };
 }
 
 export interface NodeOutcome {

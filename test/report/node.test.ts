@@ -52,7 +52,7 @@ async function summaryItem(parameters: Record<string, unknown>) {
 
 describe('Publish node, Change Report option', () => {
 	it('dry run: the summary item carries report (text/html) and outcomes (text/csv); nothing is written', async () => {
-		const item = await summaryItem({ dryRun: true, options: { changeReport: true } });
+		const item = await summaryItem({ mode: 'dryRun', ifModelMissing: 'create', options: { changeReport: true } });
 		expect(item.json.dryRun).toBe(true);
 		expect(item.binary?.report).toMatchObject({ mimeType: 'text/html', fileName: 'Report_Node-change-report.html', fileExtension: 'html' });
 		expect(item.binary?.outcomes).toMatchObject({ mimeType: 'text/csv', fileName: 'Report_Node-row-outcomes.csv', fileExtension: 'csv' });
@@ -71,7 +71,7 @@ describe('Publish node, Change Report option', () => {
 	});
 
 	it('publish: the report says what was written, the outcomes carry the Ids the org holds', async () => {
-		const item = await summaryItem({ dryRun: false, options: { changeReport: true } });
+		const item = await summaryItem({ mode: 'write', ifModelMissing: 'create', options: { changeReport: true } });
 		const html = await binaryText(item, 'report');
 		expect(html).toContain('Published to Report_Node');
 		expect(html).toContain('Territories: 2 created');
@@ -84,10 +84,10 @@ describe('Publish node, Change Report option', () => {
 	});
 
 	it('without the option, or with one item per row: no binary data', async () => {
-		const item = await summaryItem({ dryRun: true });
+		const item = await summaryItem({ mode: 'dryRun', ifModelMissing: 'create' });
 		expect(item.binary).toBeUndefined();
 		expect(item.json.counts).toEqual({});
-		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ dryRun: true, output: 'rows', options: { changeReport: true } })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ mode: 'dryRun', ifModelMissing: 'create', output: 'rows', options: { changeReport: true } })), credentials);
 		const rows = run.output('Publish');
 		expect(rows.map((r) => r.json.key)).toEqual(['West', 'Bay_Area']);
 		expect(rows.every((r) => r.binary === undefined)).toBe(true);

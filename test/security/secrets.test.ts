@@ -208,8 +208,8 @@ describe("n8n's workflow engine", () => {
 	] as const)('%s credential: Publish (dry run, then real), Import to items and to a CSV file leave no secret', async (flow, credential) => {
 		const where = `n8n ${flow}`;
 		const rows = SAMPLE_ROWS.slice(0, 8) as IDataObject[];
-		await searchRun(`${where} dry run`, await runWorkflow(linearWorkflow({ items: rows }, node('publishTerritoryModel', { modelName: 'Sec Node', dryRun: true })), credential()));
-		const real = await runWorkflow(linearWorkflow({ items: rows }, node('publishTerritoryModel', { modelName: 'Sec Node', dryRun: false })), credential());
+		await searchRun(`${where} dry run`, await runWorkflow(linearWorkflow({ items: rows }, node('publishTerritoryModel', { modelName: 'Sec Node', mode: 'dryRun', ifModelMissing: 'create' })), credential()));
+		const real = await runWorkflow(linearWorkflow({ items: rows }, node('publishTerritoryModel', { modelName: 'Sec Node', mode: 'write', ifModelMissing: 'create' })), credential());
 		expect(real.run.data.resultData.error).toBeUndefined();
 		await searchRun(`${where} publish`, real);
 		await searchRun(`${where} import items`, await runWorkflow(linearWorkflow({ items: [{}] }, node('importTerritoryModel', {})), credential()));
@@ -224,7 +224,7 @@ describe("n8n's workflow engine", () => {
 	it.each([false, true])('a rejected login stops the node (Continue On Fail: %s) with an error that carries no secret', async (continueOnFail) => {
 		const where = `n8n failing login ${continueOnFail}`;
 		const bad = credentialData({ authType: 'password', clientId: sandbox.credentials.clientId, clientSecret: WRONG.clientSecret, username: sandbox.credentials.username, password: WRONG.password, securityToken: WRONG.securityToken });
-		const publish = await runWorkflow(linearWorkflow({ items: SAMPLE_ROWS.slice(0, 3) as IDataObject[] }, node('publishTerritoryModel', { modelName: 'Sec Node', dryRun: false }, continueOnFail)), bad);
+		const publish = await runWorkflow(linearWorkflow({ items: SAMPLE_ROWS.slice(0, 3) as IDataObject[] }, node('publishTerritoryModel', { modelName: 'Sec Node', mode: 'write', ifModelMissing: 'create' }, continueOnFail)), bad);
 		const imported = await runWorkflow(linearWorkflow({ items: [{}] }, node('importTerritoryModel', {}, continueOnFail)), bad);
 		for (const run of [publish, imported]) {
 			if (continueOnFail) expect(JSON.stringify(run.output('Node'))).toMatch(/credentials/);

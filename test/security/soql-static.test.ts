@@ -39,6 +39,9 @@ const FRAGMENTS: Record<string, string> = {
 	'lib/org/check.ts: SHARING_FIELDS': 'a constant list of field names',
 	'lib/org/check.ts: assignments': 'a template with soqlQuote(uid) (checked here)',
 	'lib/org/describe.ts: SHARING_FIELDS': 'a constant list of field names',
+	'lib/org/guard.ts: name': 'soqlQuote(target.developerName) (checked here)',
+	'lib/org/guard.ts: modelWhere': 'a template with soqlQuote of the model Id or DeveloperName (checked here)',
+	'lib/org/guard.ts: inModel': 'a template with soqlQuote of the model Id or DeveloperName (checked here)',
 };
 
 /** Object names of lib/salesforce's OBJECTS table are constants. */
