@@ -253,12 +253,15 @@ describe('REQUEST_LIMIT_EXCEEDED half-way', () => {
 });
 
 describe('the org restarted from its state file mid-publish', () => {
-	/** Restarts after the third-level territories (write 4) and again after the rule items (write 6 of the run). */
+	/**
+	 * Restarts after the 2nd write call and again after the next one: the full plan's first publish is 4
+	 * packed write calls (composite-pack.ts), so both restarts land mid-publish with writes still to come.
+	 */
 	async function restartTwice(org: RestartableOrg, publish: () => Promise<void>): Promise<void> {
-		const first = org.restartAfterWrite(4);
+		const first = org.restartAfterWrite(2);
 		const run = publish();
 		await first;
-		const second = org.restartAfterWrite(2);
+		const second = org.restartAfterWrite(1);
 		await run;
 		await second;
 		expect(org.downtimes).toHaveLength(2);
