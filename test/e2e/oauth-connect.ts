@@ -83,7 +83,7 @@ async function main(): Promise<void> {
 					type: 'n8n-nodes-territory-planning.publishTerritoryModel',
 					typeVersion: 1,
 					position: [400, 0],
-					parameters: { authentication: 'oAuth2', model: { __rl: true, mode: 'developerName', value: 'OAuth_Connect' }, source: 'items', method: 'overwriteMatching', dryRun: false, options: {} },
+					parameters: { authentication: 'oAuth2', model: { __rl: true, mode: 'developerName', value: 'OAuth_Connect' }, source: 'items', method: 'overwriteMatching', mode: 'write', ifModelMissing: 'create', options: {} },
 					credentials: { salesforceTerritoryOAuth2Api: { id: credential.id, name: CREDENTIAL_NAME } },
 				},
 			],
