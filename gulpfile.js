@@ -1,12 +1,13 @@
 const path = require('path');
 const { task, src, dest } = require('gulp');
 
-// n8n resolves a `file:` icon relative to the compiled .js file that names it, and reads each node's
-// codex file (.node.json: categories, aliases, docs links) from next to it. The icons have one copy,
-// icons/ (nodes refer to ../../icons/, the credentials to ../icons/), copied to dist/icons; the codex
-// files are copied into dist/nodes with the same layout.
+// n8n loads node and credential icons, and each node's codex file (.node.json: categories, docs
+// links), from next to the compiled .js files, so they are copied into dist/ with the same layout.
 task('build:icons', () => {
-	const codexSource = path.resolve('nodes', '**', '*.node.json');
-	src(codexSource, { encoding: false }).pipe(dest(path.resolve('dist', 'nodes')));
-	return src(path.resolve('icons', '*.svg'), { encoding: false }).pipe(dest(path.resolve('dist', 'icons')));
+	const nodeSource = path.resolve('nodes', '**', '*.{png,svg,node.json}');
+	const nodeDestination = path.resolve('dist', 'nodes');
+	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
+	const credDestination = path.resolve('dist', 'credentials');
+	src(nodeSource, { encoding: false }).pipe(dest(nodeDestination));
+	return src(credSource, { encoding: false }).pipe(dest(credDestination));
 });

@@ -9,7 +9,7 @@ export class SalesforceTerritoryApi implements ICredentialType {
 
 	displayName = 'Salesforce Territory Planning API';
 
-	icon: Icon = { light: 'file:../icons/salesforceTerritory.svg', dark: 'file:../icons/salesforceTerritory.dark.svg' };
+	icon: Icon = { light: 'file:salesforceTerritory.svg', dark: 'file:salesforceTerritory.dark.svg' };
 
 	documentationUrl =
 		'https://github.com/n8n-nodes-territory-planning/n8n-nodes-territory-planning#salesforce-set-up';

@@ -25,7 +25,7 @@ export class SalesforceTerritoryOAuth2Api implements ICredentialType {
 
 	displayName = 'Salesforce Territory Planning OAuth2 API';
 
-	icon: Icon = { light: 'file:../icons/salesforceTerritory.svg', dark: 'file:../icons/salesforceTerritory.dark.svg' };
+	icon: Icon = { light: 'file:salesforceTerritory.svg', dark: 'file:salesforceTerritory.dark.svg' };
 
 	documentationUrl =
 		'https://github.com/n8n-nodes-territory-planning/n8n-nodes-territory-planning#oauth2-connect-my-account';

@@ -19,7 +19,7 @@ export class ImportTerritoryModel implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Import Territory Model',
 		name: 'importTerritoryModel',
-		icon: { light: 'file:../../icons/salesforceTerritory.svg', dark: 'file:../../icons/salesforceTerritory.dark.svg' },
+		icon: { light: 'file:salesforceTerritory.svg', dark: 'file:salesforceTerritory.dark.svg' },
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["output"] === "binary" ? "To CSV file" : "To items"}}',

@@ -39,7 +39,7 @@ export class PublishTerritoryModel implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Publish Territory Model',
 		name: 'publishTerritoryModel',
-		icon: { light: 'file:../../icons/salesforceTerritory.svg', dark: 'file:../../icons/salesforceTerritory.dark.svg' },
+		icon: { light: 'file:salesforceTerritory.svg', dark: 'file:salesforceTerritory.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: modeSubtitle,

@@ -316,7 +316,7 @@ async function serverChecks(base, sandboxFile) {
 			path: 'model',
 			nodeTypeAndVersion: { name: 'n8n-nodes-territory-planning.importTerritoryModel', version: 1 },
 			methodName: 'searchModels',
-			currentNodeParameters: { model: { __rl: true, mode: 'list', value: '' }, output: 'items' },
+			currentNodeParameters: { authentication: 'serverToServer', model: { __rl: true, mode: 'list', value: '' }, output: 'items' },
 			credentials: { salesforceTerritoryApi: { id: credentialId, name: 'Editor test' } },
 			filter: 'fy27',
 		});
