@@ -34,6 +34,7 @@ import {
 	type IWorkflowExecuteAdditionalData,
 	type IConnections,
 } from 'n8n-workflow';
+import type { Sandbox } from '../../sandbox';
 import { SalesforceTerritoryApi } from '../../credentials/SalesforceTerritoryApi.credentials';
 import { SalesforceTerritoryOAuth2Api } from '../../credentials/SalesforceTerritoryOAuth2Api.credentials';
 import { ImportTerritoryModel } from '../../nodes/ImportTerritoryModel/ImportTerritoryModel.node';
@@ -357,4 +358,18 @@ export async function callNodeMethod(
 	const fn = NODE_TYPES[type].methods?.[kind]?.[method] as ((this: unknown, filter?: string) => Promise<unknown>) | undefined;
 	if (!fn) throw new Error(`${nodeType} has no ${kind} method ${method}`);
 	return kind === 'listSearch' ? fn.call(context, filter) : fn.call(context);
+}
+
+export type NodeAuth = 'password' | 'jwt' | 'clientCredentials';
+
+/** The credential a user would save for this sandbox org (salesforceTerritoryApi), for one auth flow. */
+export function nodeCredentials(sandbox: Sandbox, authType: NodeAuth = 'password'): Record<string, Record<string, string>> {
+	const c = sandbox.credentials;
+	const common = { authType, environment: 'custom', loginUrl: sandbox.loginUrl, clientId: c.clientId };
+	const byFlow: Record<NodeAuth, Record<string, string>> = {
+		password: { ...common, clientSecret: c.clientSecret, username: c.username, password: c.password },
+		jwt: { ...common, username: c.username, privateKey: c.privateKey },
+		clientCredentials: { ...common, clientSecret: c.clientSecret },
+	};
+	return { salesforceTerritoryApi: byFlow[authType] };
 }

@@ -4,7 +4,7 @@
  * that never arrived, and Import once per input item with its CSV options.
  */
 import type { INodeParameters } from 'n8n-workflow';
-import { binaryText, linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
+import { binaryText, linearWorkflow, nodeCredentials, PACKAGE, runWorkflow } from '../helpers/n8n';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 import { DEMO_USERNAMES as U, SEED_USER_LOCALE } from '../../sandbox/seed';
 import { publishPlan } from '../../lib';
@@ -18,17 +18,7 @@ let credentials: Record<string, Record<string, string>>;
 beforeAll(async () => {
 	t = await startTestSandbox({ seed: 'demo', edition: 'Unlimited', seedOptions: { accounts: 20 } });
 	const { sandbox } = t;
-	credentials = {
-		salesforceTerritoryApi: {
-			authType: 'password',
-			environment: 'custom',
-			loginUrl: sandbox.loginUrl,
-			clientId: sandbox.credentials.clientId,
-			clientSecret: sandbox.credentials.clientSecret,
-			username: sandbox.credentials.username,
-			password: sandbox.credentials.password,
-		},
-	};
+	credentials = nodeCredentials(sandbox);
 });
 afterAll(() => t?.stop());
 

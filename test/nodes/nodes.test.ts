@@ -2,7 +2,7 @@
  * The two nodes inside a real n8n workflow engine (n8n-core in-process), talking through jsforce over
  * HTTP to the sandbox org: the path a user's workflow takes.
  */
-import { binaryText, linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
+import { binaryText, linearWorkflow, nodeCredentials, PACKAGE, runWorkflow } from '../helpers/n8n';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { DEMO_USERNAMES } from '../../sandbox/seed';
 import { parseCsv } from '../../lib/plan';
@@ -12,17 +12,7 @@ let credentials: Record<string, Record<string, string>>;
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ port: 0, seed: 'demo' });
-	credentials = {
-		salesforceTerritoryApi: {
-			authType: 'password',
-			environment: 'custom',
-			loginUrl: sandbox.loginUrl,
-			clientId: sandbox.credentials.clientId,
-			clientSecret: sandbox.credentials.clientSecret,
-			username: sandbox.credentials.username,
-			password: sandbox.credentials.password,
-		},
-	};
+	credentials = nodeCredentials(sandbox);
 });
 afterAll(async () => sandbox?.stop());
 

@@ -5,7 +5,7 @@
  * by executions in n8n's workflow engine.
  */
 import type { INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
-import { callNodeMethod, linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
+import { callNodeMethod, linearWorkflow, nodeCredentials, PACKAGE, runWorkflow } from '../helpers/n8n';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { publishPlan } from '../../lib';
 import { toConnectionSettings } from '../../nodes/shared/connection';
@@ -23,17 +23,7 @@ const HIERARCHY = [
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ port: 0, seed: 'demo' });
-	credentials = {
-		salesforceTerritoryApi: {
-			authType: 'password',
-			environment: 'custom',
-			loginUrl: sandbox.loginUrl,
-			clientId: sandbox.credentials.clientId,
-			clientSecret: sandbox.credentials.clientSecret,
-			username: sandbox.credentials.username,
-			password: sandbox.credentials.password,
-		},
-	};
+	credentials = nodeCredentials(sandbox);
 	const published = await publishPlan({
 		connection: toConnectionSettings(credentials.salesforceTerritoryApi),
 		plan: { rows: HIERARCHY },

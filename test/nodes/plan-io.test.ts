@@ -4,7 +4,7 @@
  * a sheet can be updated from (row_number, outcome, Ids, the error output).
  */
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
-import { linearWorkflow, PACKAGE, runWorkflow, type WorkflowRun } from '../helpers/n8n';
+import { linearWorkflow, nodeCredentials, PACKAGE, runWorkflow, type WorkflowRun } from '../helpers/n8n';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { DEMO_USERNAMES } from '../../sandbox/seed';
 
@@ -13,17 +13,7 @@ let credentials: Record<string, Record<string, string>>;
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ port: 0, seed: 'demo' });
-	credentials = {
-		salesforceTerritoryApi: {
-			authType: 'password',
-			environment: 'custom',
-			loginUrl: sandbox.loginUrl,
-			clientId: sandbox.credentials.clientId,
-			clientSecret: sandbox.credentials.clientSecret,
-			username: sandbox.credentials.username,
-			password: sandbox.credentials.password,
-		},
-	};
+	credentials = nodeCredentials(sandbox);
 });
 afterAll(async () => sandbox?.stop());
 afterEach(() => sandbox.faults.clear());

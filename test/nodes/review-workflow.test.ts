@@ -6,7 +6,7 @@
  */
 import type { IConnections, IDataObject, INode } from 'n8n-workflow';
 import { Connection } from 'jsforce';
-import { linearWorkflow, PACKAGE, passThroughHooks, runWorkflow } from '../helpers/n8n';
+import { linearWorkflow, nodeCredentials, PACKAGE, passThroughHooks, runWorkflow } from '../helpers/n8n';
 import { TEST_API_VERSION } from '../helpers/sandbox';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { SAMPLE_ROWS } from '../engine/fixtures';
@@ -16,17 +16,7 @@ let credentials: Record<string, Record<string, string>>;
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ port: 0, seed: 'demo', edition: 'Unlimited', seedOptions: { accounts: 20 } });
-	credentials = {
-		salesforceTerritoryApi: {
-			authType: 'password',
-			environment: 'custom',
-			loginUrl: sandbox.loginUrl,
-			clientId: sandbox.credentials.clientId,
-			clientSecret: sandbox.credentials.clientSecret,
-			username: sandbox.credentials.username,
-			password: sandbox.credentials.password,
-		},
-	};
+	credentials = nodeCredentials(sandbox);
 });
 afterAll(async () => sandbox?.stop());
 

@@ -5,22 +5,8 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import type { PlanRow } from '../../lib/plan/types';
-import type { Sandbox } from '../../sandbox';
 import { linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
-
-export type NodeAuth = 'password' | 'jwt' | 'clientCredentials';
-
-/** The credential a user would save for this org, for one auth flow. */
-export function nodeCredentials(sandbox: Sandbox, authType: NodeAuth = 'password'): Record<string, Record<string, string>> {
-	const c = sandbox.credentials;
-	const common = { authType, environment: 'custom', loginUrl: sandbox.loginUrl, clientId: c.clientId };
-	const byFlow: Record<NodeAuth, Record<string, string>> = {
-		password: { ...common, clientSecret: c.clientSecret, username: c.username, password: c.password },
-		jwt: { ...common, username: c.username, privateKey: c.privateKey },
-		clientCredentials: { ...common, clientSecret: c.clientSecret },
-	};
-	return { salesforceTerritoryApi: byFlow[authType] };
-}
+export { nodeCredentials, type NodeAuth } from '../helpers/n8n';
 
 /** The Publish node's parameters for a real (not dry) run to a model, every outcome as an item. */
 export function publishParameters(developerName: string, method = 'overwriteMatching'): INodeParameters {

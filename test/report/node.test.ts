@@ -3,7 +3,7 @@
  * the summary item carries the HTML report and the row outcomes CSV as binary data, on a dry run and on
  * a publish; without the option the item has no binary data and the engine never sees the option.
  */
-import { binaryText, linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
+import { binaryText, linearWorkflow, nodeCredentials, PACKAGE, runWorkflow } from '../helpers/n8n';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { DEMO_USERNAMES as U } from '../../sandbox/seed';
 import { parseCsv } from '../../lib/plan';
@@ -14,17 +14,7 @@ let credentials: Record<string, Record<string, string>>;
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ port: 0, seed: 'demo', seedOptions: { accounts: 50 } });
-	credentials = {
-		salesforceTerritoryApi: {
-			authType: 'password',
-			environment: 'custom',
-			loginUrl: sandbox.loginUrl,
-			clientId: sandbox.credentials.clientId,
-			clientSecret: sandbox.credentials.clientSecret,
-			username: sandbox.credentials.username,
-			password: sandbox.credentials.password,
-		},
-	};
+	credentials = nodeCredentials(sandbox);
 });
 afterAll(async () => sandbox?.stop());
 
