@@ -33,7 +33,7 @@ import { developerNameProblem } from './plan/keys';
 import { didYouMean } from './plan/suggest';
 import { LIMITS, OBJECTS } from './salesforce';
 import type { PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
-import { diff } from './sync';
+import { diff, planIssuesForDiff, reconcileIssues } from './sync';
 import { describeOutcome } from './outcome';
 import { frequentUnknownDomains, groupIssues } from './issue-groups';
 import { userDomainsInOrg } from './org/user-domains';
@@ -112,7 +112,7 @@ export async function preparePublish(
 		// Nothing in the org can be read for a model without a name; the plan's own problems still come back.
 		plan.issues.push(modelIssue(modelDeveloperName, 'Name the territory model to publish to (its DeveloperName or Id).'));
 		const changeSet: ChangeSet = { modelDeveloperName, modelId: null, changes: [], issues: [], warnings: [] };
-		const issues = readableIssues(sortIssues(uniqueIssues(plan.issues)));
+		const issues = reconcileIssues(plan.issues, null);
 		const summary = summarize(changeSet, [], { dryRun, usage: NO_USAGE, started, stopped: null, modelCreated: false, problems: issues.length });
 		return {
 			result: {
@@ -183,10 +183,10 @@ export async function preparePublish(
 	}
 
 	// The diff sees only the plan issues the org cannot overturn, so that it reports the org-level
-	// version of the others itself (e.g. FORECAST_MANAGER_NOT_ASSIGNED once the users are resolved).
-	const orgPlan: TerritoryPlan = { ...plan, issues: planIssuesGivenTheOrg(plan) };
-	const changeSet = diff(orgPlan, snapshot, diffOptions);
-	const issues = readableIssues(sortIssues(uniqueIssues([...orgPlan.issues, ...inPlanTerms(plan, changeSet.issues)])));
+	// version of the others itself (e.g. FORECAST_MANAGER_NOT_ASSIGNED once the users are resolved);
+	// lib/sync/reconcile.ts holds the rules.
+	const changeSet = diff({ ...plan, issues: planIssuesForDiff(plan.issues) }, snapshot, diffOptions);
+	const issues = reconcileIssues(plan.issues, changeSet.issues);
 	if (options.maxDeletes !== undefined) issues.push(...tooManyDeletes(changeSet, options.maxDeletes));
 	// Many unknown users in one e-mail domain: whether the org has any user there is the likely explanation.
 	const userDomains = await userDomainsInOrg(conn, frequentUnknownDomains(issues));
@@ -388,27 +388,6 @@ export function collectAccountRefs(territories: PlanTerritory[]): string[] {
 	return [...new Set(territories.flatMap((t) => t.accounts))];
 }
 
-/**
- * Plan issues that only compare text, which the org may overturn: a Parent that is not in the plan may be
- * an existing territory of the org, and a Forecast Manager may name one of the Users by another of the
- * USER_REFERENCE_KINDS (lib/salesforce/users.ts). The diff resolves both against the org and reports UNKNOWN_PARENT or
- * FORECAST_MANAGER_NOT_ASSIGNED itself when the problem is real.
- */
-const DECIDED_BY_THE_ORG = new Set(['UNKNOWN_PARENT', 'FORECAST_MANAGER_NOT_USER']);
-
-function planIssuesGivenTheOrg(plan: TerritoryPlan): PlanIssue[] {
-	return plan.issues.filter((i) => !DECIDED_BY_THE_ORG.has(i.code));
-}
-
-/**
- * A mismatch the org confirms is reported with the plan check's code and words (they say what to change
- * in the sheet): FORECAST_MANAGER_NOT_ASSIGNED on a row where the plan saw FORECAST_MANAGER_NOT_USER.
- */
-function inPlanTerms(plan: TerritoryPlan, diffIssues: PlanIssue[]): PlanIssue[] {
-	const notUser = new Map(plan.issues.filter((i) => i.code === 'FORECAST_MANAGER_NOT_USER').map((i) => [i.row, i]));
-	return diffIssues.map((i) => (i.code === 'FORECAST_MANAGER_NOT_ASSIGNED' && notUser.get(i.row)) || i);
-}
-
 const NO_USAGE: ApiUsage = { calls: 0, used: null, limit: null, remaining: null };
 
 function modelIssue(value: string, message: string): PlanIssue {
@@ -436,40 +415,6 @@ function newModelIssues(model: ModelTarget): PlanIssue[] {
 		issues.push(modelIssue(label.slice(0, 100), `${field} is ${label.length} characters; Salesforce allows ${LIMITS.nameLength}.`));
 	}
 	return issues;
-}
-
-/** Longest value an issue quotes whole; a longer one (a 100,000-character cell) is quoted in part. */
-const QUOTED_VALUE_LENGTH = 120;
-
-function clip(value: string): string {
-	return `${value.slice(0, QUOTED_VALUE_LENGTH)}… (${value.length} characters)`;
-}
-
-/**
- * Issues a person can read, whatever the size of the cells they quote: a long value is shortened in the
- * issue and wherever the message repeats it. Applied last, after issues are told apart by their value.
- */
-function readableIssues(issues: PlanIssue[]): PlanIssue[] {
-	return issues.map((i) => {
-		if (i.value === null || i.value.length <= QUOTED_VALUE_LENGTH) return i;
-		const short = clip(i.value);
-		return { ...i, value: short, message: i.message.split(i.value).join(short) };
-	});
-}
-
-/** One problem, one issue: the plan check and the diff may both see it (same row, column, code and value). */
-function uniqueIssues(issues: PlanIssue[]): PlanIssue[] {
-	const seen = new Set<string>();
-	return issues.filter((i) => {
-		const key = JSON.stringify([i.row, i.column, i.code, i.value]);
-		if (seen.has(key)) return false;
-		seen.add(key);
-		return true;
-	});
-}
-
-function sortIssues(issues: PlanIssue[]): PlanIssue[] {
-	return [...issues].sort((a, b) => a.row - b.row);
 }
 
 export interface SummaryContext {

@@ -12,6 +12,7 @@ import { ruleItemField } from '../salesforce';
 import type { PlanColumn, PlanIssue, TerritoryPlan } from '../plan/types';
 import { geographyMatch, ruleItemFieldName } from './org-rules';
 import { AccountIndex, indexAssociations, UserIndex } from './match';
+import { diffIssuesBeside } from './reconcile';
 import { TerritoryScope } from './territory-scope';
 import type { Change, ChangeSet, DiffOptions, FieldChange, FieldValue, OrgSnapshot } from './types';
 
@@ -29,19 +30,6 @@ export const lower = (s: string): string => s.toLowerCase();
 
 /** A cell's text, with blank meaning "no value". */
 export const text = (s: string | null | undefined): string | null => (s === null || s === undefined || s.trim() === '' ? null : s.trim());
-
-/**
- * Diff codes that name a problem the plan check already reports under another code (same row and
- * column): the plan's issue is the one kept, whatever value each carries.
- */
-const SAME_PROBLEM_AS: Record<string, string[]> = {
-	FORECAST_MANAGER_NOT_ASSIGNED: ['FORECAST_MANAGER_NOT_USER'],
-	TERRITORY_LIMIT: ['TOO_MANY_TERRITORIES'],
-	// A field Account does not have is reported once, as the plan's UNKNOWN_FIELD.
-	RULE_FIELD_NOT_AVAILABLE: ['UNKNOWN_FIELD'],
-};
-
-const issueKey = (...parts: unknown[]): string => parts.map((p) => String(p)).join('\u0000');
 
 /** What a part passes to `push`: the rest of a Change has empty defaults. */
 type NewChange = Partial<Change> & Pick<Change, 'id' | 'object' | 'action' | 'label' | 'reason' | 'phase'>;
@@ -64,29 +52,20 @@ export class DiffState {
 	readonly deletedTerritoryIds = new Set<string>();
 	createdTerritories = 0;
 
-	private readonly issueKeys = new Set<string>();
-	/** (row, column, code) of the plan's own issues. */
-	private readonly planIssueCodes: Set<string>;
-
 	constructor(
 		readonly plan: TerritoryPlan,
 		readonly snapshot: OrgSnapshot,
 		readonly options: DiffOptions,
 	) {
 		this.columns = new Set(plan.columns);
-		this.planIssueCodes = new Set(plan.issues.map((i) => issueKey(i.row, i.column, i.code)));
 		this.users = new UserIndex(snapshot.users);
 		this.assoc = indexAssociations(snapshot);
 		this.accounts = new AccountIndex(snapshot.accounts);
 		this.scope = new TerritoryScope(plan, snapshot, options, (...a) => this.issue(...a));
 	}
 
-	/** One problem, one issue: a repeat (row, column, code, value) or an echo of a plan issue is dropped. */
+	/** Every problem as found: repeats and echoes of plan issues are dropped once, by reconcile.ts. */
 	issue(row: number, column: string | null, value: string | null, code: IssueCode, message: string): void {
-		const key = issueKey(row, column, code, value);
-		if (this.issueKeys.has(key)) return;
-		if ((SAME_PROBLEM_AS[code] ?? []).some((c) => this.planIssueCodes.has(issueKey(row, column, c)))) return;
-		this.issueKeys.add(key);
 		this.issues.push({ row, column, value, code, message });
 	}
 
@@ -130,6 +109,6 @@ export class DiffState {
 	result(): ChangeSet {
 		// Stable sort: within a phase, changes keep the (deterministic) order they were found in.
 		const changes = this.changes.map((c, i) => ({ c, i })).sort((a, b) => a.c.phase - b.c.phase || a.i - b.i).map((x) => x.c);
-		return { modelDeveloperName: this.options.modelDeveloperName, modelId: this.modelId, changes, issues: this.issues, warnings: this.warnings };
+		return { modelDeveloperName: this.options.modelDeveloperName, modelId: this.modelId, changes, issues: diffIssuesBeside(this.plan.issues, this.issues), warnings: this.warnings };
 	}
 }

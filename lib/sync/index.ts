@@ -4,4 +4,5 @@ export { diff, quote } from './diff';
 export { describeChange, describeChangeSet } from './describe';
 export { exportPlan, exportPlanDetailed } from './export';
 export { PHASE } from './phases';
+export { planIssuesForDiff, reconcileIssues } from './reconcile';
 export { sameMeaning } from './rule-compare';

@@ -215,11 +215,8 @@ class RuleChanges {
 			};
 		}
 		const packed = packRules(source, s.geography);
-		// The plan's own parse may already have reported the same problem (its message may be worded apart).
-		for (const i of packed.issues) {
-			const reported = s.plan.issues.some((p) => p.row === i.row && p.column === i.column && p.code === i.code && p.value === i.value);
-			if (!reported) s.issue(i.row, i.column, i.value, i.code, i.message);
-		}
+		// The plan's own parse may have reported the same problems already: reconcile.ts keeps one of each.
+		for (const i of packed.issues) s.issue(i.row, i.column, i.value, i.code, i.message);
 		// Only hand-made rules that are active and apply to this territory alone can stand for the plan's
 		// rule: an inactive one assigns nothing (so it is no part of what the territory's rules mean), an
 		// inherited one assigns to child territories too, which the plan's rule does not.
