@@ -6,11 +6,18 @@
  */
 import { idKey, OBJECTS } from '../salesforce';
 import type { PlanTerritory } from '../plan/types';
-import type { DiffState } from './diff-state';
+import type { DiffContext } from './diff-context';
+import { Findings } from './findings';
 import { cmp } from './match';
 import { PHASE } from './phases';
 
-export function accountChanges(s: DiffState, t: PlanTerritory): void {
+export function accountChanges(s: DiffContext): Findings {
+	const out = new Findings();
+	for (const t of s.plan.territories) territoryAccounts(s, out, t);
+	return out;
+}
+
+function territoryAccounts(s: DiffContext, out: Findings, t: PlanTerritory): void {
 	const o = s.scope.matched.get(t);
 	const existing = new Map<string, { id: string; objectId: string }>();
 	if (o) {
@@ -20,18 +27,18 @@ export function accountChanges(s: DiffState, t: PlanTerritory): void {
 	for (const ref of t.accounts) {
 		const r = s.accounts.resolve(ref);
 		if ('missing' in r) {
-			s.issue(t.row, 'Accounts', ref, 'UNKNOWN_ACCOUNT', `Account ${ref} does not exist in the org.`);
+			out.issue(t.row, 'Accounts', ref, 'UNKNOWN_ACCOUNT', `Account ${ref} does not exist in the org.`);
 			continue;
 		}
 		if ('ambiguous' in r) {
-			s.issue(t.row, 'Accounts', ref, 'AMBIGUOUS_ACCOUNT', `Account ${ref} matches several accounts.`);
+			out.issue(t.row, 'Accounts', ref, 'AMBIGUOUS_ACCOUNT', `Account ${ref} matches several accounts.`);
 			continue;
 		}
 		const key = idKey(r.found.id);
 		if (desired.has(key)) continue;
 		desired.add(key);
 		if (existing.has(key)) continue;
-		s.push({
+		out.push({
 			id: `${OBJECTS.objectTerritory}:${t.key}:${r.found.id}`,
 			object: OBJECTS.objectTerritory,
 			action: 'create',
@@ -46,7 +53,7 @@ export function accountChanges(s: DiffState, t: PlanTerritory): void {
 	for (const [key, a] of [...existing].sort((x, y) => cmp(x[0], y[0]))) {
 		if (desired.has(key)) continue;
 		const account = s.accounts.get(a.objectId);
-		s.push({
+		out.push({
 			id: `${OBJECTS.objectTerritory}:${t.key}:${a.objectId}:delete`,
 			object: OBJECTS.objectTerritory,
 			action: 'delete',

@@ -5,38 +5,61 @@
  *
  * When `issues` is not empty the change set describes what would be written but must not be applied.
  *
- * The parts run in a fixed order because later ones read what earlier ones decided: territories first
- * (which exist, which are created or deleted), then rules (a deleted territory's rules may go), users and
- * forecast managers, accounts, and last the territory count. Each part is a module of its own:
- * model-checks, territory-scope, territory-changes (with territory-types), rule-changes (with rule-edit),
- * user-changes and account-changes; diff-state holds what they share. Last, org-rules checks the whole
- * change set against the org's describe (rights, picklists, sharing defaults).
+ * A pipeline of named stages, each a module of its own that reads the inputs (DiffContext, read-only)
+ * and what earlier stages hand it, and returns its own Findings (findings.ts) plus what later stages need.
+ * They run in a fixed order because later ones read what earlier ones decided: the model (created or
+ * read), the scope (which org territory each plan row is), territories (created, updated, deleted), rules
+ * (a deleted territory's rules may go), users and forecast managers, accounts, the territory count, and
+ * last the org's describe over every change found (rights, picklists, sharing defaults). No stage edits
+ * another's changes, so none is amended here: each stage's amendments of its own changes stay inside it.
+ * The diff's problems are reconciled with the plan's once, at the end (reconcile.ts).
  */
 import type { TerritoryPlan } from '../plan/types';
 import { accountChanges } from './account-changes';
-import { DiffState } from './diff-state';
+import { DiffContext } from './diff-context';
+import { Findings } from './findings';
 import { territoryNodes } from './hierarchy';
-import { checkModel, checkTerritoryLimit } from './model-checks';
+import { checkModel, checkTerritoryLimit, type TargetModel } from './model-checks';
 import { checkAgainstDescribe } from './org-rules';
+import { diffIssuesBeside } from './reconcile';
 import { ruleChanges } from './rule-changes';
 import { territoryChanges } from './territory-changes';
-import type { ChangeSet, DiffOptions, OrgSnapshot } from './types';
+import { scopeTerritories } from './territory-scope';
+import type { Change, ChangeSet, DiffOptions, OrgSnapshot } from './types';
 import { userChanges } from './user-changes';
 
-export { quote } from './diff-state';
+export { quote } from './diff-context';
 
 export function diff(plan: TerritoryPlan, snapshot: OrgSnapshot, options: DiffOptions): ChangeSet {
-	const s = new DiffState(plan, snapshot, options);
-	checkModel(s);
-	s.scope.checkRoot();
-	s.scope.match();
-	territoryChanges(s);
-	ruleChanges(s);
-	for (const t of plan.territories) userChanges(s, t);
-	if (options.manageAccounts && s.columns.has('Accounts')) {
-		for (const t of plan.territories) accountChanges(s, t);
-	}
-	checkTerritoryLimit(s);
-	checkAgainstDescribe(s);
-	return { ...s.result(), territories: territoryNodes(s) };
+	const model = checkModel(snapshot, options);
+	const scoped = scopeTerritories(plan, snapshot, options);
+	const s = new DiffContext(plan, snapshot, options, scoped.scope);
+	const territories = territoryChanges(s, model.model);
+	const rules = ruleChanges(s, model.model, territories.deletedTerritoryIds);
+	const users = userChanges(s);
+	const accounts = options.manageAccounts && s.columns.has('Accounts') ? accountChanges(s) : new Findings();
+	const limit = checkTerritoryLimit(s, territories);
+	const found = [model.findings, scoped.findings, territories.findings, rules, users, accounts, limit];
+	const org = checkAgainstDescribe(s, found.flatMap((f) => f.changes));
+	return changeSet(s, model.model, [...found, org]);
+}
+
+/** The stages' findings as one change set: changes in apply order, the diff's problems beside the plan's. */
+function changeSet(s: DiffContext, model: TargetModel, found: Findings[]): ChangeSet {
+	return {
+		modelDeveloperName: s.options.modelDeveloperName,
+		modelId: model.id,
+		changes: inApplyOrder(found.flatMap((f) => f.changes)),
+		issues: diffIssuesBeside(s.plan.issues, found.flatMap((f) => f.issues)),
+		warnings: found.flatMap((f) => f.warnings),
+		territories: territoryNodes(s),
+	};
+}
+
+/** Stable sort: within a phase, changes keep the (deterministic) order they were found in. */
+function inApplyOrder(changes: Change[]): Change[] {
+	return changes
+		.map((c, i) => ({ c, i }))
+		.sort((a, b) => a.c.phase - b.c.phase || a.i - b.i)
+		.map((x) => x.c);
 }

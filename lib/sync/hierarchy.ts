@@ -8,14 +8,14 @@
  * stay where they are, deleted ones are listed under their parent of today. Out of scope is left out.
  */
 import type { PlanTerritory } from '../plan/types';
-import type { DiffState } from './diff-state';
+import type { DiffContext } from './diff-context';
 import { idKey } from '../salesforce';
 import { cmp } from './match';
 import type { SnapshotTerritory, TerritoryNode } from './types';
 
 const RULE_COLUMNS = ['Postal Codes', 'Countries', 'States', 'Criteria'] as const;
 
-export function territoryNodes(s: DiffState): TerritoryNode[] {
+export function territoryNodes(s: DiffContext): TerritoryNode[] {
 	const { scope } = s;
 	// An org territory matched by a plan row goes by the plan's spelling of its key.
 	const planKeyOfOrg = new Map<string, string>();
@@ -66,14 +66,14 @@ function withRole(username: string, role: string | null): string {
 }
 
 /** The plan's users, by Username where the org knows them (the plan may name them by Email or Id). */
-function planUsers(s: DiffState, t: PlanTerritory): string[] {
+function planUsers(s: DiffContext, t: PlanTerritory): string[] {
 	return t.users.map((u) => {
 		const found = s.users.resolve(u.ref);
 		return withRole('found' in found ? found.found.username : u.ref, u.role && u.role.trim() !== '' ? u.role : null);
 	});
 }
 
-function orgUsers(s: DiffState, o: SnapshotTerritory): string[] {
+function orgUsers(s: DiffContext, o: SnapshotTerritory): string[] {
 	return (s.assoc.usersByTerritory.get(idKey(o.id)) ?? []).map((a) => withRole(s.userLabel(a.userId) ?? a.userId, a.role));
 }
 

@@ -3,33 +3,46 @@
  * only in a PUBLISHABLE_MODEL_STATES state (Planning, or Active when allowed explicitly, since Active
  * means live assignments). Every other state, transitions, failures and states this code does not know,
  * is refused with an issue that names the state and what an admin does about it in Setup. After the
- * other parts have run, the territory count the model would hold is checked against the per-model limit.
+ * other stages have run, the territory count the model would hold is checked against the per-model limit.
  */
 import { LIMITS, OBJECTS, PUBLISHABLE_MODEL_STATES, territoryLimitAdvice } from '../salesforce';
-import { lower, type DiffState } from './diff-state';
+import { lower, type DiffContext } from './diff-context';
+import { Findings } from './findings';
 import { PHASE } from './phases';
+import type { DiffOptions, FieldValue, OrgSnapshot } from './types';
 
-export function checkModel(s: DiffState): void {
-	const dev = s.options.modelDeveloperName;
-	const model = s.snapshot.model ?? s.snapshot.models.find((m) => lower(m.developerName) === lower(dev)) ?? null;
+/** The model the plan goes into, as the later stages write it into their records. */
+export interface TargetModel {
+	/** The existing model's Id; null when this run creates it. */
+	id: string | null;
+	/** The id of the change that creates the model; null when it exists. */
+	createChangeId: string | null;
+	/** The model's Id, or a reference to the change that creates it (a Territory2ModelId value). */
+	ref: FieldValue;
+}
+
+export function checkModel(snapshot: OrgSnapshot, options: DiffOptions): { model: TargetModel; findings: Findings } {
+	const out = new Findings();
+	const dev = options.modelDeveloperName;
+	const model = snapshot.model ?? snapshot.models.find((m) => lower(m.developerName) === lower(dev)) ?? null;
 	if (!model) {
-		s.modelChangeId = `${OBJECTS.model}:${dev}`;
-		s.push({
-			id: s.modelChangeId,
+		const createChangeId = `${OBJECTS.model}:${dev}`;
+		out.push({
+			id: createChangeId,
 			object: OBJECTS.model,
 			action: 'create',
 			label: dev,
-			fields: { Name: s.options.modelName ?? dev, DeveloperName: dev },
+			fields: { Name: options.modelName ?? dev, DeveloperName: dev },
 			reason: 'model does not exist',
 			phase: PHASE.modelCreate,
 		});
-		return;
+		return { model: { id: null, createChangeId, ref: { $ref: createChangeId } }, findings: out };
 	}
-	s.modelId = model.id;
+	const target: TargetModel = { id: model.id, createChangeId: null, ref: model.id };
 	if (!(PUBLISHABLE_MODEL_STATES as readonly string[]).includes(model.state)) {
-		s.issue(0, null, model.developerName, 'MODEL_READ_ONLY', `Model ${model.developerName} is ${model.state}: ${adminAdvice(model.state)}`);
-	} else if (model.state === 'Active' && !s.options.allowActiveModel) {
-		s.issue(
+		out.issue(0, null, model.developerName, 'MODEL_READ_ONLY', `Model ${model.developerName} is ${model.state}: ${adminAdvice(model.state)}`);
+	} else if (model.state === 'Active' && !options.allowActiveModel) {
+		out.issue(
 			0,
 			null,
 			model.developerName,
@@ -37,6 +50,7 @@ export function checkModel(s: DiffState): void {
 			`Model ${model.developerName} is Active: publishing into it changes live assignments; allow it explicitly to proceed.`,
 		);
 	}
+	return { model: target, findings: out };
 }
 
 /**
@@ -68,12 +82,19 @@ function adminAdvice(state: string): string {
 	}
 }
 
+/** How the model's territory count moves, as the territory stage found it (territory-changes.ts). */
+export interface TerritoryCount {
+	created: number;
+	deleted: number;
+}
+
 /** Existing minus deleted plus created: the count once applied (it may be briefly higher during the apply). */
-export function checkTerritoryLimit(s: DiffState): void {
-	const total = s.snapshot.territories.length - s.deletedTerritoryIds.size + s.createdTerritories;
+export function checkTerritoryLimit(s: DiffContext, count: TerritoryCount): Findings {
+	const out = new Findings();
+	const total = s.snapshot.territories.length - count.deleted + count.created;
 	const max = s.options.maxTerritoriesPerModel ?? LIMITS.territoriesPerModel;
 	if (total > max) {
-		s.issue(
+		out.issue(
 			0,
 			null,
 			String(total),
@@ -81,4 +102,5 @@ export function checkTerritoryLimit(s: DiffState): void {
 			`The model would hold ${total} territories; it may hold at most ${territoryLimitAdvice(max)}`,
 		);
 	}
+	return out;
 }

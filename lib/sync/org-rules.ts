@@ -10,7 +10,8 @@
 import { EQUALS_GEOGRAPHY, type GeographyMatch } from '../plan/rules';
 import { GEOGRAPHY_FIELDS, OBJECTS, PUBLIC_READ_WRITE, bareRuleItemField, ruleItemField, type SObjectName } from '../salesforce';
 import type { PlanColumn } from '../plan/types';
-import type { DiffState } from './diff-state';
+import type { DiffContext } from './diff-context';
+import { Findings } from './findings';
 import type { Change, ChangeAction, OrgDescribe } from './types';
 
 /** States and countries use `contains` when the org has State and Country/Territory Picklists (see GeographyMatch). */
@@ -59,15 +60,17 @@ const WHAT: Partial<Record<SObjectName, { noun: string; column: PlanColumn | nul
 
 const RIGHT: Record<ChangeAction, 'createable' | 'updateable' | 'deletable'> = { create: 'createable', update: 'updateable', delete: 'deletable' };
 
-/** Issues for every part of the change set the org's describe says it will refuse. */
-export function checkAgainstDescribe(s: DiffState): void {
+/** The last stage: issues for every part of the changes found (in the order found) that the org's describe says it will refuse. */
+export function checkAgainstDescribe(s: DiffContext, changes: readonly Change[]): Findings {
+	const out = new Findings();
 	const describe = s.snapshot.describe;
-	if (!describe) return;
-	checkRights(s, describe);
-	for (const c of s.changes) {
-		if (c.object === OBJECTS.ruleItem) checkRuleItem(s, describe, c);
-		if (c.object === OBJECTS.territory) checkAccessLevels(s, describe, c);
+	if (!describe) return out;
+	checkRights(s, out, describe, changes);
+	for (const c of changes) {
+		if (c.object === OBJECTS.ruleItem) checkRuleItem(out, describe, c);
+		if (c.object === OBJECTS.territory) checkAccessLevels(out, describe, c);
 	}
+	return out;
 }
 
 function rowsOf(c: Change): number[] {
@@ -78,7 +81,7 @@ function rowsOf(c: Change): number[] {
  * Object rights: one issue per plan row, naming everything the row needs that the user may not do and
  * the permission that grants it (one cause, one message, rather than one per record).
  */
-function checkRights(s: DiffState, describe: OrgDescribe): void {
+function checkRights(s: DiffContext, out: Findings, describe: OrgDescribe, changes: readonly Change[]): void {
 	const refused = (c: Change) => {
 		// RuleTerritory2Association's describe chooses how links are written (REST or the Metadata API), it
 		// does not stop a publish (lib/org/apply.ts).
@@ -86,12 +89,12 @@ function checkRights(s: DiffState, describe: OrgDescribe): void {
 		const rights = describe.objects[c.object];
 		return !!rights && !rights[RIGHT[c.action]];
 	};
-	const modelCreate = s.changes.find((c) => c.object === OBJECTS.model && c.action === 'create');
+	const modelCreate = changes.find((c) => c.object === OBJECTS.model && c.action === 'create');
 	if (modelCreate && refused(modelCreate)) {
 		// Metadata API, Territory2Model: users without Manage Territories see only Active models, so the
 		// model may well exist in Planning state; creating one would be refused or make a second. Everything
 		// else the plan needs follows from the same missing permission.
-		s.issue(
+		out.issue(
 			0,
 			null,
 			s.options.modelDeveloperName,
@@ -101,7 +104,7 @@ function checkRights(s: DiffState, describe: OrgDescribe): void {
 		return;
 	}
 	const byRow = new Map<number, { what: string[]; permissions: Set<string>; column: string | null }>();
-	for (const c of s.changes) {
+	for (const c of changes) {
 		if (!refused(c)) continue;
 		const what = WHAT[c.object] ?? { noun: c.object, column: null, permission: MANAGE_TERRITORIES };
 		const column = what.column ?? (c.object === OBJECTS.ruleItem && typeof c.fields.Field === 'string' ? ruleColumn(c.fields.Field) : null);
@@ -117,7 +120,7 @@ function checkRights(s: DiffState, describe: OrgDescribe): void {
 	for (const [row, entry] of byRow) {
 		// What rules need includes Manage Territories.
 		if (entry.permissions.has(MANAGE_RULES)) entry.permissions.delete(MANAGE_TERRITORIES);
-		s.issue(
+		out.issue(
 			row,
 			entry.column,
 			entry.what.join(', '),
@@ -127,12 +130,12 @@ function checkRights(s: DiffState, describe: OrgDescribe): void {
 	}
 }
 
-function checkRuleItem(s: DiffState, describe: OrgDescribe, c: Change): void {
+function checkRuleItem(out: Findings, describe: OrgDescribe, c: Change): void {
 	const field = c.fields.Field;
 	if (typeof field === 'string' && ruleItemFieldName(describe, field) === null) {
 		const name = bareRuleItemField(field);
 		for (const row of rowsOf(c)) {
-			s.issue(
+			out.issue(
 				row,
 				ruleColumn(field),
 				name,
@@ -142,11 +145,11 @@ function checkRuleItem(s: DiffState, describe: OrgDescribe, c: Change): void {
 		}
 	}
 	const operation = c.fields.Operation;
-	if (typeof field === 'string' && typeof operation === 'string') warnPicklistMatching(s, describe, c, field, operation);
+	if (typeof field === 'string' && typeof operation === 'string') warnPicklistMatching(out, describe, c, field, operation);
 	const operations = describe.picklists.ruleItemOperation;
 	if (typeof operation === 'string' && operations && !operations.includes(operation)) {
 		for (const row of rowsOf(c)) {
-			s.issue(
+			out.issue(
 				row,
 				typeof field === 'string' ? ruleColumn(field) : 'Criteria',
 				operation,
@@ -163,7 +166,7 @@ function checkRuleItem(s: DiffState, describe: OrgDescribe, c: Change): void {
  * name, so a short code ("CA", "US") also matches other names that hold those letters ("North
  * Carolina", "Australia"). Both are worth a warning; neither is refused (Salesforce writes them).
  */
-function warnPicklistMatching(s: DiffState, describe: OrgDescribe, c: Change, field: string, operation: string): void {
+function warnPicklistMatching(out: Findings, describe: OrgDescribe, c: Change, field: string, operation: string): void {
 	const bare = bareRuleItemField(field).toLowerCase();
 	const on = bare === GEOGRAPHY_FIELDS.states.toLowerCase() ? describe.statePicklists : bare === GEOGRAPHY_FIELDS.countries.toLowerCase() ? describe.countryPicklists : false;
 	if (!on) return;
@@ -171,11 +174,11 @@ function warnPicklistMatching(s: DiffState, describe: OrgDescribe, c: Change, fi
 	const values = String(c.fields.Value ?? '').split(',').map((v) => v.trim());
 	for (const row of rowsOf(c)) {
 		if (operation === 'equals') {
-			s.warn(row, 'Criteria', `${name} equals`, 'PICKLIST_EQUALS', `Row ${row}: this org has State and Country/Territory Picklists, where rules on ${name} must use contains: equals returns incomplete results (Help, Create Rules to Assign Accounts to Territories). Use the ${ruleColumn(field)} column or contains.`);
+			out.warn(row, 'Criteria', `${name} equals`, 'PICKLIST_EQUALS', `Row ${row}: this org has State and Country/Territory Picklists, where rules on ${name} must use contains: equals returns incomplete results (Help, Create Rules to Assign Accounts to Territories). Use the ${ruleColumn(field)} column or contains.`);
 		}
 		const short = values.filter((v) => v.length > 0 && v.length <= 3);
 		if (operation === 'contains' && short.length) {
-			s.warn(row, ruleColumn(field), short.join(', '), 'PICKLIST_CONTAINS_SHORT', `Row ${row}: ${name} is matched with contains in this org, so "${short[0]}" also matches every name holding those letters (e.g. "CA" matches North Carolina): write names in full ("California").`);
+			out.warn(row, ruleColumn(field), short.join(', '), 'PICKLIST_CONTAINS_SHORT', `Row ${row}: ${name} is matched with contains in this org, so "${short[0]}" also matches every name holding those letters (e.g. "CA" matches North Carolina): write names in full ("California").`);
 		}
 	}
 }
@@ -192,7 +195,7 @@ const ACCESS = [
  * Read/Write accounts only Edit and All are valid; with Public Read/Write opportunities or cases no value
  * may be given (Territory2Settings' defaults apply).
  */
-function checkAccessLevels(s: DiffState, describe: OrgDescribe, c: Change): void {
+function checkAccessLevels(out: Findings, describe: OrgDescribe, c: Change): void {
 	for (const a of ACCESS) {
 		const value = c.fields[a.field];
 		if (typeof value !== 'string' || value === '') continue;
@@ -210,7 +213,7 @@ function checkAccessLevels(s: DiffState, describe: OrgDescribe, c: Change): void
 		}
 		if (!problem) continue;
 		for (const row of rowsOf(c)) {
-			s.issue(row, a.column, value, 'ACCESS_LEVEL_NOT_ALLOWED', `${row ? `Row ${row}: ` : ''}${problem} (Setup → Sharing Settings).`);
+			out.issue(row, a.column, value, 'ACCESS_LEVEL_NOT_ALLOWED', `${row ? `Row ${row}: ` : ''}${problem} (Setup → Sharing Settings).`);
 		}
 	}
 }

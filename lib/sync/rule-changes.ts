@@ -16,8 +16,10 @@
 import { decodeRules, decodeRulesByField, isToolRule, packRules, ruleDeveloperName, type DecodedRules } from '../plan';
 import { idKey, LIMITS, OBJECTS, sameId } from '../salesforce';
 import type { PlanColumn, PlanTerritory, RuleSpec } from '../plan/types';
-import { lower, type DiffState } from './diff-state';
+import { lower, type DiffContext } from './diff-context';
+import { Findings } from './findings';
 import { cmp } from './match';
+import type { TargetModel } from './model-checks';
 import { PHASE } from './phases';
 import { sameMeaning } from './rule-compare';
 import { editRule, planRuleEdit } from './rule-edit';
@@ -39,14 +41,19 @@ interface DesiredRules {
 	replacedHandMade: SnapshotRule[];
 }
 
-/** Runs after the territory changes: rules of deleted territories depend on which territories go. */
-export function ruleChanges(s: DiffState): void {
-	const rules = new RuleChanges(s);
+/**
+ * Runs after the territory stage: rules of deleted territories (`deletedTerritoryIds`, idKeys) depend on
+ * which territories go, and new rules are written into `model`.
+ */
+export function ruleChanges(s: DiffContext, model: TargetModel, deletedTerritoryIds: ReadonlySet<string>): Findings {
+	const out = new Findings();
+	const rules = new RuleChanges(s, model, deletedTerritoryIds, out);
 	if (RULE_COLUMNS.some((c) => s.columns.has(c))) rules.sync();
 	else {
 		rules.deleteRulesOfDeletedTerritories(new Set());
 		rules.deleteUnlinkedToolRules(new Set());
 	}
+	return out;
 }
 
 /**
@@ -72,7 +79,12 @@ class RuleChanges {
 	 */
 	private readonly keepsOrgValues = new Set<PlanTerritory>();
 
-	constructor(private readonly s: DiffState) {
+	constructor(
+		private readonly s: DiffContext,
+		private readonly model: TargetModel,
+		private readonly deletedTerritoryIds: ReadonlySet<string>,
+		private readonly out: Findings,
+	) {
 		for (const r of s.snapshot.rules) {
 			this.rulesById.set(idKey(r.id), r);
 			this.rulesByDev.set(lower(r.developerName), r);
@@ -91,7 +103,7 @@ class RuleChanges {
 			if (o) this.keptNames.set(idKey(o.id), new Set(d.rules.map((r) => lower(r.developerName))));
 			const count = d.rules.length + d.keptHandMade.length;
 			if (count > LIMITS.rulesPerTerritory) {
-				s.issue(
+				this.out.issue(
 					t.row,
 					null,
 					String(count),
@@ -114,7 +126,7 @@ class RuleChanges {
 				if (isToolRule(rule.developerName) && names.has(lower(rule.developerName)) && this.inheritedHere(rule, o)) {
 					// IsInherited is create-only; the rule still assigns here as the plan says, and resetting the link
 					// would take accounts from child territories that an admin chose to give them.
-					s.warn(
+					this.out.warn(
 						t.row,
 						null,
 						rule.developerName,
@@ -161,12 +173,12 @@ class RuleChanges {
 				continue;
 			}
 			const unlinking = new Set((this.associationDeletes.get(idKey(rule.id)) ?? []).map((c) => c.recordId));
-			if (!links.every((a) => unlinking.has(a.id) || s.deletedTerritoryIds.has(idKey(a.territoryId)))) continue;
+			if (!links.every((a) => unlinking.has(a.id) || this.deletedTerritoryIds.has(idKey(a.territoryId)))) continue;
 			const dropped = this.associationDeletes.get(idKey(rule.id)) ?? [];
 			const rows = [...new Set(dropped.flatMap((c) => c.rows))].sort((a, b) => a - b);
 			this.deleteRule(rule, 'no territory uses it any more', rows);
 			// Deleting the rule removes its associations: their own deletes would write the same twice.
-			for (const c of dropped) s.changes.splice(s.changes.indexOf(c), 1);
+			for (const c of dropped) this.out.drop(c);
 		}
 	}
 
@@ -174,7 +186,7 @@ class RuleChanges {
 	deleteRulesOfDeletedTerritories(wanted: Set<string>): void {
 		const s = this.s;
 		for (const o of [...s.snapshot.territories].sort((a, b) => cmp(a.developerName, b.developerName))) {
-			if (!s.deletedTerritoryIds.has(idKey(o.id))) continue;
+			if (!this.deletedTerritoryIds.has(idKey(o.id))) continue;
 			for (const rule of this.rulesOfTerritory(o)) {
 				if (!isToolRule(rule.developerName) || wanted.has(lower(rule.developerName))) continue;
 				if (this.ruleOnlyUsedBy(rule, () => false)) this.deleteRule(rule, `territory ${o.developerName} is deleted`, []);
@@ -216,7 +228,7 @@ class RuleChanges {
 		}
 		const packed = packRules(source, s.geography);
 		// The plan's own parse may have reported the same problems already: reconcile.ts keeps one of each.
-		for (const i of packed.issues) s.issue(i.row, i.column, i.value, i.code, i.message);
+		for (const i of packed.issues) this.out.issue(i.row, i.column, i.value, i.code, i.message);
 		// Only hand-made rules that are active and apply to this territory alone can stand for the plan's
 		// rule: an inactive one assigns nothing (so it is no part of what the territory's rules mean), an
 		// inherited one assigns to child territories too, which the plan's rule does not.
@@ -232,7 +244,7 @@ class RuleChanges {
 			// Salesforce assigns an account that matches any of a territory's active rules: the kept hand-made
 			// rules widen what the plan's rule says.
 			const names = active.map((r) => r.developerName).join(', ');
-			s.warn(
+			this.out.warn(
 				t.row,
 				null,
 				names,
@@ -250,7 +262,7 @@ class RuleChanges {
 	/** Whether every territory the rule is associated with is `ok` or deleted. */
 	private ruleOnlyUsedBy(rule: SnapshotRule, ok: (territoryId: string) => boolean): boolean {
 		return (this.s.assoc.territoriesByRule.get(idKey(rule.id)) ?? []).every(
-			(a) => ok(a.territoryId) || this.s.deletedTerritoryIds.has(idKey(a.territoryId)),
+			(a) => ok(a.territoryId) || this.deletedTerritoryIds.has(idKey(a.territoryId)),
 		);
 	}
 
@@ -259,14 +271,14 @@ class RuleChanges {
 		const id = `${OBJECTS.rule}:${rule.developerName}:delete`;
 		if (this.deletedRuleIds.has(idKey(rule.id))) return id;
 		this.deletedRuleIds.add(idKey(rule.id));
-		this.s.push({ id, object: OBJECTS.rule, action: 'delete', recordId: rule.id, label: rule.developerName, reason, rows, phase: PHASE.ruleDelete });
+		this.out.push({ id, object: OBJECTS.rule, action: 'delete', recordId: rule.id, label: rule.developerName, reason, rows, phase: PHASE.ruleDelete });
 		return id;
 	}
 
 	private deleteRuleAssociation(rule: SnapshotRule, t: PlanTerritory, o: SnapshotTerritory, reason: string): void {
 		for (const a of this.s.assoc.rulesByTerritory.get(idKey(o.id)) ?? []) {
 			if (!sameId(a.ruleId, rule.id)) continue;
-			const change = this.s.push({
+			const change = this.out.push({
 				id: `${OBJECTS.ruleTerritory}:${rule.developerName}:${t.key}:delete`,
 				object: OBJECTS.ruleTerritory,
 				action: 'delete',
@@ -289,7 +301,7 @@ class RuleChanges {
 	private linkedElsewhere(rule: SnapshotRule, o: SnapshotTerritory | undefined): boolean {
 		return (this.s.assoc.territoriesByRule.get(idKey(rule.id)) ?? []).some((a) => {
 			if (o && sameId(a.territoryId, o.id)) return false;
-			if (this.s.deletedTerritoryIds.has(idKey(a.territoryId))) return false;
+			if (this.deletedTerritoryIds.has(idKey(a.territoryId))) return false;
 			const kept = this.keptNames.get(idKey(a.territoryId));
 			return !kept || kept.has(lower(rule.developerName));
 		});
@@ -318,7 +330,7 @@ class RuleChanges {
 		if (!edit.structural && edit.cost === 0) return r;
 		if (ownRule && this.linkedElsewhere(ownRule, o)) {
 			// Both names are used by other territories: neither can change for this one alone.
-			this.s.issue(
+			this.out.issue(
 				t.row,
 				null,
 				r.developerName,
@@ -351,7 +363,7 @@ class RuleChanges {
 			this.createRule(t, r, del);
 			return r.developerName;
 		}
-		editRule(s, t, existing, r, plan);
+		editRule(s, this.out, t, existing, r, plan);
 		if (!associations.some((a) => o !== undefined && sameId(a.territoryId, o.id))) {
 			this.createRuleAssociation(t, r.developerName, existing.id, [s.scope.territoryDep(t)]);
 		}
@@ -362,7 +374,7 @@ class RuleChanges {
 	private createRule(t: PlanTerritory, r: RuleSpec, after: string): void {
 		const s = this.s;
 		const ruleId = `${OBJECTS.rule}:${r.developerName}`;
-		s.push({
+		this.out.push({
 			id: ruleId,
 			object: OBJECTS.rule,
 			action: 'create',
@@ -371,7 +383,7 @@ class RuleChanges {
 				DeveloperName: r.developerName,
 				MasterLabel: r.masterLabel,
 				ObjectType: 'Account',
-				Territory2ModelId: s.modelRef,
+				Territory2ModelId: this.model.ref,
 				IsActive: true,
 				// Items can be added only while the filter is null: it is set once they exist.
 				BooleanFilter: null,
@@ -379,12 +391,12 @@ class RuleChanges {
 			reason: after ? 'items changed (re-created)' : 'new in plan',
 			rows: t.rows,
 			// A rule for a territory that could not be created would be left behind, linked to nothing.
-			dependsOn: [s.modelChangeId ?? '', after, s.scope.territoryDep(t)],
+			dependsOn: [this.model.createChangeId ?? '', after, s.scope.territoryDep(t)],
 			phase: PHASE.ruleCreate,
 		});
 		const itemIds = r.items.map((item) => {
 			const id = `${OBJECTS.ruleItem}:${r.developerName}:${item.sortOrder}`;
-			s.push({
+			this.out.push({
 				id,
 				object: OBJECTS.ruleItem,
 				action: 'create',
@@ -398,7 +410,7 @@ class RuleChanges {
 			return id;
 		});
 		if (r.booleanFilter) {
-			s.push({
+			this.out.push({
 				id: `${ruleId}:filter`,
 				object: OBJECTS.rule,
 				action: 'update',
@@ -416,7 +428,7 @@ class RuleChanges {
 	}
 
 	private createRuleAssociation(t: PlanTerritory, dev: string, rule: FieldValue, dependsOn: string[]): void {
-		this.s.push({
+		this.out.push({
 			id: `${OBJECTS.ruleTerritory}:${dev}:${t.key}`,
 			object: OBJECTS.ruleTerritory,
 			action: 'create',

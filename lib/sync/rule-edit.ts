@@ -9,7 +9,8 @@
  */
 import { LIMITS, normalizeBooleanFilter, OBJECTS, ruleItemField } from '../salesforce';
 import type { PlanTerritory, RuleSpec } from '../plan/types';
-import { changesReason, quote, type DiffState } from './diff-state';
+import { changesReason, quote, type DiffContext } from './diff-context';
+import type { Findings } from './findings';
 import { cmp } from './match';
 import { PHASE } from './phases';
 import { sameItem } from './rule-compare';
@@ -76,7 +77,7 @@ export function planRuleEdit(e: SnapshotRule, r: RuleSpec, fieldName: (field: st
 }
 
 /** Emits the changes of an in-place edit planned by `planRuleEdit`. */
-export function editRule(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: RuleSpec, plan: RuleEdit): void {
+export function editRule(s: DiffContext, out: Findings, t: PlanTerritory, e: SnapshotRule, r: RuleSpec, plan: RuleEdit): void {
 	const base = `${OBJECTS.rule}:${r.developerName}`;
 	const header: Record<string, FieldValue> = {};
 	const headerDiff: FieldChange[] = [];
@@ -94,7 +95,7 @@ export function editRule(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: Rul
 	let clearId = '';
 	if (plan.structural && have !== null) {
 		clearId = `${base}:clearFilter`;
-		s.push({
+		out.push({
 			id: clearId,
 			object: OBJECTS.rule,
 			action: 'update',
@@ -108,12 +109,12 @@ export function editRule(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: Rul
 		});
 		headerDone = true;
 	}
-	const itemIds = itemWrites(s, t, e, r, plan, clearId);
+	const itemIds = itemWrites(s, out, t, e, r, plan, clearId);
 	// After a structural edit the org's filter is null, whatever it was before.
 	const filterNow = plan.structural ? null : have;
 	const filterFrom = filterNow === null ? null : e.booleanFilter;
 	if (want !== filterNow) {
-		s.push({
+		out.push({
 			id: `${base}:filter`,
 			object: OBJECTS.rule,
 			action: 'update',
@@ -129,7 +130,7 @@ export function editRule(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: Rul
 		headerDone = true;
 	}
 	if (!headerDone) {
-		s.push({
+		out.push({
 			id: `${base}:update`,
 			object: OBJECTS.rule,
 			action: 'update',
@@ -154,7 +155,7 @@ export function editRule(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: Rul
  * before the deletes run, and order that would be circular (only a hand-edited rule can ask for it), are
  * not imposed: those writes keep the plain order (deletes, updates, creates).
  */
-function itemWrites(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: RuleSpec, plan: RuleEdit, clearId: string): string[] {
+function itemWrites(s: DiffContext, out: Findings, t: PlanTerritory, e: SnapshotRule, r: RuleSpec, plan: RuleEdit, clearId: string): string[] {
 	const label = (item: { sortOrder: number }): string => `${r.developerName} #${item.sortOrder}`;
 	const createsFirst = e.items.length + plan.creates.length <= LIMITS.itemsPerRule;
 	const createId = (sortOrder: number) => `${OBJECTS.ruleItem}:${r.developerName}:${sortOrder}`;
@@ -179,7 +180,7 @@ function itemWrites(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: RuleSpec
 		const id = `${OBJECTS.ruleItem}:${r.developerName}:${item.sortOrder}:delete:${item.id}`;
 		const after = deleteDeps.get(item.id) ?? [];
 		itemIds.push(id);
-		s.push({
+		out.push({
 			id,
 			object: OBJECTS.ruleItem,
 			action: 'delete',
@@ -194,7 +195,7 @@ function itemWrites(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: RuleSpec
 	for (const { item, fields, diff } of plan.updates) {
 		const id = updateId(item.sortOrder);
 		itemIds.push(id);
-		s.push({
+		out.push({
 			id,
 			object: OBJECTS.ruleItem,
 			action: 'update',
@@ -211,7 +212,7 @@ function itemWrites(s: DiffState, t: PlanTerritory, e: SnapshotRule, r: RuleSpec
 	for (const item of plan.creates) {
 		const id = createId(item.sortOrder);
 		itemIds.push(id);
-		s.push({
+		out.push({
 			id,
 			object: OBJECTS.ruleItem,
 			action: 'create',

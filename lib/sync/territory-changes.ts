@@ -9,24 +9,35 @@
 import { idKey, OBJECTS, sameId } from '../salesforce';
 import { didYouMean } from '../plan/suggest';
 import type { PlanColumn, PlanTerritory } from '../plan/types';
-import { changesReason, text, type DiffState } from './diff-state';
+import { changesReason, text, type DiffContext } from './diff-context';
+import { Findings } from './findings';
 import { cmp } from './match';
+import type { TargetModel, TerritoryCount } from './model-checks';
 import { depthPhase, PHASE } from './phases';
 import { territoryChangeId, type ParentRef } from './territory-scope';
 import { TerritoryTypes } from './territory-types';
 import type { FieldChange, FieldValue, SnapshotTerritory } from './types';
 
-export function territoryChanges(s: DiffState): void {
-	const types = new TerritoryTypes(s);
+/** What the territory stage hands on: its findings, and which org territories go (their rules may go too). */
+export interface TerritoryStage extends TerritoryCount {
+	findings: Findings;
+	/** idKey of each org territory deleted as missing from the plan. */
+	deletedTerritoryIds: ReadonlySet<string>;
+}
+
+export function territoryChanges(s: DiffContext, model: TargetModel): TerritoryStage {
+	const out = new Findings();
+	const types = new TerritoryTypes(s, out);
+	let created = 0;
 	for (const t of s.plan.territories) {
 		const parent = s.scope.parentOf(t);
 		if (parent.kind === 'missing' && parent.ambiguous) {
 			const keys = parent.ambiguous.map((o) => o.developerName).sort(cmp).join(', ');
-			s.issue(t.row, 'Parent', t.parentKey, 'AMBIGUOUS_PARENT', `Parent "${t.parentKey}" is the name of several territories of the model (keys ${keys}); give the parent's Key instead.`);
+			out.issue(t.row, 'Parent', t.parentKey, 'AMBIGUOUS_PARENT', `Parent "${t.parentKey}" is the name of several territories of the model (keys ${keys}); give the parent's Key instead.`);
 		} else if (parent.kind === 'missing') {
-			s.issue(t.row, 'Parent', t.parentKey, 'UNKNOWN_PARENT', `Parent ${t.parentKey} is neither in the plan nor in the publish scope${didYouMean(t.parentKey ?? '', s.scope.parentKeys())}.`);
+			out.issue(t.row, 'Parent', t.parentKey, 'UNKNOWN_PARENT', `Parent ${t.parentKey} is neither in the plan nor in the publish scope${didYouMean(t.parentKey ?? '', s.scope.parentKeys())}.`);
 		} else if (s.columns.has('Parent') && s.scope.anchorMoves(t)) {
-			s.issue(
+			out.issue(
 				t.row,
 				'Parent',
 				t.parentKey,
@@ -35,7 +46,7 @@ export function territoryChanges(s: DiffState): void {
 			);
 		} else if (s.columns.has('Parent') && s.scope.finalAncestors(t, true).cycle) {
 			// The plan check sees loops within the plan only; this one runs through territories of the org.
-			s.issue(
+			out.issue(
 				t.row,
 				'Parent',
 				t.parentKey,
@@ -44,21 +55,25 @@ export function territoryChanges(s: DiffState): void {
 			);
 		}
 		const o = s.scope.matched.get(t);
-		if (o) updateTerritory(s, types, t, o, parent);
-		else createTerritory(s, types, t, parent);
+		if (o) updateTerritory(s, out, types, t, o, parent);
+		else {
+			createTerritory(s, out, model, types, t, parent);
+			created++;
+		}
 	}
-	deleteMissing(s);
+	const deletedTerritoryIds = deleteMissing(s, out);
+	return { findings: out, created, deleted: deletedTerritoryIds.size, deletedTerritoryIds };
 }
 
-function createTerritory(s: DiffState, types: TerritoryTypes, t: PlanTerritory, parent: ParentRef): void {
+function createTerritory(s: DiffContext, out: Findings, model: TargetModel, types: TerritoryTypes, t: PlanTerritory, parent: ParentRef): void {
 	const type = types.valueFor(t);
 	if (t.type === null || t.type.trim() === '') {
-		s.issue(t.row, 'Type', null, 'TYPE_REQUIRED', `Territory ${t.key} is new and needs a Type.`);
+		out.issue(t.row, 'Type', null, 'TYPE_REQUIRED', `Territory ${t.key} is new and needs a Type.`);
 	}
 	const fields: Record<string, FieldValue> = {
 		Name: t.name,
 		DeveloperName: t.key,
-		Territory2ModelId: s.modelRef,
+		Territory2ModelId: model.ref,
 		Territory2TypeId: type ? type.value : null,
 	};
 	const parentValue = s.scope.parentValue(parent);
@@ -67,8 +82,7 @@ function createTerritory(s: DiffState, types: TerritoryTypes, t: PlanTerritory, 
 	if (t.accountAccess) fields.AccountAccessLevel = t.accountAccess;
 	if (t.opportunityAccess) fields.OpportunityAccessLevel = t.opportunityAccess;
 	if (t.caseAccess) fields.CaseAccessLevel = t.caseAccess;
-	s.createdTerritories++;
-	s.push({
+	out.push({
 		id: territoryChangeId(t),
 		object: OBJECTS.territory,
 		action: 'create',
@@ -76,12 +90,12 @@ function createTerritory(s: DiffState, types: TerritoryTypes, t: PlanTerritory, 
 		fields,
 		reason: 'new in plan',
 		rows: t.rows,
-		dependsOn: [s.modelChangeId ?? '', type?.dep ?? '', parent.kind === 'plan' ? s.scope.territoryDep(parent.t) : ''],
+		dependsOn: [model.createChangeId ?? '', type?.dep ?? '', parent.kind === 'plan' ? s.scope.territoryDep(parent.t) : ''],
 		phase: depthPhase(PHASE.territoryCreate, s.scope.createDepth(t)),
 	});
 }
 
-function updateTerritory(s: DiffState, types: TerritoryTypes, t: PlanTerritory, o: SnapshotTerritory, parent: ParentRef): void {
+function updateTerritory(s: DiffContext, out: Findings, types: TerritoryTypes, t: PlanTerritory, o: SnapshotTerritory, parent: ParentRef): void {
 	const fields: Record<string, FieldValue> = {};
 	const changes: FieldChange[] = [];
 	const dependsOn: string[] = [];
@@ -120,7 +134,7 @@ function updateTerritory(s: DiffState, types: TerritoryTypes, t: PlanTerritory, 
 		if (s.columns.has(column) && want && want !== have) set(field, want, have, want);
 	}
 	if (changes.length === 0) return;
-	s.push({
+	out.push({
 		id: `${territoryChangeId(t)}:update`,
 		object: OBJECTS.territory,
 		action: 'update',
@@ -135,10 +149,12 @@ function updateTerritory(s: DiffState, types: TerritoryTypes, t: PlanTerritory, 
 	});
 }
 
-function deleteMissing(s: DiffState): void {
+/** Returns the idKey of every org territory it deletes. */
+function deleteMissing(s: DiffContext, out: Findings): Set<string> {
+	const deleted = new Set<string>();
 	const { method, deleteMissing } = s.options;
 	const { scope } = s;
-	if (method === 'add' || !(deleteMissing || method === 'overwriteAll') || scope.scopeMissing) return;
+	if (method === 'add' || !(deleteMissing || method === 'overwriteAll') || scope.scopeMissing) return deleted;
 	// Every territory above a kept one once the plan is applied stays (Salesforce refuses to delete a
 	// territory that has children): its new parent, and that parent's ancestors in the org.
 	const protectedIds = new Set<string>();
@@ -151,11 +167,11 @@ function deleteMissing(s: DiffState): void {
 		.filter((o) => scope.inScope(o) && !scope.matchedIds.has(idKey(o.id)) && !protectedIds.has(idKey(o.id)))
 		.map((o) => ({ o, depth: scope.orgDepth(o) }))
 		.sort((a, b) => b.depth - a.depth || cmp(a.o.developerName, b.o.developerName) || cmp(a.o.id, b.o.id));
-	for (const { o } of doomed) s.deletedTerritoryIds.add(idKey(o.id));
+	for (const { o } of doomed) deleted.add(idKey(o.id));
 	const reason = method === 'overwriteAll' ? 'not in plan (overwrite all)' : 'not in plan (delete missing)';
 	for (const { o, depth } of doomed) {
-		const children = (scope.orgChildren.get(idKey(o.id)) ?? []).filter((c) => s.deletedTerritoryIds.has(idKey(c.id)));
-		s.push({
+		const children = (scope.orgChildren.get(idKey(o.id)) ?? []).filter((c) => deleted.has(idKey(c.id)));
+		out.push({
 			id: `${OBJECTS.territory}:${o.developerName}:delete`,
 			object: OBJECTS.territory,
 			action: 'delete',
@@ -166,4 +182,5 @@ function deleteMissing(s: DiffState): void {
 			phase: depthPhase(PHASE.territoryDeleteDeepest, depth, -1),
 		});
 	}
+	return deleted;
 }

@@ -13,6 +13,7 @@
 import type { IssueCode } from '../issue-codes';
 import { idKey, OBJECTS } from '../salesforce';
 import type { PlanTerritory, TerritoryPlan } from '../plan/types';
+import { Findings } from './findings';
 import type { DiffOptions, FieldValue, OrgSnapshot, SnapshotTerritory } from './types';
 
 export type ParentRef =
@@ -34,6 +35,18 @@ const lower = (s: string): string => s.toLowerCase();
 /** The id of the change that creates the plan territory with this key (updates add a suffix). */
 export function territoryChangeId(t: PlanTerritory): string {
 	return `${OBJECTS.territory}:${t.key}`;
+}
+
+/**
+ * The scope stage: the scope root is checked and the plan's territories paired with the org's in scope.
+ * The scope it returns is complete; later stages only read it.
+ */
+export function scopeTerritories(plan: TerritoryPlan, snapshot: OrgSnapshot, options: DiffOptions): { scope: TerritoryScope; findings: Findings } {
+	const findings = new Findings();
+	const scope = new TerritoryScope(plan, snapshot, options, findings.issue);
+	scope.checkRoot();
+	scope.match();
+	return { scope, findings };
 }
 
 export class TerritoryScope {

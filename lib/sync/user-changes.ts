@@ -9,7 +9,8 @@
 import { idKey, OBJECTS, sameId } from '../salesforce';
 import { didYouMean } from '../plan/suggest';
 import type { PlanColumn, PlanTerritory } from '../plan/types';
-import { quote, type DiffState } from './diff-state';
+import { quote, type DiffContext } from './diff-context';
+import { Findings } from './findings';
 import { cmp, resolveRole } from './match';
 import { PHASE } from './phases';
 import { territoryChangeId } from './territory-scope';
@@ -28,32 +29,38 @@ interface UserAssociations {
 	removed: Map<string, string>;
 }
 
-export function userChanges(s: DiffState, t: PlanTerritory): void {
+export function userChanges(s: DiffContext): Findings {
+	const out = new Findings();
+	for (const t of s.plan.territories) territoryUsers(s, out, t);
+	return out;
+}
+
+function territoryUsers(s: DiffContext, out: Findings, t: PlanTerritory): void {
 	const o = s.scope.matched.get(t);
 	const a: UserAssociations = { existing: new Map(), desired: null, created: new Map(), removed: new Map() };
 	if (o) {
 		for (const x of s.assoc.usersByTerritory.get(idKey(o.id)) ?? []) a.existing.set(idKey(x.userId), x);
 	}
 	if (s.columns.has('Users')) {
-		a.desired = desiredUsers(s, t);
-		syncUsers(s, t, a, a.desired);
+		a.desired = desiredUsers(s, out, t);
+		syncUsers(s, out, t, a, a.desired);
 	}
-	forecast(s, t, o, a);
+	forecast(s, out, t, o, a);
 }
 
-function syncUsers(s: DiffState, t: PlanTerritory, a: UserAssociations, desired: Desired): void {
+function syncUsers(s: DiffContext, out: Findings, t: PlanTerritory, a: UserAssociations, desired: Desired): void {
 	for (const [key, { user, role }] of desired) {
 		const have = a.existing.get(key);
 		if (have && sameRole(have.role, role)) continue;
 		let deleteId = '';
 		if (have) {
-			deleteId = deleteUserAssociation(s, t, have, `role: ${quote(have.role)} → ${quote(role)} (no update in Salesforce)`);
+			deleteId = deleteUserAssociation(s, out, t, have, `role: ${quote(have.role)} → ${quote(role)} (no update in Salesforce)`);
 			a.removed.set(key, deleteId);
 		}
-		if (!user.isActive) s.issue(t.row, 'Users', user.username, 'INACTIVE_USER', `User ${user.username} is inactive and cannot be assigned.`);
+		if (!user.isActive) out.issue(t.row, 'Users', user.username, 'INACTIVE_USER', `User ${user.username} is inactive and cannot be assigned.`);
 		const id = `${OBJECTS.userTerritory}:${t.key}:${user.id}`;
 		a.created.set(key, id);
-		s.push({
+		out.push({
 			id,
 			object: OBJECTS.userTerritory,
 			action: 'create',
@@ -66,21 +73,21 @@ function syncUsers(s: DiffState, t: PlanTerritory, a: UserAssociations, desired:
 		});
 	}
 	for (const [key, have] of [...a.existing].sort((x, y) => cmp(x[0], y[0]))) {
-		if (!desired.has(key)) a.removed.set(key, deleteUserAssociation(s, t, have, 'not in plan'));
+		if (!desired.has(key)) a.removed.set(key, deleteUserAssociation(s, out, t, have, 'not in plan'));
 	}
 }
 
 /** The plan's users of a territory, each once, with the org's spelling of the role. */
-function desiredUsers(s: DiffState, t: PlanTerritory): Desired {
+function desiredUsers(s: DiffContext, out: Findings, t: PlanTerritory): Desired {
 	const desired: Desired = new Map();
 	for (const pu of t.users) {
-		const user = resolveUser(s, t, pu.ref, 'Users');
+		const user = resolveUser(s, out, t, pu.ref, 'Users');
 		if (!user) continue;
 		let role: string | null = null;
 		if (pu.role !== null && pu.role.trim() !== '') {
 			role = resolveRole(s.snapshot, pu.role) ?? null;
 			if (role === null) {
-				s.issue(t.row, 'Users', pu.role, 'UNKNOWN_ROLE', `Role ${pu.role} is not a value of RoleInTerritory2 in the org.`);
+				out.issue(t.row, 'Users', pu.role, 'UNKNOWN_ROLE', `Role ${pu.role} is not a value of RoleInTerritory2 in the org.`);
 				role = pu.role.trim();
 			}
 		}
@@ -88,7 +95,7 @@ function desiredUsers(s: DiffState, t: PlanTerritory): Desired {
 		const seen = desired.get(key);
 		if (seen) {
 			if (!sameRole(seen.role, role)) {
-				s.issue(t.row, 'Users', pu.ref, 'DUPLICATE_USER', `User ${user.username} is listed twice with different roles.`);
+				out.issue(t.row, 'Users', pu.ref, 'DUPLICATE_USER', `User ${user.username} is listed twice with different roles.`);
 			}
 			continue;
 		}
@@ -98,22 +105,22 @@ function desiredUsers(s: DiffState, t: PlanTerritory): Desired {
 }
 
 /** `quiet`: the same reference is already reported in another column of the row (one problem, one issue). */
-function resolveUser(s: DiffState, t: PlanTerritory, ref: string, column: PlanColumn, quiet = false): SnapshotUser | undefined {
+function resolveUser(s: DiffContext, out: Findings, t: PlanTerritory, ref: string, column: PlanColumn, quiet = false): SnapshotUser | undefined {
 	const r = s.users.resolve(ref);
 	if ('found' in r) return r.found;
 	if (quiet) return undefined;
 	if ('ambiguous' in r) {
-		s.issue(t.row, column, ref, 'AMBIGUOUS_USER', `User ${ref} matches several users (${r.ambiguous.map((u) => u.username).join(', ')}): use the Username.`);
+		out.issue(t.row, column, ref, 'AMBIGUOUS_USER', `User ${ref} matches several users (${r.ambiguous.map((u) => u.username).join(', ')}): use the Username.`);
 	} else {
 		// Near misses among the users the snapshot holds (those the plan names and those the model assigns).
-		s.issue(t.row, column, ref, 'UNKNOWN_USER', `User ${ref} does not exist in the org${didYouMean(ref, s.snapshot.users.map((u) => u.username))}.`);
+		out.issue(t.row, column, ref, 'UNKNOWN_USER', `User ${ref} does not exist in the org${didYouMean(ref, s.snapshot.users.map((u) => u.username))}.`);
 	}
 	return undefined;
 }
 
-function deleteUserAssociation(s: DiffState, t: PlanTerritory, a: { id: string; userId: string }, reason: string): string {
+function deleteUserAssociation(s: DiffContext, out: Findings, t: PlanTerritory, a: { id: string; userId: string }, reason: string): string {
 	const id = `${OBJECTS.userTerritory}:${t.key}:${a.userId}:delete`;
-	s.push({
+	out.push({
 		id,
 		object: OBJECTS.userTerritory,
 		action: 'delete',
@@ -127,19 +134,19 @@ function deleteUserAssociation(s: DiffState, t: PlanTerritory, a: { id: string; 
 }
 
 /** The manager the plan names; without the column, or when the name cannot be resolved, the current one. */
-function targetManager(s: DiffState, t: PlanTerritory, current: string | null, a: UserAssociations): string | null {
+function targetManager(s: DiffContext, out: Findings, t: PlanTerritory, current: string | null, a: UserAssociations): string | null {
 	if (!s.columns.has('Forecast Manager')) return current;
 	if (t.forecastManager === null || t.forecastManager.trim() === '') return null;
 	const ref = t.forecastManager.trim().toLowerCase();
 	const alsoInUsers = a.desired !== null && t.users.some((u) => u.ref.trim().toLowerCase() === ref);
-	const user = resolveUser(s, t, t.forecastManager, 'Forecast Manager', alsoInUsers);
+	const user = resolveUser(s, out, t, t.forecastManager, 'Forecast Manager', alsoInUsers);
 	if (!user) return current;
 	if (!user.isActive) {
-		s.issue(t.row, 'Forecast Manager', t.forecastManager, 'FORECAST_MANAGER_INACTIVE', `Forecast Manager ${user.username} is not active.`);
+		out.issue(t.row, 'Forecast Manager', t.forecastManager, 'FORECAST_MANAGER_INACTIVE', `Forecast Manager ${user.username} is not active.`);
 	}
 	const assigned = a.desired ? a.desired.has(idKey(user.id)) : a.existing.has(idKey(user.id));
 	if (!assigned) {
-		s.issue(
+		out.issue(
 			t.row,
 			'Forecast Manager',
 			t.forecastManager,
@@ -150,15 +157,15 @@ function targetManager(s: DiffState, t: PlanTerritory, current: string | null, a
 	return user.id;
 }
 
-function forecast(s: DiffState, t: PlanTerritory, o: SnapshotTerritory | undefined, a: UserAssociations): void {
+function forecast(s: DiffContext, out: Findings, t: PlanTerritory, o: SnapshotTerritory | undefined, a: UserAssociations): void {
 	let current = o?.forecastUserId ?? null;
-	const target = targetManager(s, t, current, a);
+	const target = targetManager(s, out, t, current, a);
 	if (o && current && a.removed.has(idKey(current))) {
 		// The manager's association is about to go: release it first (ForecastUserId must be assigned).
 		const keepsAssociation = target !== null && a.existing.has(idKey(target)) && !a.removed.has(idKey(target));
 		const release = keepsAssociation ? target : null;
 		const id = `${territoryChangeId(t)}:releaseForecast`;
-		s.push({
+		out.push({
 			id,
 			object: OBJECTS.territory,
 			action: 'update',
@@ -170,14 +177,14 @@ function forecast(s: DiffState, t: PlanTerritory, o: SnapshotTerritory | undefin
 			rows: t.rows,
 			phase: PHASE.forecastRelease,
 		});
-		s.find(a.removed.get(idKey(current)) as string)?.dependsOn.push(id);
+		out.find(a.removed.get(idKey(current)) as string)?.dependsOn.push(id);
 		current = release;
 		// Without a Forecast Manager column the plan names no manager: one whose assignment goes for good
 		// is not set again (it would not be assigned); one whose assignment is re-created (a role change) is.
 		if (!s.columns.has('Forecast Manager') && !(target !== null && a.created.has(idKey(target)))) return;
 	}
 	if (sameId(target, current)) return;
-	s.push({
+	out.push({
 		id: `${territoryChangeId(t)}:forecast`,
 		object: OBJECTS.territory,
 		action: 'update',
