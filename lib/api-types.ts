@@ -3,9 +3,8 @@
  * Used by scripts outside n8n (through index.js) and by the two nodes.
  */
 import type { PlanIssue, PlanRow } from './plan/types';
-import type { ChangeSet, ExportNote, PublishMethod } from './sync/types';
+import type { ChangeSet, ExportNote, OrgFingerprint, PublishMethod } from './sync/types';
 import type { IssueCode } from './issue-codes';
-import type { OrgFingerprint } from './sync/fingerprint';
 
 /** How to reach the org. Secrets here never reach outputs, logs or error messages. */
 export type ConnectionSettings =

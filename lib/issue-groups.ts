@@ -6,7 +6,7 @@
  */
 import type { IssueGroup } from './api-types';
 import type { PlanIssue } from './plan/types';
-import type { DomainFact } from './org/user-domains';
+import type { DomainFact } from './org/types';
 
 export interface IssueFacts {
 	/** E-mail domain (lower case) → what the org's usernames say about it (lib/org/user-domains.ts). */

@@ -6,7 +6,7 @@ import type { PlanPublishResult, PublishOptions, ReviewedChangeSet } from './api
 import { OptionError, checkPublishOptions } from './options';
 import { preparePublish, type ReadyToApply } from './publish';
 import { REVIEW_FORMAT, REVIEW_VERSION, sealReview } from './review';
-import { fingerprintOf } from './sync/fingerprint';
+import { fingerprintOf } from './sync';
 
 export async function planPublish(options: PublishOptions): Promise<PlanPublishResult> {
 	checkPublishOptions(options);

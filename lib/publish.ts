@@ -17,26 +17,34 @@ import type {
 	RowOutcomeStatus,
 } from './api-types';
 import { OptionError, checkPublishOptions } from './options';
-import { connect, type OrgConnection } from './org/connect';
-import { readSnapshot, type SnapshotRefs } from './org/snapshot';
-import { applyChangeSet, CANCELLED } from './org/apply';
-import { withNextStep } from './org/next-step';
-import { checkOrg } from './org/check';
-import { ruleLinksPath } from './org/describe';
-import { OrgError } from './org/errors';
-import { describeForeign, foreignChanges, readGuardState, wroteFirst, type GuardState } from './org/guard';
-import { isTransient } from './org/retry';
-import { criteriaFieldIssues, readAccountFieldTypes } from './org/account-fields';
-import { nextStep } from './next-step';
-import { parseCsv, parseCsvFile, parsePlan } from './plan';
-import { developerNameProblem } from './plan/keys';
-import { didYouMean } from './plan/suggest';
+import {
+	applyChangeSet,
+	CANCELLED,
+	checkOrg,
+	connect,
+	criteriaFieldIssues,
+	describeForeign,
+	foreignChanges,
+	isTransient,
+	nextStep,
+	OrgError,
+	readAccountFieldTypes,
+	readGuardState,
+	readSnapshot,
+	ruleLinksPath,
+	userDomainsInOrg,
+	withNextStep,
+	wroteFirst,
+	type GuardState,
+	type OrgConnection,
+	type SnapshotRefs,
+} from './org';
+import { developerNameProblem, didYouMean, parseCsv, parseCsvFile, parsePlan } from './plan';
 import { LIMITS, OBJECTS } from './salesforce';
 import type { PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 import { diff } from './sync';
 import { describeOutcome } from './outcome';
 import { frequentUnknownDomains, groupIssues } from './issue-groups';
-import { userDomainsInOrg } from './org/user-domains';
 import type { Change, ChangeSet, DiffOptions, OrgDescribe, OrgSnapshot } from './sync/types';
 import { rowIds } from './row-ids';
 

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ReviewedChangeSet } from './api-types';
-import { hashOf } from './sync/fingerprint';
+import { hashOf } from './sync';
 
 export const REVIEW_FORMAT = 'n8n-nodes-territory-planning/reviewed-change-set' as const;
 export const REVIEW_VERSION = 1;

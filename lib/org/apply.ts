@@ -16,14 +16,14 @@ import type { ChangeOutcome, PhaseTiming, ProgressCallback } from '../api-types'
 import { OBJECTS } from '../salesforce';
 import type { SObjectName } from '../salesforce';
 import type { Change, ChangeAction, ChangeSet, FieldValue, RecordRef } from '../sync/types';
-import { phaseName } from '../sync/phases';
+import { phaseName } from '../sync';
 import { applyBulk, BULK_OBJECTS, BULK_THRESHOLD } from './bulk';
 import type { OrgConnection } from './connect';
 import { errorCodeOf, messageOf } from './errors';
 import { restPost } from './http';
 import { CallBuilder, type PackedRecord, type Subrequest } from './composite-pack';
 import { applyRuleLinksViaMetadata, type RuleLinkWrite } from './metadata-links';
-import type { OwnWrites } from './guard';
+import type { OwnWrites } from './types';
 import { findExisting } from './natural-keys';
 import { retryLater } from './next-step';
 import { backoff, isTransient, LIMIT_CODE } from './retry';

@@ -7,7 +7,7 @@
  * part can be written in plan order and the result is still in apply order and deterministic.
  */
 import type { IssueCode } from '../issue-codes';
-import type { GeographyMatch } from '../plan/rules';
+import type { GeographyMatch } from '../plan/types';
 import { ruleItemField } from '../salesforce';
 import type { PlanColumn, PlanIssue, TerritoryPlan } from '../plan/types';
 import { geographyMatch, ruleItemFieldName } from './org-rules';

@@ -1,10 +1,10 @@
 /** Decoding: a territory's rules read back into plan columns, exactly when packRules made them. */
-import type { Criterion } from '../types';
+import type { Criterion, GeographyMatch } from '../types';
 import { GEOGRAPHY_FIELDS, LIMITS, bareRuleItemField } from '../../salesforce';
 import { criterionValues, isSingleValueOperation, normalizeOperator } from '../cells';
 import { parseBooleanFilter } from './filters';
 import { isToolRule, ruleDeveloperName } from './naming';
-import { EQUALS_GEOGRAPHY, NEGATIVE_OPERATIONS, type GeographyMatch, type RuleGroup, type RuleItem } from './shape';
+import { EQUALS_GEOGRAPHY, NEGATIVE_OPERATIONS, type RuleGroup, type RuleItem } from './shape';
 
 /**
  * Whether a state or country item reads back into its column. Where the org wants `contains`, an

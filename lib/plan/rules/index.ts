@@ -28,4 +28,4 @@ export { isToolRule, ruleDeveloperName, ruleMasterLabel } from './naming';
 export { booleanFilterFor, parseBooleanFilter } from './filters';
 export { packRules, packValues } from './packing';
 export { decodeRules, decodeRulesByField, type DecodableRule, type DecodedRules } from './decoding';
-export { EQUALS_GEOGRAPHY, type GeographyMatch } from './shape';
+export { EQUALS_GEOGRAPHY } from './shape';

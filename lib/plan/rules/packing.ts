@@ -1,10 +1,10 @@
 /** Packing: a territory's geography and criteria as the fewest rules that hold them (the shape is in ./index.ts). */
-import type { Criterion, PlanIssue, PlanTerritory, RuleItemSpec, RuleSpec } from '../types';
+import type { Criterion, GeographyMatch, PlanIssue, PlanTerritory, RuleItemSpec, RuleSpec } from '../types';
 import { GEOGRAPHY_FIELDS, LIMITS, bareRuleItemField } from '../../salesforce';
 import { isSingleValueOperation } from '../cells';
 import { booleanFilterFor } from './filters';
 import { ruleDeveloperName, ruleMasterLabel } from './naming';
-import { EQUALS_GEOGRAPHY, NEGATIVE_OPERATIONS, type GeographyMatch, type RuleGroup, type RuleItem } from './shape';
+import { EQUALS_GEOGRAPHY, NEGATIVE_OPERATIONS, type RuleGroup, type RuleItem } from './shape';
 
 /**
  * Multi-select picklist operators: how Salesforce combines the values of one includes/excludes item

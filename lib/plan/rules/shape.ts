@@ -2,17 +2,9 @@
  * What packing writes and decoding reads back: a rule item, a group of items of one field, the operators
  * whose lists are ANDed, and which operator the geography columns are written with.
  */
+import type { GeographyMatch } from '../types';
 
-/**
- * The operator a Countries or States cell is written with. With State and Country/Territory Picklists,
- * rules on states and countries "must use contains matching instead of equals matching" (Help, Create
- * Rules to Assign Accounts to Territories; knowledge article 005321975): the org's describe decides
- * (lib/sync/org-rules.ts), and each form reads back into its column only in its own org.
- */
-export interface GeographyMatch {
-	countries: 'equals' | 'contains';
-	states: 'equals' | 'contains';
-}
+/** Countries and States written with `equals`: an org without State and Country/Territory Picklists. */
 export const EQUALS_GEOGRAPHY: GeographyMatch = { countries: 'equals', states: 'equals' };
 
 /** Operators whose comma list means "not a and not b": their items are ANDed, not ORed. */
