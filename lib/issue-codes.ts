@@ -126,5 +126,3 @@ export const ENGINE_ERROR_CODES = {
 	DEPLOY_FAILED: 'A Metadata API deploy failed.',
 	UNKNOWN_ERROR: 'Salesforce failed without a code.',
 } as const;
-
-export type EngineErrorCode = keyof typeof ENGINE_ERROR_CODES;

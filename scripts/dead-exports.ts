@@ -14,6 +14,12 @@ import * as ts from 'typescript';
 const ROOT = resolve(__dirname, '..');
 const PUBLIC_API = resolve(ROOT, 'lib/index.ts');
 
+/** Exports kept although nothing imports them, each for a reason. */
+const KEPT: Record<string, string> = {
+	'lib/salesforce/users.ts: USER_REFERENCE_KINDS': 'the one written list of user reference kinds, which plan/types.ts, sync/match.ts and publish.ts point to',
+	'lib/salesforce/index.ts: USER_REFERENCE_KINDS': 'the same, through the ground floor\'s door',
+};
+
 export function deadExports(root: string = ROOT): string[] {
 	const config = ts.getParsedCommandLineOfConfigFile(resolve(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
 	if (!config) throw new Error('tsconfig.json could not be read');
@@ -93,7 +99,8 @@ export function deadExports(root: string = ROOT): string[] {
 		for (const exported of exportsOf(file)) {
 			// A door's entry (a re-export) is an alias of its own, alive only when an import passed through it.
 			const original = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-			if (!used.has(exported) && !named.has(original)) dead.push(`${rel}: ${exported.name}`);
+			const line = `${rel}: ${exported.name}`;
+			if (!used.has(exported) && !named.has(original) && !(line in KEPT)) dead.push(line);
 		}
 	}
 	return dead.sort();

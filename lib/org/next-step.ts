@@ -50,7 +50,7 @@ export function nextStep(c: NextStepContext): string {
 	return `Written to ${model} (Planning). Publishing neither runs assignment rules nor activates the model: ${rules.charAt(0).toLowerCase()}${rules.slice(1)} (in Planning this previews the assignments), then click Activate when the model is ready (Planning models only; one model is Active at a time).`;
 }
 
-export const RUN_AGAIN = 'Publish the same plan again';
+const RUN_AGAIN = 'Publish the same plan again';
 
 /** The stop's message with the next step after it (once: a message that already has one is kept). */
 export function withNextStep<T extends { code: string; message: string }>(stop: T): T {

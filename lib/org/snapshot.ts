@@ -45,7 +45,7 @@ function toModel(r: Row): SnapshotModel {
 }
 
 /** The model a target names: by Id when given, else by DeveloperName (case-insensitive, as Salesforce). */
-export function findModel(models: SnapshotModel[], target: ModelTarget): SnapshotModel | null {
+function findModel(models: SnapshotModel[], target: ModelTarget): SnapshotModel | null {
 	if (target.id) return models.find((m) => sameId(m.id, target.id)) ?? null;
 	const name = target.developerName?.toLowerCase();
 	if (!name) throw new OrgError('MODEL_NOT_NAMED', 'The model target needs a developerName or an id');

@@ -23,7 +23,7 @@ const DELIMITERS = [',', ';', '\t'] as const;
  * Papaparse's own guess compares field counts over the first rows and is easily misled by a
  * trailing blank line or a list cell full of commas; a plan's header is the reliable witness.
  */
-export function detectDelimiter(text: string): ',' | ';' | '\t' {
+function detectDelimiter(text: string): ',' | ';' | '\t' {
 	const body = text.replace(/^\uFEFF/, '');
 	let start = 0;
 	while (start < body.length) {

@@ -21,7 +21,7 @@ import { REPORT_CSS } from './style';
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text for HTML content and attribute values. */
-export function esc(value: unknown): string {
+function esc(value: unknown): string {
 	return String(value).replace(/[&<>"']/g, (ch) => ESCAPES[ch]);
 }
 

@@ -8,6 +8,6 @@ export { API_VERSION, KEY_PREFIXES, OBJECTS } from './objects';
 export { normalizeBooleanFilter, readBooleanFilter, ungrouped } from './boolean-filter';
 export { ID_PATTERN, idKey, isId, sameId } from './ids';
 export { USER_KEY_FIELDS, USER_REFERENCE_KINDS } from './users';
-export { ACCOUNT_ACCESS, DEFAULT_ROLES, OPPORTUNITY_CASE_ACCESS, PUBLIC_READ_WRITE, PUBLISHABLE_MODEL_STATES, RULE_OPERATORS } from './picklists';
+export { ACCOUNT_ACCESS, OPPORTUNITY_CASE_ACCESS, PUBLIC_READ_WRITE, PUBLISHABLE_MODEL_STATES, RULE_OPERATORS } from './picklists';
 export { GEOGRAPHY_FIELDS, TOOL_RULE_PREFIX, bareRuleItemField, ruleItemField } from './rules';
 export type { FilterExpr, SObjectName } from './types';

@@ -3,11 +3,10 @@
  * the order of writes (phases) and the fingerprint a reviewed change set carries.
  * Named exports only, so that this list says what the layer offers; its types are in ./types.ts.
  */
-export { diff, quote } from './diff';
+export { diff } from './diff';
 export { describeChange, describeChangeSet } from './describe';
 export { exportPlan, exportPlanDetailed } from './export';
-export { PHASE, phaseName } from './phases';
-export { sameMeaning } from './rule-compare';
+export { phaseName } from './phases';
 export { compareFingerprints, describeDifference, fingerprintOf, hashOf, stateOf } from './fingerprint';
 export type {
 	Change,
