@@ -91,8 +91,9 @@ export function throwIfCancelled(signal: AbortSignal | undefined, during: string
 }
 
 /**
- * The planning half: options checked, plan read and validated, org read, diff, checks. `result` is the
- * answer when nothing is to be applied (problems, or a dry run); `ready` what applying needs.
+ * The planning half: plan read and validated, org read, diff, checks. `result` is the answer when
+ * nothing is to be applied (problems, or a dry run); `ready` what applying needs. The options come checked
+ * (checkPublishOptions): its callers, publishPlan and planPublish, check them once, as they arrive.
  */
 export async function preparePublish(
 	options: PublishOptions,
@@ -100,8 +101,6 @@ export async function preparePublish(
 ): Promise<{ result: PublishResult; ready?: ReadyToApply } | { result: null; ready: ReadyToApply }> {
 	const started = Date.now();
 	const phases: PhaseTiming[] = [];
-	// Scripts call this from plain JavaScript: a wrong option is refused before any file or org is touched.
-	checkPublishOptions(options);
 	const plan = await readPlan(options);
 	if (plan.territories.length === 0 && plan.issues.length === 0) {
 		// An empty plan is almost always an upstream mistake (no items, a blank file); with overwriteAll
@@ -526,7 +525,7 @@ export function rowsWithIssues(plan: TerritoryPlan, issues: PlanIssue[]): RowOut
 }
 
 /** Folds change outcomes onto the plan rows they serve; org-only deletes get rows of their own. */
-export function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: ChangeOutcome[], snapshot: OrgSnapshot): RowOutcome[] {
+function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: ChangeOutcome[], snapshot: OrgSnapshot): RowOutcome[] {
 	const outcomeById = new Map(outcomes.map((o) => [o.changeId, o]));
 	const changesByRow = new Map<number, Change[]>();
 	const orphans: Change[] = [];
