@@ -224,8 +224,10 @@ export interface PublishSummary {
 	counts: Record<string, Record<string, number>>;
 	failed: number;
 	skipped: number;
-	/** Stopped before the end (REQUEST_LIMIT_EXCEEDED, a hard failure); what was not done is in outcomes. */
-	/** status: the HTTP status of the Salesforce answer that stopped the run, when one did. */
+	/**
+	 * Stopped before the end (REQUEST_LIMIT_EXCEEDED, a hard failure); what was not done is in outcomes.
+	 * status: the HTTP status of the Salesforce answer that stopped the run, when one did.
+	 */
 	stopped: { code: string; message: string; status?: number } | null;
 	apiUsage: ApiUsage;
 	durationMs: number;
