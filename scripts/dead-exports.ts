@@ -12,7 +12,6 @@ import { resolve } from 'path';
 import * as ts from 'typescript';
 
 const ROOT = resolve(__dirname, '..');
-const PUBLIC_API = resolve(ROOT, 'lib/index.ts');
 
 /** Exports kept although nothing imports them, each for a reason. */
 const KEPT: Record<string, string> = {
@@ -21,6 +20,7 @@ const KEPT: Record<string, string> = {
 };
 
 export function deadExports(root: string = ROOT): string[] {
+	const publicApi = resolve(root, 'lib/index.ts');
 	const config = ts.getParsedCommandLineOfConfigFile(resolve(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
 	if (!config) throw new Error('tsconfig.json could not be read');
 	const program = ts.createProgram(config.fileNames, config.options);
@@ -46,7 +46,7 @@ export function deadExports(root: string = ROOT): string[] {
 	};
 
 	for (const file of ours) {
-		const isPublicApi = file.fileName === PUBLIC_API;
+		const isPublicApi = file.fileName === publicApi;
 		const visit = (node: ts.Node) => {
 			if (ts.isImportDeclaration(node) && node.importClause) {
 				const clause = node.importClause;
@@ -73,7 +73,7 @@ export function deadExports(root: string = ROOT): string[] {
 		visit(file);
 	}
 
-	const libFiles = ours.filter((f) => f.fileName.startsWith(resolve(root, 'lib') + '/') && f.fileName !== PUBLIC_API && !wholeModules.has(f.fileName));
+	const libFiles = ours.filter((f) => f.fileName.startsWith(resolve(root, 'lib') + '/') && f.fileName !== publicApi && !wholeModules.has(f.fileName));
 	const exportsOf = (file: ts.SourceFile) => {
 		const moduleSymbol = checker.getSymbolAtLocation(file);
 		return moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : [];
