@@ -3,9 +3,8 @@
  * Used by scripts outside n8n (through index.js) and by the two nodes.
  */
 import type { PlanIssue, PlanRow } from './plan/types';
-import type { ChangeSet, ExportNote, PublishMethod } from './sync/types';
+import type { ChangeSet, ExportNote, OrgFingerprint, PublishMethod } from './sync/types';
 import type { IssueCode } from './issue-codes';
-import type { OrgFingerprint } from './sync/fingerprint';
 
 /** How to reach the org. Secrets here never reach outputs, logs or error messages. */
 export type ConnectionSettings =
@@ -225,8 +224,10 @@ export interface PublishSummary {
 	counts: Record<string, Record<string, number>>;
 	failed: number;
 	skipped: number;
-	/** Stopped before the end (REQUEST_LIMIT_EXCEEDED, a hard failure); what was not done is in outcomes. */
-	/** status: the HTTP status of the Salesforce answer that stopped the run, when one did. */
+	/**
+	 * Stopped before the end (REQUEST_LIMIT_EXCEEDED, a hard failure); what was not done is in outcomes.
+	 * status: the HTTP status of the Salesforce answer that stopped the run, when one did.
+	 */
 	stopped: { code: string; message: string; status?: number } | null;
 	apiUsage: ApiUsage;
 	durationMs: number;

@@ -7,14 +7,11 @@
  */
 import type { ApplyReviewOptions, PhaseTiming, PublishResult } from './api-types';
 import { checkApplyOptions } from './options';
-import { connect } from './org/connect';
-import { readGuardState } from './org/guard';
-import { readSnapshot } from './org/snapshot';
+import { connect, nextStep, readGuardState, readSnapshot } from './org';
 import { groupIssues } from './issue-groups';
 import { applyPrepared, rowsWithIssues, summarize, throwIfCancelled, timed, type ReadyToApply } from './publish';
-import { nextStep } from './next-step';
 import { checkReview } from './review';
-import { compareFingerprints, describeDifference, hashOf, stateOf } from './sync/fingerprint';
+import { compareFingerprints, describeDifference, hashOf, stateOf } from './sync';
 import type { PlanIssue, TerritoryPlan } from './plan/types';
 
 /** How many differences an ORG_CHANGED refusal lists one by one. */

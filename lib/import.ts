@@ -5,8 +5,7 @@
 import type { ImportOptions, ImportResult } from './api-types';
 import { CodedError } from './coded-error';
 import { checkImportOptions } from './options';
-import { connect } from './org/connect';
-import { readSnapshot } from './org/snapshot';
+import { connect, readSnapshot } from './org';
 import { PLAN_COLUMNS, rowsToCsv, territoryToRow } from './plan';
 import { exportPlanDetailed } from './sync';
 

@@ -48,7 +48,7 @@ export const ISSUE_CODES = {
 	SCOPE_ROOT_NOT_FOUND: 'The territory to publish under does not exist in the model.',
 	SCOPE_ROOT_MOVE: 'The plan moves the territory published under, which stays where it is.',
 	KEY_OUTSIDE_SCOPE: 'A Key belongs to a territory outside the scope published under.',
-	// Rules (lib/plan/rules.ts, lib/sync/rule-changes.ts).
+	// Rules (lib/plan/rules/packing.ts, lib/sync/rule-changes.ts).
 	RULE_NAME_COLLISION: 'Two territories would get the same rule name.',
 	VALUE_TOO_LONG: "A rule value is longer than Salesforce's 255 characters for a rule item.",
 	VALUE_WITH_COMMA: 'A rule value holds a comma, which Salesforce reads as a separator.',
@@ -126,5 +126,3 @@ export const ENGINE_ERROR_CODES = {
 	DEPLOY_FAILED: 'A Metadata API deploy failed.',
 	UNKNOWN_ERROR: 'Salesforce failed without a code.',
 } as const;
-
-export type EngineErrorCode = keyof typeof ENGINE_ERROR_CODES;

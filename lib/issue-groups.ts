@@ -6,7 +6,7 @@
  */
 import type { IssueGroup } from './api-types';
 import type { PlanIssue } from './plan/types';
-import type { DomainFact } from './org/user-domains';
+import type { DomainFact } from './org/types';
 
 export interface IssueFacts {
 	/** E-mail domain (lower case) → what the org's usernames say about it (lib/org/user-domains.ts). */
@@ -17,7 +17,7 @@ export interface IssueFacts {
 const MIN_DOMAIN_GROUP = 3;
 
 /** The e-mail domain of an unknown user reference, or null. */
-export function userDomain(issue: PlanIssue): string | null {
+function userDomain(issue: PlanIssue): string | null {
 	if (issue.code !== 'UNKNOWN_USER' || !issue.value) return null;
 	const at = issue.value.lastIndexOf('@');
 	return at > 0 && at < issue.value.length - 1 ? issue.value.slice(at + 1).trim().toLowerCase() : null;

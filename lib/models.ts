@@ -1,11 +1,7 @@
 /** Small reads the nodes need besides publish and import: the pickers' lists and a credential check. */
 import type { ConnectionOptions, ModelTarget } from './api-types';
 import type { OrgCheckReport } from './api-types';
-import { readAccountFields } from './org/account-fields';
-import { checkOrg as checkOrgConnection } from './org/check';
-import { connect } from './org/connect';
-import { listModels as listOrgModels, listTerritories as listModelTerritories } from './org/snapshot';
-import { soqlQuote } from './org/soql';
+import { checkOrg as checkOrgConnection, connect, listModels as listOrgModels, listTerritories as listModelTerritories, readAccountFields, soqlQuote } from './org';
 
 export interface ModelSummary {
 	id: string;

@@ -8,8 +8,8 @@
  */
 import type { ApplyReviewOptions, ImportOptions, PublishOptions } from './api-types';
 import { CodedError } from './coded-error';
-import { assertSoqlName } from './org/soql';
-import { didYouMean } from './plan/suggest';
+import { assertSoqlName } from './org';
+import { didYouMean } from './plan';
 
 export class OptionError extends CodedError {
 	constructor(

@@ -6,9 +6,10 @@ import type { PlanPublishResult, PublishOptions, ReviewedChangeSet } from './api
 import { OptionError, checkPublishOptions } from './options';
 import { preparePublish, type ReadyToApply } from './publish';
 import { REVIEW_FORMAT, REVIEW_VERSION, sealReview } from './review';
-import { fingerprintOf } from './sync/fingerprint';
+import { fingerprintOf } from './sync';
 
 export async function planPublish(options: PublishOptions): Promise<PlanPublishResult> {
+	// Scripts call this from plain JavaScript: a wrong option is refused before any file or org is touched.
 	checkPublishOptions(options);
 	if (options.dryRun === false) {
 		throw new OptionError('dryRun', 'planPublish never writes: leave dryRun out, and apply its review with applyChangeSet (or call publishPlan to plan and write at once).');

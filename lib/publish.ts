@@ -17,26 +17,34 @@ import type {
 	RowOutcomeStatus,
 } from './api-types';
 import { OptionError, checkPublishOptions } from './options';
-import { connect, type OrgConnection } from './org/connect';
-import { readSnapshot, type SnapshotRefs } from './org/snapshot';
-import { applyChangeSet, CANCELLED } from './org/apply';
-import { withNextStep } from './org/next-step';
-import { checkOrg } from './org/check';
-import { ruleLinksPath } from './org/describe';
-import { OrgError } from './org/errors';
-import { describeForeign, foreignChanges, readGuardState, wroteFirst, type GuardState } from './org/guard';
-import { isTransient } from './org/retry';
-import { criteriaFieldIssues, readAccountFieldTypes } from './org/account-fields';
-import { nextStep } from './next-step';
-import { parseCsv, parseCsvFile, parsePlan } from './plan';
-import { developerNameProblem } from './plan/keys';
-import { didYouMean } from './plan/suggest';
+import {
+	applyChangeSet,
+	CANCELLED,
+	checkOrg,
+	connect,
+	criteriaFieldIssues,
+	describeForeign,
+	foreignChanges,
+	isTransient,
+	nextStep,
+	OrgError,
+	readAccountFieldTypes,
+	readGuardState,
+	readSnapshot,
+	ruleLinksPath,
+	userDomainsInOrg,
+	withNextStep,
+	wroteFirst,
+	type GuardState,
+	type OrgConnection,
+	type SnapshotRefs,
+} from './org';
+import { developerNameProblem, didYouMean, parseCsv, parseCsvFile, parsePlan } from './plan';
 import { LIMITS, OBJECTS } from './salesforce';
 import type { PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 import { diff, planIssuesForDiff, reconcileIssues } from './sync';
 import { describeOutcome } from './outcome';
 import { frequentUnknownDomains, groupIssues } from './issue-groups';
-import { userDomainsInOrg } from './org/user-domains';
 import type { Change, ChangeSet, DiffOptions, OrgDescribe, OrgSnapshot } from './sync/types';
 import { rowIds } from './row-ids';
 
@@ -83,8 +91,9 @@ export function throwIfCancelled(signal: AbortSignal | undefined, during: string
 }
 
 /**
- * The planning half: options checked, plan read and validated, org read, diff, checks. `result` is the
- * answer when nothing is to be applied (problems, or a dry run); `ready` what applying needs.
+ * The planning half: plan read and validated, org read, diff, checks. `result` is the answer when
+ * nothing is to be applied (problems, or a dry run); `ready` what applying needs. The options come checked
+ * (checkPublishOptions): its callers, publishPlan and planPublish, check them once, as they arrive.
  */
 export async function preparePublish(
 	options: PublishOptions,
@@ -92,8 +101,6 @@ export async function preparePublish(
 ): Promise<{ result: PublishResult; ready?: ReadyToApply } | { result: null; ready: ReadyToApply }> {
 	const started = Date.now();
 	const phases: PhaseTiming[] = [];
-	// Scripts call this from plain JavaScript: a wrong option is refused before any file or org is touched.
-	checkPublishOptions(options);
 	const plan = await readPlan(options);
 	if (plan.territories.length === 0 && plan.issues.length === 0) {
 		// An empty plan is almost always an upstream mistake (no items, a blank file); with overwriteAll
@@ -463,7 +470,7 @@ export function rowsWithIssues(plan: TerritoryPlan, issues: PlanIssue[]): RowOut
 }
 
 /** Folds change outcomes onto the plan rows they serve; org-only deletes get rows of their own. */
-export function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: ChangeOutcome[], snapshot: OrgSnapshot): RowOutcome[] {
+function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: ChangeOutcome[], snapshot: OrgSnapshot): RowOutcome[] {
 	const outcomeById = new Map(outcomes.map((o) => [o.changeId, o]));
 	const changesByRow = new Map<number, Change[]>();
 	const orphans: Change[] = [];

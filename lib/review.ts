@@ -7,12 +7,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { ReviewedChangeSet } from './api-types';
-import { hashOf } from './sync/fingerprint';
+import { hashOf } from './sync';
 
 export const REVIEW_FORMAT = 'n8n-nodes-territory-planning/reviewed-change-set' as const;
 export const REVIEW_VERSION = 1;
 
-export class ReviewError extends Error {
+class ReviewError extends Error {
 	readonly code = 'REVIEW_INVALID';
 	constructor(message: string) {
 		super(`review: ${message}`);
@@ -33,7 +33,7 @@ function canonical(value: unknown): string {
 	return JSON.stringify(value ?? null);
 }
 
-export function checksumOf(review: Omit<ReviewedChangeSet, 'checksum'> & { checksum?: string }): string {
+function checksumOf(review: Omit<ReviewedChangeSet, 'checksum'> & { checksum?: string }): string {
 	const { checksum: _ignored, ...content } = review;
 	return createHash('sha256').update(canonical(content)).digest('hex');
 }

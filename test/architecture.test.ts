@@ -94,6 +94,29 @@ function violation(edge: ImportEdge): string | null {
 	return `${edge.from} imports ${edge.target} (${targetRoom?.path ?? 'outside the rooms'}): ${room.path} may import only ${[room.path, ...room.mayImport].join(', ')}`;
 }
 
+/**
+ * The layers' doors: a file outside a layer reaches it only through its `index.ts` (what the layer offers,
+ * by name) or its `types.ts` (the types it hands over), never an implementation file. Tests may reach in.
+ */
+const LAYERS = ['lib/plan', 'lib/sync', 'lib/org', 'lib/report', 'lib/salesforce'];
+
+/** The door rule an edge breaks, in words, or null. */
+function doorViolation(edge: ImportEdge): string | null {
+	if (edge.target === null) return null;
+	const layer = LAYERS.find((l) => isUnder(edge.target as string, l));
+	if (!layer || isUnder(edge.from, layer)) return null;
+	if (edge.target === `${layer}/index` || edge.target === `${layer}/types`) return null;
+	return `${edge.from} imports ${edge.target}: outside ${layer}, import it through ${layer} (its index.ts) or ${layer}/types`;
+}
+
+/** `export * from` (and `export type * from`): a door that does not say what it lets through. */
+function starExports(file: string, text: string): string[] {
+	const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+	return source.statements
+		.filter((s): s is ts.ExportDeclaration => ts.isExportDeclaration(s) && s.exportClause === undefined)
+		.map((s) => `${file}: ${s.getText(source)}`);
+}
+
 function sourceFiles(dir: string): string[] {
 	const out: string[] = [];
 	for (const name of readdirSync(join(ROOT, dir))) {
@@ -153,5 +176,40 @@ describe('the import rules (docs/architecture.md)', () => {
 		// Allowed edges stay allowed.
 		expect(violation(edge('lib/org/apply.ts', '../sync/types'))).toBeNull();
 		expect(violation(edge('nodes/shared/methods.ts', '../../lib'))).toBeNull();
+	});
+});
+
+describe('the layers\' doors (docs/architecture.md)', () => {
+	it('every layer has an index.ts and a types.ts', () => {
+		for (const layer of LAYERS) {
+			expect([layer, existsSync(join(ROOT, layer, 'index.ts')), existsSync(join(ROOT, layer, 'types.ts'))]).toEqual([layer, true, true]);
+		}
+	});
+
+	it('files outside a layer import it only through its index.ts or types.ts', () => {
+		expect(EDGES.map(doorViolation).filter(Boolean)).toEqual([]);
+	});
+
+	it('lib/org/index.ts is the door the public API goes through', () => {
+		const through = EDGES.filter((e) => e.target === 'lib/org/index').map((e) => e.from);
+		// plan-publish.ts reaches the org through publish.ts's preparePublish.
+		expect(through).toEqual(expect.arrayContaining(['lib/publish.ts', 'lib/apply-review.ts', 'lib/import.ts', 'lib/models.ts', 'lib/options.ts']));
+	});
+
+	it('no file of lib/ re-exports with export *', () => {
+		const stars = FILES.filter((f) => f.startsWith('lib/')).flatMap((f) => starExports(f, readFileSync(join(ROOT, f), 'utf8')));
+		expect(stars).toEqual([]);
+	});
+
+	it('catches what it is there to catch', () => {
+		const edge = (from: string, spec: string): ImportEdge => importsOf(from, `import x from '${spec}';`)[0];
+		expect(doorViolation(edge('lib/publish.ts', './org/snapshot'))).toMatch(/through lib\/org/);
+		expect(doorViolation(edge('lib/sync/diff.ts', '../plan/keys'))).toMatch(/through lib\/plan/);
+		expect(doorViolation(edge('lib/report/html.ts', '../sync/describe'))).toMatch(/through lib\/sync/);
+		expect(doorViolation(edge('lib/sync/diff.ts', '../plan/rules'))).toMatch(/through lib\/plan/);
+		expect(doorViolation(edge('lib/publish.ts', './org'))).toBeNull();
+		expect(doorViolation(edge('lib/sync/diff.ts', '../plan/types'))).toBeNull();
+		expect(doorViolation(edge('lib/org/snapshot.ts', './soql'))).toBeNull();
+		expect(starExports('lib/x.ts', "export * from './a';\nexport type * from './b';\nexport { c } from './c';")).toHaveLength(2);
 	});
 });

@@ -5,7 +5,7 @@
  */
 import { OBJECTS, bareRuleItemField } from '../salesforce';
 import type { PlanIssue, PlanTerritory } from '../plan/types';
-import { formatCriterion } from '../plan/cells';
+import { formatCriterion } from '../plan';
 import type { OrgConnection } from './connect';
 import { restGet } from './http';
 

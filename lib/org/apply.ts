@@ -16,14 +16,14 @@ import type { ChangeOutcome, PhaseTiming, ProgressCallback } from '../api-types'
 import { OBJECTS } from '../salesforce';
 import type { SObjectName } from '../salesforce';
 import type { Change, ChangeAction, ChangeSet, FieldValue, RecordRef } from '../sync/types';
-import { phaseName } from '../sync/phases';
+import { phaseName } from '../sync';
 import { applyBulk, BULK_OBJECTS, BULK_THRESHOLD } from './bulk';
 import type { OrgConnection } from './connect';
-import { errorCodeOf, messageOf } from './errors';
+import { errorCodeOf, messageOf, OrgError } from './errors';
 import { restPost } from './http';
 import { CallBuilder, type PackedRecord, type Subrequest } from './composite-pack';
 import { applyRuleLinksViaMetadata, type RuleLinkWrite } from './metadata-links';
-import type { OwnWrites } from './guard';
+import type { OwnWrites } from './types';
 import { findExisting } from './natural-keys';
 import { retryLater } from './next-step';
 import { backoff, isTransient, LIMIT_CODE } from './retry';
@@ -93,7 +93,7 @@ interface WorkItem {
 	viaComposite?: boolean;
 }
 
-export function isRecordRef(value: unknown): value is RecordRef {
+function isRecordRef(value: unknown): value is RecordRef {
 	return !!value && typeof value === 'object' && typeof (value as RecordRef).$ref === 'string';
 }
 
@@ -126,7 +126,8 @@ class Applier {
 			recordId: c.recordId,
 		}));
 		cs.changes.forEach((c, i) => {
-			if (this.indexById.has(c.id)) throw new Error(`The change set has two changes with id ${c.id}`);
+			// A defect of whoever built the change set (a hand-made or edited review): refused before any write.
+			if (this.indexById.has(c.id)) throw new OrgError('INVALID_CHANGE', `The change set has two changes with id ${c.id}`);
 			this.indexById.set(c.id, i);
 		});
 	}

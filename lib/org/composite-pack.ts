@@ -41,7 +41,7 @@ export interface Subrequest<T> {
 }
 
 /** Singles: every slot that is not one of the 5 collections may carry one record (REST guide, Composite). */
-export const SINGLE_SLOTS = LIMITS.compositeSubrequests - LIMITS.compositeCollections;
+const SINGLE_SLOTS = LIMITS.compositeSubrequests - LIMITS.compositeCollections;
 
 /** Records one call can write at most: the lower bound of write calls is ⌈records ÷ this⌉. */
 export const RECORDS_PER_CALL = LIMITS.compositeCollections * LIMITS.collectionSize + SINGLE_SLOTS;

@@ -51,7 +51,7 @@ function describe(request: ReadRequest): string {
 }
 
 /** Groups requests, in order, into calls that respect Composite's limits. */
-export function packCalls(requests: readonly ReadRequest[]): number[][] {
+function packCalls(requests: readonly ReadRequest[]): number[][] {
 	const calls: number[][] = [];
 	let current: number[] = [];
 	let queries = 0;

@@ -24,7 +24,7 @@ export interface DescribeBody {
 }
 
 /** Every object the engine writes, plus Account (criteria fields, picklist settings). */
-export const DESCRIBED_OBJECTS: readonly SObjectName[] = [
+const DESCRIBED_OBJECTS: readonly SObjectName[] = [
 	OBJECTS.model,
 	OBJECTS.type,
 	OBJECTS.territory,

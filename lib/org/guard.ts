@@ -11,28 +11,14 @@
  * the other stops before its next phase with MODEL_CHANGED. A run that has written nothing yet always
  * stops (it refuses before writing). A record deleted by another writer carries no stamp: it stops the run.
  */
-import type { ChangeOutcome, ModelTarget } from '../api-types';
+import type { ModelTarget } from '../api-types';
 import { ID_PATTERN, OBJECTS } from '../salesforce';
-import type { Change } from '../sync/types';
 import type { OrgConnection } from './connect';
+import type { ForeignChange, GuardRecord, GuardState, OwnWrites } from './types';
 import { readTogether } from './composite-read';
 import { soqlQuote } from './soql';
 
 type Row = Record<string, unknown>;
-
-/** A guarded record: object, DeveloperName, SystemModstamp. */
-export interface GuardRecord {
-	object: string;
-	developerName: string;
-	stamp: string;
-	/** CreatedDate: unlike SystemModstamp it never moves, so two runs compare the same values. */
-	createdDate: string;
-	/** Territory2Model.State (a model activated under a publish is a change too). */
-	state?: string;
-}
-
-/** Id (15 characters) → record, for the model and its territories and rules. */
-export type GuardState = Record<string, GuardRecord>;
 
 const id15 = (id: string) => id.slice(0, 15);
 
@@ -71,23 +57,6 @@ export async function readGuardState(org: OrgConnection, target: ModelTarget): P
 	add(OBJECTS.territory, territories);
 	add(OBJECTS.rule, rules);
 	return state;
-}
-
-/** What this run has written (or tried to) so far, as the guard needs it. */
-export interface OwnWrites {
-	changes: readonly Change[];
-	outcomes: readonly ChangeOutcome[];
-	/** change id → Id of the record it created. */
-	created: Readonly<Record<string, string>>;
-}
-
-/** A change found by the guard that this run did not make. */
-export interface ForeignChange {
-	object: string;
-	developerName: string;
-	what: 'created' | 'updated' | 'deleted' | 'state';
-	stamp: string | null;
-	detail?: string;
 }
 
 const GUARDED: ReadonlySet<string> = new Set([OBJECTS.model, OBJECTS.territory, OBJECTS.rule]);

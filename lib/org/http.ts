@@ -20,7 +20,6 @@ function readOptions(org: OrgConnection): object {
 	};
 }
 
-/** Wraps a jsforce failure into an OrgError whose message carries no secret. */
 /**
  * A query as error messages name it: by the object it reads, not its text. The text would quote field
  * names, and n8n rewrites any error message containing "EACCES" (a file-permission code) into "Forbidden
@@ -32,6 +31,7 @@ export function queryLabel(soql: string): string {
 	return object ? `Query of ${object}` : 'Query';
 }
 
+/** Wraps a jsforce failure into an OrgError whose message carries no secret. */
 export function toOrgError(org: OrgConnection, err: unknown, what: string): OrgError {
 	if (err instanceof OrgError) return err;
 	// The session expired and could not be renewed: that, not the request that found out, is the failure.

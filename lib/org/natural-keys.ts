@@ -9,7 +9,7 @@ import type { OrgConnection } from './connect';
 import { queryAll } from './http';
 import { chunkForIn, inList } from './soql';
 
-export const NATURAL_KEYS: Record<SObjectName, string[] | null> = {
+const NATURAL_KEYS: Record<SObjectName, string[] | null> = {
 	[OBJECTS.model]: ['DeveloperName'],
 	// Types are org-wide: DeveloperName alone is unique.
 	[OBJECTS.type]: ['DeveloperName'],

@@ -1,11 +1,56 @@
 /**
- * What a user reads when a publish stops early: what happened, what is in the org now, and what to do
- * next. Publishing the same plan again is always safe (the diff starts from what the org holds, and
- * creates whose answer was lost are looked up before they are sent again), so every stop says so.
+ * What a person does next, in words, in one place: after a run (the summary's `next`), after a stop
+ * (withNextStep), after a row that failed with a passing fault (retryLater).
+ *
+ * After a stop: what happened, what is in the org now, and what to do next. Publishing the same plan
+ * again is always safe (the diff starts from what the org holds, and creates whose answer was lost are
+ * looked up before they are sent again), so every stop says so.
+ *
+ * After a run: publishing writes the model's records only; it never runs assignment rules nor activates
+ * the model, which an admin does in Setup.
+ * Setup paths from Salesforce Help: "Run Assignment Rules for a Territory" (sales.tm2_run_assignment_rules:
+ * open the model's hierarchy, Run Rules) and "Activate a Territory Model" (sales.tm2_activate_territory_model:
+ * open the model, View Hierarchy, Activate; Planning models only, and one Active model at a time); both
+ * start at Setup → Quick Find "Territory Models" (sales.tm2_manage_rules_model_level).
  */
 import { isTransient, LIMIT_CODE } from './retry';
 
-export const RUN_AGAIN = 'Publish the same plan again';
+const SETUP = 'Setup → Quick Find "Territory Models" → Territory Models';
+
+export interface NextStepContext {
+	dryRun: boolean;
+	/** The run had problems and wrote nothing. */
+	refused: boolean;
+	/** Stopped part-way (CANCELLED, MODEL_CHANGED, a hard failure). */
+	stoppedCode: string | null;
+	changes: number;
+	modelDeveloperName: string;
+	/** The model's state before the run (null: created by it). */
+	modelState: string | null;
+	/** This run came from a reviewed change set (applyChangeSet). */
+	reviewed?: boolean;
+}
+
+export function nextStep(c: NextStepContext): string {
+	const model = c.modelDeveloperName || 'the model';
+	if (c.refused) return 'Nothing was written: fix the problems listed in issues, then run again (a dry run first).';
+	if (c.stoppedCode === 'MODEL_CHANGED') {
+		return `Stopped: another publish changed ${model} while this one ran. What was written is listed above; run this plan again (a dry run first) once the other publish is done: it completes without duplicates.`;
+	}
+	// A reviewed change set cannot be applied twice: its own writes changed what it was reviewed against.
+	if (c.stoppedCode && c.reviewed) return `Stopped before the end (${c.stoppedCode}): what was written is listed above. Run the dry run again and approve its new review (the rest of the plan); applying this review again is refused, as the org has changed since.`;
+	if (c.stoppedCode) return `Stopped before the end (${c.stoppedCode}): what was written is listed above. Publishing the same plan again completes it without duplicates.`;
+	if (c.dryRun) {
+		if (c.changes === 0) return `Nothing was written (dry run). ${model} already matches the plan: there is nothing to publish.`;
+		return `Nothing was written (dry run). Review the ${c.changes} changes; to write them, run with Mode "Write to Salesforce", or approve this dry run and pass its review to Mode "Apply a Reviewed Change Set" (applyChangeSet), which writes exactly these changes or refuses if the org changed meanwhile.`;
+	}
+	if (c.changes === 0) return `Already up to date: ${model} matches the plan, nothing was written.`;
+	const rules = `In ${SETUP}, open ${model} (View Hierarchy) and click Run Rules to assign accounts by the new rules`;
+	if (c.modelState === 'Active') return `Written to ${model} (Active). Publishing does not run assignment rules: ${rules.charAt(0).toLowerCase()}${rules.slice(1)}.`;
+	return `Written to ${model} (Planning). Publishing neither runs assignment rules nor activates the model: ${rules.charAt(0).toLowerCase()}${rules.slice(1)} (in Planning this previews the assignments), then click Activate when the model is ready (Planning models only; one model is Active at a time).`;
+}
+
+const RUN_AGAIN = 'Publish the same plan again';
 
 /** The stop's message with the next step after it (once: a message that already has one is kept). */
 export function withNextStep<T extends { code: string; message: string }>(stop: T): T {

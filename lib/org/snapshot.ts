@@ -15,6 +15,7 @@ import type {
 	SnapshotUser,
 } from '../sync/types';
 import type { OrgConnection } from './connect';
+import type { SnapshotRefs } from './types';
 import { OrgError } from './errors';
 import { readTogether } from './composite-read';
 import { activeRoles, describeRequests, parseDescribe } from './describe';
@@ -22,15 +23,6 @@ import { queryAll } from './http';
 import { assertSoqlName, chunkForIn, inList, soqlQuote } from './soql';
 
 type Row = Record<string, unknown>;
-
-export interface SnapshotRefs {
-	/** User references from the plan: Ids, Usernames, Emails or Federation Ids. */
-	users: string[];
-	/** Account references from the plan: Ids, or values of accountKeyField. */
-	accounts: string[];
-	/** Account field holding external keys (default: the references are Account Ids). */
-	accountKeyField?: string;
-}
 
 const USER_PREFIX = KEY_PREFIXES.user;
 const ACCOUNT_PREFIX = KEY_PREFIXES.account;
@@ -53,7 +45,7 @@ function toModel(r: Row): SnapshotModel {
 }
 
 /** The model a target names: by Id when given, else by DeveloperName (case-insensitive, as Salesforce). */
-export function findModel(models: SnapshotModel[], target: ModelTarget): SnapshotModel | null {
+function findModel(models: SnapshotModel[], target: ModelTarget): SnapshotModel | null {
 	if (target.id) return models.find((m) => sameId(m.id, target.id)) ?? null;
 	const name = target.developerName?.toLowerCase();
 	if (!name) throw new OrgError('MODEL_NOT_NAMED', 'The model target needs a developerName or an id');

@@ -7,6 +7,7 @@
  */
 import { OBJECTS } from '../salesforce';
 import type { OrgConnection } from './connect';
+import type { DomainFact } from './types';
 import { queryAll } from './http';
 import { soqlQuote } from './soql';
 
@@ -18,13 +19,6 @@ const MAX_DOMAINS = 5;
  * needs them (SOQL and SOSL Reference, "Comparison Operators", LIKE).
  */
 const PLAIN_DOMAIN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
-
-export interface DomainFact {
-	/** Some Username ends in "@domain". */
-	found: boolean;
-	/** When none does: the domain as the org's usernames spell it with a sandbox suffix ("acme.com.test"), if any. */
-	suffixed?: string;
-}
 
 /** domain (lower case) → what the org's usernames say about it; a domain that could not be asked is absent. */
 export async function userDomainsInOrg(org: OrgConnection, domains: string[]): Promise<Map<string, DomainFact>> {

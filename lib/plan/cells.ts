@@ -108,7 +108,7 @@ export function mergeUsers(into: PlanUser[], more: readonly PlanUser[]): CellPro
 	return problems;
 }
 
-export function formatUser(u: PlanUser): string {
+function formatUser(u: PlanUser): string {
 	return u.role ? `${u.ref} (${u.role})` : u.ref;
 }
 
@@ -188,7 +188,7 @@ export function parseCriterion(entry: string): { criterion: Criterion | null; pr
  * them meaningfully, and "1,000,000" is one number) and `within` (a location; its Value format is
  * unconfirmed, so it is carried whole rather than cut apart).
  */
-export const SINGLE_VALUE_OPERATIONS: ReadonlySet<string> = new Set(['lessThan', 'greaterThan', 'lessOrEqual', 'greaterOrEqual', 'within']);
+const SINGLE_VALUE_OPERATIONS: ReadonlySet<string> = new Set(['lessThan', 'greaterThan', 'lessOrEqual', 'greaterOrEqual', 'within']);
 
 export function isSingleValueOperation(operation: string): boolean {
 	return SINGLE_VALUE_OPERATIONS.has(normalizeOperator(operation) ?? operation);
@@ -221,7 +221,7 @@ export function parseCriteria(text: string): { criteria: Criterion[]; problems: 
 	return { criteria, problems };
 }
 
-export function criterionKey(c: Criterion): string {
+function criterionKey(c: Criterion): string {
 	return `${c.field.toLowerCase()}\u0000${c.operation}\u0000${c.values.join('\u0001').toLowerCase()}`;
 }
 

@@ -4,7 +4,7 @@ import { PLAN_COLUMNS } from './types';
 import { closestName } from './suggest';
 
 /** Case-insensitive; spaces, underscores, dashes (and dots) are ignored, so "Postal Codes" = "postal_codes" = "PostalCodes". */
-export function normalizeHeader(header: string): string {
+function normalizeHeader(header: string): string {
 	return header
 		.replace(/^\uFEFF/, '')
 		.trim()

@@ -23,7 +23,7 @@ const DELIMITERS = [',', ';', '\t'] as const;
  * Papaparse's own guess compares field counts over the first rows and is easily misled by a
  * trailing blank line or a list cell full of commas; a plan's header is the reliable witness.
  */
-export function detectDelimiter(text: string): ',' | ';' | '\t' {
+function detectDelimiter(text: string): ',' | ';' | '\t' {
 	const body = text.replace(/^\uFEFF/, '');
 	let start = 0;
 	while (start < body.length) {
@@ -90,7 +90,6 @@ export function rowsToCsv(rows: readonly PlanRow[], columns?: readonly string[],
 	return Papa.unparse({ fields: headers.map(neutraliseFormula), data }, { newline: '\n', quotes: false, escapeFormulae: false, delimiter: options.delimiter ?? ',' });
 }
 
-/** Turns records (arrays of cells) into rows, one at a time, for both the text and the stream readers. */
 /** papaparse's error codes as issue codes (lib/issue-codes.ts). */
 const PAPAPARSE_CODES: Record<Papa.ParseError['code'], IssueCode> = {
 	MissingQuotes: 'CSV_MISSINGQUOTES',
@@ -100,6 +99,7 @@ const PAPAPARSE_CODES: Record<Papa.ParseError['code'], IssueCode> = {
 	UndetectableDelimiter: 'CSV_UNDETECTABLEDELIMITER',
 };
 
+/** Turns records (arrays of cells) into rows, one at a time, for both the text and the stream readers. */
 class RecordCollector {
 	readonly rows: PlanRow[] = [];
 	readonly issues: PlanIssue[] = [];

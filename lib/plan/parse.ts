@@ -176,116 +176,86 @@ function mergeRow(into: RowData, more: RowData, issues: PlanIssue[]): void {
 	for (const p of mergeUsers(into.users, more.users)) issues.push(issue(more.row, 'Users', p.value, p.code, p.message));
 }
 
+/** What a stage of parsePlan hands on: its value, and the problems it found (kept in stage order). */
+interface Stage<T> {
+	value: T;
+	issues: PlanIssue[];
+}
+
+/** The plan's columns as the rows name them: source header ↔ canonical column. */
+interface Table {
+	mapping: ReturnType<typeof mapColumns>;
+	headerOf: Map<PlanColumn, string>;
+}
+
+/** The rows of one territory, merged (long form). */
 interface Group {
 	data: RowData;
 	rows: number[];
-	parent: number | null;
-	/** A Parent that names no territory of the plan: perhaps an org territory's key. */
-	orgParentKey?: string;
-}
-
-/** Parent lookups: by Key (case-insensitive), then by name (exact, then case-insensitive). */
-function resolveParents(groups: Group[], issues: PlanIssue[]): void {
-	const byKey = new Map<string, number[]>();
-	const byName = new Map<string, number[]>();
-	const byNameCi = new Map<string, number[]>();
-	const add = (m: Map<string, number[]>, k: string, i: number) => m.set(k, [...(m.get(k) ?? []), i]);
-	groups.forEach((g, i) => {
-		if (g.data.key !== null) add(byKey, g.data.key.toLowerCase(), i);
-		if (g.data.name !== '') {
-			add(byName, g.data.name, i);
-			add(byNameCi, g.data.name.toLowerCase(), i);
-		}
-	});
-	groups.forEach((g) => {
-		const ref = g.data.parent;
-		if (ref === '') return;
-		const keyed = byKey.get(ref.toLowerCase());
-		if (keyed) {
-			g.parent = keyed.find((i) => groups[i].data.key === ref) ?? keyed[0];
-			return;
-		}
-		const named = byName.get(ref) ?? byNameCi.get(ref.toLowerCase()) ?? [];
-		if (named.length === 1) g.parent = named[0];
-		else if (named.length > 1) {
-			const rows = named.map((i) => groups[i].data.row).join(', ');
-			issues.push(issue(g.data.row, 'Parent', ref, 'AMBIGUOUS_PARENT', `"${ref}" is the name of several territories (rows ${rows}); give the parent's Key instead.`));
-		} else {
-			// It may be a territory that exists only in the org: the plan keeps the reference as a key, and
-			// publish drops this issue when the org's snapshot has that key in scope (diff is the judge there).
-			issues.push(issue(g.data.row, 'Parent', ref, 'UNKNOWN_PARENT', `no territory of the plan has the Key or name "${ref}".`));
-			g.orgParentKey = ref;
-		}
-	});
-}
-
-/** Reports every territory on a parent cycle and cuts the cycle there, so that paths stay finite. */
-function breakCycles(groups: Group[], issues: PlanIssue[]): void {
-	const state = new Array<number>(groups.length).fill(0); // 0 new, 1 on the current walk, 2 done
-	for (let start = 0; start < groups.length; start++) {
-		const walk: number[] = [];
-		let i: number | null = start;
-		while (i !== null && state[i] === 0) {
-			state[i] = 1;
-			walk.push(i);
-			i = groups[i].parent;
-		}
-		if (i !== null && state[i] === 1) {
-			const cycle = walk.slice(walk.indexOf(i));
-			const names = cycle.map((c) => `"${groups[c].data.name}"`).join(' → ');
-			for (const c of [...cycle].sort((a, b) => groups[a].data.row - groups[b].data.row)) {
-				issues.push(issue(groups[c].data.row, 'Parent', groups[c].data.parent, 'PARENT_CYCLE', `territories ${names} are each other's ancestors; a hierarchy cannot loop.`));
-			}
-			groups[cycle[0]].parent = null;
-		}
-		for (const w of walk) state[w] = 2;
-	}
-}
-
-function pathOf(groups: Group[], i: number): string[] {
-	const path: string[] = [];
-	for (let g: number | null = i; g !== null; g = groups[g].parent) path.unshift(groups[g].data.name);
-	return path;
-}
-
-/** A row is an object of cells; anything else (null, a string, an array) is an upstream mistake. */
-function isRowObject(row: unknown): row is PlanRow {
-	return typeof row === 'object' && row !== null && !Array.isArray(row);
 }
 
 /**
- * Cells that hold no usable text although they are not empty: an invalid Date (what a spreadsheet
- * reader gives for a date it cannot read) or a non-finite number. Read as empty, they would silently
- * drop the value, or the whole row when it is the only cell.
+ * Where each group hangs: `parents[i]` is the index of group i's parent, null at the top; a Parent that
+ * names no territory of the plan is kept in `orgParentKeys[i]` (perhaps an org territory's key).
  */
-function unreadableCell(value: unknown): string | null {
-	if (value instanceof Date && Number.isNaN(value.getTime())) return 'an invalid date';
-	if (typeof value === 'number' && !Number.isFinite(value)) return `the number ${value}`;
-	// A formula that failed, as a sheet saved as CSV (or read by a sheet node) writes it: never a name.
-	if (typeof value === 'string' && SPREADSHEET_ERROR.test(value.trim())) return `the spreadsheet error ${value.trim()} (a formula that failed)`;
-	// Nested JSON from an upstream node: its text would be published as a name or a list.
-	if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)) return 'an object';
-	return null;
+interface Hierarchy {
+	parents: (number | null)[];
+	orgParentKeys: (string | null)[];
 }
 
-/** Excel's and Google Sheets' error values (Excel: "How to correct a #… error"). */
-const SPREADSHEET_ERROR = /^#(?:REF!|N\/A|NAME\?|VALUE!|DIV\/0!|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|GETTING_DATA|UNKNOWN!|ERROR!)$/i;
-
+/**
+ * parsePlan as named stages, each taking what the one before returned: rows → their shape → the
+ * columns → territories (groups of rows) → their parents → keys → PlanTerritory values → rules and the
+ * model's size. Every stage returns its problems beside its value, so that all of them are reported at once.
+ */
 export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): TerritoryPlan {
+	const issues: PlanIssue[] = [];
+	const take = <T>(stage: Stage<T>): T => {
+		issues.push(...stage.issues);
+		return stage.value;
+	};
+	issues.push(...checkRowShapes(rows));
+	const table = take(readColumns(rows, options));
+	const groups = take(groupRows(rows, table));
+	issues.push(...checkNames(groups, table), ...checkKeyCase(groups));
+	const hierarchy = take(resolveParents(groups));
+	const parents = take(breakCycles(groups, hierarchy.parents));
+	const keys = assignKeys(groups.map((g, i) => ({ path: pathOf(groups, parents, i), explicitKey: g.data.key })));
+	issues.push(...checkDuplicateTerritories(groups, parents, keys));
+	const territories = take(buildTerritories(groups, { parents, orgParentKeys: hierarchy.orgParentKeys }, keys, table.headerOf.has('Users')));
+	issues.push(...checkRules(territories), ...checkTerritoryCount(territories, options.maxTerritories ?? LIMITS.territoriesPerModel));
+	return { territories, columns: table.mapping.present, issues };
+}
+
+/** Rows that are not objects of cells (null, a string, a list): an upstream mistake, reported and skipped. */
+function checkRowShapes(rows: PlanRow[]): PlanIssue[] {
 	const issues: PlanIssue[] = [];
 	rows.forEach((source, index) => {
 		if (isRowObject(source)) return;
 		const what = source === null ? 'null' : Array.isArray(source) ? 'a list' : `a ${typeof source}`;
 		issues.push(issue(index + 2, null, null, 'INVALID_ROW', `the row is ${what}, not a row of named cells; nothing of it was read.`));
 	});
+	return issues;
+}
+
+/** The headers of the rows mapped to plan columns (options.columnMap, aliases); a plan needs a Territory column. */
+function readColumns(rows: PlanRow[], options: ParsePlanOptions): Stage<Table> {
 	const mapping = mapColumns(collectHeaders(rows.filter(isRowObject)), options.columnMap, options.ignoreUnknownColumns ?? false);
-	issues.push(...mapping.issues);
+	const issues = [...mapping.issues];
 	const headerOf = new Map<PlanColumn, string>();
 	for (const [header, column] of mapping.columns) headerOf.set(column, header);
 	if (!headerOf.has('Territory') && rows.some(isRowObject)) {
 		issues.push(issue(1, 'Territory', null, 'MISSING_COLUMN', 'The plan has no Territory column (the territory names); map one of its columns to Territory.'));
 	}
+	return { value: { mapping, headerOf }, issues };
+}
 
+/**
+ * Every row read, and rows of one territory merged: the same Key, or (without a Key) the same name and
+ * Parent as written; a keyless row with the name and parent of one keyed territory adds to it.
+ */
+function groupRows(rows: PlanRow[], { mapping, headerOf }: Table): Stage<Group[]> {
+	const issues: PlanIssue[] = [];
 	const groups: Group[] = [];
 	const groupOf = new Map<string, number>();
 	/** Name + parent as written → the keyed territory with them (null when several). */
@@ -313,7 +283,7 @@ export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): Terr
 				const byName = `n\u0000${data.name}\u0000${data.parent}`;
 				keyedByName.set(byName, keyedByName.has(byName) ? null : groups.length);
 			}
-			groups.push({ data, rows: [row], parent: null });
+			groups.push({ data, rows: [row] });
 			return;
 		}
 		const group = groups[existing];
@@ -328,13 +298,18 @@ export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): Terr
 		group.rows.push(row);
 		mergeRow(group.data, data, issues);
 	});
+	return { value: groups, issues };
+}
 
-	if (headerOf.has('Territory')) {
-		for (const g of groups) {
-			if (g.data.name === '') issues.push(issue(g.data.row, 'Territory', null, 'MISSING_NAME', 'the territory has no name.'));
-		}
-	}
+/** A territory without a name (only asked when the plan has a Territory column: else MISSING_COLUMN said it). */
+function checkNames(groups: Group[], { headerOf }: Table): PlanIssue[] {
+	if (!headerOf.has('Territory')) return [];
+	return groups.filter((g) => g.data.name === '').map((g) => issue(g.data.row, 'Territory', null, 'MISSING_NAME', 'the territory has no name.'));
+}
 
+/** Keys that differ only in case: Salesforce treats them as one DeveloperName. */
+function checkKeyCase(groups: Group[]): PlanIssue[] {
+	const issues: PlanIssue[] = [];
 	const firstOfKey = new Map<string, Group>();
 	for (const g of groups) {
 		if (g.data.key === null) continue;
@@ -345,25 +320,102 @@ export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): Terr
 			);
 		} else firstOfKey.set(g.data.key.toLowerCase(), g);
 	}
+	return issues;
+}
 
-	resolveParents(groups, issues);
-	breakCycles(groups, issues);
-	const keys = assignKeys(groups.map((g, i) => ({ path: pathOf(groups, i), explicitKey: g.data.key })));
+/** Parent lookups: by Key (case-insensitive), then by name (exact, then case-insensitive). */
+function resolveParents(groups: Group[]): Stage<Hierarchy> {
+	const issues: PlanIssue[] = [];
+	const parents = groups.map((): number | null => null);
+	const orgParentKeys = groups.map((): string | null => null);
+	const byKey = new Map<string, number[]>();
+	const byName = new Map<string, number[]>();
+	const byNameCi = new Map<string, number[]>();
+	const add = (m: Map<string, number[]>, k: string, i: number) => m.set(k, [...(m.get(k) ?? []), i]);
+	groups.forEach((g, i) => {
+		if (g.data.key !== null) add(byKey, g.data.key.toLowerCase(), i);
+		if (g.data.name !== '') {
+			add(byName, g.data.name, i);
+			add(byNameCi, g.data.name.toLowerCase(), i);
+		}
+	});
+	groups.forEach((g, at) => {
+		const ref = g.data.parent;
+		if (ref === '') return;
+		const keyed = byKey.get(ref.toLowerCase());
+		if (keyed) {
+			parents[at] = keyed.find((i) => groups[i].data.key === ref) ?? keyed[0];
+			return;
+		}
+		const named = byName.get(ref) ?? byNameCi.get(ref.toLowerCase()) ?? [];
+		if (named.length === 1) parents[at] = named[0];
+		else if (named.length > 1) {
+			const rows = named.map((i) => groups[i].data.row).join(', ');
+			issues.push(issue(g.data.row, 'Parent', ref, 'AMBIGUOUS_PARENT', `"${ref}" is the name of several territories (rows ${rows}); give the parent's Key instead.`));
+		} else {
+			// It may be a territory that exists only in the org: the plan keeps the reference as a key, and
+			// publish drops this issue when the org's snapshot has that key in scope (diff is the judge there).
+			issues.push(issue(g.data.row, 'Parent', ref, 'UNKNOWN_PARENT', `no territory of the plan has the Key or name "${ref}".`));
+			orgParentKeys[at] = ref;
+		}
+	});
+	return { value: { parents, orgParentKeys }, issues };
+}
 
+/** Reports every territory on a parent cycle and cuts the cycle there, so that paths stay finite. */
+function breakCycles(groups: Group[], resolved: readonly (number | null)[]): Stage<(number | null)[]> {
+	const issues: PlanIssue[] = [];
+	const parents = [...resolved];
+	const state = new Array<number>(groups.length).fill(0); // 0 new, 1 on the current walk, 2 done
+	for (let start = 0; start < groups.length; start++) {
+		const walk: number[] = [];
+		let i: number | null = start;
+		while (i !== null && state[i] === 0) {
+			state[i] = 1;
+			walk.push(i);
+			i = parents[i];
+		}
+		if (i !== null && state[i] === 1) {
+			const cycle = walk.slice(walk.indexOf(i));
+			const names = cycle.map((c) => `"${groups[c].data.name}"`).join(' → ');
+			for (const c of [...cycle].sort((a, b) => groups[a].data.row - groups[b].data.row)) {
+				issues.push(issue(groups[c].data.row, 'Parent', groups[c].data.parent, 'PARENT_CYCLE', `territories ${names} are each other's ancestors; a hierarchy cannot loop.`));
+			}
+			parents[cycle[0]] = null;
+		}
+		for (const w of walk) state[w] = 2;
+	}
+	return { value: parents, issues };
+}
+
+function pathOf(groups: Group[], parents: readonly (number | null)[], i: number): string[] {
+	const path: string[] = [];
+	for (let g: number | null = i; g !== null; g = parents[g]) path.unshift(groups[g].data.name);
+	return path;
+}
+
+/** Keyless territories of one name under one parent, written differently (so they did not merge). */
+function checkDuplicateTerritories(groups: Group[], parents: readonly (number | null)[], keys: readonly string[]): PlanIssue[] {
+	const issues: PlanIssue[] = [];
 	const seenKeyless = new Map<string, Group>();
-	for (const g of groups) {
-		if (g.data.key !== null || g.data.name === '') continue;
-		const id = `${g.data.name}\u0000${g.parent === null ? '' : keys[g.parent]}`;
+	groups.forEach((g, i) => {
+		if (g.data.key !== null || g.data.name === '') return;
+		const parent = parents[i];
+		const id = `${g.data.name}\u0000${parent === null ? '' : keys[parent]}`;
 		const other = seenKeyless.get(id);
 		if (other) {
 			issues.push(
 				issue(g.data.row, 'Territory', g.data.name, 'DUPLICATE_TERRITORY', `"${g.data.name}" appears twice under the same parent (rows ${other.data.row} and ${g.data.row}) with the parent written differently; write the Parent the same way, or give each a Key.`),
 			);
 		} else seenKeyless.set(id, g);
-	}
+	});
+	return issues;
+}
 
-	const usersManaged = headerOf.has('Users');
-	const territories: PlanTerritory[] = groups.map((g, i) => {
+/** The groups as PlanTerritory values; a Forecast Manager must be one of the territory's Users (when the plan manages them). */
+function buildTerritories(groups: Group[], { parents, orgParentKeys }: Hierarchy, keys: readonly string[], usersManaged: boolean): Stage<PlanTerritory[]> {
+	const issues: PlanIssue[] = [];
+	const territories = groups.map((g, i): PlanTerritory => {
 		const d = g.data;
 		let forecastManager: string | null = d.forecastManager === '' ? null : d.forecastManager;
 		if (forecastManager !== null && usersManaged) {
@@ -375,13 +427,14 @@ export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): Terr
 				);
 			}
 		}
+		const parent = parents[i];
 		return {
 			row: d.row,
 			rows: g.rows,
 			name: d.name,
 			key: keys[i],
 			keyGenerated: d.key === null,
-			parentKey: g.parent === null ? (g.orgParentKey ?? null) : keys[g.parent],
+			parentKey: parent === null ? orgParentKeys[i] : keys[parent],
 			type: d.type || null,
 			description: d.description || null,
 			accountAccess: d.accountAccess || null,
@@ -396,7 +449,12 @@ export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): Terr
 			accounts: d.accounts,
 		};
 	});
+	return { value: territories, issues };
+}
 
+/** Each territory's rules packed (what cannot be packed is a problem), and no rule name used by two territories. */
+function checkRules(territories: PlanTerritory[]): PlanIssue[] {
+	const issues: PlanIssue[] = [];
 	const ruleOwner = new Map<string, PlanTerritory>();
 	for (const t of territories) {
 		const packed = packRules(t);
@@ -410,10 +468,33 @@ export function parsePlan(rows: PlanRow[], options: ParsePlanOptions = {}): Terr
 			} else ruleOwner.set(r.developerName.toLowerCase(), t);
 		}
 	}
-
-	const max = options.maxTerritories ?? LIMITS.territoriesPerModel;
-	if (territories.length > max) {
-		issues.push(issue(0, null, String(territories.length), 'TOO_MANY_TERRITORIES', `The plan has ${territories.length} territories; a model holds at most ${territoryLimitAdvice(max)}`));
-	}
-	return { territories, columns: mapping.present, issues };
+	return issues;
 }
+
+function checkTerritoryCount(territories: PlanTerritory[], max: number): PlanIssue[] {
+	if (territories.length <= max) return [];
+	return [issue(0, null, String(territories.length), 'TOO_MANY_TERRITORIES', `The plan has ${territories.length} territories; a model holds at most ${territoryLimitAdvice(max)}`)];
+}
+
+/** A row is an object of cells; anything else (null, a string, an array) is an upstream mistake. */
+function isRowObject(row: unknown): row is PlanRow {
+	return typeof row === 'object' && row !== null && !Array.isArray(row);
+}
+
+/**
+ * Cells that hold no usable text although they are not empty: an invalid Date (what a spreadsheet
+ * reader gives for a date it cannot read) or a non-finite number. Read as empty, they would silently
+ * drop the value, or the whole row when it is the only cell.
+ */
+function unreadableCell(value: unknown): string | null {
+	if (value instanceof Date && Number.isNaN(value.getTime())) return 'an invalid date';
+	if (typeof value === 'number' && !Number.isFinite(value)) return `the number ${value}`;
+	// A formula that failed, as a sheet saved as CSV (or read by a sheet node) writes it: never a name.
+	if (typeof value === 'string' && SPREADSHEET_ERROR.test(value.trim())) return `the spreadsheet error ${value.trim()} (a formula that failed)`;
+	// Nested JSON from an upstream node: its text would be published as a name or a list.
+	if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)) return 'an object';
+	return null;
+}
+
+/** Excel's and Google Sheets' error values (Excel: "How to correct a #… error"). */
+const SPREADSHEET_ERROR = /^#(?:REF!|N\/A|NAME\?|VALUE!|DIV\/0!|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|GETTING_DATA|UNKNOWN!|ERROR!)$/i;

@@ -136,3 +136,14 @@ export interface RuleSpec {
 	booleanFilter: string | null;
 	items: RuleItemSpec[];
 }
+
+/**
+ * The operator a Countries or States cell is written with. With State and Country/Territory Picklists,
+ * rules on states and countries "must use contains matching instead of equals matching" (Help, Create
+ * Rules to Assign Accounts to Territories; knowledge article 005321975): the org's describe decides
+ * (lib/sync/org-rules.ts), and each form reads back into its column only in its own org.
+ */
+export interface GeographyMatch {
+	countries: 'equals' | 'contains';
+	states: 'equals' | 'contains';
+}

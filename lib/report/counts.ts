@@ -3,16 +3,7 @@
  * from the same outcomes as the summary: a change counts when it was written (a dry run: would be).
  */
 import type { PublishResult } from '../api-types';
-import type { ReportModel, TerritoryStatus } from './territories';
-
-export interface ReportCounts {
-	/** What happened, in one sentence. */
-	headline: string;
-	/** "Territories: 3 created, 1 deleted, 204 unchanged", then users, rules, accounts, failures. */
-	lines: string[];
-	/** Salesforce object → action → changes written (a dry run: to write). */
-	perObject: Map<string, Record<string, number>>;
-}
+import type { ReportCounts, ReportModel, TerritoryStatus } from './types';
 
 const TERRITORY_WORDS: [TerritoryStatus, dryRun: string, done: string][] = [
 	['created', 'to create', 'created'],

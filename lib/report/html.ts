@@ -11,16 +11,17 @@
  * cost linear time; the tree is walked with an explicit stack, so depth cannot exhaust the call stack.
  */
 import type { PublishResult } from '../api-types';
-import { describeChange } from '../sync/describe';
+import { describeChange } from '../sync';
 import type { Change } from '../sync/types';
-import { reportModel, type ReportModel, type TerritoryStatus, type TerritoryView } from './territories';
-import { reportCounts, type ReportCounts } from './counts';
+import { reportModel } from './territories';
+import type { ReportCounts, ReportModel, TerritoryStatus, TerritoryView } from './types';
+import { reportCounts } from './counts';
 import { REPORT_CSS } from './style';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text for HTML content and attribute values. */
-export function esc(value: unknown): string {
+function esc(value: unknown): string {
 	return String(value).replace(/[&<>"']/g, (ch) => ESCAPES[ch]);
 }
 

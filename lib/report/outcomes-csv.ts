@@ -5,7 +5,7 @@
  * spreadsheet would run as formulas, apply here too.
  */
 import type { PublishResult, RowOutcome } from '../api-types';
-import { rowsToCsv } from '../plan/csv';
+import { rowsToCsv } from '../plan';
 import { OBJECTS } from '../salesforce';
 
 export const OUTCOME_COLUMNS = ['Row', 'Key', 'Territory', 'Outcome', 'Action', 'Territory Id', 'Record Ids', 'Error Code', 'Message'] as const;

@@ -6,38 +6,7 @@
 import type { ChangeOutcome, PublishResult, RowOutcome } from '../api-types';
 import { OBJECTS } from '../salesforce';
 import type { Change, TerritoryNode } from '../sync/types';
-
-export type TerritoryStatus = 'created' | 'updated' | 'moved' | 'deleted' | 'unchanged' | 'failed' | 'skipped';
-
-export interface TerritoryView {
-	node: TerritoryNode;
-	status: TerritoryStatus;
-	/** Besides a move: the territory's own fields change too. */
-	alsoUpdated: boolean;
-	/** What was (or would be) done to the Territory2 record: create, update or delete; null when nothing. */
-	action: Change['action'] | null;
-	/**
-	 * The Territory2 create and updates (fields, before → after), in apply order: a new territory's Forecast
-	 * Manager is a second write, an update of the record the create makes, and still one created territory.
-	 */
-	territoryChanges: Change[];
-	users: Change[];
-	rules: Change[];
-	accounts: Change[];
-	/** Why the territory failed or was skipped, in Salesforce's (or the plan check's) words. */
-	problem: { code: string | null; message: string } | null;
-	/** Children, in the order they are drawn. */
-	children: TerritoryView[];
-}
-
-export interface ReportModel {
-	dryRun: boolean;
-	roots: TerritoryView[];
-	all: TerritoryView[];
-	/** Changes that belong to no territory (the model, territory types, rules left behind by deletes). */
-	modelChanges: Change[];
-	outcomeOf: (changeId: string) => ChangeOutcome | undefined;
-}
+import type { ReportModel, TerritoryView } from './types';
 
 const RULE_OBJECTS = new Set<string>([OBJECTS.rule, OBJECTS.ruleItem, OBJECTS.ruleTerritory]);
 const lower = (s: string): string => s.toLowerCase();

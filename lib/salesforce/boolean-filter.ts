@@ -6,12 +6,7 @@
  * told apart by them ("(1 AND 2)" is one group of two items, "1 AND 2" two groups of one).
  */
 
-export type FilterExpr =
-	| { atom: number }
-	| { not: FilterExpr }
-	| { and: FilterExpr[] }
-	| { or: FilterExpr[] }
-	| { group: FilterExpr };
+import type { FilterExpr } from './types';
 
 /** Numbers, parentheses and words; anything else is a word too, so that junk makes the filter unreadable. */
 function tokensOf(filter: string): string[] | null {

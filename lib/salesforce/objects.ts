@@ -17,8 +17,6 @@ export const OBJECTS = {
 	account: 'Account',
 } as const;
 
-export type SObjectName = (typeof OBJECTS)[keyof typeof OBJECTS];
-
 /** Key prefixes (the first three characters of an Id) of the standard objects a plan names by Id. */
 export const KEY_PREFIXES = { user: '005', account: '001' } as const;
 

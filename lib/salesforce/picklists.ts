@@ -67,6 +67,3 @@ export const RULE_OPERATORS: Record<string, string> = {
 	excludes: 'excludes',
 	within: 'within',
 };
-
-/** Default roles of UserTerritory2Association.RoleInTerritory2 (an org picklist; admins add values). */
-export const DEFAULT_ROLES = ['Owner', 'Administrator', 'Sales Rep'];

@@ -4,7 +4,7 @@
  * finds goes into its own `Findings` (findings.ts), and what it decides for a later stage is a typed
  * result of its own.
  */
-import type { GeographyMatch } from '../plan/rules';
+import type { GeographyMatch } from '../plan/types';
 import { ruleItemField } from '../salesforce';
 import type { PlanColumn, TerritoryPlan } from '../plan/types';
 import { geographyMatch, ruleItemFieldName } from './org-rules';

@@ -8,27 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ID_PATTERN, OBJECTS } from '../salesforce';
-import type { Change, ChangeSet, FieldValue, OrgSnapshot } from './types';
-
-/** A record's fields as the fingerprint keeps them; null: the record is absent. */
-export type StateFields = Record<string, string | number | boolean | null> | null;
-
-export interface OrgFingerprint {
-	/** sha256 over the entries, in key order. */
-	hash: string;
-	/** Natural key ("Territory2:Bay_Area", "UserTerritory2Association:Bay_Area|ana@acme.example") → fields. */
-	entries: Record<string, StateFields>;
-}
-
-/** One difference between the state a change set was computed against and the org now. */
-export interface StateDifference {
-	/** The record, by natural key. */
-	record: string;
-	/** The field that changed; null when the record appeared or disappeared. */
-	field: string | null;
-	before: unknown;
-	after: unknown;
-}
+import type { Change, ChangeSet, FieldValue, OrgFingerprint, OrgSnapshot, StateDifference, StateFields } from './types';
 
 const id15 = (id: string | null | undefined): string => (id ? id.slice(0, 15) : '');
 

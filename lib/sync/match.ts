@@ -2,7 +2,7 @@
  * Resolving what the plan names (users, accounts, types, roles) to org records.
  */
 import type { OrgSnapshot, SnapshotAccount, SnapshotType, SnapshotUser } from './types';
-import { developerNameFromName } from '../plan/keys';
+import { developerNameFromName } from '../plan';
 import { idKey } from '../salesforce';
 
 

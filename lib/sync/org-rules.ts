@@ -7,9 +7,9 @@
  * Without a describe (hand-built snapshots in tests) the engine keeps its defaults: qualified Field names,
  * `equals` for states and countries, every object writable.
  */
-import { EQUALS_GEOGRAPHY, type GeographyMatch } from '../plan/rules';
+import { EQUALS_GEOGRAPHY } from '../plan';
 import { GEOGRAPHY_FIELDS, OBJECTS, PUBLIC_READ_WRITE, bareRuleItemField, ruleItemField, type SObjectName } from '../salesforce';
-import type { PlanColumn } from '../plan/types';
+import type { GeographyMatch, PlanColumn } from '../plan/types';
 import type { DiffContext } from './diff-context';
 import { Findings } from './findings';
 import type { Change, ChangeAction, OrgDescribe } from './types';

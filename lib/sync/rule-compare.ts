@@ -3,7 +3,7 @@
  * meaning (a plan's rules against hand-made rules, so that a model imported and published back unchanged
  * writes nothing).
  */
-import { isSingleValueOperation } from '../plan/cells';
+import { isSingleValueOperation } from '../plan';
 import { bareRuleItemField, normalizeBooleanFilter, readBooleanFilter, ungrouped } from '../salesforce';
 
 export interface ComparableItem {

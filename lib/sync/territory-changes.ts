@@ -7,7 +7,7 @@
  * ancestor of a kept territory. A move that would make a territory its own ancestor is refused.
  */
 import { idKey, OBJECTS, sameId } from '../salesforce';
-import { didYouMean } from '../plan/suggest';
+import { didYouMean } from '../plan';
 import type { PlanColumn, PlanTerritory } from '../plan/types';
 import { changesReason, text, type DiffContext } from './diff-context';
 import { Findings } from './findings';

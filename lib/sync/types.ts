@@ -270,3 +270,23 @@ export interface ExportNote {
 	code: Extract<IssueCode, 'HAND_MADE_RULES_NOT_EXPORTED' | 'RULES_NOT_EXACT'>;
 	message: string;
 }
+
+/** A record's fields as the fingerprint of a reviewed change set keeps them (lib/sync/fingerprint.ts); null: the record is absent. */
+export type StateFields = Record<string, string | number | boolean | null> | null;
+
+export interface OrgFingerprint {
+	/** sha256 over the entries, in key order. */
+	hash: string;
+	/** Natural key ("Territory2:Bay_Area", "UserTerritory2Association:Bay_Area|ana@acme.example") → fields. */
+	entries: Record<string, StateFields>;
+}
+
+/** One difference between the state a change set was computed against and the org now. */
+export interface StateDifference {
+	/** The record, by natural key. */
+	record: string;
+	/** The field that changed; null when the record appeared or disappeared. */
+	field: string | null;
+	before: unknown;
+	after: unknown;
+}

@@ -7,7 +7,7 @@
  * created, and a manager whose association is about to go is released first (phases.ts).
  */
 import { idKey, OBJECTS, sameId } from '../salesforce';
-import { didYouMean } from '../plan/suggest';
+import { didYouMean } from '../plan';
 import type { PlanColumn, PlanTerritory } from '../plan/types';
 import { quote, type DiffContext } from './diff-context';
 import { Findings } from './findings';

@@ -124,6 +124,14 @@ describe('applyChangeSet', () => {
 		expect(result.outcomes.find((o) => o.changeId === 'T:SoCal')!.recordId).toBe(byName.get('SoCal')!.Id);
 	});
 
+	it('refuses a change set with two changes of one id with a coded error, before writing anything', async () => {
+		const cs = fullModel('Twice');
+		const twice = { ...cs, changes: [...cs.changes, { ...cs.changes[1] }] };
+		await expect(applyChangeSet(org, twice)).rejects.toMatchObject({ code: 'INVALID_CHANGE', message: expect.stringContaining('Territory2Model:Twice') });
+		expect(t.sandbox.store.records('Territory2Model')).toHaveLength(0);
+		expect(t.sandbox.store.records('Territory2Type').some((r) => String(r.DeveloperName).startsWith('Twice'))).toBe(false);
+	});
+
 	it('maps per-record failures to their change and skips what depends on them', async () => {
 		const cs = fullModel('Plan_B');
 		const pacific = cs.changes.find((c) => c.id === 'T:Pacific')!;

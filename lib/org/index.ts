@@ -1,0 +1,18 @@
+/**
+ * The transport's door: what the public API (lib/publish.ts, lib/plan-publish.ts, lib/apply-review.ts,
+ * lib/import.ts, lib/models.ts, lib/options.ts) uses of the modules that talk to Salesforce through jsforce.
+ * Named exports only, so that this list says what the layer offers; its types are in ./types.ts.
+ */
+export { connect, OrgConnection } from './connect';
+export { listModels, listTerritories, readSnapshot } from './snapshot';
+export { applyChangeSet, CANCELLED } from './apply';
+export { checkOrg } from './check';
+export { ruleLinksPath } from './describe';
+export { OrgError } from './errors';
+export { describeForeign, foreignChanges, readGuardState, wroteFirst } from './guard';
+export { isTransient } from './retry';
+export { criteriaFieldIssues, readAccountFieldTypes, readAccountFields } from './account-fields';
+export { nextStep, withNextStep } from './next-step';
+export { assertSoqlName, soqlQuote } from './soql';
+export { userDomainsInOrg } from './user-domains';
+export type { DomainFact, ForeignChange, GuardRecord, GuardState, OwnWrites, SnapshotRefs } from './types';

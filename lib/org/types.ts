@@ -1,0 +1,56 @@
+/**
+ * The transport's types that other rooms name: what a snapshot is asked to read, what the guard compares,
+ * what the org's usernames say about a domain. The connection itself is a class (`OrgConnection`, in
+ * connect.ts, through ./index.ts); the records read are lib/sync's types (the diff's side of the contract).
+ */
+import type { ChangeOutcome } from '../api-types';
+import type { Change } from '../sync/types';
+
+/** The org records a plan refers to, for readSnapshot to read beside the model. */
+export interface SnapshotRefs {
+	/** User references from the plan: Ids, Usernames, Emails or Federation Ids. */
+	users: string[];
+	/** Account references from the plan: Ids, or values of accountKeyField. */
+	accounts: string[];
+	/** Account field holding external keys (default: the references are Account Ids). */
+	accountKeyField?: string;
+}
+
+/** A guarded record: object, DeveloperName, SystemModstamp. */
+export interface GuardRecord {
+	object: string;
+	developerName: string;
+	stamp: string;
+	/** CreatedDate: unlike SystemModstamp it never moves, so two runs compare the same values. */
+	createdDate: string;
+	/** Territory2Model.State (a model activated under a publish is a change too). */
+	state?: string;
+}
+
+/** Id (15 characters) → record, for the model and its territories and rules. */
+export type GuardState = Record<string, GuardRecord>;
+
+/** What this run has written (or tried to) so far, as the guard needs it. */
+export interface OwnWrites {
+	changes: readonly Change[];
+	outcomes: readonly ChangeOutcome[];
+	/** change id → Id of the record it created. */
+	created: Readonly<Record<string, string>>;
+}
+
+/** A change found by the guard that this run did not make. */
+export interface ForeignChange {
+	object: string;
+	developerName: string;
+	what: 'created' | 'updated' | 'deleted' | 'state';
+	stamp: string | null;
+	detail?: string;
+}
+
+/** What the org's usernames say about one e-mail domain (lib/org/user-domains.ts). */
+export interface DomainFact {
+	/** Some Username ends in "@domain". */
+	found: boolean;
+	/** When none does: the domain as the org's usernames spell it with a sandbox suffix ("acme.com.test"), if any. */
+	suffixed?: string;
+}
