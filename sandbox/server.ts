@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import { storeForUser } from './access';
 import { Bulk2Jobs } from './bulk2';
 import { AuthService, generateCredentials, type AuthUser, type OrgCredentials, type PasswordFlowBlock, type UserDirectory } from './auth';
-import { SalesforceError, selectFrom, type QuerySource, type RouteRequest, type RouteResponse, type SaveResult, type WriteSource } from './contracts';
+import {
+	SalesforceError,
+	selectFrom,
+	type QuerySource,
+	type RouteRequest,
+	type RouteResponse,
+	type SaveResult,
+	type SharingDefaults,
+	type StoreSettings,
+	type WriteSource,
+} from './contracts';
 import type { RestContext } from './http/context';
 import { CrashError, FaultController } from './http/faults';
 import { QueryCursors } from './http/query';
@@ -17,11 +27,12 @@ import { DEFAULT_LATEST_VERSION, refuseVersion, versionList } from './http/versi
 import { runWrite, type WriteOp } from './http/writes';
 import { MetadataJobs } from './metadata/jobs';
 import { serveMetadataSoap, soapFault, type Admission } from './metadata/soap';
-import { loadState, saveState } from './persist';
-import { EDITIONS, PRIVATE_SHARING, SHARING_LEVELS, type SharingDefaults } from './schema';
+import { orgToJSON, loadState, saveState } from './persist';
+import { EDITIONS, PRIVATE_SHARING, SHARING_LEVELS } from './schema';
 import { seedDemo, seedEmpty, seedPlanner, upgradeOrg, INTEGRATION_USERNAME } from './seed';
 import { accountsMatchingRule } from './rules/matching';
-import { OrgStore, type StoreSettings } from './store';
+import { createOrgStore, loadOrgStore } from './org';
+import type { OrgStore } from './store';
 
 export interface SandboxOptions {
 	/** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -205,7 +216,7 @@ function newStore(options: SandboxOptions): OrgStore {
 		}
 		settings.sharing = sharing;
 	}
-	const store = new OrgStore(settings);
+	const store = createOrgStore(settings);
 	seedEmpty(store);
 	if ((options.seed ?? 'demo') === 'demo') seedDemo(store, options.seedOptions ?? {});
 	// Last, so that every Id the seeds above give stays as it was before the planner existed.
@@ -262,7 +273,7 @@ function classify(path: string): { kind: EndpointKind; type?: string } {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const state = options.statePath ? loadState(options.statePath) : undefined;
-	const store = state ? OrgStore.fromJSON(state.org) : newStore(options);
+	const store = state ? loadOrgStore(state.org) : newStore(options);
 	if (state) upgradeOrg(store);
 	if (options.ruleLinksViaRest === false) store.setObjectAccess('RuleTerritory2Association', { createable: false, deletable: false });
 	const creds: OrgCredentials = state?.credentials ?? generateCredentials();
@@ -489,7 +500,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	const save = (path = options.statePath) => {
 		if (!path) throw new Error('No path to save the sandbox org to (start it with statePath or pass one)');
-		saveState(path, { format: 'territory-sandbox-state', version: 1, credentials: creds, org: store.toJSON(), apiUsed: usage.used });
+		saveState(path, { format: 'territory-sandbox-state', version: 1, credentials: creds, org: orgToJSON(store), apiUsed: usage.used });
 	};
 	let stopped = false;
 
