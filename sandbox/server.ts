@@ -23,6 +23,7 @@ import { QueryCursors } from './http/query';
 import { RequestInfo, RequestLog, type EndpointKind } from './http/request-log';
 import { errorResponse, notFound } from './http/respond';
 import { routeData } from './http/rest';
+import { findRoute, type RouteTable } from './http/route-table';
 import { DEFAULT_LATEST_VERSION, refuseVersion, versionList } from './http/versions';
 import { runWrite, type WriteOp } from './http/writes';
 import { MetadataJobs } from './metadata/jobs';
@@ -308,53 +309,95 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	/** The Metadata API's retrieve and deploy jobs (in memory: a restarted org has none running). */
 	const metadataJobs = new MetadataJobs();
 
+	/** One request as the routes see it. */
+	interface Served {
+		method: string;
+		/** The URL's path without a trailing slash ('/' for the root), what the route table matches. */
+		path: string;
+		url: URL;
+		headers: IncomingMessage['headers'];
+		body: string;
+		info: RequestInfo;
+		flags: { apiCall: boolean };
+	}
+	type Answer = RouteResponse | 'crash';
+
+	/** The identity URL (`/id/{orgId}/{userId}`, the user in the path) or userinfo (the session's user). */
+	function identity(req: Served, pathUserId?: string): Answer {
+		const session = auth.authenticate(req.headers.authorization);
+		if (!session) return { status: 403, body: 'Bad_OAuth_Token', headers: { 'Content-Type': 'text/plain' } };
+		const body = pathUserId ? auth.identity(pathUserId) : auth.userInfo(session.userId);
+		return body ? { status: 200, body } : notFound();
+	}
+
+	/**
+	 * Every endpoint the org serves, first match wins; a path no row matches is 404 NOT_FOUND. The REST
+	 * resources under `/services/data/vNN.0` are routed further by http/rest.ts.
+	 */
+	const routes: RouteTable<Served, Answer> = [
+		{
+			methods: ['POST'],
+			path: /^\/services\/oauth2\/token$/,
+			kind: 'auth',
+			handle: (_, req) => {
+				const result = auth.token(new URLSearchParams(req.body), req.headers.authorization);
+				return { status: result.status, body: result.body };
+			},
+		},
+		{
+			methods: '*',
+			path: /^\/services\/oauth2\/token$/,
+			kind: 'auth',
+			handle: () => ({ status: 400, body: { error: 'invalid_request', error_description: 'must use HTTP POST' } }),
+		},
+		{
+			methods: '*',
+			path: /^\/services\/oauth2\/authorize$/,
+			kind: 'auth',
+			handle: (_, req) => {
+				const answer = auth.authorize(req.url.searchParams);
+				return answer.status === 302 ? { status: 302, headers: { Location: answer.location } } : { status: 400, body: answer.page };
+			},
+		},
+		{
+			methods: '*',
+			path: /^\/services\/oauth2\/revoke$/,
+			kind: 'auth',
+			handle: (_, req) => {
+				const token = (req.method === 'POST' ? new URLSearchParams(req.body) : req.url.searchParams).get('token') ?? '';
+				const result = auth.revoke(token);
+				return result.status === 200 ? { status: 200, body: '' } : result;
+			},
+		},
+		{ methods: '*', path: /^\/id\/[A-Za-z0-9]{15,18}\/([A-Za-z0-9]{15,18})$/, kind: 'identity', handle: ([userId], req) => identity(req, userId) },
+		{ methods: '*', path: /^\/services\/oauth2\/userinfo$/, kind: 'identity', handle: (_, req) => identity(req) },
+		{ methods: '*', path: /^\/services\/data$/, kind: 'versions', handle: () => ({ status: 200, body: versionList(latestNumber) }) },
+		{
+			methods: '*',
+			path: /^\/services\/Soap\/m\/(\d+)\.0$/,
+			kind: 'metadata',
+			handle: ([number], req) => refuseVersion(Number(number), latestNumber) ?? serveMetadata(req),
+		},
+		{
+			methods: '*',
+			path: /^\/services\/data\/(v(\d+)\.0)(\/.*)?$/,
+			handle: ([version, number, rest], req) => serveData(req, version!, Number(number), rest ?? '/'),
+		},
+	];
+
 	/** Serves one request; 'crash' means: cut the connection (or 500) as a crashed org would. */
-	function dispatch(method: string, url: URL, headers: IncomingMessage['headers'], body: string, info: RequestInfo, flags: { apiCall: boolean }): RouteResponse | 'crash' {
-		const path = url.pathname.replace(/\/+$/, '') || '/';
-		if (path === '/services/oauth2/token') {
-			info.kind = 'auth';
-			if (method !== 'POST') return { status: 400, body: { error: 'invalid_request', error_description: 'must use HTTP POST' } };
-			const result = auth.token(new URLSearchParams(body), headers.authorization);
-			return { status: result.status, body: result.body };
-		}
-		if (path === '/services/oauth2/authorize') {
-			info.kind = 'auth';
-			const answer = auth.authorize(url.searchParams);
-			return answer.status === 302 ? { status: 302, headers: { Location: answer.location } } : { status: 400, body: answer.page };
-		}
-		if (path === '/services/oauth2/revoke') {
-			info.kind = 'auth';
-			const token = (method === 'POST' ? new URLSearchParams(body) : url.searchParams).get('token') ?? '';
-			const result = auth.revoke(token);
-			return result.status === 200 ? { status: 200, body: '' } : result;
-		}
-		const identity = /^\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})$/.exec(path);
-		if (identity || path === '/services/oauth2/userinfo') {
-			info.kind = 'identity';
-			const session = auth.authenticate(headers.authorization);
-			if (!session) return { status: 403, body: 'Bad_OAuth_Token', headers: { 'Content-Type': 'text/plain' } };
-			const userId = identity ? identity[2] : session.userId;
-			const body = identity ? auth.identity(userId) : auth.userInfo(userId);
-			return body ? { status: 200, body } : notFound();
-		}
-		if (path === '/services/data') {
-			info.kind = 'versions';
-			return { status: 200, body: versionList(latestNumber) };
-		}
-		const soap = /^\/services\/Soap\/m\/(\d+)\.0$/.exec(path);
-		if (soap) {
-			info.kind = 'metadata';
-			const refusedSoap = refuseVersion(Number(soap[1]), latestNumber);
-			if (refusedSoap) return refusedSoap;
-			return serveMetadata(method, body, info, flags);
-		}
-		const data = /^\/services\/data\/(v(\d+)\.0)(\/.*)?$/.exec(path);
-		if (!data) return notFound();
-		const version = data[1];
-		const restPath = data[3] ?? '/';
+	function dispatch(req: Served): Answer {
+		const hit = findRoute(routes, req.method, req.path);
+		if (!hit) return notFound();
+		if (hit.route.kind) req.info.kind = hit.route.kind;
+		return hit.route.handle(hit.params, req);
+	}
+
+	/** A REST, Composite, query or Bulk 2.0 call under `/services/data/vNN.0`: counted, authenticated and faulted. */
+	function serveData({ method, path, url, headers, body, info, flags }: Served, version: string, versionNumber: number, restPath: string): Answer {
 		const { kind, type } = classify(restPath);
 		info.kind = kind;
-		const refused = refuseVersion(Number(data[2]), latestNumber);
+		const refused = refuseVersion(versionNumber, latestNumber);
 		if (refused) return refused;
 
 		if (faults.noteApiCall()) auth.expireAllSessions();
@@ -396,7 +439,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	}
 
 	/** The Metadata API's SOAP calls: counted, authenticated and faulted like REST calls (sandbox/metadata/). */
-	function serveMetadata(method: string, body: string, info: RequestInfo, flags: { apiCall: boolean }): RouteResponse | 'crash' {
+	function serveMetadata({ method, body, info, flags }: Served): Answer {
 		const admit = (sessionId: string | null): Admission => {
 			if (faults.noteApiCall()) auth.expireAllSessions();
 			const session = sessionId ? auth.authenticate(`Bearer ${sessionId}`) : undefined;
@@ -433,7 +476,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		if (tooLarge) {
 			response = errorResponse(413, 'REQUEST_ENTITY_TOO_LARGE', `The request body exceeds the maximum size of ${maxBody} bytes.`);
 		} else {
-			response = dispatch(method, url, req.headers, body, info, flags);
+			response = dispatch({ method, path: url.pathname.replace(/\/+$/, '') || '/', url, headers: req.headers, body, info, flags });
 		}
 		const model = options.latency ?? {};
 		const delay = (options.latencyMs ?? 0) + faults.latencyMs + (model.perRequestMs ?? 0) + (model.perRecordMs ?? 0) * info.recordsWritten;
