@@ -1,7 +1,7 @@
 /**
  * The org's store wired to the Sales Territories rules: the one place that hands the rules' registry
  * (rules/) to the store (store.ts), so that neither imports the other. Everything that needs an org
- * (the server, the seeds' tests) makes it here; `new OrgStore({})` is a bare store without rules.
+ * (the server, the store's tests) makes it here; `new OrgStore({})` is a bare store without rules.
  */
 import type { StoreSettings } from './contracts';
 import { orgFromJSON } from './persist';

@@ -32,7 +32,7 @@ const ROLLED_BACK = {
 	fields: [] as string[],
 };
 
-export function notFound(): SalesforceError {
+function notFound(): SalesforceError {
 	return new SalesforceError(404, 'NOT_FOUND', 'The requested resource does not exist');
 }
 

@@ -1,9 +1,9 @@
-import { SalesforceError } from '../../sandbox/contracts';
+import { SalesforceError, type RuleBook } from '../../sandbox/contracts';
 import { idChecksum, isValidId, makeId, toId15, toId18 } from '../../sandbox/ids';
 import { DEMO_USERNAMES, DEMO_USERS, INTEGRATION_USERNAME, seedDemo, seedEmpty } from '../../sandbox/seed';
 import { createOrgStore, loadOrgStore } from '../../sandbox/org';
 import { orgToJSON } from '../../sandbox/persist';
-import type { OrgStore } from '../../sandbox/store';
+import { OrgStore } from '../../sandbox/store';
 import { storeProfileId, userFields } from './user-kit';
 
 function sfError(fn: () => unknown): SalesforceError {
@@ -196,6 +196,42 @@ describe('OrgStore CRUD', () => {
 		const org = store.records('Organization')[0];
 		expect(sfError(() => store.updateOne('Organization', org.Id, { Name: 'x' })).errorCode).toBe('INVALID_FIELD_FOR_INSERT_UPDATE');
 		expect(sfError(() => store.deleteOne(null, org.Id)).errorCode).toBe('INVALID_TYPE_FOR_OPERATION');
+	});
+});
+
+describe('OrgStore rules registry', () => {
+	const model = (store: OrgStore) => store.createOne('Territory2Model', { Name: 'Plan', DeveloperName: 'Plan' });
+
+	it('runs the rules of the book it was given, and only those', () => {
+		const seen: string[] = [];
+		const book: RuleBook = {
+			Territory2Model: {
+				beforeCreate: (record, ctx, sent) => seen.push(`create ${String(record.DeveloperName)} by ${ctx.admin ? 'admin' : 'api'}: ${sent.join(',')}`),
+				beforeDelete: (record) => {
+					if (record.DeveloperName === 'Keep') throw new SalesforceError(400, 'DELETE_FAILED', 'kept by the book');
+				},
+			},
+		};
+		const store = new OrgStore(book);
+		seedEmpty(store);
+		const id = model(store);
+		expect(seen).toEqual(['create Plan by api: Name,DeveloperName']);
+		// Without the Sales Territories rules, a second model of the same DeveloperName is no clash.
+		expect(model(store)).not.toBe(id);
+		const kept = store.createOne('Territory2Model', { Name: 'Keep', DeveloperName: 'Keep' });
+		expect(sfError(() => store.deleteOne('Territory2Model', kept)).message).toBe('kept by the book');
+		expect(store.get(kept)).toBeDefined();
+	});
+
+	it('keeps the field checks without any rules, and the org (org.ts) has the Sales Territories rules', () => {
+		const bare = new OrgStore({});
+		seedEmpty(bare);
+		expect(sfError(() => bare.createOne('Territory2Model', { Name: 'x'.repeat(300), DeveloperName: 'Plan' })).errorCode).toBe('STRING_TOO_LONG');
+		model(bare);
+		expect(() => model(bare)).not.toThrow();
+		const org = newStore();
+		model(org);
+		expect(sfError(() => model(org)).errorCode).toBe('DUPLICATE_DEVELOPER_NAME');
 	});
 });
 
