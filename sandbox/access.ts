@@ -4,9 +4,9 @@
  * view of the org the REST routes, SOQL and Bulk 2.0 of that session work on. The store's own rules
  * keep seeing every record, so a name held by a record hidden from the user still clashes.
  */
-import { SalesforceError, type ObjectMeta, type SRecord } from './contracts';
+import { SalesforceError, type ObjectMeta, type SRecord, type WriteCheck } from './contracts';
 import type { RestStore } from './http/context';
-import type { OrgStore, WriteCheck } from './store';
+import type { OrgStore } from './store';
 import { TERRITORY_OBJECTS } from './schema';
 
 export interface UserAccess {

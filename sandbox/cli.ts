@@ -14,7 +14,8 @@
  * `stats` (API calls, write calls, records written and read since the last reset, calls by kind) and
  * `reset` (starts the count again). For benchmarks that run the sandbox in a process of its own.
  */
-import { startSandbox, type SandboxOptions } from './server';
+import { startSandbox } from './server';
+import type { SandboxOptions } from './types';
 import { DEFAULT_LATEST_VERSION } from './http/versions';
 import type { FaultSettings } from './http/faults';
 

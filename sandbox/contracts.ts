@@ -1,7 +1,9 @@
 /**
  * The seams inside the sandbox org: the object store (store.ts) on one side, the SOQL engine
- * (soql/) and the Bulk API 2.0 jobs (bulk2.ts) on the other. Neither side imports the engine
- * (lib/): the sandbox stands in for Salesforce, and shared code would let a bug agree with itself.
+ * (soql/), the Bulk API 2.0 jobs (bulk2.ts) and the Sales Territories rules (rules/) on the other.
+ * Each side sees the other only through the interfaces here, so no two modules import each other
+ * (test/architecture.test.ts fails on an import cycle inside sandbox/). Nothing here imports the
+ * engine (lib/): the sandbox stands in for Salesforce, and shared code would let a bug agree with itself.
  */
 
 /** A Salesforce API error, in the shape the REST API returns: `[{message, errorCode, fields}]`. */
@@ -148,3 +150,99 @@ export interface RouteResponse {
 	/** A string is sent as is; anything else as JSON. */
 	body?: unknown;
 }
+
+// ---- the org's settings ----------------------------------------------------------------------
+
+export type Edition = 'Developer' | 'Enterprise' | 'Performance' | 'Unlimited';
+
+/** Organization-wide sharing levels (Organization.DefaultAccountAccess, …): Private, Public Read Only, Public Read/Write (/Transfer). */
+export type SharingLevel = 'None' | 'Read' | 'Edit' | 'ReadEditTransfer';
+
+export interface SharingDefaults {
+	account: SharingLevel;
+	opportunity: SharingLevel;
+	case: SharingLevel;
+}
+
+/** How the org plays the points Salesforce's documentation leaves open or that differ between orgs. */
+export interface SchemaOptions {
+	/**
+	 * ObjectTerritory2AssignmentRuleItem.Field is a restricted picklist whose values are not published
+	 * (Object Reference): 'qualified' lists `Account.BillingPostalCode`, 'bare' lists `BillingPostalCode`.
+	 */
+	ruleItemFieldForm?: 'qualified' | 'bare';
+	/** State and Country/Territory Picklists: Account gets BillingStateCode and BillingCountryCode. */
+	stateCountryPicklists?: boolean;
+	sharing?: SharingDefaults;
+}
+
+export interface StoreSettings extends Required<SchemaOptions> {
+	edition: Edition;
+	territoriesPerModel: number;
+	roles: string[];
+}
+
+// ---- the store as the Sales Territories rules see it -----------------------------------------
+
+/**
+ * What the rules (rules/) may do with the org's store (OrgStore satisfies it): read through the
+ * indexes, and the few Setup-style writes a rule makes for dependants. The store calls the rules
+ * through the RuleBook it was given, so neither imports the other.
+ */
+export interface RuleStore {
+	readonly settings: StoreSettings;
+	/** The integration user every write is attributed to. */
+	readonly currentUserId: string;
+	describe(type: string): ObjectMeta | undefined;
+	/** A field's metadata by any-case name. */
+	field(type: string, name: string): FieldMeta | undefined;
+	records(type: string): readonly SRecord[];
+	get(id: string): { type: string; record: SRecord } | undefined;
+	/** The records of a type whose field equals value, through the store's index. */
+	select(type: string, field: string, value: unknown, ignoreCase?: boolean): SRecord[];
+	/** The records of a type whose fields equal every value of `where`, read through the smallest index. */
+	selectWhere(type: string, where: Record<string, unknown>, ignoreCase?: readonly string[]): SRecord[];
+	/** How many records select() would return. */
+	count(type: string, field: string, value: unknown, ignoreCase?: boolean): number;
+	/** Creates a record as an admin would in Setup (a dependant that comes with a new record). */
+	adminCreate(type: string, fields: Record<string, unknown>): string;
+	/** Deletes a dependant record, running its cascades but not its delete checks. */
+	cascadeDelete(id: string): void;
+	/** Sets fields without any check (e.g. clearing ForecastUserId after an unassignment). */
+	systemUpdate(id: string, fields: Record<string, unknown>): void;
+}
+
+/** How a write reached the store: through the API, or as an admin in Setup / a cascade. */
+export interface WriteContext {
+	store: RuleStore;
+	/** Canonical object name. */
+	type: string;
+	/** A Setup-style write (seed, tests): field writability is not checked. */
+	admin: boolean;
+	/** A delete caused by deleting a parent: the child's own delete checks do not apply. */
+	cascade: boolean;
+}
+
+/** The Sales Territories rules of one object, called inside the write's transaction. */
+export interface ObjectRules {
+	/**
+	 * Fill defaults and validate; `record` is the draft about to be inserted (Id already set, every
+	 * field present, null or false when not sent); `sent` lists the canonical field names sent.
+	 */
+	beforeCreate?(record: SRecord, ctx: WriteContext, sent: string[]): void;
+	/** Validate an update; `next` is old merged with the changes, `changed` the canonical field names sent. */
+	beforeUpdate?(next: SRecord, old: SRecord, changed: string[], ctx: WriteContext): void;
+	/** Validate a delete and delete or fix dependants (store.cascadeDelete / store.systemUpdate). */
+	beforeDelete?(record: SRecord, ctx: WriteContext): void;
+	/** Create the records that come with a new one (e.g. a user's profile assignment); it is stored by now. */
+	afterCreate?(record: SRecord, ctx: WriteContext): void;
+}
+
+/** The registry of rules the store receives: canonical object name → its rules. */
+export type RuleBook = Partial<Record<string, ObjectRules>>;
+
+/**
+ * Decides whether the caller may write a record of a type (throws a SalesforceError when not). It runs
+ * after the record passed every other check, so a refused write still meets the org's own rules first.
+ */
+export type WriteCheck = (type: string, op: 'create' | 'update' | 'delete') => void;

@@ -1,6 +1,10 @@
-/** The sandbox org: a local stand-in for a Salesforce org with Sales Territories. See sandbox/README.md. */
+/**
+ * The sandbox org's door: a local stand-in for a Salesforce org with Sales Territories
+ * (sandbox/README.md). What the tests, the demo, the benchmarks and the n8n tooling use of it; its
+ * public types are in types.ts, the seams between its own modules in contracts.ts.
+ */
 export { startSandbox } from './server';
-export type { ApiUsage, Sandbox, SandboxCredentials, SandboxOptions } from './server';
+export type { ApiUsage, Sandbox, SandboxCredentials, SandboxOptions } from './types';
 export { FaultController } from './http/faults';
 export type { FaultSettings, InjectedFaults } from './http/faults';
 export { RequestLog } from './http/request-log';

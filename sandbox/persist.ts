@@ -1,15 +1,57 @@
+/**
+ * The sandbox org on disk: the org file format (the store's records and counters) and the state file
+ * around it (the org plus its credentials), written atomically. The store itself only hands out and
+ * takes back its contents as plain data (OrgStore.image / restore).
+ */
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { OrgCredentials } from './auth';
+import type { RuleBook, SRecord, StoreSettings } from './contracts';
+import { OrgStore } from './store';
+
+const ORG_FORMAT = 'territory-sandbox-org';
+
+/** The org as plain JSON data: `{format, version, settings, counter, …, records}`. */
+export function orgToJSON(store: OrgStore): unknown {
+	return { format: ORG_FORMAT, version: 1, ...store.image() };
+}
+
+/** A store holding the org of orgToJSON's data, writing under `rules`; a clear error when it is not an org file. */
+export function orgFromJSON(json: unknown, rules: RuleBook): OrgStore {
+	const data = json as {
+		format?: unknown;
+		settings?: Partial<StoreSettings>;
+		counter?: unknown;
+		permissionCounter?: unknown;
+		currentUserId?: unknown;
+		deletedIds?: unknown;
+		records?: Record<string, SRecord[]>;
+	};
+	if (!data || typeof data !== 'object' || data.format !== ORG_FORMAT || typeof data.counter !== 'number') {
+		throw new Error(`Not a sandbox org file (expected format "${ORG_FORMAT}")`);
+	}
+	const store = new OrgStore(rules, data.settings);
+	store.restore(
+		{
+			counter: data.counter,
+			permissionCounter: typeof data.permissionCounter === 'number' ? data.permissionCounter : 0,
+			currentUserId: typeof data.currentUserId === 'string' ? data.currentUserId : '',
+			deletedIds: Array.isArray(data.deletedIds) ? data.deletedIds.map(String) : [],
+			records: data.records ?? {},
+		},
+		'Sandbox org file',
+	);
+	return store;
+}
 
 /**
- * The sandbox org on disk: the store's records plus the org's credentials, so that a restarted CLI
- * keeps the same client id, secret, password and JWT key (n8n credentials keep working).
+ * The state file: the org plus its credentials, so that a restarted CLI keeps the same client id,
+ * secret, password and JWT key (n8n credentials keep working).
  */
 export interface SandboxState {
 	format: 'territory-sandbox-state';
 	version: 1;
 	credentials: OrgCredentials;
-	/** OrgStore.toJSON(). */
+	/** orgToJSON(store). */
 	org: unknown;
 	/** API calls used so far today, so a restart does not reset the allowance. */
 	apiUsed?: number;

@@ -4,7 +4,7 @@
  * (Create / Update / Nillable / Restricted picklist); where it is silent the stricter choice is taken
  * and listed in sandbox/RULES.md.
  */
-import type { ChildRelationship, FieldMeta, FieldType, ObjectMeta } from './contracts';
+import type { ChildRelationship, FieldMeta, FieldType, ObjectMeta, SchemaOptions, SharingDefaults, SharingLevel } from './contracts';
 
 export const KEY_PREFIXES = {
 	Organization: '00D',
@@ -132,27 +132,9 @@ export const ASSOCIATION_CAUSES = ['Territory2Manual', 'Territory2AssignmentRule
 export const EDITIONS = ['Developer', 'Enterprise', 'Performance', 'Unlimited'];
 
 /** Organization-wide sharing defaults (Organization.DefaultAccountAccess, …): Private, Public Read Only, Public Read/Write (/Transfer). */
-export const SHARING_LEVELS = ['None', 'Read', 'Edit', 'ReadEditTransfer'] as const;
-export type SharingLevel = (typeof SHARING_LEVELS)[number];
-export interface SharingDefaults {
-	account: SharingLevel;
-	opportunity: SharingLevel;
-	case: SharingLevel;
-}
+export const SHARING_LEVELS: readonly SharingLevel[] = ['None', 'Read', 'Edit', 'ReadEditTransfer'];
 export const PRIVATE_SHARING: SharingDefaults = { account: 'None', opportunity: 'None', case: 'None' };
 export const isPublicReadWrite = (level: SharingLevel): boolean => level === 'Edit' || level === 'ReadEditTransfer';
-
-/** How the org plays the points Salesforce's documentation leaves open or that differ between orgs. */
-export interface SchemaOptions {
-	/**
-	 * ObjectTerritory2AssignmentRuleItem.Field is a restricted picklist whose values are not published
-	 * (Object Reference): 'qualified' lists `Account.BillingPostalCode`, 'bare' lists `BillingPostalCode`.
-	 */
-	ruleItemFieldForm?: 'qualified' | 'bare';
-	/** State and Country/Territory Picklists: Account gets BillingStateCode and BillingCountryCode. */
-	stateCountryPicklists?: boolean;
-	sharing?: SharingDefaults;
-}
 
 /** US states of the demo accounts and a few countries, for the State and Country/Territory Picklists. */
 export const STATE_NAMES: Record<string, string> = {

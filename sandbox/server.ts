@@ -5,141 +5,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeForUser } from './access';
 import { Bulk2Jobs } from './bulk2';
-import { AuthService, generateCredentials, type AuthUser, type OrgCredentials, type PasswordFlowBlock, type UserDirectory } from './auth';
-import { SalesforceError, selectFrom, type QuerySource, type RouteRequest, type RouteResponse, type SaveResult, type WriteSource } from './contracts';
+import { AuthService, generateCredentials, type AuthUser, type OrgCredentials, type UserDirectory } from './auth';
+import {
+	SalesforceError,
+	selectFrom,
+	type QuerySource,
+	type RouteRequest,
+	type RouteResponse,
+	type SaveResult,
+	type StoreSettings,
+	type WriteSource,
+} from './contracts';
 import type { RestContext } from './http/context';
 import { CrashError, FaultController } from './http/faults';
 import { QueryCursors } from './http/query';
 import { RequestInfo, RequestLog, type EndpointKind } from './http/request-log';
 import { errorResponse, notFound } from './http/respond';
 import { routeData } from './http/rest';
+import { findRoute, type RouteTable } from './http/route-table';
 import { DEFAULT_LATEST_VERSION, refuseVersion, versionList } from './http/versions';
 import { runWrite, type WriteOp } from './http/writes';
 import { MetadataJobs } from './metadata/jobs';
 import { serveMetadataSoap, soapFault, type Admission } from './metadata/soap';
-import { loadState, saveState } from './persist';
-import { EDITIONS, PRIVATE_SHARING, SHARING_LEVELS, type SharingDefaults } from './schema';
+import { orgToJSON, loadState, saveState } from './persist';
+import { EDITIONS, PRIVATE_SHARING, SHARING_LEVELS } from './schema';
 import { seedDemo, seedEmpty, seedPlanner, upgradeOrg, INTEGRATION_USERNAME } from './seed';
 import { accountsMatchingRule } from './rules/matching';
-import { OrgStore, type StoreSettings } from './store';
-
-export interface SandboxOptions {
-	/** TCP port on 127.0.0.1; 0 (default) picks a free one. */
-	port?: number;
-	/** Data for a new org (ignored when statePath holds a saved org). Default 'demo'. */
-	seed?: 'demo' | 'empty';
-	seedOptions?: { activeModel?: boolean; accounts?: number; users?: number };
-	/** Load the org from this file when it exists; stop() saves it back. */
-	statePath?: string;
-	/** Delay added to every response (ms). */
-	latencyMs?: number;
-	/** Access-token lifetime. Default 7,200 (2 hours). */
-	tokenTtlSeconds?: number;
-	/** Daily API request allowance. Default 100,000. */
-	dailyApiLimit?: number;
-	edition?: string;
-	territoriesPerModel?: number;
-	/** ObjectTerritory2AssignmentRuleItem.Field's picklist form: 'qualified' (default, `Account.X`) or 'bare' (`X`). */
-	ruleItemFieldForm?: 'qualified' | 'bare';
-	/** State and Country/Territory Picklists on (Account gets BillingStateCode / BillingCountryCode). */
-	stateCountryPicklists?: boolean;
-	/** Organization-wide defaults for accounts, opportunities and cases (default Private: 'None'). */
-	sharing?: Partial<SharingDefaults>;
-	/** Highest API version served, e.g. "66.0" (default; Spring '26). */
-	apiVersionLatest?: string;
-	/** Largest request body accepted (bytes); larger ones get 413. Default 50 MB. */
-	maxRequestBytes?: number;
-	/**
-	 * Plays an org whose "Allow OAuth Username-Password Flows" is off (new orgs since Summer '23): password
-	 * grants get 400 invalid_grant "authentication failure" (true), or 400 unsupported_grant_type "grant type
-	 * not supported" ('unsupported_grant_type'). Other grants are unaffected. Default false.
-	 */
-	blockPasswordFlow?: PasswordFlowBlock;
-	/** The only `aud` values JWT assertions may name. Default: the login URL, https://login.salesforce.com, https://test.salesforce.com. */
-	jwtAudiences?: string[];
-	/** The connected app's callback URLs for the web server flow (exact match). Default: any http(s) URL on localhost or 127.0.0.1. */
-	oauthCallbackUrls?: string[];
-	/**
-	 * Who approves a web server flow authorize request (there is no login page): the `login_hint` user when
-	 * given, else this username (default: the integration user); false plays a user who clicks Deny.
-	 */
-	oauthApprover?: string | false;
-	/** Refresh Token Rotation: every refresh returns a new refresh token and invalidates the old one. Default false. */
-	rotateRefreshTokens?: boolean;
-	/**
-	 * Whether RuleTerritory2Association may be created and deleted through REST (default true). The Object
-	 * Reference lists only describeSObjects, getDeleted, getUpdated, query and retrieve for it: with false,
-	 * describe says createable/deletable false, REST, Composite and Bulk 2.0 writes of it are refused, and
-	 * the links are written through the Metadata API's Territory2 ruleAssociations instead.
-	 */
-	ruleLinksViaRest?: boolean;
-	/**
-	 * A Composite reference to a record that failed inside an sObject Collections result (`@{ref[3].id}`,
-	 * whose id is null): 'halt' (default) answers the referring subrequest PROCESSING_HALTED without running
-	 * it; 'null' runs it with null in the reference's place. Undocumented either way (sandbox/README.md).
-	 */
-	failedReference?: 'halt' | 'null';
-	/**
-	 * The latency model: every response waits perRequestMs plus perRecordMs per record the request wrote
-	 * (a timer: the store's work stays synchronous and concurrent requests wait concurrently).
-	 */
-	latency?: { perRequestMs?: number; perRecordMs?: number };
-}
-
-export interface SandboxCredentials {
-	username: string;
-	password: string;
-	/** The sandbox has no security token: logins need only the password. */
-	securityToken: '';
-	clientId: string;
-	clientSecret: string;
-	/** PEM of the private key whose public half verifies JWT-bearer assertions. */
-	privateKey: string;
-	/** The same key in a file (mode 0600), for CLI users and n8n credentials that take a path. */
-	privateKeyPath: string;
-	/** PEM of the public key (the sandbox issues no X.509 certificate). */
-	publicKey: string;
-}
-
-export interface ApiUsage {
-	used: number;
-	max: number;
-	/** Starts a new day: the allowance is full again. */
-	reset(): void;
-}
-
-export interface Sandbox {
-	/** Instance URL (also the login URL: one server plays both). */
-	url: string;
-	loginUrl: string;
-	orgId: string;
-	credentials: SandboxCredentials;
-	store: OrgStore;
-	faults: FaultController;
-	requestLog: RequestLog;
-	apiUsage: ApiUsage;
-	/**
-	 * What a client needs for the OAuth password flow against this org (the demo, benchmarks and tests
-	 * use it), as the integration user or as another active user (every user shares the one password).
-	 */
-	passwordLogin(username?: string): { authType: 'password'; loginUrl: string; username: string; password: string; clientId: string; clientSecret: string };
-	/** A refresh token for a user (default: the integration user), as a web-server OAuth flow would issue. */
-	issueRefreshToken(username?: string): string;
-	/** Ids of the accounts an assignment rule would assign if an admin ran the rules (sandbox/rules/matching.ts). */
-	accountsMatchingRule(ruleId: string): string[];
-	/** Invalidates every access token issued so far. */
-	expireAllSessions(): void;
-	/** Revokes a refresh token (with its sessions) or an access token, as `POST /services/oauth2/revoke` does; false when unknown. */
-	revokeToken(token: string): boolean;
-	/** Turns Refresh Token Rotation on or off, as the rotateRefreshTokens option does. */
-	setRefreshTokenRotation(on: boolean): void;
-	/** Blocks (or allows again) the OAuth username-password flow, as the blockPasswordFlow option does. */
-	setPasswordFlowBlocked(block: PasswordFlowBlock): void;
-	/** Writes the org to a file (default: statePath) atomically. */
-	save(path?: string): void;
-	/** Closes the server (and saves to statePath when given). */
-	stop(): Promise<void>;
-}
+import { createOrgStore, loadOrgStore } from './org';
+import type { OrgStore } from './store';
+import type { Sandbox, SandboxOptions } from './types';
 
 const DEFAULT_MAX_REQUEST_BYTES = 50 * 1024 * 1024;
 /** Bulk API 2.0 accepts uploads of up to 150 MB per job. */
@@ -205,7 +99,7 @@ function newStore(options: SandboxOptions): OrgStore {
 		}
 		settings.sharing = sharing;
 	}
-	const store = new OrgStore(settings);
+	const store = createOrgStore(settings);
 	seedEmpty(store);
 	if ((options.seed ?? 'demo') === 'demo') seedDemo(store, options.seedOptions ?? {});
 	// Last, so that every Id the seeds above give stays as it was before the planner existed.
@@ -262,7 +156,7 @@ function classify(path: string): { kind: EndpointKind; type?: string } {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const state = options.statePath ? loadState(options.statePath) : undefined;
-	const store = state ? OrgStore.fromJSON(state.org) : newStore(options);
+	const store = state ? loadOrgStore(state.org) : newStore(options);
 	if (state) upgradeOrg(store);
 	if (options.ruleLinksViaRest === false) store.setObjectAccess('RuleTerritory2Association', { createable: false, deletable: false });
 	const creds: OrgCredentials = state?.credentials ?? generateCredentials();
@@ -297,53 +191,95 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	/** The Metadata API's retrieve and deploy jobs (in memory: a restarted org has none running). */
 	const metadataJobs = new MetadataJobs();
 
+	/** One request as the routes see it. */
+	interface Served {
+		method: string;
+		/** The URL's path without a trailing slash ('/' for the root), what the route table matches. */
+		path: string;
+		url: URL;
+		headers: IncomingMessage['headers'];
+		body: string;
+		info: RequestInfo;
+		flags: { apiCall: boolean };
+	}
+	type Answer = RouteResponse | 'crash';
+
+	/** The identity URL (`/id/{orgId}/{userId}`, the user in the path) or userinfo (the session's user). */
+	function identity(req: Served, pathUserId?: string): Answer {
+		const session = auth.authenticate(req.headers.authorization);
+		if (!session) return { status: 403, body: 'Bad_OAuth_Token', headers: { 'Content-Type': 'text/plain' } };
+		const body = pathUserId ? auth.identity(pathUserId) : auth.userInfo(session.userId);
+		return body ? { status: 200, body } : notFound();
+	}
+
+	/**
+	 * Every endpoint the org serves, first match wins; a path no row matches is 404 NOT_FOUND. The REST
+	 * resources under `/services/data/vNN.0` are routed further by http/rest.ts.
+	 */
+	const routes: RouteTable<Served, Answer> = [
+		{
+			methods: ['POST'],
+			path: /^\/services\/oauth2\/token$/,
+			kind: 'auth',
+			handle: (_, req) => {
+				const result = auth.token(new URLSearchParams(req.body), req.headers.authorization);
+				return { status: result.status, body: result.body };
+			},
+		},
+		{
+			methods: '*',
+			path: /^\/services\/oauth2\/token$/,
+			kind: 'auth',
+			handle: () => ({ status: 400, body: { error: 'invalid_request', error_description: 'must use HTTP POST' } }),
+		},
+		{
+			methods: '*',
+			path: /^\/services\/oauth2\/authorize$/,
+			kind: 'auth',
+			handle: (_, req) => {
+				const answer = auth.authorize(req.url.searchParams);
+				return answer.status === 302 ? { status: 302, headers: { Location: answer.location } } : { status: 400, body: answer.page };
+			},
+		},
+		{
+			methods: '*',
+			path: /^\/services\/oauth2\/revoke$/,
+			kind: 'auth',
+			handle: (_, req) => {
+				const token = (req.method === 'POST' ? new URLSearchParams(req.body) : req.url.searchParams).get('token') ?? '';
+				const result = auth.revoke(token);
+				return result.status === 200 ? { status: 200, body: '' } : result;
+			},
+		},
+		{ methods: '*', path: /^\/id\/[A-Za-z0-9]{15,18}\/([A-Za-z0-9]{15,18})$/, kind: 'identity', handle: ([userId], req) => identity(req, userId) },
+		{ methods: '*', path: /^\/services\/oauth2\/userinfo$/, kind: 'identity', handle: (_, req) => identity(req) },
+		{ methods: '*', path: /^\/services\/data$/, kind: 'versions', handle: () => ({ status: 200, body: versionList(latestNumber) }) },
+		{
+			methods: '*',
+			path: /^\/services\/Soap\/m\/(\d+)\.0$/,
+			kind: 'metadata',
+			handle: ([number], req) => refuseVersion(Number(number), latestNumber) ?? serveMetadata(req),
+		},
+		{
+			methods: '*',
+			path: /^\/services\/data\/(v(\d+)\.0)(\/.*)?$/,
+			handle: ([version, number, rest], req) => serveData(req, version!, Number(number), rest ?? '/'),
+		},
+	];
+
 	/** Serves one request; 'crash' means: cut the connection (or 500) as a crashed org would. */
-	function dispatch(method: string, url: URL, headers: IncomingMessage['headers'], body: string, info: RequestInfo, flags: { apiCall: boolean }): RouteResponse | 'crash' {
-		const path = url.pathname.replace(/\/+$/, '') || '/';
-		if (path === '/services/oauth2/token') {
-			info.kind = 'auth';
-			if (method !== 'POST') return { status: 400, body: { error: 'invalid_request', error_description: 'must use HTTP POST' } };
-			const result = auth.token(new URLSearchParams(body), headers.authorization);
-			return { status: result.status, body: result.body };
-		}
-		if (path === '/services/oauth2/authorize') {
-			info.kind = 'auth';
-			const answer = auth.authorize(url.searchParams);
-			return answer.status === 302 ? { status: 302, headers: { Location: answer.location } } : { status: 400, body: answer.page };
-		}
-		if (path === '/services/oauth2/revoke') {
-			info.kind = 'auth';
-			const token = (method === 'POST' ? new URLSearchParams(body) : url.searchParams).get('token') ?? '';
-			const result = auth.revoke(token);
-			return result.status === 200 ? { status: 200, body: '' } : result;
-		}
-		const identity = /^\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})$/.exec(path);
-		if (identity || path === '/services/oauth2/userinfo') {
-			info.kind = 'identity';
-			const session = auth.authenticate(headers.authorization);
-			if (!session) return { status: 403, body: 'Bad_OAuth_Token', headers: { 'Content-Type': 'text/plain' } };
-			const userId = identity ? identity[2] : session.userId;
-			const body = identity ? auth.identity(userId) : auth.userInfo(userId);
-			return body ? { status: 200, body } : notFound();
-		}
-		if (path === '/services/data') {
-			info.kind = 'versions';
-			return { status: 200, body: versionList(latestNumber) };
-		}
-		const soap = /^\/services\/Soap\/m\/(\d+)\.0$/.exec(path);
-		if (soap) {
-			info.kind = 'metadata';
-			const refusedSoap = refuseVersion(Number(soap[1]), latestNumber);
-			if (refusedSoap) return refusedSoap;
-			return serveMetadata(method, body, info, flags);
-		}
-		const data = /^\/services\/data\/(v(\d+)\.0)(\/.*)?$/.exec(path);
-		if (!data) return notFound();
-		const version = data[1];
-		const restPath = data[3] ?? '/';
+	function dispatch(req: Served): Answer {
+		const hit = findRoute(routes, req.method, req.path);
+		if (!hit) return notFound();
+		if (hit.route.kind) req.info.kind = hit.route.kind;
+		return hit.route.handle(hit.params, req);
+	}
+
+	/** A REST, Composite, query or Bulk 2.0 call under `/services/data/vNN.0`: counted, authenticated and faulted. */
+	function serveData({ method, path, url, headers, body, info, flags }: Served, version: string, versionNumber: number, restPath: string): Answer {
 		const { kind, type } = classify(restPath);
 		info.kind = kind;
-		const refused = refuseVersion(Number(data[2]), latestNumber);
+		const refused = refuseVersion(versionNumber, latestNumber);
 		if (refused) return refused;
 
 		if (faults.noteApiCall()) auth.expireAllSessions();
@@ -385,7 +321,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	}
 
 	/** The Metadata API's SOAP calls: counted, authenticated and faulted like REST calls (sandbox/metadata/). */
-	function serveMetadata(method: string, body: string, info: RequestInfo, flags: { apiCall: boolean }): RouteResponse | 'crash' {
+	function serveMetadata({ method, body, info, flags }: Served): Answer {
 		const admit = (sessionId: string | null): Admission => {
 			if (faults.noteApiCall()) auth.expireAllSessions();
 			const session = sessionId ? auth.authenticate(`Bearer ${sessionId}`) : undefined;
@@ -422,7 +358,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		if (tooLarge) {
 			response = errorResponse(413, 'REQUEST_ENTITY_TOO_LARGE', `The request body exceeds the maximum size of ${maxBody} bytes.`);
 		} else {
-			response = dispatch(method, url, req.headers, body, info, flags);
+			response = dispatch({ method, path: url.pathname.replace(/\/+$/, '') || '/', url, headers: req.headers, body, info, flags });
 		}
 		const model = options.latency ?? {};
 		const delay = (options.latencyMs ?? 0) + faults.latencyMs + (model.perRequestMs ?? 0) + (model.perRecordMs ?? 0) * info.recordsWritten;
@@ -489,7 +425,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	const save = (path = options.statePath) => {
 		if (!path) throw new Error('No path to save the sandbox org to (start it with statePath or pass one)');
-		saveState(path, { format: 'territory-sandbox-state', version: 1, credentials: creds, org: store.toJSON(), apiUsed: usage.used });
+		saveState(path, { format: 'territory-sandbox-state', version: 1, credentials: creds, org: orgToJSON(store), apiUsed: usage.used });
 	};
 	let stopped = false;
 

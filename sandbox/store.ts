@@ -1,20 +1,16 @@
 /**
- * The sandbox org's database: every record of every object, in memory, with the field checks
- * Salesforce makes on each write (types, lengths, writability, required fields, lookups) and the
- * Sales Territories rules (sandbox/rules/). The HTTP routes (REST, Collections, Composite) and
- * Bulk 2.0 ingest all write through here, so they validate alike.
+ * The sandbox org's database: every record of every object, in memory, with its indexes and its
+ * all-or-nothing transactions. Each write runs the field checks (validate.ts), then the Sales
+ * Territories rules of the RuleBook the store was given (sandbox/org.ts gives it rules/), which see
+ * the store only through contracts.ts's RuleStore. The HTTP routes (REST, Collections, Composite) and
+ * Bulk 2.0 ingest all write through here, so they validate alike. Saving to and loading from a file
+ * is persist.ts's (image() / restore()).
  */
 import { SalesforceError } from './contracts';
-import type { FieldMeta, ObjectMeta, QuerySource, SaveResult, SRecord, WriteSource } from './contracts';
+import type { FieldMeta, ObjectMeta, QuerySource, RuleBook, RuleStore, SaveResult, SRecord, StoreSettings, WriteCheck, WriteContext, WriteSource } from './contracts';
 import { isValidId, makeId, toId18 } from './ids';
-import { RULES } from './rules';
-import { createSchema, PERMISSION_OBJECTS, PRIVATE_SHARING, type SchemaOptions } from './schema';
-
-export interface StoreSettings extends Required<SchemaOptions> {
-	edition: 'Developer' | 'Enterprise' | 'Performance' | 'Unlimited';
-	territoriesPerModel: number;
-	roles: string[];
-}
+import { createSchema, PERMISSION_OBJECTS, PRIVATE_SHARING } from './schema';
+import { checkRequiredOnCreate, checkRequiredOnUpdate, checkValues, coerceFields, formatDateTime } from './validate';
 
 export const DEFAULT_SETTINGS: StoreSettings = {
 	edition: 'Enterprise',
@@ -24,40 +20,6 @@ export const DEFAULT_SETTINGS: StoreSettings = {
 	stateCountryPicklists: false,
 	sharing: PRIVATE_SHARING,
 };
-
-/** How a write reached the store: through the API, or as an admin in Setup / a cascade. */
-export interface WriteContext {
-	store: OrgStore;
-	/** Canonical object name. */
-	type: string;
-	/** A Setup-style write (seed, tests): field writability is not checked. */
-	admin: boolean;
-	/** A delete caused by deleting a parent: the child's own delete checks do not apply. */
-	cascade: boolean;
-}
-
-/** The Sales Territories rules of one object, called inside the write's transaction. */
-export interface ObjectRules {
-	/**
-	 * Fill defaults and validate; `record` is the draft about to be inserted (Id already set, every
-	 * field present, null or false when not sent); `sent` lists the canonical field names sent.
-	 */
-	beforeCreate?(record: SRecord, ctx: WriteContext, sent: string[]): void;
-	/** Validate an update; `next` is old merged with the changes, `changed` the canonical field names sent. */
-	beforeUpdate?(next: SRecord, old: SRecord, changed: string[], ctx: WriteContext): void;
-	/** Validate a delete and delete or fix dependants (store.cascadeDelete / store.systemUpdate). */
-	beforeDelete?(record: SRecord, ctx: WriteContext): void;
-	/** Create the records that come with a new one (e.g. a user's profile assignment); it is stored by now. */
-	afterCreate?(record: SRecord, ctx: WriteContext): void;
-}
-
-/**
- * Decides whether the caller may write a record of a type (throws a SalesforceError when not). It runs
- * after the record passed every other check, so a refused write still meets the org's own rules first.
- */
-export type WriteCheck = (type: string, op: 'create' | 'update' | 'delete') => void;
-
-export type RuleBook = Partial<Record<string, ObjectRules>>;
 
 type Undo =
 	| { kind: 'insert'; type: string; id: string }
@@ -70,25 +32,29 @@ const ROLLED_BACK = {
 	fields: [] as string[],
 };
 
-const SYSTEM_FIELDS = new Set(['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp']);
-
-/** Salesforce's datetime format in API responses: "2026-11-29T08:00:00.000+0000". */
-export function formatDateTime(d: Date): string {
-	return d.toISOString().replace('Z', '+0000');
-}
-
-export function notFound(): SalesforceError {
+function notFound(): SalesforceError {
 	return new SalesforceError(404, 'NOT_FOUND', 'The requested resource does not exist');
 }
 
-export class OrgStore implements QuerySource, WriteSource {
+/**
+ * The store's memory as plain data, for persist.ts: the Id counters, the integration user, the Ids of
+ * deleted records and every record by type in creation order.
+ */
+export interface StoreImage {
+	settings: StoreSettings;
+	counter: number;
+	permissionCounter: number;
+	currentUserId: string;
+	deletedIds: string[];
+	records: Record<string, SRecord[]>;
+}
+
+export class OrgStore implements QuerySource, WriteSource, RuleStore {
 	readonly settings: StoreSettings;
 	/** The integration user every write is attributed to (set by seedEmpty). */
 	currentUserId = '';
 	/** Time source for system dates; tests may replace it. */
 	clock: () => Date = () => new Date();
-	/** The rules applied on writes; replaceable for tests of the bare store. */
-	rules: RuleBook = RULES;
 
 	private readonly metas = new Map<string, ObjectMeta>();
 	private readonly fieldsByType = new Map<string, Map<string, FieldMeta>>();
@@ -109,7 +75,14 @@ export class OrgStore implements QuerySource, WriteSource {
 	private depth = 0;
 	private journal: Undo[] = [];
 
-	constructor(settings?: Partial<StoreSettings>) {
+	/**
+	 * `rules` is the registry of object rules each write runs (rules/'s RULES for an org, see org.ts;
+	 * an empty book for a bare store).
+	 */
+	constructor(
+		private readonly rules: RuleBook,
+		settings?: Partial<StoreSettings>,
+	) {
 		this.settings = { ...DEFAULT_SETTINGS, ...settings, roles: [...(settings?.roles ?? DEFAULT_SETTINGS.roles)] };
 		for (const meta of createSchema(this.settings.roles, this.settings)) {
 			this.metas.set(meta.name.toLowerCase(), meta);
@@ -386,17 +359,16 @@ export class OrgStore implements QuerySource, WriteSource {
 		}
 	}
 
-	// ---- persistence ----------------------------------------------------------------------------
+	// ---- persistence (the file format is persist.ts's) -------------------------------------------
 
-	toJSON(): unknown {
+	/** The store's contents as plain data (copies: later writes do not change the image). */
+	image(): StoreImage {
 		const records: Record<string, SRecord[]> = {};
 		for (const meta of this.metas.values()) {
 			const list = this.records(meta.name);
 			if (list.length) records[meta.name] = list.map((r) => ({ ...r }));
 		}
 		return {
-			format: 'territory-sandbox-org',
-			version: 1,
 			settings: this.settings,
 			counter: this.counter,
 			permissionCounter: this.permissionCounter,
@@ -406,30 +378,21 @@ export class OrgStore implements QuerySource, WriteSource {
 		};
 	}
 
-	static fromJSON(json: unknown): OrgStore {
-		const data = json as {
-			format?: unknown;
-			settings?: Partial<StoreSettings>;
-			counter?: unknown;
-			permissionCounter?: unknown;
-			currentUserId?: unknown;
-			deletedIds?: unknown;
-			records?: Record<string, unknown>;
-		};
-		if (!data || typeof data !== 'object' || data.format !== 'territory-sandbox-org' || typeof data.counter !== 'number') {
-			throw new Error('Not a sandbox org file (expected format "territory-sandbox-org")');
-		}
-		const store = new OrgStore(data.settings);
-		store.counter = data.counter;
-		store.permissionCounter = typeof data.permissionCounter === 'number' ? data.permissionCounter : 0;
-		store.currentUserId = typeof data.currentUserId === 'string' ? data.currentUserId : '';
-		for (const id of Array.isArray(data.deletedIds) ? data.deletedIds : []) store.deletedIds.add(String(id));
+	/**
+	 * Loads an image into this (empty) store. Records of unknown objects or without a valid Id are
+	 * refused; `source` names the image's origin in those errors.
+	 */
+	restore(image: Omit<StoreImage, 'settings'>, source: string): void {
+		this.counter = image.counter;
+		this.permissionCounter = image.permissionCounter;
+		this.currentUserId = image.currentUserId;
+		for (const id of image.deletedIds) this.deletedIds.add(id);
 		const all: { type: string; record: SRecord }[] = [];
-		for (const [type, list] of Object.entries(data.records ?? {})) {
-			const meta = store.describe(type);
-			if (!meta || !Array.isArray(list)) throw new Error(`Sandbox org file: unknown object ${type}`);
-			for (const record of list as SRecord[]) {
-				if (!isValidId(record?.Id)) throw new Error(`Sandbox org file: ${type} record without a valid Id`);
+		for (const [type, list] of Object.entries(image.records)) {
+			const meta = this.describe(type);
+			if (!meta || !Array.isArray(list)) throw new Error(`${source}: unknown object ${type}`);
+			for (const record of list) {
+				if (!isValidId(record?.Id)) throw new Error(`${source}: ${type} record without a valid Id`);
 				all.push({ type: meta.name, record: { ...record } });
 			}
 		}
@@ -438,12 +401,11 @@ export class OrgStore implements QuerySource, WriteSource {
 		all.sort((a, b) => (a.record.Id.slice(6, 15) < b.record.Id.slice(6, 15) ? -1 : 1));
 		let seq = 0;
 		for (const { type, record } of all) {
-			store.tables.get(type)!.set(record.Id, record);
-			store.typeById.set(record.Id, type);
-			store.seqById.set(record.Id, seq++);
+			this.tables.get(type)!.set(record.Id, record);
+			this.typeById.set(record.Id, type);
+			this.seqById.set(record.Id, seq++);
 		}
-		store.seq = seq;
-		return store;
+		this.seq = seq;
 	}
 
 	// ---- internals --------------------------------------------------------------------------
@@ -499,47 +461,11 @@ export class OrgStore implements QuerySource, WriteSource {
 		return results;
 	}
 
-	/** Validates and coerces the fields sent for a write into canonical names and typed values. */
-	private coerceFields(meta: ObjectMeta, fields: Record<string, unknown>, op: 'create' | 'update', admin: boolean): Record<string, unknown> {
-		if (!fields || typeof fields !== 'object' || Array.isArray(fields)) {
-			throw new SalesforceError(400, 'JSON_PARSER_ERROR', 'The record must be a JSON object');
-		}
-		const out: Record<string, unknown> = {};
-		const notWritable: string[] = [];
-		for (const [key, value] of Object.entries(fields)) {
-			if (key === 'attributes') continue;
-			const f = this.field(meta.name, key);
-			if (!f) {
-				throw new SalesforceError(400, 'INVALID_FIELD', `No such column '${key}' on sobject of type ${meta.name}`, [key]);
-			}
-			if (f.name === 'Id') {
-				if (op === 'create') {
-					throw new SalesforceError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']);
-				}
-				continue;
-			}
-			if (f.system || (!admin && !(op === 'create' ? f.createable : f.updateable))) {
-				notWritable.push(f.name);
-				continue;
-			}
-			out[f.name] = coerceValue(f, value);
-		}
-		if (notWritable.length) {
-			throw new SalesforceError(
-				400,
-				'INVALID_FIELD_FOR_INSERT_UPDATE',
-				`Unable to create/update fields: ${notWritable.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
-				notWritable,
-			);
-		}
-		return out;
-	}
-
 	private insert(meta: ObjectMeta, fields: Record<string, unknown>, admin: boolean): string {
 		if (!admin && !meta.createable) {
 			throw new SalesforceError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${meta.name}`);
 		}
-		const values = this.coerceFields(meta, fields, 'create', admin);
+		const values = coerceFields(this, meta, fields, 'create', admin);
 		const id = makeId(meta.keyPrefix, PERMISSION_OBJECTS.includes(meta.name) ? ++this.permissionCounter : ++this.counter);
 		const record = { Id: id } as SRecord;
 		for (const f of meta.fields) {
@@ -547,11 +473,8 @@ export class OrgStore implements QuerySource, WriteSource {
 			record[f.name] = f.name in values ? values[f.name] : f.type === 'boolean' ? false : null;
 		}
 		this.stamp(record, true);
-		const missing = meta.fields.filter((f) => f.required && (record[f.name] === null || record[f.name] === '')).map((f) => f.name);
-		if (missing.length) {
-			throw new SalesforceError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
-		}
-		this.checkValues(meta, record, Object.keys(values));
+		checkRequiredOnCreate(meta, record);
+		checkValues(this, meta, record, Object.keys(values));
 		const ctx = this.context(meta.name, admin, false);
 		this.rules[meta.name]?.beforeCreate?.(record, ctx, Object.keys(values));
 		if (!admin) this.writeCheck?.(meta.name, 'create');
@@ -569,20 +492,14 @@ export class OrgStore implements QuerySource, WriteSource {
 	private modify(meta: ObjectMeta, old: SRecord, fields: Record<string, unknown>, admin: boolean): void {
 		// Objects without update (the association objects, Organization) have no updateable field, so
 		// the field check below refuses them the way Salesforce refuses read-only fields.
-		const values = this.coerceFields(meta, fields, 'update', admin);
+		const values = coerceFields(this, meta, fields, 'update', admin);
 		if (!admin && !meta.updateable && Object.keys(values).length === 0) {
 			throw new SalesforceError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `entity type cannot be updated: ${meta.name}`);
 		}
 		const next = { ...old, ...values } as SRecord;
 		const changed = Object.keys(values);
-		const missing = changed.filter((name) => {
-			const f = this.field(meta.name, name)!;
-			return !f.nillable && !f.restrictedPicklist && (next[name] === null || next[name] === '');
-		});
-		if (missing.length) {
-			throw new SalesforceError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
-		}
-		this.checkValues(meta, next, changed);
+		checkRequiredOnUpdate(this, meta, next, changed);
+		checkValues(this, meta, next, changed);
 		this.stamp(next, false);
 		this.rules[meta.name]?.beforeUpdate?.(next, old, changed, this.context(meta.name, admin, false));
 		if (!admin) this.writeCheck?.(meta.name, 'update');
@@ -672,39 +589,6 @@ export class OrgStore implements QuerySource, WriteSource {
 		record.SystemModstamp = now;
 	}
 
-	/** Restricted picklists and lookups of the fields written. */
-	private checkValues(meta: ObjectMeta, record: SRecord, names: string[]): void {
-		for (const name of names) {
-			if (SYSTEM_FIELDS.has(name)) continue;
-			const f = this.field(meta.name, name)!;
-			const value = record[f.name];
-			if (f.restrictedPicklist && f.picklistValues) {
-				if ((value === null && !f.nillable) || (value !== null && !f.picklistValues.includes(String(value)))) {
-					throw new SalesforceError(
-						400,
-						'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
-						`${f.label}: bad value for restricted picklist field: ${value === null ? '' : String(value)}`,
-						[f.name],
-					);
-				}
-			}
-			if (f.type === 'reference' && value !== null) {
-				const target = this.get(String(value));
-				if (!target) {
-					throw new SalesforceError(400, 'INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
-				}
-				if (!f.referenceTo?.includes(target.type)) {
-					throw new SalesforceError(
-						400,
-						'FIELD_INTEGRITY_EXCEPTION',
-						`${f.label}: id value of incorrect type: ${String(value)}`,
-						[f.name],
-					);
-				}
-			}
-		}
-	}
-
 	private context(type: string, admin: boolean, cascade: boolean): WriteContext {
 		return { store: this, type, admin, cascade };
 	}
@@ -745,67 +629,4 @@ function failure(e: unknown): SaveResult {
 	// A bug in the sandbox must not look like a Salesforce validation error: only SalesforceErrors become results.
 	if (!(e instanceof SalesforceError)) throw e;
 	return { id: null, success: false, errors: [{ statusCode: e.errorCode, message: e.message, fields: e.fields }] };
-}
-
-function typeError(f: FieldMeta, value: unknown): SalesforceError {
-	return new SalesforceError(
-		400,
-		'INVALID_TYPE_ON_FIELD_IN_RECORD',
-		`${f.label}: value not of required type: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
-		[f.name],
-	);
-}
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Converts a sent value to the field's type, as the REST API and Bulk CSV loads accept it. */
-export function coerceValue(f: FieldMeta, value: unknown): unknown {
-	if (value === undefined || value === null) return null;
-	// Bulk CSV sends every value as text; an empty cell means "no value".
-	if (value === '' && f.type !== 'string' && f.type !== 'textarea') return null;
-	switch (f.type) {
-		case 'boolean': {
-			if (typeof value === 'boolean') return value;
-			const text = String(value).trim().toLowerCase();
-			if (text === 'true' || text === '1') return true;
-			if (text === 'false' || text === '0') return false;
-			throw typeError(f, value);
-		}
-		case 'int':
-		case 'double': {
-			const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-			if (!Number.isFinite(n) || (f.type === 'int' && !Number.isInteger(n))) throw typeError(f, value);
-			return n;
-		}
-		case 'datetime':
-		case 'date': {
-			if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw typeError(f, value);
-			return f.type === 'date' ? value.slice(0, 10) : formatDateTime(new Date(value));
-		}
-		case 'reference':
-		case 'id': {
-			const id18 = toId18(value);
-			if (!id18) {
-				throw new SalesforceError(400, 'MALFORMED_ID', `${f.label}: id value of incorrect type: ${String(value)}`, [f.name]);
-			}
-			return id18;
-		}
-		default: {
-			if (typeof value === 'object') throw typeError(f, value);
-			const text = String(value);
-			if (text === '') return null;
-			if (text.length > f.length) {
-				throw new SalesforceError(
-					400,
-					'STRING_TOO_LONG',
-					`${f.label}: data value too large: ${text} (max length=${f.length})`,
-					[f.name],
-				);
-			}
-			if (f.type === 'email' && !EMAIL.test(text)) {
-				throw new SalesforceError(400, 'INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${text}`, [f.name]);
-			}
-			return text;
-		}
-	}
 }

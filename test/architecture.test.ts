@@ -140,6 +140,73 @@ function importsOf(file: string, text: string): ImportEdge[] {
 	});
 }
 
+/**
+ * The import cycles among the modules under `room` (repo-relative, without extensions), one per
+ * strongly connected component, each as the shortest path from its first module back to itself:
+ * ['a', 'b', 'a']. Type-only imports count: a circle of types still ties the modules' changes together.
+ */
+function importCycles(edges: ImportEdge[], room: string): string[][] {
+	const graph = new Map<string, Set<string>>();
+	const node = (file: string) => file.replace(/\.(ts|js|mjs)$/, '');
+	for (const e of edges) {
+		if (!isUnder(e.from, room) || e.target === null || !isUnder(e.target, room)) continue;
+		const from = node(e.from);
+		if (!graph.has(from)) graph.set(from, new Set());
+		graph.get(from)!.add(e.target);
+	}
+	// Tarjan's strongly connected components.
+	const index = new Map<string, number>();
+	const low = new Map<string, number>();
+	const stack: string[] = [];
+	const onStack = new Set<string>();
+	const components: string[][] = [];
+	const visit = (v: string): void => {
+		index.set(v, index.size);
+		low.set(v, index.get(v)!);
+		stack.push(v);
+		onStack.add(v);
+		for (const w of graph.get(v) ?? []) {
+			if (!index.has(w)) {
+				visit(w);
+				low.set(v, Math.min(low.get(v)!, low.get(w)!));
+			} else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+		}
+		if (low.get(v) !== index.get(v)) return;
+		const component: string[] = [];
+		let w: string;
+		do {
+			w = stack.pop()!;
+			onStack.delete(w);
+			component.push(w);
+		} while (w !== v);
+		if (component.length > 1 || graph.get(v)?.has(v)) components.push(component.sort());
+	};
+	for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+	// For each component, the shortest way round from its first module (breadth first, inside the component).
+	return components.map((component) => {
+		const start = component[0];
+		const inside = new Set(component);
+		const cameFrom = new Map<string, string>();
+		const queue = [start];
+		while (queue.length) {
+			const v = queue.shift()!;
+			for (const w of graph.get(v) ?? []) {
+				if (!inside.has(w)) continue;
+				if (w === start) {
+					const path = [start];
+					for (let at = v; at !== start; at = cameFrom.get(at)!) path.splice(1, 0, at);
+					return [...path, start];
+				}
+				if (!cameFrom.has(w)) {
+					cameFrom.set(w, v);
+					queue.push(w);
+				}
+			}
+		}
+		return component;
+	});
+}
+
 const FILES = ['lib', 'nodes', 'credentials', 'sandbox'].flatMap((dir) => sourceFiles(dir));
 const EDGES = FILES.flatMap((file) => importsOf(file, readFileSync(join(ROOT, file), 'utf8')));
 
@@ -211,5 +278,27 @@ describe('the layers\' doors (docs/architecture.md)', () => {
 		expect(doorViolation(edge('lib/sync/diff.ts', '../plan/types'))).toBeNull();
 		expect(doorViolation(edge('lib/org/snapshot.ts', './soql'))).toBeNull();
 		expect(starExports('lib/x.ts', "export * from './a';\nexport type * from './b';\nexport { c } from './c';")).toHaveLength(2);
+	});
+});
+
+describe('the sandbox has no import cycle', () => {
+	it('holds for every module under sandbox/', () => {
+		expect(importCycles(EDGES, 'sandbox')).toEqual([]);
+	});
+
+	it('finds the circle the store and the rules once made, through a folder door and type-only imports', () => {
+		// The tree before the store received its rules: store.ts imported RULES, every rule file the store's types.
+		const before = [
+			...importsOf('sandbox/store.ts', "import { RULES } from './rules'; import type { SRecord } from './contracts';"),
+			...importsOf('sandbox/rules/index.ts', "import type { RuleBook } from '../store'; import { territoryRules } from './territories';"),
+			...importsOf('sandbox/rules/territories.ts', "import type { ObjectRules } from '../store'; import { integrity } from './common';"),
+			...importsOf('sandbox/rules/common.ts', "import type { OrgStore } from '../store';"),
+		];
+		expect(importCycles(before, 'sandbox')).toEqual([
+			['sandbox/rules/common', 'sandbox/store', 'sandbox/rules/index', 'sandbox/rules/territories', 'sandbox/rules/common'],
+		]);
+		// A module importing itself is a cycle too; a chain is not.
+		expect(importCycles(importsOf('sandbox/a.ts', "import './a';"), 'sandbox')).toEqual([['sandbox/a', 'sandbox/a']]);
+		expect(importCycles([...importsOf('sandbox/a.ts', "import './b';"), ...importsOf('sandbox/b.ts', "import './c';")], 'sandbox')).toEqual([]);
 	});
 });

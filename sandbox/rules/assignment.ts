@@ -3,8 +3,7 @@
  * RuleTerritory2Association links that apply a rule to territories.
  */
 import { SalesforceError } from '../contracts';
-import type { SRecord } from '../contracts';
-import type { ObjectRules, OrgStore } from '../store';
+import type { ObjectRules, RuleStore, SRecord } from '../contracts';
 import {
 	assertModelWritable,
 	checkDeveloperName,
@@ -20,7 +19,7 @@ import {
 export const ITEMS_PER_RULE = 10;
 export const RULES_PER_TERRITORY = 15;
 
-function itemsOf(store: OrgStore, ruleId: string): SRecord[] {
+function itemsOf(store: RuleStore, ruleId: string): SRecord[] {
 	return store.select('ObjectTerritory2AssignmentRuleItem', 'RuleId', ruleId);
 }
 
@@ -67,7 +66,7 @@ export function parseBooleanFilter(text: string): number[] {
 	return numbers;
 }
 
-function checkBooleanFilter(store: OrgStore, rule: SRecord): void {
+function checkBooleanFilter(store: RuleStore, rule: SRecord): void {
 	if (rule.BooleanFilter === null) return;
 	const numbers = parseBooleanFilter(String(rule.BooleanFilter));
 	const orders = new Set(itemsOf(store, rule.Id).map((i) => Number(i.SortOrder)));
@@ -77,7 +76,7 @@ function checkBooleanFilter(store: OrgStore, rule: SRecord): void {
 	if (unused !== undefined) throw filterError(`rule item ${unused} is defined but not referenced in the filter logic.`);
 }
 
-function checkRuleName(store: OrgStore, rule: SRecord): void {
+function checkRuleName(store: RuleStore, rule: SRecord): void {
 	checkDeveloperName(rule.DeveloperName, 'Rule Name');
 	const clash = store
 		.selectWhere('ObjectTerritory2AssignmentRule', { DeveloperName: rule.DeveloperName, Territory2ModelId: rule.Territory2ModelId }, ['DeveloperName'])
@@ -119,7 +118,7 @@ function assertNoFilter(rule: SRecord): void {
 /** Field types a `within` item may test: geolocation and compound address fields. */
 const DISTANCE_FIELD_TYPES = ['location', 'address'];
 
-function checkItemField(item: SRecord, store: OrgStore): void {
+function checkItemField(item: SRecord, store: RuleStore): void {
 	const name = String(item.Field).replace(/^Account\./i, '');
 	const f = store.field('Account', name);
 	if (!f || f.system || name.includes('.')) {
@@ -131,7 +130,7 @@ function checkItemField(item: SRecord, store: OrgStore): void {
 	}
 }
 
-function checkSortOrder(store: OrgStore, item: SRecord): void {
+function checkSortOrder(store: RuleStore, item: SRecord): void {
 	if (Number(item.SortOrder) < 1) throw integrity('Sort Order: must be a positive number.', ['SortOrder']);
 	const clash = itemsOf(store, String(item.RuleId)).find((i) => i.Id !== item.Id && i.SortOrder === item.SortOrder);
 	if (clash) throw duplicateValue('SortOrder', clash.Id);

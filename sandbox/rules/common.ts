@@ -1,7 +1,6 @@
 /** Helpers shared by the Sales Territories rules: errors in Salesforce's shape, names, model state. */
 import { SalesforceError } from '../contracts';
-import type { SRecord } from '../contracts';
-import type { OrgStore, WriteContext } from '../store';
+import type { RuleStore, SRecord, WriteContext } from '../contracts';
 
 /**
  * Model states in which the model and everything in it take API writes. Every other state is locked:
@@ -61,12 +60,12 @@ export function sameText(a: unknown, b: unknown): boolean {
 	return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
 }
 
-export function recordOf(store: OrgStore, id: unknown): SRecord | undefined {
+export function recordOf(store: RuleStore, id: unknown): SRecord | undefined {
 	return typeof id === 'string' ? store.get(id)?.record : undefined;
 }
 
 /** Refuses writes into a model that is not Planning or Active: Setup-style writes excepted. */
-export function assertModelWritable(store: OrgStore, modelId: unknown, ctx: WriteContext): void {
+export function assertModelWritable(store: RuleStore, modelId: unknown, ctx: WriteContext): void {
 	if (ctx.admin || ctx.cascade) return;
 	const model = recordOf(store, modelId);
 	if (model && isLockedModelState(model.State)) {
@@ -78,11 +77,11 @@ export function assertModelWritable(store: OrgStore, modelId: unknown, ctx: Writ
 }
 
 /** The model a territory belongs to. */
-export function modelIdOfTerritory(store: OrgStore, territoryId: unknown): unknown {
+export function modelIdOfTerritory(store: RuleStore, territoryId: unknown): unknown {
 	return recordOf(store, territoryId)?.Territory2ModelId;
 }
 
 /** The model a rule belongs to. */
-export function modelIdOfRule(store: OrgStore, ruleId: unknown): unknown {
+export function modelIdOfRule(store: RuleStore, ruleId: unknown): unknown {
 	return recordOf(store, ruleId)?.Territory2ModelId;
 }

@@ -2,7 +2,7 @@
  * The Sales Territories rules the sandbox org enforces on every write, by object. The choices made
  * where Salesforce's behaviour is not publicly documented are listed in sandbox/RULES.md.
  */
-import type { RuleBook } from '../store';
+import type { RuleBook } from '../contracts';
 import { ruleItemRules, ruleRules, ruleTerritoryRules } from './assignment';
 import { modelRules, typeRules } from './models';
 import { objectPermissionsRules, permissionSetAssignmentRules, permissionSetRules } from './permissions';

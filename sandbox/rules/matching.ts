@@ -11,8 +11,7 @@
  *   plays the worst case so that a rule written with equals is seen to fail;
  * - no BooleanFilter means every item must match (AND); `within` (distance) matches nothing here.
  */
-import type { SRecord } from '../contracts';
-import type { OrgStore } from '../store';
+import type { RuleStore, SRecord } from '../contracts';
 
 const PICKLIST_TEXT_FIELDS = new Set(['billingstate', 'billingcountry']);
 
@@ -30,7 +29,7 @@ function compare(a: string, b: string): number {
 	return a.localeCompare(b);
 }
 
-function itemMatches(store: OrgStore, account: SRecord, item: SRecord): boolean {
+function itemMatches(store: RuleStore, account: SRecord, item: SRecord): boolean {
 	const field = String(item.Field ?? '');
 	const have = fieldValue(account, field).toLowerCase();
 	const wants = String(item.Value ?? '')
@@ -109,7 +108,7 @@ function evaluateFilter(filter: string, result: (n: number) => boolean): boolean
 }
 
 /** Ids of the accounts the rule matches (an inactive rule or one without items matches none). */
-export function accountsMatchingRule(store: OrgStore, ruleId: string): string[] {
+export function accountsMatchingRule(store: RuleStore, ruleId: string): string[] {
 	const rule = store.get(ruleId)?.record;
 	if (!rule || rule.IsActive !== true) return [];
 	const items = store

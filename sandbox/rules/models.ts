@@ -1,7 +1,6 @@
 /** Territory2Model and Territory2Type. */
 import { SalesforceError } from '../contracts';
-import type { SRecord } from '../contracts';
-import type { ObjectRules, OrgStore } from '../store';
+import type { ObjectRules, RuleStore, SRecord } from '../contracts';
 import {
 	checkDeveloperName,
 	deleteFailed,
@@ -18,7 +17,7 @@ export const MODELS_PER_EDITION: Record<string, number> = { Developer: 4, Enterp
 
 const DELETABLE_STATES = ['Planning', 'Archived'];
 
-function checkModelDeveloperName(store: OrgStore, model: SRecord): void {
+function checkModelDeveloperName(store: RuleStore, model: SRecord): void {
 	checkDeveloperName(model.DeveloperName, 'Name');
 	for (const other of store.records('Territory2Model')) {
 		if (other.Id === model.Id || !sameText(other.DeveloperName, model.DeveloperName)) continue;
@@ -35,7 +34,7 @@ function checkModelDeveloperName(store: OrgStore, model: SRecord): void {
 	}
 }
 
-function checkOneActive(store: OrgStore, model: SRecord): void {
+function checkOneActive(store: RuleStore, model: SRecord): void {
 	if (model.State !== 'Active') return;
 	const other = store.records('Territory2Model').find((m) => m.Id !== model.Id && m.State === 'Active');
 	if (other) throw integrity(`Only one territory model can be active. ${String(other.Name)} is already active.`, ['State']);
@@ -100,7 +99,7 @@ export const typeRules: ObjectRules = {
 	},
 };
 
-function checkType(store: OrgStore, type: SRecord, changed: string[]): void {
+function checkType(store: RuleStore, type: SRecord, changed: string[]): void {
 	if (changed.includes('DeveloperName')) {
 		checkDeveloperName(type.DeveloperName, 'Name');
 		const clash = store.records('Territory2Type').find((t) => t.Id !== type.Id && sameText(t.DeveloperName, type.DeveloperName));

@@ -6,23 +6,22 @@
  * holds, from the profile or from added permission sets. Choices where Salesforce is silent: sandbox/RULES.md.
  */
 import { SalesforceError } from '../contracts';
-import type { SRecord } from '../contracts';
+import type { ObjectRules, RuleStore, SRecord, WriteContext } from '../contracts';
 import { OBJECT_PERMISSION_FIELDS } from '../schema';
-import type { ObjectRules, OrgStore, WriteContext } from '../store';
 import { deleteFailed, duplicateValue, integrity, isDeveloperName, recordOf } from './common';
 
 /** The permission set a profile owns. */
-export function profilePermissionSet(store: OrgStore, profileId: unknown): SRecord | undefined {
+export function profilePermissionSet(store: RuleStore, profileId: unknown): SRecord | undefined {
 	return store.select('PermissionSet', 'ProfileId', profileId).find((ps) => ps.IsOwnedByProfile === true);
 }
 
-function ownedByProfile(store: OrgStore, permissionSetId: unknown): SRecord | undefined {
+function ownedByProfile(store: RuleStore, permissionSetId: unknown): SRecord | undefined {
 	const ps = recordOf(store, permissionSetId);
 	return ps && ps.IsOwnedByProfile === true ? ps : undefined;
 }
 
 /** A profile's permissions change with the profile (in Setup), not through its permission set. */
-function assertNotProfileOwned(store: OrgStore, permissionSetId: unknown, ctx: WriteContext): void {
+function assertNotProfileOwned(store: RuleStore, permissionSetId: unknown, ctx: WriteContext): void {
 	if (ctx.admin || ctx.cascade) return;
 	const ps = ownedByProfile(store, permissionSetId);
 	if (!ps) return;
@@ -34,7 +33,7 @@ function assertNotProfileOwned(store: OrgStore, permissionSetId: unknown, ctx: W
 	);
 }
 
-function checkName(store: OrgStore, ps: SRecord): void {
+function checkName(store: RuleStore, ps: SRecord): void {
 	if (!isDeveloperName(String(ps.Name))) {
 		throw integrity(
 			'Permission Set Name: The API name can only contain underscores and alphanumeric characters. It must be unique, begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive underscores.',
@@ -92,7 +91,7 @@ const NEEDS: Record<(typeof OBJECT_PERMISSION_FIELDS)[number], string[]> = {
 	PermissionsModifyAllRecords: ['PermissionsRead', 'PermissionsEdit', 'PermissionsDelete', 'PermissionsViewAllRecords'],
 };
 
-function checkObjectPermissions(store: OrgStore, op: SRecord): void {
+function checkObjectPermissions(store: RuleStore, op: SRecord): void {
 	for (const name of OBJECT_PERMISSION_FIELDS) {
 		if (op[name] !== true) continue;
 		const missing = NEEDS[name].filter((needed) => op[needed] !== true);

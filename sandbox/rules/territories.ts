@@ -1,7 +1,6 @@
 /** Territory2: names within a model, the hierarchy, access levels, the forecast manager, limits. */
-import type { SRecord } from '../contracts';
+import type { ObjectRules, RuleStore, SRecord, WriteContext } from '../contracts';
 import { isPublicReadWrite } from '../schema';
-import type { ObjectRules, OrgStore, WriteContext } from '../store';
 import {
 	assertModelWritable,
 	checkDeveloperName,
@@ -15,7 +14,7 @@ import {
 /** Access levels when none is sent (Setup's defaults for a new territory). */
 export const DEFAULT_ACCESS = { AccountAccessLevel: 'Read', OpportunityAccessLevel: 'None', CaseAccessLevel: 'None', ContactAccessLevel: 'None' };
 
-function checkName(store: OrgStore, territory: SRecord): void {
+function checkName(store: RuleStore, territory: SRecord): void {
 	checkDeveloperName(territory.DeveloperName, 'Territory Name');
 	const clash = store
 		.selectWhere('Territory2', { DeveloperName: territory.DeveloperName, Territory2ModelId: territory.Territory2ModelId }, ['DeveloperName'])
@@ -23,7 +22,7 @@ function checkName(store: OrgStore, territory: SRecord): void {
 	if (clash) throw duplicateDeveloperName(String(territory.DeveloperName), 'by another territory in this territory model');
 }
 
-function checkParent(store: OrgStore, territory: SRecord): void {
+function checkParent(store: RuleStore, territory: SRecord): void {
 	if (territory.ParentTerritory2Id === null) return;
 	const parent = recordOf(store, territory.ParentTerritory2Id)!;
 	if (parent.Territory2ModelId !== territory.Territory2ModelId) {
@@ -45,7 +44,7 @@ function checkParent(store: OrgStore, territory: SRecord): void {
  * Public Read/Write accounts only Edit and All are valid; with Public Read/Write opportunities or cases no
  * value may be given. The error code is an assumption (sandbox/RULES.md).
  */
-function checkSharing(store: OrgStore, territory: SRecord, written: string[]): void {
+function checkSharing(store: RuleStore, territory: SRecord, written: string[]): void {
 	const { sharing } = store.settings;
 	if (isPublicReadWrite(sharing.account) && written.includes('AccountAccessLevel') && territory.AccountAccessLevel === 'Read') {
 		throw integrity('Account Access: with a Public Read/Write default for accounts, a territory can give only Read/Write or Owner access.', ['AccountAccessLevel']);
@@ -61,7 +60,7 @@ function checkSharing(store: OrgStore, territory: SRecord, written: string[]): v
 }
 
 /** Setup's default access levels for a new territory, as far as the org-wide defaults allow. */
-function defaultAccess(store: OrgStore): Record<string, string | null> {
+function defaultAccess(store: RuleStore): Record<string, string | null> {
 	const { sharing } = store.settings;
 	return {
 		...DEFAULT_ACCESS,
@@ -72,7 +71,7 @@ function defaultAccess(store: OrgStore): Record<string, string | null> {
 }
 
 /** The forecast manager must be one of the users assigned to the territory. */
-function checkForecastUser(store: OrgStore, territory: SRecord): void {
+function checkForecastUser(store: RuleStore, territory: SRecord): void {
 	if (territory.ForecastUserId === null) return;
 	const assigned = store.selectWhere('UserTerritory2Association', { Territory2Id: territory.Id, UserId: territory.ForecastUserId }).length > 0;
 	if (!assigned) {

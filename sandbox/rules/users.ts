@@ -1,11 +1,10 @@
 /** The standard objects (User, Account) and the associations of users and accounts with territories. */
 import { SalesforceError } from '../contracts';
-import type { SRecord } from '../contracts';
-import type { ObjectRules, OrgStore } from '../store';
+import type { ObjectRules, RuleStore, SRecord } from '../contracts';
 import { assertModelWritable, duplicateValue, integrity, modelIdOfTerritory, recordOf } from './common';
 import { profilePermissionSet } from './permissions';
 
-function checkUsername(store: OrgStore, user: SRecord): void {
+function checkUsername(store: RuleStore, user: SRecord): void {
 	if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(user.Username))) {
 		throw new SalesforceError(400, 'INVALID_NEW_USERNAME', 'Username: must be in the form of an email address (for example, john@acme.com)', ['Username']);
 	}
@@ -42,7 +41,7 @@ export const userRules: ObjectRules = {
 };
 
 /** A new profile brings its permission set in place of the old profile's. */
-function moveProfileAssignment(store: OrgStore, user: SRecord, oldProfileId: unknown): void {
+function moveProfileAssignment(store: RuleStore, user: SRecord, oldProfileId: unknown): void {
 	const from = profilePermissionSet(store, oldProfileId);
 	const to = profilePermissionSet(store, user.ProfileId);
 	const current = from && store.selectWhere('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: from.Id })[0];

@@ -71,9 +71,9 @@ export async function startEngineOrg(options: SandboxOptions = {}): Promise<Engi
 			const model = findModel(developerName);
 			if (model) store.deleteOne('Territory2Model', model.Id);
 		},
-		dump: () => JSON.stringify((store.toJSON() as { records: unknown }).records),
+		dump: () => JSON.stringify(store.image().records),
 		changesSince(before) {
-			return recordDifferences(JSON.parse(before), (store.toJSON() as { records: Records }).records);
+			return recordDifferences(JSON.parse(before), store.image().records as Records);
 		},
 		model(developerName) {
 			const model = findModel(developerName);

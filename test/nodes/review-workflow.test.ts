@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox?.stop());
 
-const dump = () => JSON.stringify((sandbox.store.toJSON() as { records: unknown }).records);
+const dump = () => JSON.stringify(sandbox.store.image().records);
 type Records = Record<string, { Id: string }[]>;
 /** "+ Type", "~ Type Id", "- Type Id" lines: what changed in the org since `before`. */
 function changesSince(before: string): string[] {

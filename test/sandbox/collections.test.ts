@@ -56,14 +56,14 @@ describe('sandbox sObject Collections', () => {
 		['two setup objects', [{ attributes: { type: 'Territory2Type' }, DeveloperName: 'Mixed_Type', MasterLabel: 'Mixed', Priority: 3 }, { attributes: { type: 'Territory2Model' }, Name: 'Mixed', DeveloperName: 'Mixed' }]],
 	])('refuses a create mixing %s: every record fails with MIXED_DML_OPERATION, nothing is written', async (_what, records) => {
 		for (const allOrNone of [false, true]) {
-			const before = t.sandbox.store.toJSON();
+			const before = t.sandbox.store.image();
 			const results = (await conn.requestPost('/composite/sobjects', { allOrNone, records })) as Result[];
 			expect(results.map((r) => [r.success, r.errors[0]?.statusCode])).toEqual([
 				[false, 'MIXED_DML_OPERATION'],
 				[false, 'MIXED_DML_OPERATION'],
 			]);
 			expect(results[0].errors[0].message).toContain('setup object');
-			expect(t.sandbox.store.toJSON()).toEqual(before);
+			expect(t.sandbox.store.image()).toEqual(before);
 		}
 	});
 

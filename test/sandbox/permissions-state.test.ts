@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PERMISSION_OBJECTS } from '../../sandbox/schema';
 import { INTEGRATION_USERNAME, PLANNER_USERNAME, PROFILE_NAMES, seedEmpty, seedPlanner } from '../../sandbox/seed';
-import { OrgStore } from '../../sandbox/store';
+import { createOrgStore, loadOrgStore } from '../../sandbox/org';
+import { orgToJSON } from '../../sandbox/persist';
 import { startTestSandbox } from '../helpers/sandbox';
 import { storeProfileId, userFields } from './user-kit';
 
@@ -19,10 +20,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('saved orgs', () => {
 	it('keep numbering permission objects after a reload, without reusing an Id', () => {
-		const store = new OrgStore();
+		const store = createOrgStore();
 		seedEmpty(store);
 		seedPlanner(store);
-		const restored = OrgStore.fromJSON(JSON.parse(JSON.stringify(store.toJSON())));
+		const restored = loadOrgStore(JSON.parse(JSON.stringify(orgToJSON(store))));
 		const before = new Set(PERMISSION_OBJECTS.flatMap((type) => restored.records(type).map((r) => r.Id)));
 		const ps = restored.createOne('PermissionSet', { Name: 'After_Reload', Label: 'After reload' });
 		const user = restored.createOne('User', userFields('after.reload@acme.example', storeProfileId(restored)));

@@ -1,8 +1,9 @@
 /** The Sales Territories rules, straight against the store (the HTTP layer is tested in rules-http). */
-import { SalesforceError } from '../../sandbox/contracts';
+import { SalesforceError, type StoreSettings } from '../../sandbox/contracts';
 import { parseBooleanFilter } from '../../sandbox/rules/assignment';
 import { seedEmpty } from '../../sandbox/seed';
-import { OrgStore, type StoreSettings } from '../../sandbox/store';
+import { createOrgStore } from '../../sandbox/org';
+import type { OrgStore } from '../../sandbox/store';
 import { storeProfileId, userFields } from './user-kit';
 
 function sfError(fn: () => unknown): SalesforceError {
@@ -26,7 +27,7 @@ interface Org {
 }
 
 function newOrg(settings?: Partial<StoreSettings>): Org {
-	const store = new OrgStore(settings);
+	const store = createOrgStore(settings);
 	seedEmpty(store);
 	const type = (dev: string, priority: number) => store.createOne('Territory2Type', { DeveloperName: dev, MasterLabel: dev, Priority: priority });
 	const types = { region: type('Region', 10), district: type('District', 20), territory: type('Territory', 30) };

@@ -8,7 +8,9 @@
 import { performance } from 'node:perf_hooks';
 import type { SRecord } from '../../sandbox/contracts';
 import { seedDemo, seedEmpty } from '../../sandbox/seed';
-import { OrgStore } from '../../sandbox/store';
+import { createOrgStore, loadOrgStore } from '../../sandbox/org';
+import { orgToJSON } from '../../sandbox/persist';
+import type { OrgStore } from '../../sandbox/store';
 
 const BLOCK = 10_000;
 const BASE = 40_000;
@@ -21,7 +23,7 @@ interface Org {
 }
 
 function newOrg(): Org {
-	const store = new OrgStore({ edition: 'Unlimited', territoriesPerModel: 1_000_000 });
+	const store = createOrgStore({ edition: 'Unlimited', territoriesPerModel: 1_000_000 });
 	seedEmpty(store);
 	seedDemo(store, { accounts: 200 });
 	return {
@@ -184,7 +186,7 @@ describe('indexed lookups agree with a scan', () => {
 		store.deleteOne('ObjectTerritory2AssignmentRule', rule260());
 		expect(indexed(store, 'RuleTerritory2Association', { Territory2Id: t('T_260').Id })).toEqual([]);
 		agree(store);
-		const loaded = OrgStore.fromJSON(JSON.parse(JSON.stringify(store.toJSON())));
+		const loaded = loadOrgStore(JSON.parse(JSON.stringify(orgToJSON(store))));
 		agree(loaded);
 		// The reloaded store's rules see the same records: a clash is still a clash.
 		const clash = loaded.create('Territory2', [{ Name: 'x', DeveloperName: 't_4', Territory2ModelId: model, Territory2TypeId: org.typeId }], false);

@@ -15,11 +15,11 @@ describe('sandbox server: bad requests get Salesforce-shaped errors and change n
 		t = await startTestSandbox({ maxRequestBytes: 64 * 1024 });
 		conn = await t.connect();
 		await conn.sobject('Account').create({ Name: 'Existing' });
-		snapshot = JSON.stringify(t.sandbox.store.toJSON());
+		snapshot = JSON.stringify(t.sandbox.store.image());
 	});
 	afterAll(() => t.stop());
 	afterEach(() => {
-		expect(JSON.stringify(t.sandbox.store.toJSON())).toBe(snapshot);
+		expect(JSON.stringify(t.sandbox.store.image())).toBe(snapshot);
 	});
 
 	it('malformed JSON → 400 JSON_PARSER_ERROR', async () => {

@@ -1,6 +1,8 @@
-import { SalesforceError } from '../../sandbox/contracts';
+import { SalesforceError, type RuleBook } from '../../sandbox/contracts';
 import { idChecksum, isValidId, makeId, toId15, toId18 } from '../../sandbox/ids';
 import { DEMO_USERNAMES, DEMO_USERS, INTEGRATION_USERNAME, seedDemo, seedEmpty } from '../../sandbox/seed';
+import { createOrgStore, loadOrgStore } from '../../sandbox/org';
+import { orgToJSON } from '../../sandbox/persist';
 import { OrgStore } from '../../sandbox/store';
 import { storeProfileId, userFields } from './user-kit';
 
@@ -20,7 +22,7 @@ function fixedClock(store: OrgStore): void {
 }
 
 function newStore(): OrgStore {
-	const store = new OrgStore();
+	const store = createOrgStore();
 	fixedClock(store);
 	seedEmpty(store);
 	return store;
@@ -55,7 +57,7 @@ describe('Salesforce Ids', () => {
 });
 
 describe('OrgStore schema', () => {
-	const store = new OrgStore();
+	const store = createOrgStore();
 
 	it('describes objects case-insensitively with their key prefixes', () => {
 		expect(store.describe('territory2')?.name).toBe('Territory2');
@@ -86,7 +88,7 @@ describe('OrgStore schema', () => {
 	});
 
 	it('takes RoleInTerritory2 values from the settings', () => {
-		const custom = new OrgStore({ roles: ['Lead', 'Overlay'] });
+		const custom = createOrgStore({ roles: ['Lead', 'Overlay'] });
 		const role = custom.describe('UserTerritory2Association')!.fields.find((f) => f.name === 'RoleInTerritory2')!;
 		expect(role.picklistValues).toEqual(['Lead', 'Overlay']);
 	});
@@ -197,6 +199,42 @@ describe('OrgStore CRUD', () => {
 	});
 });
 
+describe('OrgStore rules registry', () => {
+	const model = (store: OrgStore) => store.createOne('Territory2Model', { Name: 'Plan', DeveloperName: 'Plan' });
+
+	it('runs the rules of the book it was given, and only those', () => {
+		const seen: string[] = [];
+		const book: RuleBook = {
+			Territory2Model: {
+				beforeCreate: (record, ctx, sent) => seen.push(`create ${String(record.DeveloperName)} by ${ctx.admin ? 'admin' : 'api'}: ${sent.join(',')}`),
+				beforeDelete: (record) => {
+					if (record.DeveloperName === 'Keep') throw new SalesforceError(400, 'DELETE_FAILED', 'kept by the book');
+				},
+			},
+		};
+		const store = new OrgStore(book);
+		seedEmpty(store);
+		const id = model(store);
+		expect(seen).toEqual(['create Plan by api: Name,DeveloperName']);
+		// Without the Sales Territories rules, a second model of the same DeveloperName is no clash.
+		expect(model(store)).not.toBe(id);
+		const kept = store.createOne('Territory2Model', { Name: 'Keep', DeveloperName: 'Keep' });
+		expect(sfError(() => store.deleteOne('Territory2Model', kept)).message).toBe('kept by the book');
+		expect(store.get(kept)).toBeDefined();
+	});
+
+	it('keeps the field checks without any rules, and the org (org.ts) has the Sales Territories rules', () => {
+		const bare = new OrgStore({});
+		seedEmpty(bare);
+		expect(sfError(() => bare.createOne('Territory2Model', { Name: 'x'.repeat(300), DeveloperName: 'Plan' })).errorCode).toBe('STRING_TOO_LONG');
+		model(bare);
+		expect(() => model(bare)).not.toThrow();
+		const org = newStore();
+		model(org);
+		expect(sfError(() => model(org)).errorCode).toBe('DUPLICATE_DEVELOPER_NAME');
+	});
+});
+
 describe('OrgStore collections (WriteSource)', () => {
 	it('gives per-record results in request order and keeps the good ones without allOrNone', () => {
 		const store = newStore();
@@ -303,20 +341,20 @@ describe('OrgStore transactions and persistence', () => {
 	it('round-trips through JSON, and new ids do not collide with loaded ones', () => {
 		const store = newStore();
 		seedDemo(store, { accounts: 50, activeModel: true });
-		const json = JSON.parse(JSON.stringify(store.toJSON()));
-		const loaded = OrgStore.fromJSON(json);
-		expect(JSON.stringify(loaded.toJSON())).toBe(JSON.stringify(json));
+		const json = JSON.parse(JSON.stringify(orgToJSON(store)));
+		const loaded = loadOrgStore(json);
+		expect(JSON.stringify(orgToJSON(loaded))).toBe(JSON.stringify(json));
 		expect(loaded.currentUserId).toBe(store.currentUserId);
 		const id = loaded.createOne('Account', { Name: 'New' });
 		expect(store.get(id)).toBeUndefined();
 		expect(loaded.records('Account').at(-1)?.Id).toBe(id);
-		expect(() => OrgStore.fromJSON({ hello: 1 })).toThrow(/sandbox org file/i);
+		expect(() => loadOrgStore({ hello: 1 })).toThrow(/sandbox org file/i);
 	});
 });
 
 describe('seed', () => {
 	it('creates the organisation and the integration user', () => {
-		const store = new OrgStore({ edition: 'Developer' });
+		const store = createOrgStore({ edition: 'Developer' });
 		const { orgId, userId } = seedEmpty(store);
 		expect(orgId).toMatch(/^00D/);
 		expect(store.currentUserId).toBe(userId);
@@ -325,7 +363,7 @@ describe('seed', () => {
 	});
 
 	it('seeds the demo model with the org roles, and owns new accounts by the running user', () => {
-		const store = new OrgStore({ roles: ['Lead', 'Overlay'] });
+		const store = createOrgStore({ roles: ['Lead', 'Overlay'] });
 		seedEmpty(store);
 		seedDemo(store, { accounts: 3, activeModel: true });
 		const roles = new Set(store.records('UserTerritory2Association').map((a) => a.RoleInTerritory2));
@@ -339,7 +377,7 @@ describe('seed', () => {
 		const b = newStore();
 		const seedA = seedDemo(a, { activeModel: true });
 		seedDemo(b, { activeModel: true });
-		expect(JSON.stringify(a.toJSON())).toBe(JSON.stringify(b.toJSON()));
+		expect(JSON.stringify(orgToJSON(a))).toBe(JSON.stringify(orgToJSON(b)));
 		const users = a.records('User');
 		expect(users).toHaveLength(DEMO_USERS.length + 1);
 		expect(users.filter((u) => u.IsActive === false)).toHaveLength(5);
