@@ -36,6 +36,8 @@ export async function publishConverged(options: PublishOptions, ready: ReadyToAp
 	const target = ready.modelTarget.id ? ready.modelTarget : { developerName: ready.changeSet.modelDeveloperName };
 	await waitForQuiet(ready.conn, target, quietInterval(applied));
 	ready.phases.push({ phase: WAIT_FOR_OTHER_WRITER, ms: Date.now() - waited, calls: ready.conn.usage().calls - callsBefore, records: 0 });
+	// Stopped on request while waiting: the first pass is the answer (the next publish finishes the job).
+	if (options.signal?.aborted) return resultOf(ready, ready.changeSet, applied);
 
 	const prepared = await preparePublish(options, { guard: true });
 	if (prepared.result) {
