@@ -91,6 +91,7 @@ export const ISSUE_CODES = {
 	// Safe schedules and reviewed change sets (lib/publish.ts, lib/apply-review.ts).
 	TOO_MANY_DELETES: 'The publish would delete more records than Maximum Deletes allows.',
 	ORG_CHANGED: 'The org changed since the dry run in a way that touches the reviewed change set.',
+	OTHER_WRITER: 'Another publish wrote to the model during this one and stopped; a second pass made the model match this plan (note).',
 	// Import's notes beside the rows (lib/sync/export.ts).
 	HAND_MADE_RULES_NOT_EXPORTED: 'Rules made in Setup are not written into the plan rows (note).',
 	RULES_NOT_EXACT: "The tool's rules were edited by hand and the rows cannot say them exactly (note).",

@@ -21,10 +21,12 @@ import {
 	applyChangeSet,
 	CANCELLED,
 	checkOrg,
+	AFTER_WRITES,
 	connect,
 	criteriaFieldIssues,
 	describeForeign,
 	foreignChanges,
+	goesOn,
 	isTransient,
 	nextStep,
 	OrgError,
@@ -34,7 +36,7 @@ import {
 	ruleLinksPath,
 	userDomainsInOrg,
 	withNextStep,
-	wroteFirst,
+	type ApplyResult,
 	type GuardState,
 	type OrgConnection,
 	type SnapshotRefs,
@@ -47,6 +49,7 @@ import { describeOutcome } from './outcome';
 import { frequentUnknownDomains, groupIssues } from './issue-groups';
 import type { Change, ChangeSet, DiffOptions, OrgDescribe, OrgSnapshot } from './sync/types';
 import { rowIds } from './row-ids';
+import { publishConverged } from './converge';
 
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
 	// Scripts call this from plain JavaScript: a wrong option is refused before any file or org is touched.
@@ -54,7 +57,8 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
 	// The guard's first read comes before the snapshot: a change made between the two is seen as foreign.
 	const prepared = await preparePublish(options, { guard: !options.dryRun });
 	if (prepared.result) return prepared.result;
-	return applyPrepared(prepared.ready, { onProgress: options.onProgress, signal: options.signal });
+	// Written, and written again once another writer that lost to it has stopped (lib/converge.ts).
+	return publishConverged(options, prepared.ready);
 }
 
 /** What applying needs once a plan is diffed against the org: the connection, the change set, the plan. */
@@ -71,9 +75,11 @@ export interface ReadyToApply {
 	guard: GuardState | null;
 	modelTarget: ModelTarget;
 	/** The result with these outcomes (summary, rows, issues, warnings). */
-	finish(outcomes: ChangeOutcome[], rows: RowOutcome[], context: Omit<SummaryContext, 'started'>): PublishResult;
+	finish(outcomes: ChangeOutcome[], rows: RowOutcome[], context: Omit<SummaryContext, 'started'>, changeSet?: ChangeSet): PublishResult;
 	/** From a reviewed change set (applyChangeSet). */
 	reviewed?: boolean;
+	/** Set by the guard when another writer changed the model during the apply and this run went on. */
+	sawOtherWriter?: boolean;
 }
 
 /** A phase's time, calls and records, measured around `work`. */
@@ -197,23 +203,24 @@ export async function preparePublish(
 	if (options.maxDeletes !== undefined) issues.push(...tooManyDeletes(changeSet, options.maxDeletes));
 	// Many unknown users in one e-mail domain: whether the org has any user there is the likely explanation.
 	const userDomains = await userDomainsInOrg(conn, frequentUnknownDomains(issues));
-	const finish = (outcomes: ChangeOutcome[], rows: RowOutcome[], context: Omit<SummaryContext, 'started'>): PublishResult => {
-		const summary = summarize(changeSet, outcomes, { ...context, started, problems: issues.length, rows });
+	// `written`: the change set the outcomes are of, when it is not this one (both passes of convergePass).
+	const finish = (outcomes: ChangeOutcome[], rows: RowOutcome[], context: Omit<SummaryContext, 'started'>, written: ChangeSet = changeSet): PublishResult => {
+		const summary = summarize(written, outcomes, { ...context, started, problems: issues.length, rows });
 		const next = nextStep({
 			dryRun: context.dryRun,
 			refused: issues.length > 0,
 			stoppedCode: context.stopped?.code ?? null,
-			changes: changeSet.changes.length,
-			modelDeveloperName: changeSet.modelDeveloperName,
+			changes: written.changes.length,
+			modelDeveloperName: written.modelDeveloperName,
 			modelState: snapshot.model?.state ?? null,
 		});
 		return {
 			summary: { ...summary, ...(orgCheck ? { orgCheck } : {}), next, phases },
 			rows,
-			changeSet,
+			changeSet: written,
 			issues,
 			issueGroups: groupIssues(issues, { userDomains }),
-			warnings: changeSet.warnings,
+			warnings: written.warnings,
 		};
 	};
 	const linkPath = ruleLinkPath(options.ruleLinkPath, snapshot.describe);
@@ -262,6 +269,14 @@ export async function applyPrepared(
 	ready: ReadyToApply,
 	options: { onProgress?: PublishOptions['onProgress']; signal?: AbortSignal },
 ): Promise<PublishResult> {
+	return resultOf(ready, ready.changeSet, await writePrepared(ready, options));
+}
+
+/** The change set written, guarded when ready.guard is set; the phases' timings added to ready.phases. */
+export async function writePrepared(
+	ready: ReadyToApply,
+	options: { onProgress?: PublishOptions['onProgress']; signal?: AbortSignal },
+): Promise<ApplyResult> {
 	const { conn, changeSet, guard } = ready;
 	const accepted = new Set<string>();
 	const applied = await applyChangeSet(conn, changeSet, {
@@ -283,30 +298,43 @@ export async function applyPrepared(
 					}
 					const foreign = foreignChanges(guard, now, own).filter((f) => !accepted.has(`${f.object}:${f.developerName}:${f.what}`));
 					if (!foreign.length) return null;
-					if (wroteFirst(now, own, foreign)) {
-						// The other run came second: it stops at its own next check; this one goes on.
+					if (goesOn(now, own, foreign)) {
+						// The other writer lost (guard.ts): it stops at its own next check; this run goes on, and
+						// publishPlan makes the model match the plan once the other has stopped (convergePass).
 						for (const f of foreign) accepted.add(`${f.object}:${f.developerName}:${f.what}`);
+						ready.sawOtherWriter = true;
 						return null;
 					}
 					const written = own.outcomes.filter((o) => o.status === 'done').length;
 					const listed = foreign.slice(0, 10).map(describeForeign).join('; ');
+					const when = phase === AFTER_WRITES ? 'after its last write' : `before ${phase}`;
 					return {
 						code: 'MODEL_CHANGED',
-						message: `The model changed under this publish before ${phase} (${listed}${foreign.length > 10 ? `; and ${foreign.length - 10} more` : ''}): another publish or a person is writing to it. ${written ? `${written} changes of this run were written before; ` : 'Nothing was written; '}run the plan again (a dry run first) once the other writer is done.`,
+						message: `The model changed under this publish ${when} (${listed}${foreign.length > 10 ? `; and ${foreign.length - 10} more` : ''}): another publish or a person is writing to it. ${written ? `${written} changes of this run were written before; ` : 'Nothing was written; '}run the plan again (a dry run first) once the other writer is done.`,
 					};
 				}
 			: undefined,
 	});
 	ready.phases.push(...applied.phases);
+	return applied;
+}
+
+/** The result of writing `changeSet` (ready's own, or both passes', convergePass), its outcomes per row. */
+export function resultOf(ready: ReadyToApply, changeSet: ChangeSet, applied: Pick<ApplyResult, 'outcomes' | 'stopped'>, usage: ApiUsage = ready.conn.usage()): PublishResult {
 	const modelChange = changeSet.changes.find((c) => c.object === 'Territory2Model' && c.action === 'create');
 	const modelOutcome = modelChange && applied.outcomes.find((o) => o.changeId === modelChange.id);
-	const published = ready.finish(applied.outcomes, rowOutcomes(ready.plan, changeSet, applied.outcomes, ready.snapshot), {
-		dryRun: false,
-		usage: conn.usage(),
-		// What the user reads: what stopped the run, and that publishing the same plan again finishes it.
-		stopped: applied.stopped ? withNextStep(applied.stopped) : null,
-		modelCreated: modelOutcome?.status === 'done',
-	});
+	const published = ready.finish(
+		applied.outcomes,
+		rowOutcomes(ready.plan, changeSet, applied.outcomes, ready.snapshot),
+		{
+			dryRun: false,
+			usage,
+			// What the user reads: what stopped the run, and that publishing the same plan again finishes it.
+			stopped: applied.stopped ? withNextStep(applied.stopped) : null,
+			modelCreated: modelOutcome?.status === 'done',
+		},
+		changeSet,
+	);
 	if (modelOutcome?.recordId) published.summary.model.id = modelOutcome.recordId;
 	return published;
 }

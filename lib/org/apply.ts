@@ -46,8 +46,9 @@ export interface ApplyOptions {
 	/** Stops the apply between calls (the n8n execution's cancel signal): the result says stopped CANCELLED. */
 	signal?: AbortSignal;
 	/**
-	 * Run before each named phase (phaseName): a reason to stop (e.g. MODEL_CHANGED from the guard,
-	 * guard.ts) ends the apply there, cleanly, with what was written so far.
+	 * Run before each named phase (phaseName), and once more with AFTER_WRITES after the last write call:
+	 * a reason to stop (e.g. MODEL_CHANGED from the guard, guard.ts) ends the apply there, cleanly, with
+	 * what was written so far.
 	 */
 	beforePhase?: (phase: string, own: OwnWrites) => Promise<{ code: string; message: string; status?: number } | null>;
 }
@@ -65,6 +66,8 @@ export interface ApplyResult {
 /** What a re-sent delete of an already deleted record answers. */
 const ALREADY_DELETED = new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUND']);
 const ACTION_ORDER: ChangeAction[] = ['delete', 'update', 'create'];
+/** The name beforePhase gets for the check after the last write call (and the phase timing it is counted in). */
+export const AFTER_WRITES = 'afterWrites';
 /** The code of an apply stopped through ApplyOptions.signal. */
 export const CANCELLED = 'CANCELLED';
 
@@ -93,7 +96,7 @@ interface WorkItem {
 	viaComposite?: boolean;
 }
 
-function isRecordRef(value: unknown): value is RecordRef {
+export function isRecordRef(value: unknown): value is RecordRef {
 	return !!value && typeof value === 'object' && typeof (value as RecordRef).$ref === 'string';
 }
 
@@ -141,6 +144,7 @@ class Applier {
 		}
 		// Phases and waves are no longer one call each: consecutive ones share Composite calls (packCall).
 		await this.drain(queue);
+		if (!this.stopped) await this.checkAfterWrites();
 		if (this.stopped) {
 			// Stopped with creates whose earlier try may have written them: say so rather than "not attempted"
 			// (a half-written change set must never read as untouched).
@@ -278,20 +282,37 @@ class Applier {
 	/**
 	 * The check before a phase (ApplyOptions.beforePhase, the guard of guard.ts): run before the first call
 	 * that writes a change of a named phase not checked yet. One call may carry several phases (packed
-	 * levels and phases, composite-pack.ts): one check covers them all, as they are written together.
+	 * levels and phases, composite-pack.ts): one check covers them all, as they are written together; such
+	 * a call always starts at the beginning of a phase (packCall), so a stop falls between phases.
 	 * False when the check stopped the run.
 	 */
 	private async checkBefore(items: WorkItem[]): Promise<boolean> {
 		const names = [...new Set(items.map((w) => phaseName(w.change.phase)))].filter((n) => !this.checkedPhases.has(n));
 		if (!names.length || !this.options.beforePhase) return true;
 		names.forEach((n) => this.checkedPhases.add(n));
+		return this.runCheck(this.options.beforePhase, names[0]);
+	}
+
+	/** Runs the check named `name`, its time and calls counted in that phase's timing; false when it stopped the run. */
+	private async runCheck(check: NonNullable<ApplyOptions['beforePhase']>, name: string): Promise<boolean> {
 		const calls = this.org.usage().calls;
 		const started = Date.now();
-		const reason = await this.options.beforePhase(names[0], { changes: this.cs.changes, outcomes: this.outcomes, created: this.created });
-		this.timing(names[0]).ms += Date.now() - started;
-		this.timing(names[0]).calls += this.org.usage().calls - calls;
+		const reason = await check(name, { changes: this.cs.changes, outcomes: this.outcomes, created: this.created });
+		this.timing(name).ms += Date.now() - started;
+		this.timing(name).calls += this.org.usage().calls - calls;
 		if (reason) this.stopped = reason;
 		return !reason;
+	}
+
+	/**
+	 * The check once more after the last write call (ApplyOptions.beforePhase with AFTER_WRITES), when
+	 * anything was written: a run whose calls all went before the other writer's first write became
+	 * visible would otherwise never see it, and two such runs would both report success on a model that
+	 * holds both change sets. Of two runs, the later post-check sees the other's writes.
+	 */
+	private async checkAfterWrites(): Promise<void> {
+		if (!this.options.beforePhase || !this.outcomes.some((o) => o.status === 'done')) return;
+		await this.runCheck(this.options.beforePhase, AFTER_WRITES);
 	}
 
 	/**
@@ -319,7 +340,7 @@ class Applier {
 		for (const [i, o] of this.outcomes.entries()) {
 			if (o.status === 'done' || o.status === 'failed') this.timing(phaseName(this.cs.changes[i].phase)).records++;
 		}
-		const order = [...new Set([...this.cs.changes].sort((a, b) => a.phase - b.phase).map((c) => phaseName(c.phase)))];
+		const order = [...new Set([...this.cs.changes].sort((a, b) => a.phase - b.phase).map((c) => phaseName(c.phase))), AFTER_WRITES];
 		return order.filter((n) => this.timings.has(n)).map((n) => this.timings.get(n) as PhaseTiming);
 	}
 
@@ -409,6 +430,10 @@ class Applier {
 		const call = new CallBuilder<WorkItem>();
 		const placed = new Map<number, WorkItem>();
 		const special = this.specialItems(pending);
+		// Guarded, a call that goes on with a phase already checked (the rest of a phase too large for the
+		// last call, retries) ends where that phase ends: a new phase starts a call of its own, after its
+		// check, so a run told to stop stops at a phase boundary (guard.ts). Unguarded, calls pack freely.
+		let continuing: boolean | undefined;
 		let k = 0;
 		while (k < pending.length && !call.full) {
 			const head = pending[k];
@@ -417,6 +442,9 @@ class Applier {
 				continue;
 			}
 			if (head.unknown || special.has(head)) break;
+			const checked = this.checkedPhases.has(phaseName(head.change.phase));
+			continuing ??= !!this.options.beforePhase && checked;
+			if (continuing && !checked) break;
 			// A run: consecutive changes of one step, action and object (independent of each other).
 			const run: PackedRecord<WorkItem>[] = [];
 			let blocked = false;

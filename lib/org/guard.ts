@@ -1,21 +1,22 @@
 /**
- * The optimistic check run before each phase of an apply. Salesforce has no lock a client can take on a
- * territory model, so two publishes to one model are kept apart by reading, before each phase, what is
+ * The optimistic check run before the write calls of an apply and after its last one. Salesforce has no
+ * lock a client can take on a territory model, so two publishes to one model are kept apart by reading what is
  * cheap and decisive: the model record and the Id, DeveloperName and SystemModstamp of every territory
  * and rule of the model (one Composite call, three queries), compared with what was read before the
  * apply began plus what this run itself wrote. SystemModstamp is the system field Salesforce updates on
  * every change of a record, by a user or by the system (Object Reference, System Fields).
  *
- * When another writer's changes are found, who wrote first decides (both runs see the same records, so
- * they decide the same way): the run whose earliest write carries the earlier SystemModstamp goes on,
- * the other stops before its next phase with MODEL_CHANGED. A run that has written nothing yet always
- * stops (it refuses before writing). A record deleted by another writer carries no stamp: it stops the run.
+ * When another writer's changes are found, the earlier claim decides (goesOn: the earliest record each
+ * run created, by CreatedDate then Id; both runs compare the same two records, so they decide the same
+ * way): one goes on, the other stops before its next call with MODEL_CHANGED. A run that has written
+ * nothing yet always stops (it refuses before writing).
  */
 import type { ModelTarget } from '../api-types';
 import { ID_PATTERN, OBJECTS } from '../salesforce';
 import type { OrgConnection } from './connect';
 import type { ForeignChange, GuardRecord, GuardState, OwnWrites } from './types';
 import { readTogether } from './composite-read';
+import { sleep } from './retry';
 import { soqlQuote } from './soql';
 
 type Row = Record<string, unknown>;
@@ -59,6 +60,34 @@ export async function readGuardState(org: OrgConnection, target: ModelTarget): P
 	return state;
 }
 
+/** The guarded records as one comparable text: Id, SystemModstamp and state, in Id order. */
+function fingerprintOf(state: GuardState): string {
+	return Object.keys(state)
+		.sort()
+		.map((id) => `${id} ${state[id].stamp} ${state[id].state ?? ''}`)
+		.join('\n');
+}
+
+/**
+ * Waits until the model is quiet: two reads of its guarded records `intervalMs` apart agree (the other
+ * writer has stopped; a loser stops at its next check, one call after it can see this run's writes).
+ * At most `reads` reads; false when the model kept changing or could not be read.
+ */
+export async function waitForQuiet(org: OrgConnection, target: ModelTarget, intervalMs: number, reads = 10): Promise<boolean> {
+	try {
+		let last = fingerprintOf(await readGuardState(org, target));
+		for (let n = 1; n < reads; n++) {
+			await sleep(intervalMs);
+			const now = fingerprintOf(await readGuardState(org, target));
+			if (now === last) return true;
+			last = now;
+		}
+	} catch {
+		// Not read: the second pass's own guard reads the model again before it writes.
+	}
+	return false;
+}
+
 const GUARDED: ReadonlySet<string> = new Set([OBJECTS.model, OBJECTS.territory, OBJECTS.rule]);
 
 /**
@@ -82,38 +111,69 @@ export function foreignChanges(before: GuardState, now: GuardState, own: OwnWrit
 	for (const [id, r] of Object.entries(now)) {
 		const was = before[id];
 		if (ours(id, r)) continue;
-		if (!was) out.push({ object: r.object, developerName: r.developerName, what: 'created', stamp: r.stamp });
-		else if (was.state !== r.state) out.push({ object: r.object, developerName: r.developerName, what: 'state', stamp: r.stamp, detail: `${was.state} → ${r.state}` });
-		else if (was.stamp !== r.stamp) out.push({ object: r.object, developerName: r.developerName, what: 'updated', stamp: r.stamp });
+		if (!was) out.push({ id, object: r.object, developerName: r.developerName, what: 'created', stamp: r.stamp });
+		else if (was.state !== r.state) out.push({ id, object: r.object, developerName: r.developerName, what: 'state', stamp: r.stamp, detail: `${was.state} → ${r.state}` });
+		else if (was.stamp !== r.stamp) out.push({ id, object: r.object, developerName: r.developerName, what: 'updated', stamp: r.stamp });
 	}
 	for (const [id, r] of Object.entries(before)) {
-		if (!now[id] && !touched.has(id)) out.push({ object: r.object, developerName: r.developerName, what: 'deleted', stamp: null });
+		if (!now[id] && !touched.has(id)) out.push({ id, object: r.object, developerName: r.developerName, what: 'deleted', stamp: null });
 	}
 	return out;
 }
 
+/** A run's claim to go on: its earliest created record, by CreatedDate then Id (see goesOn). */
+export interface Claim {
+	createdDate: string;
+	id: string;
+}
+
+/** The earlier of two claims: CreatedDate, then the Id (15 characters, compared as text) on equal stamps. */
+export function earlier(a: Claim, b: Claim): boolean {
+	return a.createdDate < b.createdDate || (a.createdDate === b.createdDate && a.id < b.id);
+}
+
+function earliest(now: GuardState, ids: Iterable<string>): Claim | null {
+	let best: Claim | null = null;
+	for (const id of ids) {
+		const r = now[id];
+		if (!r || !r.createdDate) continue;
+		const claim = { createdDate: r.createdDate, id };
+		if (!best || earlier(claim, best)) best = claim;
+	}
+	return best;
+}
+
 /**
- * Whether this run wrote first: its earliest write is earlier than every foreign change (CreatedDate of
- * created records, which never moves; SystemModstamp of updated ones; then the Id). Both runs read the
- * same values, so of two concurrent runs exactly one goes on.
+ * Whether this run goes on although another writer changed the model under it. Both runs must decide
+ * the same way, each from its own read of the org, taken at different moments; so only what never
+ * moves and what the other run is sure to see counts: the **CreatedDate and Id of created records**.
+ * A run's claim is its earliest created record of the model (territories, rules, the model itself),
+ * ordered by CreatedDate then by Id (two records created in the same millisecond: the smaller Id).
+ * Its earliest record is the first of its writes the other run can see, so a partial view of the
+ * other run's writes still finds the same claim. Updates do not claim (SystemModstamp moves with every
+ * later write, so two reads disagree on it), deletes carry no stamp at all.
+ *
+ * - This run has no claim (it wrote nothing, or only updates and deletes): it stops.
+ * - The model's state changed (activated, archived under the publish): it stops.
+ * - This run has a claim and the other writer none visible (only updates or deletes, or creates not
+ *   yet visible, which are then later than this run's claim): it goes on; the other, seeing this
+ *   claim without one of its own, stops.
+ * - Both have claims: the earlier claim goes on, the other stops. Both runs compare the same two
+ *   records, so exactly one goes on.
+ *
+ * Assumption: for records created in the same millisecond, the order of their Ids is the order in which
+ * they were created (the sandbox draws Ids from one counter; Salesforce Ids carry no documented order,
+ * so two claims in one millisecond are decided consistently but not necessarily by who wrote first).
  */
-export function wroteFirst(now: GuardState, own: OwnWrites, foreign: readonly ForeignChange[]): boolean {
-	if (foreign.some((f) => f.stamp === null || f.what === 'state')) return false;
-	const at = (id: string, created: boolean) => `${created ? now[id].createdDate : now[id].stamp} ${id}`;
-	const ownTimes = Object.values(own.created).map(id15).filter((id) => now[id]).map((id) => at(id, true));
-	own.changes.forEach((c, i) => {
-		if (own.outcomes[i]?.status === 'done' && c.action === 'update' && c.recordId && now[id15(c.recordId)]) ownTimes.push(at(id15(c.recordId), false));
-	});
-	const ownFirst = ownTimes.sort()[0];
-	if (!ownFirst) return false;
-	const byName = new Map(Object.entries(now).map(([id, r]) => [`${r.object}:${r.developerName}`, id]));
-	const foreignFirst = foreign
-		.map((f) => {
-			const id = byName.get(`${f.object}:${f.developerName}`);
-			return id ? at(id, f.what === 'created') : '';
-		})
-		.sort()[0];
-	return foreignFirst !== undefined && ownFirst < foreignFirst;
+export function goesOn(now: GuardState, own: OwnWrites, foreign: readonly ForeignChange[]): boolean {
+	if (foreign.some((f) => f.what === 'state')) return false;
+	const ownClaim = earliest(now, Object.values(own.created).map(id15));
+	if (!ownClaim) return false;
+	const foreignClaim = earliest(
+		now,
+		foreign.filter((f) => f.what === 'created').map((f) => f.id),
+	);
+	return !foreignClaim || earlier(ownClaim, foreignClaim);
 }
 
 export function describeForeign(f: ForeignChange): string {

@@ -5,11 +5,11 @@
  */
 export { connect, OrgConnection } from './connect';
 export { listModels, listTerritories, readSnapshot } from './snapshot';
-export { applyChangeSet, CANCELLED } from './apply';
+export { AFTER_WRITES, applyChangeSet, CANCELLED, isRecordRef, type ApplyResult } from './apply';
 export { checkOrg } from './check';
 export { ruleLinksPath } from './describe';
 export { OrgError } from './errors';
-export { describeForeign, foreignChanges, readGuardState, wroteFirst } from './guard';
+export { describeForeign, foreignChanges, goesOn, readGuardState, waitForQuiet } from './guard';
 export { isTransient } from './retry';
 export { criteriaFieldIssues, readAccountFieldTypes, readAccountFields } from './account-fields';
 export { nextStep, withNextStep } from './next-step';

@@ -29,7 +29,7 @@ export function isTransient(code: string, status?: number | null): boolean {
 	return TRANSIENT_CODES.has(code) || /^ERROR_HTTP_5\d\d$/.test(code) || (!!status && status >= 500);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits before try `attempt` (1-based; the first try does not wait): retryDelayMs, doubled per retry. */
 export async function backoff(org: OrgConnection, attempt: number): Promise<void> {

@@ -40,6 +40,8 @@ export interface OwnWrites {
 
 /** A change found by the guard that this run did not make. */
 export interface ForeignChange {
+	/** Id (15 characters) of the record. */
+	id: string;
 	object: string;
 	developerName: string;
 	what: 'created' | 'updated' | 'deleted' | 'state';

@@ -65,3 +65,34 @@ export class FigureBook {
 		writeFileSync(path.join(dir, `${this.file}.json`), `${JSON.stringify({ file: this.file, recordedAt: new Date().toISOString(), scenarios }, null, 2)}\n`);
 	}
 }
+
+/** One pair of publishes released together at one model (test/engine/concurrent.test.ts, the n8n pair). */
+export interface ConcurrencyFigures {
+	scenario: string;
+	/** Runs released together, and how many of them completed (no stop, no failure). */
+	runs: number;
+	completed: number;
+	/** What the other did: "refused before writing", "stopped before territoryDelete after 60 changes", … */
+	loser: string;
+	/** The winner saw the loser's writes and made the model its plan in a second pass (lib/converge.ts). */
+	secondPass: boolean;
+	/** The model after both was the winner's plan exactly. */
+	exact: boolean;
+	duplicates: number;
+	/** The loser, run again alone, ended with the model exactly its plan. */
+	reRunConverged: boolean;
+}
+
+/** Writes one pair's figures to out/reliability/concurrency-<name>.json (each test file its own: no race). */
+export function saveConcurrency(name: string, figures: ConcurrencyFigures): void {
+	const dir = path.join(__dirname, '../../out/reliability');
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(path.join(dir, `concurrency-${name}.json`), `${JSON.stringify({ recordedAt: new Date().toISOString(), ...figures }, null, 2)}\n`);
+}
+
+/** The loser's stop in a few words, from its MODEL_CHANGED message (lib/publish.ts). */
+export function loserOutcome(message: string): string {
+	const when = /changed under this publish (before [a-zA-Z]+|after its last write)/.exec(message)?.[1] ?? 'stopped';
+	const written = /(\d+) changes of this run were written before/.exec(message)?.[1];
+	return written ? `stopped ${when} after ${written} changes` : `refused ${when}, nothing written`;
+}
