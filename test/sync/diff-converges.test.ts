@@ -1,6 +1,6 @@
 /**
- * diff() converges: what it plans applies against the in-memory org (which refuses what Salesforce
- * refuses), and a second diff is empty. Cases: tool rules, problems reported once, deleteMissing,
+ * diff() converges: what it plans applies against the sandbox org (which refuses what Salesforce
+ * refuses; test/helpers/sandbox-snapshot.ts), and a second diff is empty. Cases: tool rules, problems reported once, deleteMissing,
  * forecast managers, shared tool rules, moves under a descendant.
  */
 import { diff } from '../../lib/sync';
