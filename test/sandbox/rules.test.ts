@@ -1,19 +1,11 @@
 /** The Sales Territories rules, straight against the store (the HTTP layer is tested in rules-http). */
-import { SalesforceError } from '../../sandbox/contracts';
 import { parseBooleanFilter } from '../../sandbox/rules/assignment';
 import { seedEmpty } from '../../sandbox/seed';
 import { OrgStore, type StoreSettings } from '../../sandbox/store';
 import { storeProfileId, userFields } from './user-kit';
+import { sandboxError } from '../helpers/sandbox';
 
-function sfError(fn: () => unknown): SalesforceError {
-	try {
-		fn();
-	} catch (e) {
-		if (e instanceof SalesforceError) return e;
-		throw e;
-	}
-	throw new Error('expected a SalesforceError');
-}
+const sfError = (call: () => unknown) => sandboxError(call);
 
 interface Org {
 	store: OrgStore;

@@ -1,18 +1,10 @@
-import { SalesforceError } from '../../sandbox/contracts';
 import { idChecksum, isValidId, makeId, toId15, toId18 } from '../../sandbox/ids';
 import { DEMO_USERNAMES, DEMO_USERS, INTEGRATION_USERNAME, seedDemo, seedEmpty } from '../../sandbox/seed';
 import { OrgStore } from '../../sandbox/store';
 import { storeProfileId, userFields } from './user-kit';
+import { sandboxError } from '../helpers/sandbox';
 
-function sfError(fn: () => unknown): SalesforceError {
-	try {
-		fn();
-	} catch (e) {
-		if (e instanceof SalesforceError) return e;
-		throw e;
-	}
-	throw new Error('expected a SalesforceError');
-}
+const sfError = (call: () => unknown) => sandboxError(call);
 
 function fixedClock(store: OrgStore): void {
 	let t = Date.parse('2026-11-29T08:00:00.000Z');
