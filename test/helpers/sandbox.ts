@@ -1,5 +1,5 @@
 import { Connection } from 'jsforce';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
+import { SalesforceError, startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 
 /** API version every test talks (jsforce defaults to 50.0, which the engine never uses). */
 export const TEST_API_VERSION = '62.0';
@@ -51,4 +51,22 @@ export async function failure(call: PromiseLike<unknown>): Promise<ApiError> {
 		return { errorCode: err.errorCode, message: err.message, fields: err.data?.fields };
 	}
 	throw new Error('expected the call to fail');
+}
+
+/** The SalesforceError a call into the sandbox's own code (the store, its rules, SOQL) throws; any other error is rethrown. */
+export function sandboxError(call: () => unknown, what = 'the call'): SalesforceError {
+	try {
+		call();
+	} catch (e) {
+		if (e instanceof SalesforceError) return e;
+		throw e;
+	}
+	throw new Error(`expected ${what} to fail with a SalesforceError`);
+}
+
+/** Creates a record through the REST API and returns its Id (a refused create fails the test with Salesforce's answer). */
+export async function createRecord(conn: Connection, type: string, record: Record<string, unknown>): Promise<string> {
+	const result = await conn.sobject(type).create(record);
+	if (!result.success) throw new Error(`create ${type} failed: ${JSON.stringify(result)}`);
+	return result.id as string;
 }

@@ -5,6 +5,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 import { binaryText, linearWorkflow, nodeCredentials, PACKAGE, runWorkflow } from '../helpers/n8n';
+import { importNode, publishNode, type NodeSpec } from '../helpers/nodes';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 import { DEMO_USERNAMES as U, SEED_USER_LOCALE } from '../../sandbox/seed';
 import { publishPlan } from '../../lib';
@@ -22,29 +23,16 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const CREDENTIAL = { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } };
-
-function publishNode(parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-	return {
-		name: 'Publish',
-		type: `${PACKAGE}.publishTerritoryModel`,
-		// A first use creates its model (the node's default is Stop, for schedules).
-		parameters: { model: { __rl: true, mode: 'developerName', value: 'Ux_Model' }, method: 'overwriteMatching', ifModelMissing: 'create', ...parameters },
-		credentials: CREDENTIAL,
-		...extra,
-	};
-}
-
-function importNode(parameters: INodeParameters) {
-	return { name: 'Import', type: `${PACKAGE}.importTerritoryModel`, parameters, credentials: CREDENTIAL };
-}
+// A first use creates its model (the node's default is Stop, for schedules).
+const publish = (parameters: INodeParameters, node: Partial<NodeSpec> = {}) => publishNode({ model: 'Ux_Model', parameters: { ifModelMissing: 'create', ...parameters }, node });
+const importer = (parameters: INodeParameters) => importNode({ parameters });
 
 const territoryCount = () => t.sandbox.store.records('Territory2').length;
 
 describe('the summary in the plan’s words', () => {
 	it('the first dry run of the sample plan shows 208 territories created, not 208 + 208', async () => {
 		const run = await runWorkflow(
-			linearWorkflow({ csv: SAMPLE_CSV }, publishNode({ source: 'binary', model: { __rl: true, mode: 'developerName', value: 'Ux_Sample' } })),
+			linearWorkflow({ csv: SAMPLE_CSV }, publish({ source: 'binary', model: { __rl: true, mode: 'developerName', value: 'Ux_Sample' } })),
 			credentials,
 		);
 		expect(run.error('Publish')).toBeUndefined();
@@ -70,7 +58,7 @@ const OTHER_ORG_PLAN = Array.from({ length: 256 }, (_, i) => ({
 describe('a refused plan', () => {
 	it('with On Error = Continue, says refused in its status, with the number of problems and one line for one cause', async () => {
 		const before = territoryCount();
-		const run = await runWorkflow(linearWorkflow({ items: OTHER_ORG_PLAN }, publishNode({ mode: 'write', ifModelMissing: 'create' }, { continueOnFail: true })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: OTHER_ORG_PLAN }, publish({ mode: 'write', ifModelMissing: 'create' }, { continueOnFail: true })), credentials);
 		expect(run.error('Publish')).toBeUndefined();
 		const [summary] = run.output('Publish');
 		expect(summary.json.status).toBe('refused');
@@ -87,7 +75,7 @@ describe('a refused plan', () => {
 	}, 60000);
 
 	it('without it, stops with one line per cause in the description and every problem in the details', async () => {
-		const run = await runWorkflow(linearWorkflow({ items: OTHER_ORG_PLAN }, publishNode({ mode: 'write', ifModelMissing: 'create' })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: OTHER_ORG_PLAN }, publish({ mode: 'write', ifModelMissing: 'create' })), credentials);
 		const error = run.error('Publish') as Error & { description?: string; context?: { data?: { problems?: string[] } } };
 		expect(error.message).toBe('Refused: 256 problems in the plan; nothing was written');
 		// n8n's editor renders the description as HTML: a list, one problem (or one cause) per item.
@@ -106,7 +94,7 @@ describe('a refused plan', () => {
 			store.adminCreate('User', { Username: `${name}@acme-prod.example.uat`, Email: `${name}@acme-prod.example.invalid`, LastName: name, Alias: name, IsActive: true, ProfileId: profileId, ...SEED_USER_LOCALE });
 		}
 		const rows = ['sam', 'kim', 'lee'].map((name) => ({ Territory: name, Key: `P_${name}`, Type: 'Territory', Users: `${name}@acme-prod.example` }));
-		const run = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ mode: 'dryRun', ifModelMissing: 'create' }, { continueOnFail: true })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: rows }, publish({ mode: 'dryRun', ifModelMissing: 'create' }, { continueOnFail: true })), credentials);
 		expect(run.output('Publish')[0].json.problemLines).toEqual([
 			"Rows 2–4, Users: 3 users share the domain @acme-prod.example, which no user in the org has; its usernames end in @acme-prod.example.uat (a sandbox appends its name to every username): write the plan's usernames that way (UNKNOWN_USER)",
 		]);
@@ -119,7 +107,7 @@ describe('a refused plan', () => {
 			{ Territory: 'Maine', Key: 'Maine', Parent: 'Nowhere', Type: 'Territory' },
 			{ Territory: 'Vermont', Key: 'Vermont', Parent: 'Nowhere', Type: 'Territory' },
 		];
-		const run = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ mode: 'dryRun', ifModelMissing: 'create' })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: rows }, publish({ mode: 'dryRun', ifModelMissing: 'create' })), credentials);
 		const description = run.error('Publish')?.description ?? '';
 		const lines = [...description.matchAll(/<li>(.*)<\/li>/g)].map((m) => m[1]);
 		expect(lines).toEqual([
@@ -133,7 +121,7 @@ describe('a refused plan', () => {
 describe('a plan that never arrived', () => {
 	it('a file node that found no file (Always Output Data: one empty item) makes Publish say so, writing nothing', async () => {
 		const before = territoryCount();
-		const workflow = linearWorkflow({ items: [] }, publishNode({ mode: 'write', ifModelMissing: 'create', source: 'binary' }));
+		const workflow = linearWorkflow({ items: [] }, publish({ mode: 'write', ifModelMissing: 'create', source: 'binary' }));
 		workflow.nodes[1].alwaysOutputData = true;
 		const run = await runWorkflow(workflow, credentials);
 		const error = run.error('Publish');
@@ -159,7 +147,7 @@ describe('Import Territory Model, done right', () => {
 	const byExpression = { __rl: true, mode: 'developerName', value: '={{ $json.model }}' };
 
 	it('runs once per input item, each result paired with its item', async () => {
-		const run = await runWorkflow(linearWorkflow({ items: [{ model: 'Ux_A' }, { model: 'Ux_B' }] }, importNode({ model: byExpression, output: 'binary' })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: [{ model: 'Ux_A' }, { model: 'Ux_B' }] }, importer({ model: byExpression, output: 'binary' })), credentials);
 		expect(run.error('Import')).toBeUndefined();
 		const out = run.output('Import');
 		expect(out.map((item) => [(item.json.model as { developerName: string }).developerName, item.pairedItem])).toEqual([
@@ -167,7 +155,7 @@ describe('Import Territory Model, done right', () => {
 			['Ux_B', { item: 1 }],
 		]);
 
-		const rows = await runWorkflow(linearWorkflow({ items: [{ model: 'Ux_A' }, { model: 'Ux_B' }] }, importNode({ model: byExpression })), credentials);
+		const rows = await runWorkflow(linearWorkflow({ items: [{ model: 'Ux_A' }, { model: 'Ux_B' }] }, importer({ model: byExpression })), credentials);
 		expect(rows.output('Import').map((item) => [item.json.Key, item.pairedItem])).toEqual([
 			['Ux_A_Root', { item: 0 }],
 			['Ux_A_Zurich', { item: 0 }],
@@ -178,25 +166,25 @@ describe('Import Territory Model, done right', () => {
 
 	it('writes a UTF-8 byte order mark when asked, and the accents survive a round trip', async () => {
 		const model = { __rl: true, mode: 'developerName', value: 'Ux_A' };
-		const plain = await runWorkflow(linearWorkflow({ items: [{}] }, importNode({ model, output: 'binary' })), credentials);
+		const plain = await runWorkflow(linearWorkflow({ items: [{}] }, importer({ model, output: 'binary' })), credentials);
 		expect((await binaryText(plain.output('Import')[0])).startsWith('\uFEFF')).toBe(false);
 
-		const run = await runWorkflow(linearWorkflow({ items: [{}] }, importNode({ model, output: 'binary', options: { csvBom: true } })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: [{}] }, importer({ model, output: 'binary', options: { csvBom: true } })), credentials);
 		const text = await binaryText(run.output('Import')[0]);
 		expect(text.startsWith('\uFEFFTerritory,')).toBe(true);
 		expect(parseCsv(text).rows.map((r) => r.Territory)).toEqual(['Île-de-France', 'Zürich']);
 		// The file publishes back unchanged: Publish reads the BOM and the accents alike.
-		const back = await runWorkflow(linearWorkflow({ csv: text }, publishNode({ source: 'binary', model })), credentials);
+		const back = await runWorkflow(linearWorkflow({ csv: text }, publish({ source: 'binary', model })), credentials);
 		expect(back.error('Publish')).toBeUndefined();
 		expect(back.output('Publish')[0].json.outcome).toBe('Dry run: nothing was written; the model already matches the plan (0 changes)');
 	}, 60000);
 
 	it('limits the rows, and a compact output is one item with the summary and the first rows', async () => {
 		const model = { __rl: true, mode: 'developerName', value: 'Ux_B' };
-		const limited = await runWorkflow(linearWorkflow({ items: [{}] }, importNode({ model, options: { maxRows: 1 } })), credentials);
+		const limited = await runWorkflow(linearWorkflow({ items: [{}] }, importer({ model, options: { maxRows: 1 } })), credentials);
 		expect(limited.output('Import').map((item) => item.json.Key)).toEqual(['Ux_B_Root']);
 
-		const compact = await runWorkflow(linearWorkflow({ items: [{}] }, importNode({ model, options: { outputSize: 'compact', maxRows: 1 } })), credentials);
+		const compact = await runWorkflow(linearWorkflow({ items: [{}] }, importer({ model, options: { outputSize: 'compact', maxRows: 1 } })), credentials);
 		const out = compact.output('Import');
 		expect(out).toHaveLength(1);
 		expect(out[0].json).toMatchObject({ territories: 2, rowsShown: 1, rowsOmitted: 1, rows: [expect.objectContaining({ Key: 'Ux_B_Root' })] });

@@ -2,7 +2,9 @@
  * The two nodes inside a real n8n workflow engine (n8n-core in-process), talking through jsforce over
  * HTTP to the sandbox org: the path a user's workflow takes.
  */
-import { binaryText, linearWorkflow, nodeCredentials, PACKAGE, runWorkflow } from '../helpers/n8n';
+import type { INodeParameters } from 'n8n-workflow';
+import { binaryText, linearWorkflow, nodeCredentials, runWorkflow } from '../helpers/n8n';
+import { importNode, publishNode, type NodeSpec } from '../helpers/nodes';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { DEMO_USERNAMES } from '../../sandbox/seed';
 import { parseCsv } from '../../lib/plan';
@@ -29,30 +31,9 @@ const PLAN = [
 	{ Territory: 'Nevada', Key: 'Nevada', Parent: 'West', Type: 'Territory', 'Postal Codes': '889*; 890*; 891*', Users: DEMO_USERNAMES.davidKim },
 ];
 
-function publishNode(parameters: Record<string, unknown>) {
-	return {
-		name: 'Publish',
-		type: `${PACKAGE}.publishTerritoryModel`,
-		parameters: {
-			model: { __rl: true, mode: 'developerName', value: 'Node_Test' },
-			modelName: 'Node Test',
-			method: 'overwriteMatching',
-			// These tests create their model; the node's default (Stop) is tested on its own.
-			ifModelMissing: 'create',
-			...parameters,
-		},
-		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
-	};
-}
-
-function importNode(parameters: Record<string, unknown>) {
-	return {
-		name: 'Import',
-		type: `${PACKAGE}.importTerritoryModel`,
-		parameters: { model: { __rl: true, mode: 'developerName', value: 'Node_Test' }, ...parameters },
-		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
-	};
-}
+// These tests create their model; the node's default (Stop) is tested on its own.
+const publish = (parameters: INodeParameters) => publishNode({ model: 'Node_Test', parameters: { modelName: 'Node Test', ifModelMissing: 'create', ...parameters } });
+const importer = (parameters: INodeParameters) => importNode({ model: 'Node_Test', parameters });
 
 function territoryCount(): number {
 	return sandbox.store.records('Territory2').length;
@@ -61,7 +42,7 @@ function territoryCount(): number {
 describe('Publish Territory Model node', () => {
 	it('dry run (the default) reports the change set and writes nothing', async () => {
 		const before = territoryCount();
-		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({})), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publish({})), credentials);
 		expect(run.run.data.resultData.error).toBeUndefined();
 		const [summary] = run.output('Publish');
 		expect(summary.json.dryRun).toBe(true);
@@ -71,7 +52,7 @@ describe('Publish Territory Model node', () => {
 	});
 
 	it('publishes items, then a second run writes nothing', async () => {
-		const first = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ mode: 'write', output: 'rows' })), credentials);
+		const first = await runWorkflow(linearWorkflow({ items: PLAN }, publish({ mode: 'write', output: 'rows' })), credentials);
 		expect(first.run.data.resultData.error).toBeUndefined();
 		const rows = first.output('Publish').map((item) => item.json);
 		expect(rows.map((r) => [r.key, r.status])).toEqual([
@@ -82,7 +63,7 @@ describe('Publish Territory Model node', () => {
 		// Each outcome is paired with the input item its row came from.
 		expect(first.output('Publish').map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 
-		const second = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ mode: 'write' })), credentials);
+		const second = await runWorkflow(linearWorkflow({ items: PLAN }, publish({ mode: 'write' })), credentials);
 		const [summary] = second.output('Publish');
 		expect(summary.json.counts).toEqual({});
 		expect(summary.json.rows).toEqual({ unchanged: 3 });
@@ -90,14 +71,14 @@ describe('Publish Territory Model node', () => {
 
 	it('reads the plan from a CSV file', async () => {
 		const csv = 'Territory,Key,Parent,Type\nWest,West,,Region\nUtah,Utah,West,Territory\n';
-		const run = await runWorkflow(linearWorkflow({ csv }, publishNode({ source: 'binary', mode: 'dryRun' })), credentials);
+		const run = await runWorkflow(linearWorkflow({ csv }, publish({ source: 'binary', mode: 'dryRun' })), credentials);
 		const [summary] = run.output('Publish');
 		expect(summary.json.counts).toMatchObject({ Territory2: { create: 1 } });
 	});
 
 	it('refuses several plan files in one run instead of publishing the first', async () => {
 		const csv = 'Territory,Key,Type\nUtah,Utah,Territory\n';
-		const run = await runWorkflow(linearWorkflow({ csv, copies: 2 }, publishNode({ source: 'binary', mode: 'dryRun' })), credentials);
+		const run = await runWorkflow(linearWorkflow({ csv, copies: 2 }, publish({ source: 'binary', mode: 'dryRun' })), credentials);
 		expect(run.error('Publish')?.message).toMatch(/2 input items carry a 'data' file/);
 	});
 
@@ -108,7 +89,7 @@ describe('Publish Territory Model node', () => {
 			{ Territory: '', Key: 'Blank', Type: 'Region' },
 			{ Territory: 'Maine', Key: 'Maine', Parent: 'East', Type: 'Territory', Users: 'nobody@acme-demo.example' },
 		];
-		const run = await runWorkflow(linearWorkflow({ items: bad }, publishNode({ mode: 'write' })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: bad }, publish({ mode: 'write' })), credentials);
 		const error = run.error('Publish');
 		expect(error?.message).toMatch(/problem/);
 		expect(error?.description).toMatch(/Row 2, Parent/);
@@ -119,11 +100,11 @@ describe('Publish Territory Model node', () => {
 
 	it('passes Territories per Model to the engine: a plan over it is refused, naming the option', async () => {
 		const before = territoryCount();
-		const capped = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ mode: 'write', options: { maxTerritoriesPerModel: 2 } })), credentials);
+		const capped = await runWorkflow(linearWorkflow({ items: PLAN }, publish({ mode: 'write', options: { maxTerritoriesPerModel: 2 } })), credentials);
 		const error = capped.error('Publish');
 		expect(error?.description).toMatch(/3 territories; a model holds at most 2 per model \(set by the option maxTerritoriesPerModel\)/);
 		expect(territoryCount()).toBe(before);
-		const fits = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ mode: 'dryRun', options: { maxTerritoriesPerModel: 3 } })), credentials);
+		const fits = await runWorkflow(linearWorkflow({ items: PLAN }, publish({ mode: 'dryRun', options: { maxTerritoriesPerModel: 3 } })), credentials);
 		expect(fits.error('Publish')).toBeUndefined();
 	});
 
@@ -131,7 +112,7 @@ describe('Publish Territory Model node', () => {
 		const wrong = {
 			salesforceTerritoryApi: { ...credentials.salesforceTerritoryApi, password: 'not-the-password-9f8e7d' },
 		};
-		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({})), wrong);
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publish({})), wrong);
 		const error = run.error('Publish');
 		expect(error?.message).toMatch(/authentication failure|rejected/i);
 		expect(JSON.stringify(run.run.data.resultData)).not.toContain('not-the-password-9f8e7d');
@@ -140,19 +121,19 @@ describe('Publish Territory Model node', () => {
 
 describe('Import Territory Model node', () => {
 	it('imports the published model as items that publish back unchanged', async () => {
-		const run = await runWorkflow(linearWorkflow({ items: [{}] }, importNode({})), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: [{}] }, importer({})), credentials);
 		expect(run.run.data.resultData.error).toBeUndefined();
 		const rows = run.output('Import').map((item) => item.json);
 		expect(rows.map((r) => r.Key)).toEqual(['West', 'Bay_Area', 'Nevada']);
 		expect(rows[1]['Postal Codes']).toBe('940*, 941*, 94501');
 
-		const back = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ mode: 'dryRun' })), credentials);
+		const back = await runWorkflow(linearWorkflow({ items: rows }, publish({ mode: 'dryRun' })), credentials);
 		const [summary] = back.output('Publish');
 		expect(summary.json.counts).toEqual({});
 	});
 
 	it('imports to a CSV file', async () => {
-		const run = await runWorkflow(linearWorkflow({ items: [{}] }, importNode({ output: 'binary' })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: [{}] }, importer({ output: 'binary' })), credentials);
 		const [item] = run.output('Import');
 		expect(item.json.territories).toBe(3);
 		const csv = await binaryText(item);
@@ -166,7 +147,7 @@ describe('Publish Territory Model node with Google Sheets rows', () => {
 			{ row_number: 7, Territory: 'Oregon', Key: 'Oregon', Parent: 'West', Type: 'Territory' },
 			{ row_number: 12, Territory: 'Idaho', Key: 'Idaho', Parent: 'Nowhere', Type: 'Territory' },
 		];
-		const run = await runWorkflow(linearWorkflow({ items: rows }, publishNode({ mode: 'dryRun' })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: rows }, publish({ mode: 'dryRun' })), credentials);
 		const error = run.error('Publish');
 		expect(error?.description).toMatch(/Row 12, Parent/);
 		expect(error?.description).not.toMatch(/row_number/i);
@@ -203,7 +184,7 @@ describe('Import Territory Model node and hand-made rules', () => {
 			store.createOne('ObjectTerritory2AssignmentRuleItem', { RuleId: ruleId, SortOrder: 1, Field: 'Account.BillingPostalCode', Operation: 'startsWith', Value: value });
 			store.createOne('RuleTerritory2Association', { RuleId: ruleId, Territory2Id: nevada.Id, IsInherited: false });
 		}
-		const run = await runWorkflow(linearWorkflow({ items: [{}] }, importNode({ output: 'binary' })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: [{}] }, importer({ output: 'binary' })), credentials);
 		const hints = run.run.data.resultData.runData.Import[0].hints ?? [];
 		expect(hints.map((h) => h.message).join('\n')).toMatch(/Nevada: .*Hand_Reno/);
 		const [item] = run.output('Import');
@@ -211,7 +192,7 @@ describe('Import Territory Model node and hand-made rules', () => {
 	});
 
 	it('publishing warns that the kept hand-made rules widen the plan’s rule', async () => {
-		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ mode: 'dryRun' })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publish({ mode: 'dryRun' })), credentials);
 		expect(run.error('Publish')).toBeUndefined();
 		const hints = run.run.data.resultData.runData.Publish[0].hints ?? [];
 		expect(hints.map((h) => h.message)).toEqual([expect.stringMatching(/^Row 4: Territory Nevada keeps its hand-made rule\(s\) Hand_Reno, Hand_Vegas/)]);
@@ -248,10 +229,7 @@ describe('Publish Territory Model node: the CSV file\'s encoding', () => {
 
 describe('Publish Territory Model node when Salesforce refuses rows', () => {
 	const plan = [{ Territory: 'Iowa', Key: 'Iowa', Type: 'Territory' }];
-	const failing = (extra: Record<string, unknown> = {}) => ({
-		...publishNode({ mode: 'write', model: { __rl: true, mode: 'developerName', value: 'Node_Fail' }, modelName: 'Node Fail' }),
-		...extra,
-	});
+	const failing = (node: Partial<NodeSpec> = {}) => publishNode({ model: 'Node_Fail', parameters: { mode: 'write', modelName: 'Node Fail', ifModelMissing: 'create' }, node });
 	afterEach(() => sandbox.faults.clear());
 
 	it('fails the node, naming the rows and what was written anyway', async () => {

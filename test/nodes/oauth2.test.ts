@@ -4,8 +4,9 @@
  * every refresh goes through n8n's own refreshOAuth2Token, which writes the new token back (the test
  * helper keeps what n8n would store). Against the sandbox org over HTTP.
  */
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import { linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
+import { linearWorkflow, runWorkflow } from '../helpers/n8n';
+import { importNode, publishNode } from '../helpers/nodes';
 import { connectAccount } from '../helpers/oauth';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { PLANNER_USERNAME } from '../../sandbox/seed';
@@ -43,21 +44,8 @@ async function oauthCredential(loginHint?: string): Promise<Record<string, ICred
 	};
 }
 
-function publishNode(model: string, parameters: Record<string, unknown> = {}) {
-	return {
-		name: 'Publish',
-		type: `${PACKAGE}.publishTerritoryModel`,
-		parameters: {
-			authentication: 'oAuth2',
-			model: { __rl: true, mode: 'developerName', value: model },
-			method: 'overwriteMatching',
-			mode: 'write', ifModelMissing: 'create',
-			options: { createMissingTypes: true },
-			...parameters,
-		},
-		credentials: { salesforceTerritoryOAuth2Api: { id: '7', name: 'My Salesforce account' } },
-	};
-}
+const publish = (model: string, parameters: INodeParameters = {}) =>
+	publishNode({ model, credential: 'oAuth2', parameters: { mode: 'write', ifModelMissing: 'create', options: { createMissingTypes: true }, ...parameters } });
 
 const tokenData = (creds: Record<string, ICredentialDataDecryptedObject>) => creds.salesforceTerritoryOAuth2Api.oauthTokenData as Record<string, string>;
 
@@ -84,7 +72,7 @@ describe('Publish with Authentication = OAuth2', () => {
 	it('publishes with the stored access token, without a login request', async () => {
 		const creds = await oauthCredential();
 		const logins = sandbox.requestLog.count('auth');
-		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode('OAuth_Publish')), creds);
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publish('OAuth_Publish')), creds);
 		expect(run.error('Publish')).toBeUndefined();
 		const [summary] = run.output('Publish');
 		expect(summary.json.counts).toMatchObject({ Territory2: { create: 2 } });
@@ -96,7 +84,7 @@ describe('Publish with Authentication = OAuth2', () => {
 
 	it('a dry run names the user and org reached and whether the user may manage territories', async () => {
 		const creds = await oauthCredential();
-		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode('OAuth_Check', { mode: 'dryRun', ifModelMissing: 'create' })), creds);
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publish('OAuth_Check', { mode: 'dryRun', ifModelMissing: 'create' })), creds);
 		const check = run.output('Publish')[0].json.orgCheck as { user: { username: string }; org: { name: string }; permissions: { manageTerritories: boolean | null } };
 		expect(check.user.username).toBe(sandbox.credentials.username);
 		expect(check.org.name).toMatch(/Territory Sandbox/);
@@ -109,7 +97,7 @@ describe('Publish with Authentication = OAuth2', () => {
 			const creds = await oauthCredential();
 			const first = { ...tokenData(creds) };
 			sandbox.expireAllSessions();
-			const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode('OAuth_Renew')), creds);
+			const run = await runWorkflow(linearWorkflow({ items: PLAN }, publish('OAuth_Renew')), creds);
 			expect(run.error('Publish')).toBeUndefined();
 			expect(run.output('Publish')[0].json.counts).toMatchObject({ Territory2: { create: 2 } });
 			// n8n stored the renewed tokens: a new access token and, rotated, a new refresh token.
@@ -119,7 +107,7 @@ describe('Publish with Authentication = OAuth2', () => {
 
 			// The next run after another expiry presents the stored (rotated) refresh token and converges.
 			sandbox.expireAllSessions();
-			const again = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode('OAuth_Renew')), creds);
+			const again = await runWorkflow(linearWorkflow({ items: PLAN }, publish('OAuth_Renew')), creds);
 			expect(again.error('Publish')).toBeUndefined();
 			expect(again.output('Publish')[0].json.rows).toEqual({ unchanged: 2 });
 		} finally {
@@ -131,7 +119,7 @@ describe('Publish with Authentication = OAuth2', () => {
 		const creds = await oauthCredential();
 		expect(sandbox.revokeToken(tokenData(creds).refresh_token)).toBe(true);
 		const before = sandbox.store.records('Territory2').length;
-		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode('OAuth_Revoked')), creds);
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publish('OAuth_Revoked')), creds);
 		const error = run.error('Publish');
 		expect(error?.message).toMatch(/"My Salesforce account" needs to be reconnected/);
 		const text = `${error?.message} ${error?.description ?? ''} ${JSON.stringify(run.run.data.resultData)}`;
@@ -142,14 +130,14 @@ describe('Publish with Authentication = OAuth2', () => {
 	it('a credential that was never connected says so', async () => {
 		const creds = await oauthCredential();
 		delete creds.salesforceTerritoryOAuth2Api.oauthTokenData;
-		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode('OAuth_None')), creds);
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publish('OAuth_None')), creds);
 		expect(run.error('Publish')?.message).toMatch(/not connected: open it and click "Connect my account"/);
 	});
 
 	it('works as the user who connected: a planner without Manage Territories is refused, nothing written', async () => {
 		const creds = await oauthCredential(PLANNER_USERNAME);
 		const before = sandbox.store.records('Territory2Model').length;
-		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode('OAuth_Planner')), creds);
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publish('OAuth_Planner')), creds);
 		const error = run.error('Publish');
 		expect(`${error?.message} ${error?.description}`).toMatch(/Manage Territories/);
 		expect(sandbox.store.records('Territory2Model').length).toBe(before);
@@ -158,12 +146,7 @@ describe('Publish with Authentication = OAuth2', () => {
 	it('Import reads the published model back with the same credential', async () => {
 		// The edition allows 2 models: this reads the one the first test published.
 		const creds = await oauthCredential();
-		const node = {
-			name: 'Import',
-			type: `${PACKAGE}.importTerritoryModel`,
-			parameters: { authentication: 'oAuth2', model: { __rl: true, mode: 'developerName', value: 'OAuth_Publish' } },
-			credentials: { salesforceTerritoryOAuth2Api: { id: '7', name: 'My Salesforce account' } },
-		};
+		const node = importNode({ model: 'OAuth_Publish', credential: 'oAuth2' });
 		const run = await runWorkflow(linearWorkflow({ items: [{}] }, node), creds);
 		expect(run.error('Import')).toBeUndefined();
 		expect(run.output('Import').map((i) => i.json.Key)).toEqual(['West', 'Utah']);

@@ -4,8 +4,9 @@
  * node's current parameters), against the sandbox org over HTTP; and the values they produce, used
  * by executions in n8n's workflow engine.
  */
-import type { INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
-import { callNodeMethod, linearWorkflow, nodeCredentials, PACKAGE, runWorkflow } from '../helpers/n8n';
+import type { INodeListSearchResult, INodeParameters, INodePropertyOptions } from 'n8n-workflow';
+import { callNodeMethod, linearWorkflow, nodeCredentials, runWorkflow } from '../helpers/n8n';
+import { publishNode } from '../helpers/nodes';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { publishPlan } from '../../lib';
 import { toConnectionSettings } from '../../nodes/shared/connection';
@@ -47,7 +48,7 @@ describe('Territory Model picker', () => {
 	it('has a By ID mode whose value publishes to that model', async () => {
 		const modes = (await import('../../nodes/shared/descriptions')).modelLocator.modes ?? [];
 		expect(modes.map((m) => m.name)).toEqual(['list', 'developerName', 'id']);
-		const node = publishNode({ model: { __rl: true, mode: 'id', value: modelId } });
+		const node = publish({ model: { __rl: true, mode: 'id', value: modelId } });
 		const run = await runWorkflow(linearWorkflow({ items: [{ Territory: 'Utah', Key: 'Utah', Parent: 'West', Type: 'Territory' }] }, node), credentials);
 		expect(run.error('Publish')).toBeUndefined();
 		const [summary] = run.output('Publish');
@@ -57,7 +58,7 @@ describe('Territory Model picker', () => {
 
 	it('an Id that is no model of the org is refused, and nothing is created', async () => {
 		const models = sandbox.store.records('Territory2Model').length;
-		const node = publishNode({ model: { __rl: true, mode: 'id', value: '0MA000000000001AAA' }, mode: 'write', ifModelMissing: 'create' });
+		const node = publish({ model: { __rl: true, mode: 'id', value: '0MA000000000001AAA' }, mode: 'write', ifModelMissing: 'create' });
 		const run = await runWorkflow(linearWorkflow({ items: [{ Territory: 'Utah', Key: 'Utah', Type: 'Territory' }] }, node), credentials);
 		expect(run.error('Publish')?.description).toMatch(/No territory model with Id 0MA000000000001AAA/);
 		expect(sandbox.store.records('Territory2Model')).toHaveLength(models);
@@ -93,7 +94,7 @@ describe('Under Territory picker', () => {
 		['the plain text of a workflow saved before the picker', 'Pacific'],
 	])('publishes under %s', async (_what, scopeRootKey) => {
 		const key = `Oregon_${sandbox.store.records('Territory2').length}`;
-		const node = publishNode({ scopeRootKey, mode: 'write', ifModelMissing: 'create' });
+		const node = publish({ scopeRootKey, mode: 'write', ifModelMissing: 'create' });
 		const run = await runWorkflow(linearWorkflow({ items: [{ Territory: key, Key: key, Type: 'Territory' }] }, node), credentials);
 		expect(run.error('Publish')).toBeUndefined();
 		const territories = sandbox.store.records('Territory2');
@@ -115,7 +116,7 @@ describe('Account Key Field picker', () => {
 	});
 
 	it('an option picked is the key the Accounts column is read by', async () => {
-		const node = publishNode({ options: { accountKeyField: 'External_Key__c' } });
+		const node = publish({ options: { accountKeyField: 'External_Key__c' } });
 		const run = await runWorkflow(linearWorkflow({ items: [{ Territory: 'Utah', Key: 'Utah', Parent: 'West', Type: 'Territory', Accounts: 'ACME-00001, ACME-00002' }] }, node), credentials);
 		expect(run.error('Publish')).toBeUndefined();
 		const [summary] = run.output('Publish');
@@ -123,11 +124,6 @@ describe('Account Key Field picker', () => {
 	});
 });
 
-function publishNode(parameters: Record<string, unknown>) {
-	return {
-		name: 'Publish',
-		type: `${PACKAGE}.publishTerritoryModel`,
-		parameters: { model: byList('Picker_Test'), method: 'overwriteMatching', ...parameters },
-		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
-	};
+function publish(parameters: INodeParameters) {
+	return publishNode({ model: byList('Picker_Test'), parameters });
 }

@@ -4,9 +4,10 @@
  * listed, or nothing when the org changed between them; the model-missing default; Maximum Deletes;
  * Salesforce failures as NodeApiError; stopping an execution mid-publish; two executions at once.
  */
-import type { IConnections, IDataObject, INode } from 'n8n-workflow';
+import type { IConnections, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import { Connection } from 'jsforce';
-import { linearWorkflow, nodeCredentials, PACKAGE, passThroughHooks, runWorkflow } from '../helpers/n8n';
+import { linearWorkflow, nodeCredentials, passThroughHooks, runWorkflow } from '../helpers/n8n';
+import { publishNode, type NodeSpec } from '../helpers/nodes';
 import { TEST_API_VERSION } from '../helpers/sandbox';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { SAMPLE_ROWS } from '../engine/fixtures';
@@ -38,13 +39,8 @@ function changesSince(before: string): string[] {
 	return out.sort();
 }
 
-function publish(name: string, parameters: Record<string, unknown>): Omit<INode, 'id' | 'position' | 'typeVersion'> {
-	return {
-		name,
-		type: `${PACKAGE}.publishTerritoryModel`,
-		parameters: { model: { __rl: true, mode: 'developerName', value: 'Reviewed_Node' }, method: 'overwriteMatching', ...parameters },
-		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
-	};
+function publish(name: string, parameters: INodeParameters): NodeSpec {
+	return publishNode({ name, model: 'Reviewed_Node', parameters });
 }
 
 /** Start → Plan → Dry run → Approve (a pass-through standing in for "send and wait") → Apply. */

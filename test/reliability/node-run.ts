@@ -3,15 +3,11 @@
  * reliability scenarios: credentials of each auth flow against a sandbox org, and a run's outcome in the
  * shape a user sees it (the node's output items, or the error it stopped with and its description).
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import type { PlanRow } from '../../lib/plan/types';
-import { linearWorkflow, PACKAGE, runWorkflow } from '../helpers/n8n';
+import { linearWorkflow, runWorkflow } from '../helpers/n8n';
+import { publishNode } from '../helpers/nodes';
 export { nodeCredentials, type NodeAuth } from '../helpers/n8n';
-
-/** The Publish node's parameters for a real (not dry) run to a model, every outcome as an item. */
-export function publishParameters(developerName: string, method = 'overwriteMatching'): INodeParameters {
-	return { model: { __rl: true, mode: 'developerName', value: developerName }, method, mode: 'write', ifModelMissing: 'create', output: 'rows' };
-}
 
 export interface NodeOutcome {
 	/** The node's output items (one per plan row), when it did not stop. */
@@ -26,12 +22,8 @@ export async function runPublishNode(
 	credentials: Record<string, Record<string, string>>,
 	method?: string,
 ): Promise<NodeOutcome> {
-	const node = {
-		name: 'Publish',
-		type: `${PACKAGE}.publishTerritoryModel`,
-		parameters: publishParameters(developerName, method),
-		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
-	};
+	// A real (not dry) run to the model, every outcome as an item.
+	const node = publishNode({ model: developerName, parameters: { method: method ?? 'overwriteMatching', mode: 'write', ifModelMissing: 'create', output: 'rows' } });
 	const run = await runWorkflow(linearWorkflow({ items: rows as IDataObject[] }, node), credentials);
 	const error = run.error('Publish');
 	return {

@@ -3,7 +3,9 @@
  * the summary item carries the HTML report and the row outcomes CSV as binary data, on a dry run and on
  * a publish; without the option the item has no binary data and the engine never sees the option.
  */
-import { binaryText, linearWorkflow, nodeCredentials, PACKAGE, runWorkflow } from '../helpers/n8n';
+import type { INodeParameters } from 'n8n-workflow';
+import { binaryText, linearWorkflow, nodeCredentials, runWorkflow } from '../helpers/n8n';
+import { publishNode } from '../helpers/nodes';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { DEMO_USERNAMES as U } from '../../sandbox/seed';
 import { parseCsv } from '../../lib/plan';
@@ -23,17 +25,10 @@ const PLAN = [
 	{ Territory: 'Bay Area & Co', Key: 'Bay_Area', Parent: 'West', Type: 'Territory', 'Postal Codes': '940*', Users: U.benCarter },
 ];
 
-function publishNode(parameters: Record<string, unknown>) {
-	return {
-		name: 'Publish',
-		type: `${PACKAGE}.publishTerritoryModel`,
-		parameters: { model: { __rl: true, mode: 'developerName', value: 'Report_Node' }, method: 'overwriteMatching', ...parameters },
-		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
-	};
-}
+const publish = (parameters: INodeParameters) => publishNode({ model: 'Report_Node', parameters });
 
-async function summaryItem(parameters: Record<string, unknown>) {
-	const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode(parameters)), credentials);
+async function summaryItem(parameters: INodeParameters) {
+	const run = await runWorkflow(linearWorkflow({ items: PLAN }, publish(parameters)), credentials);
 	expect(run.error('Publish')).toBeUndefined();
 	const items = run.output('Publish');
 	expect(items).toHaveLength(1);
@@ -77,7 +72,7 @@ describe('Publish node, Change Report option', () => {
 		const item = await summaryItem({ mode: 'dryRun', ifModelMissing: 'create' });
 		expect(item.binary).toBeUndefined();
 		expect(item.json.counts).toEqual({});
-		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publishNode({ mode: 'dryRun', ifModelMissing: 'create', output: 'rows', options: { changeReport: true } })), credentials);
+		const run = await runWorkflow(linearWorkflow({ items: PLAN }, publish({ mode: 'dryRun', ifModelMissing: 'create', output: 'rows', options: { changeReport: true } })), credentials);
 		const rows = run.output('Publish');
 		expect(rows.map((r) => r.json.key)).toEqual(['West', 'Bay_Area']);
 		expect(rows.every((r) => r.binary === undefined)).toBe(true);

@@ -8,8 +8,16 @@ describe('the one BooleanFilter grammar (lib/salesforce/boolean-filter.ts)', () 
 		expect(ungrouped(readBooleanFilter('((1)) AND 2')!)).toEqual({ and: [{ atom: 1 }, { atom: 2 }] });
 	});
 
-	it('refuses junk rather than skipping it', () => {
+	it('refuses junk rather than skipping it, and reads NOT', () => {
 		for (const bad of ['1 & 2', '1 OR 2 ;', '1 AND', '(1 OR 2', '1 XOR 2', '']) expect(readBooleanFilter(bad)).toBeNull();
+		expect(readBooleanFilter('NOT 1 AND (2 OR 3)')).not.toBeNull();
+	});
+
+	it('normalises case and spacing, and blanks to null', () => {
+		expect(normalizeBooleanFilter('(1 or 2)  and 3')).toBe('(1 OR 2) AND 3');
+		expect(normalizeBooleanFilter(' ( 1 OR 2 )AND 3 ')).toBe('(1 OR 2) AND 3');
+		expect(normalizeBooleanFilter('')).toBeNull();
+		expect(normalizeBooleanFilter(null)).toBeNull();
 	});
 
 	it('the rule decoder and the rule comparer read the same filters: keywords in any case, any spacing', () => {

@@ -1,20 +1,13 @@
 /** The Sales Territories rules, straight against the store (the HTTP layer is tested in rules-http). */
-import { SalesforceError, type StoreSettings } from '../../sandbox/contracts';
+import type { StoreSettings } from '../../sandbox/contracts';
 import { parseBooleanFilter } from '../../sandbox/rules/assignment';
 import { seedEmpty } from '../../sandbox/seed';
 import { createOrgStore } from '../../sandbox/org';
 import type { OrgStore } from '../../sandbox/store';
 import { storeProfileId, userFields } from './user-kit';
+import { sandboxError } from '../helpers/sandbox';
 
-function sfError(fn: () => unknown): SalesforceError {
-	try {
-		fn();
-	} catch (e) {
-		if (e instanceof SalesforceError) return e;
-		throw e;
-	}
-	throw new Error('expected a SalesforceError');
-}
+const sfError = (call: () => unknown) => sandboxError(call);
 
 interface Org {
 	store: OrgStore;

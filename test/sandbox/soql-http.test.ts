@@ -3,18 +3,14 @@
  * back with conn.query().
  */
 import type { Connection } from 'jsforce';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
+import { createRecord, startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 import { queryProfileId, userFields } from './user-kit';
 
 let t: TestSandbox;
 let conn: Connection;
 const ids: Record<string, string> = {};
 
-async function create(type: string, record: Record<string, unknown>): Promise<string> {
-	const result = await conn.sobject(type).create(record);
-	if (!result.success) throw new Error(`create ${type} failed: ${JSON.stringify(result)}`);
-	return result.id as string;
-}
+const create = (type: string, record: Record<string, unknown>) => createRecord(conn, type, record);
 
 async function queryError(soql: string): Promise<{ errorCode?: string; message: string }> {
 	try {

@@ -1,5 +1,6 @@
 import { SalesforceError } from '../../sandbox/contracts';
 import { executeFlatQuery, executeQuery } from '../../sandbox/soql';
+import { sandboxError } from '../helpers/sandbox';
 import {
 	FixtureSource,
 	MODEL,
@@ -18,15 +19,7 @@ const source = new FixtureSource();
 const run = (soql: string, includeDeleted = false) => executeQuery(soql, source, { version: 'v62.0', includeDeleted });
 const names = (soql: string) => run(soql).records.map((r) => r.Name);
 
-function errorOf(soql: string): SalesforceError {
-	try {
-		run(soql);
-	} catch (error) {
-		if (error instanceof SalesforceError) return error;
-		throw error;
-	}
-	throw new Error(`expected ${soql} to fail`);
-}
+const errorOf = (soql: string) => sandboxError(() => run(soql), soql);
 
 describe('executeQuery: record shape', () => {
 	it('returns fields in the selected order with canonical case and REST attributes', () => {

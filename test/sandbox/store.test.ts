@@ -5,16 +5,9 @@ import { createOrgStore, loadOrgStore } from '../../sandbox/org';
 import { orgToJSON } from '../../sandbox/persist';
 import { OrgStore } from '../../sandbox/store';
 import { storeProfileId, userFields } from './user-kit';
+import { sandboxError } from '../helpers/sandbox';
 
-function sfError(fn: () => unknown): SalesforceError {
-	try {
-		fn();
-	} catch (e) {
-		if (e instanceof SalesforceError) return e;
-		throw e;
-	}
-	throw new Error('expected a SalesforceError');
-}
+const sfError = (call: () => unknown) => sandboxError(call);
 
 function fixedClock(store: OrgStore): void {
 	let t = Date.parse('2026-11-29T08:00:00.000Z');

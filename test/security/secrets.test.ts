@@ -13,13 +13,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Container } from '@n8n/di';
 import { Connection } from 'jsforce';
-import { LoggerProxy, type ICredentialDataDecryptedObject, type ICredentialTestFunctions, type IDataObject } from 'n8n-workflow';
+import { LoggerProxy, type ICredentialDataDecryptedObject, type ICredentialTestFunctions, type IDataObject, type INodeParameters } from 'n8n-workflow';
 import { checkOrg, importModel, publishPlan, type ConnectionSettings } from '../../lib';
 import { salesforceTerritoryApiTest } from '../../nodes/shared/methods';
 import { SecretLedger } from '../../scripts/n8n/secret-scan';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { SAMPLE_ROWS } from '../engine/fixtures';
-import { binaryText, linearWorkflow, PACKAGE, runWorkflow, type WorkflowRun } from '../helpers/n8n';
+import { binaryText, linearWorkflow, runWorkflow, type WorkflowRun } from '../helpers/n8n';
+import { importNode, publishNode } from '../helpers/nodes';
 import { TEST_API_VERSION } from '../helpers/sandbox';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -186,13 +187,13 @@ describe("n8n's workflow engine", () => {
 	const jwtCredential = () => credentialData({ authType: 'jwt', clientId: sandbox.credentials.clientId, username: sandbox.credentials.username, privateKey: sandbox.credentials.privateKey.replace(/\n/g, '\\n') });
 	const clientCredential = () => credentialData({ authType: 'clientCredentials', clientId: sandbox.credentials.clientId, clientSecret: sandbox.credentials.clientSecret });
 
-	const node = (type: 'publishTerritoryModel' | 'importTerritoryModel', parameters: Record<string, unknown>, continueOnFail = false) => ({
-		name: 'Node',
-		type: `${PACKAGE}.${type}`,
-		parameters: { model: { __rl: true, mode: 'developerName', value: 'Sec_Node' }, ...parameters },
-		credentials: { salesforceTerritoryApi: { id: '1', name: 'Sandbox org' } },
-		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-	});
+	const node = (type: 'publishTerritoryModel' | 'importTerritoryModel', parameters: INodeParameters, continueOnFail = false) =>
+		(type === 'publishTerritoryModel' ? publishNode : importNode)({
+			name: 'Node',
+			model: 'Sec_Node',
+			parameters,
+			node: continueOnFail ? { onError: 'continueRegularOutput' } : {},
+		});
 
 	/** Searches the whole run: run data (items, errors, hints), the node's error, its binary files. */
 	async function searchRun(where: string, run: WorkflowRun): Promise<void> {

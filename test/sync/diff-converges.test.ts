@@ -1,13 +1,14 @@
 /**
- * diff() converges: what it plans applies against the in-memory org (which refuses what Salesforce
- * refuses), and a second diff is empty. Cases: tool rules, problems reported once, deleteMissing,
+ * diff() converges: what it plans applies against the sandbox org (which refuses what Salesforce
+ * refuses; test/helpers/sandbox-snapshot.ts), and a second diff is empty. Cases: tool rules, problems reported once, deleteMissing,
  * forecast managers, shared tool rules, moves under a descendant.
  */
 import { diff } from '../../lib/sync';
 import type { Change, ChangeSet } from '../../lib/sync';
 import { PLAN_COLUMNS } from '../../lib/plan/types';
 import type { PlanColumn, PlanIssue } from '../../lib/plan/types';
-import { applyChangeSet, baseOrg, makePlan, options, pt } from './fixtures';
+import { baseOrg, makePlan, options, pt } from './fixtures';
+import { applyInSandbox } from '../helpers/sandbox-snapshot';
 
 const ids = (cs: ChangeSet): string[] => cs.changes.map((c) => c.id);
 const summary = (cs: ChangeSet): string[] => cs.changes.map((c) => `${c.action} ${c.object} ${c.label}`);
@@ -28,13 +29,13 @@ describe('tool rules left behind', () => {
 		expect(byId(cs, 'ObjectTerritory2AssignmentRule:TP_Bay_Area').dependsOn).toContain('Territory2:Bay_Area');
 	});
 
-	it('deletes a tool rule no territory links to when publishing the whole model', () => {
+	it('deletes a tool rule no territory links to when publishing the whole model', async () => {
 		const org = baseOrg().territory('West', { type: 'Region' }).rule('TP_Bay_Area', [], postal('940'));
 		const plan = makePlan([pt('West', { type: 'Region' })]);
 		const cs = diff(plan, org.s, options());
 		expect(cs.issues).toEqual([]);
 		expect(summary(cs)).toEqual(['delete ObjectTerritory2AssignmentRule TP_Bay_Area']);
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		expect(after.rules).toEqual([]);
 		expect(diff(plan, after, options()).changes).toEqual([]);
 		// Also when the plan has no rule column at all.
@@ -42,7 +43,7 @@ describe('tool rules left behind', () => {
 		expect(summary(diff(noRules, org.s, options()))).toEqual(['delete ObjectTerritory2AssignmentRule TP_Bay_Area']);
 	});
 
-	it('under a scope root, deletes only the unlinked tool rules named after a plan territory', () => {
+	it('under a scope root, deletes only the unlinked tool rules named after a plan territory', async () => {
 		const org = baseOrg()
 			.territory('West', { type: 'Region' })
 			.territory('Utah', { parent: 'West' })
@@ -53,27 +54,27 @@ describe('tool rules left behind', () => {
 		const cs = diff(plan, org.s, options({ scopeRootKey: 'West' }));
 		expect(cs.issues).toEqual([]);
 		expect(summary(cs)).toEqual(['delete ObjectTerritory2AssignmentRule TP_Utah', 'delete ObjectTerritory2AssignmentRule TP_Utah_2']);
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		expect(after.rules.map((r) => r.developerName)).toEqual(['TP_Ohio']);
 		expect(diff(plan, after, options({ scopeRootKey: 'West' })).changes).toEqual([]);
 	});
 
-	it('links an unlinked tool rule the plan wants instead of deleting it', () => {
+	it('links an unlinked tool rule the plan wants instead of deleting it', async () => {
 		const org = baseOrg().territory('Bay_Area').rule('TP_Bay_Area', [], postal('940'));
 		org.s.rules[0].masterLabel = 'Bay_Area';
 		const plan = makePlan([pt('Bay_Area', { postalCodes: ['940*'] })]);
 		const cs = diff(plan, org.s, options());
 		expect(summary(cs)).toEqual(['create RuleTerritory2Association TP_Bay_Area → Bay_Area']);
-		expect(diff(plan, applyChangeSet(org.s, cs), options()).changes).toEqual([]);
+		expect(diff(plan, await applyInSandbox(org.s, cs), options()).changes).toEqual([]);
 	});
 
-	it('deletes a shared tool rule that every territory drops, instead of unlinking it from each', () => {
+	it('deletes a shared tool rule that every territory drops, instead of unlinking it from each', async () => {
 		const org = baseOrg().territory('Utah').territory('Nevada').rule('TP_Basin', ['Utah', 'Nevada'], postal('84'));
 		const plan = makePlan([pt('Utah'), pt('Nevada')]);
 		const cs = diff(plan, org.s, options());
 		expect(summary(cs)).toEqual(['delete ObjectTerritory2AssignmentRule TP_Basin']);
 		expect(cs.changes[0].rows).toEqual([2, 3]);
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		expect(after.rules).toEqual([]);
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
@@ -123,18 +124,18 @@ describe('each problem reported once', () => {
 });
 
 describe('deleteMissing and the ancestors of kept territories', () => {
-	it("keeps the grandparent of a territory whose Parent is an org territory outside the plan", () => {
+	it("keeps the grandparent of a territory whose Parent is an org territory outside the plan", async () => {
 		const org = baseOrg().territory('A', { type: 'Region' }).territory('B', { parent: 'A' }).territory('C', { parent: 'B' }).territory('D');
 		const plan = makePlan([pt('C', { parentKey: 'B' })]);
 		const cs = diff(plan, org.s, options({ deleteMissing: true }));
 		expect(cs.issues).toEqual([]);
 		expect(summary(cs)).toEqual(['delete Territory2 D']);
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		expect(after.territories.map((t) => t.developerName).sort()).toEqual(['A', 'B', 'C']);
 		expect(diff(plan, after, options({ deleteMissing: true })).changes).toEqual([]);
 	});
 
-	it('keeps the org ancestors of the new parent of a moved territory, and deletes the old ones', () => {
+	it('keeps the org ancestors of the new parent of a moved territory, and deletes the old ones', async () => {
 		const org = baseOrg()
 			.territory('A', { type: 'Region' })
 			.territory('B', { parent: 'A' })
@@ -144,7 +145,7 @@ describe('deleteMissing and the ancestors of kept territories', () => {
 		const cs = diff(plan, org.s, options({ deleteMissing: true }));
 		expect(cs.issues).toEqual([]);
 		expect(summary(cs)).toEqual(['update Territory2 C', 'delete Territory2 Old']);
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		expect(after.territories.map((t) => t.developerName).sort()).toEqual(['A', 'B', 'C']);
 	});
 });
@@ -152,7 +153,7 @@ describe('deleteMissing and the ancestors of kept territories', () => {
 describe('a forecast manager dropped from Users, without a Forecast Manager column', () => {
 	const columns = without('Forecast Manager');
 
-	it('releases the manager and does not set them again', () => {
+	it('releases the manager and does not set them again', async () => {
 		const org = baseOrg().territory('West', { type: 'Region' }).assign('West', 'ana@acme.example', 'Owner').assign('West', 'ben@acme.example');
 		org.t('West').forecastUserId = org.u('ana@acme.example').id;
 		const plan = makePlan([pt('West', { type: 'Region', users: [{ ref: 'ben@acme.example', role: null }] })], columns);
@@ -160,16 +161,16 @@ describe('a forecast manager dropped from Users, without a Forecast Manager colu
 		expect(cs.issues).toEqual([]);
 		expect(ids(cs)).toEqual(['Territory2:West:releaseForecast', `UserTerritory2Association:West:${org.u('ana@acme.example').id}:delete`]);
 		expect(byId(cs, 'Territory2:West:releaseForecast').fields).toEqual({ ForecastUserId: null });
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		expect(after.territories[0].forecastUserId).toBeNull();
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
 
-	it('keeps the manager whose role changes (the assignment is re-created)', () => {
+	it('keeps the manager whose role changes (the assignment is re-created)', async () => {
 		const org = baseOrg().territory('West', { type: 'Region' }).assign('West', 'ana@acme.example', 'Owner');
 		org.t('West').forecastUserId = org.u('ana@acme.example').id;
 		const plan = makePlan([pt('West', { type: 'Region', users: [{ ref: 'ana@acme.example', role: 'Sales Rep' }] })], columns);
-		const after = applyChangeSet(org.s, diff(plan, org.s, options()));
+		const after = await applyInSandbox(org.s, diff(plan, org.s, options()));
 		expect(after.territories[0].forecastUserId).toBe(org.u('ana@acme.example').id);
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
@@ -183,7 +184,7 @@ describe('a tool rule shared with other territories', () => {
 		return org;
 	}
 
-	it("is not edited for one territory: that territory gets a rule of its own and lets go of the shared one", () => {
+	it("is not edited for one territory: that territory gets a rule of its own and lets go of the shared one", async () => {
 		const org = sharedOrg();
 		const plan = makePlan([pt('Utah', { postalCodes: ['85*'] })]);
 		const cs = diff(plan, org.s, options());
@@ -194,7 +195,7 @@ describe('a tool rule shared with other territories', () => {
 			'create ObjectTerritory2AssignmentRuleItem TP_Utah_own #1',
 			'create RuleTerritory2Association TP_Utah_own → Utah',
 		]);
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		const shared = after.rules.find((r) => r.developerName === 'TP_Utah')!;
 		expect(shared.items.map((i) => i.value)).toEqual(['84']);
 		const nevada = org.t('Nevada').id;
@@ -206,16 +207,16 @@ describe('a tool rule shared with other territories', () => {
 		const next = makePlan([pt('Utah', { postalCodes: ['86*'] })]);
 		const cs2 = diff(next, after, options());
 		expect(summary(cs2)).toEqual(['update ObjectTerritory2AssignmentRuleItem TP_Utah_own #1']);
-		expect(diff(next, applyChangeSet(after, cs2), options()).changes).toEqual([]);
+		expect(diff(next, await applyInSandbox(after, cs2), options()).changes).toEqual([]);
 	});
 
-	it('is edited in place when the other territories let go of it in the same publish', () => {
+	it('is edited in place when the other territories let go of it in the same publish', async () => {
 		const org = sharedOrg();
 		const plan = makePlan([pt('Utah', { postalCodes: ['85*'] }), pt('Nevada', { postalCodes: ['89*'] })]);
 		const cs = diff(plan, org.s, options());
 		expect(cs.issues).toEqual([]);
 		expect(cs.changes.some((c) => c.label.includes('_own'))).toBe(false);
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		expect(after.rules.map((r) => r.developerName).sort()).toEqual(['TP_Nevada', 'TP_Utah']);
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
@@ -238,12 +239,12 @@ describe('a territory moved under its own descendant', () => {
 		expect(triples(diff(makePlan([pt('X', { type: 'Region', parentKey: 'Z' })]), deep.s, options()).issues)).toEqual([[2, 'Parent', 'PARENT_CYCLE', 'Z']]);
 	});
 
-	it('is no cycle when the plan also moves Y to the top (an empty Parent): both moves apply', () => {
+	it('is no cycle when the plan also moves Y to the top (an empty Parent): both moves apply', async () => {
 		const org = baseOrg().territory('X', { type: 'Region' }).territory('Y', { parent: 'X' });
 		const plan = makePlan([pt('X', { type: 'Region', parentKey: 'Y' }), pt('Y', { parentKey: null })]);
 		const cs = diff(plan, org.s, options());
 		expect(cs.issues).toEqual([]);
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		const y = after.territories.find((t) => t.developerName === 'Y')!;
 		expect(y.parentId).toBeNull();
 		expect(after.territories.find((t) => t.developerName === 'X')!.parentId).toBe(y.id);

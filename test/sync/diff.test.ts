@@ -2,7 +2,8 @@ import { diff } from '../../lib/sync';
 import type { Change, ChangeSet } from '../../lib/sync';
 import { PLAN_COLUMNS } from '../../lib/plan/types';
 import type { PlanColumn } from '../../lib/plan/types';
-import { applyChangeSet, baseOrg, emptySnapshot, makePlan, options, OrgBuilder, pt } from './fixtures';
+import { baseOrg, emptySnapshot, makePlan, options, OrgBuilder, pt } from './fixtures';
+import { applyInSandbox } from '../helpers/sandbox-snapshot';
 
 const ids = (cs: ChangeSet): string[] => cs.changes.map((c) => c.id);
 const codes = (cs: ChangeSet): string[] => cs.issues.map((i) => i.code);
@@ -69,12 +70,12 @@ describe('diff: publishing into an empty model', () => {
 		for (let i = 1; i < cs.changes.length; i++) expect(cs.changes[i].phase).toBeGreaterThanOrEqual(cs.changes[i - 1].phase);
 	});
 
-	it('applies cleanly, and the same plan against the result is an empty change set', () => {
+	it('applies cleanly, and the same plan against the result is an empty change set', async () => {
 		const org = baseOrg();
 		org.s.model = null;
 		org.s.models = [];
 		const plan = westPlan();
-		const after = applyChangeSet(org.s, diff(plan, org.s, options()));
+		const after = await applyInSandbox(org.s, diff(plan, org.s, options()));
 		expect(after.territories.map((t) => t.developerName).sort()).toEqual(['Bay_Area', 'Nevada', 'West']);
 		expect(after.rules.map((r) => r.developerName).sort()).toEqual(['TP_Bay_Area', 'TP_Nevada']);
 		const again = diff(plan, after, options());
@@ -134,7 +135,7 @@ describe('diff: overwriteMatching', () => {
 		expect(diff(plan, org.s, options()).changes).toEqual([]);
 	});
 
-	it('changes the type and moves a territory under a new parent created first', () => {
+	it('changes the type and moves a territory under a new parent created first', async () => {
 		const org = matchingOrg();
 		const plan = makePlan([
 			pt('West', { type: 'Region', description: 'Western region', users: [{ ref: 'ana@acme.example', role: 'Owner' }] }),
@@ -148,7 +149,7 @@ describe('diff: overwriteMatching', () => {
 		expect(move.fields.Territory2TypeId).toBe(org.s.types[0].id);
 		expect(move.diff).toContainEqual({ field: 'ParentTerritory2Id', from: 'West', to: 'NorCal' });
 		expect(move.dependsOn).toContain('Territory2:NorCal');
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		expect(after.territories.find((t) => t.developerName === 'Bay_Area')?.parentId).toBe(after.territories.find((t) => t.developerName === 'NorCal')?.id);
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
@@ -234,7 +235,7 @@ describe('diff: deleting', () => {
 			.rule('Hand_Reno', ['Reno'], [{ field: 'Account.Industry', operation: 'equals', value: 'Mining' }]);
 	}
 
-	it('overwriteAll deletes what the plan does not name, children before parents, with their tool rules only', () => {
+	it('overwriteAll deletes what the plan does not name, children before parents, with their tool rules only', async () => {
 		const org = deep();
 		const plan = makePlan([pt('West', { type: 'Region' }), pt('Utah', { parentKey: 'West' })]);
 		const cs = diff(plan, org.s, options({ method: 'overwriteAll' }));
@@ -249,20 +250,20 @@ describe('diff: deleting', () => {
 		expect(deletes[1].phase).toBeLessThan(deletes[2].phase);
 		expect(deletes[2].dependsOn).toEqual(['Territory2:Tahoe:delete']);
 		expect(deletes[1].reason).toBe('not in plan (overwrite all)');
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		expect(after.territories.map((t) => t.developerName).sort()).toEqual(['Utah', 'West']);
 		expect(after.rules.map((r) => r.developerName)).toEqual(['Hand_Reno']);
 		expect(diff(plan, after, options({ method: 'overwriteAll' })).changes).toEqual([]);
 	});
 
-	it('keeps a territory that is moved out from under a deleted one, moving it first', () => {
+	it('keeps a territory that is moved out from under a deleted one, moving it first', async () => {
 		const org = deep();
 		const plan = makePlan([pt('West', { type: 'Region' }), pt('Utah', { parentKey: 'West' }), pt('Tahoe', { parentKey: 'Utah' })]);
 		const cs = diff(plan, org.s, options({ deleteMissing: true }));
 		const move = byId(cs, 'Territory2:Tahoe:update');
 		const del = byId(cs, 'Territory2:Reno:delete');
 		expect(move.phase).toBeLessThan(del.phase);
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		expect(after.territories.map((t) => t.developerName).sort()).toEqual(['Tahoe', 'Utah', 'West']);
 	});
 
@@ -273,12 +274,12 @@ describe('diff: deleting', () => {
 		expect(cs.changes.filter((c) => c.object === 'ObjectTerritory2AssignmentRule').map((c) => `${c.action} ${c.label}`)).toEqual(['delete TP_Reno']);
 	});
 
-	it('keeps the ancestors of a matched territory when the plan has no Parent column', () => {
+	it('keeps the ancestors of a matched territory when the plan has no Parent column', async () => {
 		const org = deep();
 		const plan = makePlan([pt('Tahoe')], ['Territory', 'Key']);
 		const cs = diff(plan, org.s, options({ deleteMissing: true }));
 		expect(cs.changes.map((c) => c.label)).toEqual(['Utah']);
-		applyChangeSet(org.s, cs);
+		await applyInSandbox(org.s, cs);
 	});
 
 	it('without deleteMissing, overwriteMatching deletes nothing', () => {
@@ -296,7 +297,7 @@ describe('diff: users', () => {
 			.assign('West', 'cy@acme.example', null);
 	}
 
-	it('treats the Users column as the full set: extra deleted, missing created, role change = delete + create', () => {
+	it('treats the Users column as the full set: extra deleted, missing created, role change = delete + create', async () => {
 		const org = staffed();
 		const plan = makePlan([
 			pt('West', {
@@ -322,7 +323,7 @@ describe('diff: users', () => {
 		expect(recreate.dependsOn).toEqual([`UserTerritory2Association:West:${ben}:delete`]);
 		expect(recreate.reason).toBe("role: 'Sales Rep' → 'Administrator'");
 		expect(byId(cs, `UserTerritory2Association:West:${org.u('cy@acme.example').id}:delete`).reason).toBe('not in plan');
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
 
@@ -374,7 +375,7 @@ describe('diff: users', () => {
 		]);
 	});
 
-	it('releases a forecast manager whose assignment is removed before deleting it, and sets the new one after', () => {
+	it('releases a forecast manager whose assignment is removed before deleting it, and sets the new one after', async () => {
 		const org = staffed();
 		org.t('West').forecastUserId = org.u('ana@acme.example').id;
 		const plan = makePlan([pt('West', { type: 'Region', users: [{ ref: 'dee@acme.example', role: 'Owner' }], forecastManager: 'dee@acme.example' })]);
@@ -388,19 +389,19 @@ describe('diff: users', () => {
 		const set = byId(cs, 'Territory2:West:forecast');
 		expect(set.fields).toEqual({ ForecastUserId: org.u('dee@acme.example').id });
 		expect(set.reason).toBe("Forecast Manager: (none) → 'dee@acme.example'");
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		expect(after.territories[0].forecastUserId).toBe(org.u('dee@acme.example').id);
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
 
-	it('releases straight to a new forecast manager who is already assigned', () => {
+	it('releases straight to a new forecast manager who is already assigned', async () => {
 		const org = staffed();
 		org.t('West').forecastUserId = org.u('ana@acme.example').id;
 		const plan = makePlan([pt('West', { type: 'Region', users: [{ ref: 'ben@acme.example', role: 'Sales Rep' }], forecastManager: 'ben@acme.example' })]);
 		const cs = diff(plan, org.s, options());
 		expect(byId(cs, 'Territory2:West:releaseForecast').fields).toEqual({ ForecastUserId: org.u('ben@acme.example').id });
 		expect(cs.changes.some((c) => c.id === 'Territory2:West:forecast')).toBe(false);
-		applyChangeSet(org.s, cs);
+		await applyInSandbox(org.s, cs);
 	});
 
 	it('reports a forecast manager who is inactive or not assigned', () => {
@@ -442,7 +443,7 @@ describe('diff: types', () => {
 		expect(spelled.changes[0].fields.Territory2TypeId).toBe(org.s.types[1].id);
 	});
 
-	it('reports unknown types, or creates them with the lowest free priorities above the existing ones', () => {
+	it('reports unknown types, or creates them with the lowest free priorities above the existing ones', async () => {
 		const org = baseOrg();
 		const plan = makePlan([pt('West', { type: 'Super Region' }), pt('Utah', { type: 'District', parentKey: 'West' }), pt('Reno', { type: 'super region', parentKey: 'West' })]);
 		const refused = diff(plan, org.s, options());
@@ -461,7 +462,7 @@ describe('diff: types', () => {
 		expect(types[0].rows).toEqual([2, 4]);
 		expect(byId(cs, 'Territory2:Reno').fields.Territory2TypeId).toEqual({ $ref: 'Territory2Type:Super_Region' });
 		expect(byId(cs, 'Territory2:Reno').dependsOn).toContain('Territory2Type:Super_Region');
-		const after = applyChangeSet(org.s, cs);
+		const after = await applyInSandbox(org.s, cs);
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
 

@@ -2,7 +2,8 @@ import { describeChangeSet, diff, exportPlan, exportPlanDetailed } from '../../l
 import type { DiffOptions, OrgSnapshot } from '../../lib/sync';
 import { parsePlan, planToRows } from '../../lib/plan';
 import type { PlanTerritory } from '../../lib/plan/types';
-import { applyChangeSet, baseOrg, makePlan, options, OrgBuilder, pt } from './fixtures';
+import { baseOrg, makePlan, options, OrgBuilder, pt } from './fixtures';
+import { applyInSandbox } from '../helpers/sandbox-snapshot';
 
 /** export → rows (as Import writes them) → parsePlan (as Publish reads them) → diff. */
 function roundTrip(snapshot: OrgSnapshot, exported: PlanTerritory[], overrides: Partial<DiffOptions> = {}) {
@@ -11,7 +12,7 @@ function roundTrip(snapshot: OrgSnapshot, exported: PlanTerritory[], overrides: 
 	return diff(plan, snapshot, options(overrides));
 }
 
-function richOrg(): OrgBuilder {
+async function richOrg(): Promise<OrgBuilder> {
 	const org = baseOrg()
 		.territory('West', { type: 'Region', description: 'Western region', accountAccess: 'Edit' })
 		.territory('Nevada', { parent: 'West', opportunityAccess: 'Read' })
@@ -34,21 +35,21 @@ function richOrg(): OrgBuilder {
 	const bare = org.account();
 	org.assignAccount('Nevada', acct).assignAccount('Nevada', bare);
 	// Tool rules as a publish made them.
-	const published = applyChangeSet(org.s, diff(makePlan([pt('Bay_Area', { name: 'Bay Area', parentKey: 'West', postalCodes: ['940*', '94501'], countries: ['US'] })], ['Territory', 'Key', 'Postal Codes', 'Countries']), org.s, options()));
+	const published = await applyInSandbox(org.s, diff(makePlan([pt('Bay_Area', { name: 'Bay Area', parentKey: 'West', postalCodes: ['940*', '94501'], countries: ['US'] })], ['Territory', 'Key', 'Postal Codes', 'Countries']), org.s, options()));
 	org.s.rules = published.rules;
 	org.s.ruleAssociations = published.ruleAssociations;
 	return org;
 }
 
 describe('exportPlan', () => {
-	it('writes parents before children, depth-first by Name then Key, with rows from 2', () => {
-		const plan = exportPlan(richOrg().s, {});
+	it('writes parents before children, depth-first by Name then Key, with rows from 2', async () => {
+		const plan = exportPlan((await richOrg()).s, {});
 		expect(plan.map((t) => `${t.row} ${t.key} ${t.parentKey ?? '-'}`)).toEqual(['2 East -', '3 West -', '4 Bay_Area West', '5 Nevada West', '6 Alpha West']);
 		expect(plan.every((t) => t.rows.length === 1 && t.rows[0] === t.row && !t.keyGenerated)).toBe(true);
 	});
 
-	it('exports fields, users with roles, the forecast manager, decoded tool rules and a simple hand-made rule', () => {
-		const org = richOrg();
+	it('exports fields, users with roles, the forecast manager, decoded tool rules and a simple hand-made rule', async () => {
+		const org = await richOrg();
 		const plan = exportPlan(org.s, { includeAccounts: true });
 		const west = plan.find((t) => t.key === 'West') as PlanTerritory;
 		expect(west).toMatchObject({ name: 'West', type: 'Region', description: 'Western region', accountAccess: 'Edit', opportunityAccess: 'None', caseAccess: 'None' });
@@ -70,23 +71,24 @@ describe('exportPlan', () => {
 		expect(exportPlan(org.s, {}).find((t) => t.key === 'Nevada')?.accounts).toEqual([]);
 	});
 
-	it('leaves out hand-made rules that Criteria cannot express, and says so', () => {
-		const { territories, notes } = exportPlanDetailed(richOrg().s, {});
+	it('leaves out hand-made rules that Criteria cannot express, and says so', async () => {
+		const { territories, notes } = exportPlanDetailed((await richOrg()).s, {});
 		const east = territories.find((t) => t.key === 'East') as PlanTerritory;
 		expect(east.criteria).toEqual([]);
 		expect(notes).toEqual([expect.objectContaining({ key: 'East', code: 'HAND_MADE_RULES_NOT_EXPORTED' })]);
 	});
 
-	it('exports a subtree with its root at the top', () => {
-		const plan = exportPlan(richOrg().s, { scopeRootKey: 'west' });
+	it('exports a subtree with its root at the top', async () => {
+		const org = await richOrg();
+		const plan = exportPlan(org.s, { scopeRootKey: 'west' });
 		expect(plan.map((t) => `${t.key} ${t.parentKey ?? '-'}`)).toEqual(['West -', 'Bay_Area West', 'Nevada West', 'Alpha West']);
-		expect(() => exportPlan(richOrg().s, { scopeRootKey: 'North' })).toThrow(/North/);
+		expect(() => exportPlan(org.s, { scopeRootKey: 'North' })).toThrow(/North/);
 	});
 });
 
 describe('round trip: export → rows → parse → diff against the same org', () => {
-	it('is an empty change set for the whole model, with every option on', () => {
-		const org = richOrg();
+	it('is an empty change set for the whole model, with every option on', async () => {
+		const org = await richOrg();
 		const exported = exportPlan(org.s, { includeAccounts: true });
 		for (const method of ['overwriteMatching', 'overwriteAll'] as const) {
 			const cs = roundTrip(org.s, exported, { method, deleteMissing: true });
@@ -95,8 +97,8 @@ describe('round trip: export → rows → parse → diff against the same org', 
 		}
 	});
 
-	it('is an empty change set for a subtree published under its parent', () => {
-		const org = richOrg();
+	it('is an empty change set for a subtree published under its parent', async () => {
+		const org = await richOrg();
 		org.territory('Global', { type: 'Region' });
 		org.t('West').parentId = org.t('Global').id;
 		org.t('East').parentId = org.t('Global').id;
@@ -105,7 +107,7 @@ describe('round trip: export → rows → parse → diff against the same org', 
 		expect(cs.changes).toEqual([]);
 	});
 
-	it('is an empty change set for a model built by a publish', () => {
+	it('is an empty change set for a model built by a publish', async () => {
 		const org = baseOrg();
 		const first = parsePlan([
 			{ Territory: 'West', Key: 'West', Type: 'Region', Users: 'ana@acme.example (Owner)', 'Forecast Manager': 'ana@acme.example' },
@@ -113,7 +115,7 @@ describe('round trip: export → rows → parse → diff against the same org', 
 			{ Territory: 'Nevada', Key: 'Nevada', Parent: 'West', Type: 'Territory', 'Postal Codes': '889*; 890*; 891*', Criteria: 'Industry = Tech,Retail', Users: 'dee@acme.example (Sales Rep)' },
 		]);
 		expect(first.issues).toEqual([]);
-		const after = applyChangeSet(org.s, diff(first, org.s, options()));
+		const after = await applyInSandbox(org.s, diff(first, org.s, options()));
 		const cs = roundTrip(after, exportPlan(after, {}), { method: 'overwriteAll' });
 		expect(cs.issues).toEqual([]);
 		expect(cs.changes).toEqual([]);

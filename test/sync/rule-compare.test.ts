@@ -1,28 +1,9 @@
-import { normalizeBooleanFilter, readBooleanFilter } from '../../lib/salesforce';
 import { isAndOnly, sameMeaning } from '../../lib/sync/rule-compare';
 import type { ComparableRule } from '../../lib/sync/rule-compare';
 
 const rule = (filter: string | null, ...items: [string, string, string][]): ComparableRule => ({
 	booleanFilter: filter,
 	items: items.map(([field, operation, value], i) => ({ sortOrder: i + 1, field, operation, value })),
-});
-
-describe('normalizeBooleanFilter', () => {
-	it('normalises case and spacing, and blanks to null', () => {
-		expect(normalizeBooleanFilter('(1 or 2)  and 3')).toBe('(1 OR 2) AND 3');
-		expect(normalizeBooleanFilter(' ( 1 OR 2 )AND 3 ')).toBe('(1 OR 2) AND 3');
-		expect(normalizeBooleanFilter('')).toBeNull();
-		expect(normalizeBooleanFilter(null)).toBeNull();
-	});
-});
-
-describe('readBooleanFilter', () => {
-	it('refuses what it cannot read', () => {
-		expect(readBooleanFilter('1 AND')).toBeNull();
-		expect(readBooleanFilter('(1 OR 2')).toBeNull();
-		expect(readBooleanFilter('1 XOR 2')).toBeNull();
-		expect(readBooleanFilter('NOT 1 AND (2 OR 3)')).not.toBeNull();
-	});
 });
 
 describe('sameMeaning', () => {

@@ -8,13 +8,14 @@ import type { ChangeSet } from '../../lib/sync';
 import type { OrgSnapshot } from '../../lib/sync/types';
 import { decodeRules, decodeRulesByField, packRules } from '../../lib/plan';
 import { PLAN_COLUMNS, type PlanColumn, type PlanTerritory } from '../../lib/plan/types';
-import { applyChangeSet, bare, baseOrg, makePlan, options, pt } from './fixtures';
+import { bare, baseOrg, makePlan, options, pt } from './fixtures';
+import { applyInSandbox } from '../helpers/sandbox-snapshot';
 
 const without = (...absent: PlanColumn[]): PlanColumn[] => PLAN_COLUMNS.filter((c) => !absent.includes(c));
 
-function published(territories: PlanTerritory[]): OrgSnapshot {
+async function published(territories: PlanTerritory[]): Promise<OrgSnapshot> {
 	const org = baseOrg();
-	return applyChangeSet(org.s, diff(makePlan(territories), org.s, options()));
+	return await applyInSandbox(org.s, diff(makePlan(territories), org.s, options()));
 }
 
 /** The rule of the only territory, its items replaced as an interrupted edit leaves them, filter null. */
@@ -28,8 +29,8 @@ function halfEdited(before: OrgSnapshot, items: [string, string, string][]): Org
 const itemsOf = (s: OrgSnapshot) => s.rules.map((r) => ({ name: r.developerName, filter: r.booleanFilter, items: r.items.map((i) => `${bare(i.field)} ${i.operation} ${i.value}`) }));
 
 describe('a half-edited tool rule and a plan without some rule columns', () => {
-	it('no Criteria column: the old postal items are not read back as criteria (4 items, null filter)', () => {
-		const before = halfEdited(published([pt('Bay', { postalCodes: ['940*', '94501'] })]), [
+	it('no Criteria column: the old postal items are not read back as criteria (4 items, null filter)', async () => {
+		const before = halfEdited(await published([pt('Bay', { postalCodes: ['940*', '94501'] })]), [
 			['BillingPostalCode', 'startsWith', '950'],
 			['BillingPostalCode', 'equals', '95001'],
 			['BillingPostalCode', 'startsWith', '940'],
@@ -40,13 +41,13 @@ describe('a half-edited tool rule and a plan without some rule columns', () => {
 		const cs = diff(plan, before, options());
 		expect(cs.issues).toEqual([]);
 		expect(cs.changes.filter((c) => c.action === 'delete' && c.object === 'ObjectTerritory2AssignmentRuleItem')).toHaveLength(2);
-		const after = applyChangeSet(before, cs);
+		const after = await applyInSandbox(before, cs);
 		expect(itemsOf(after)).toEqual([{ name: 'TP_Bay', filter: '1 OR 2', items: ['BillingPostalCode startsWith 950', 'BillingPostalCode equals 95001'] }]);
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
 
-	it('keeps the values of the absent columns by field: countries, states and criteria', () => {
-		const before = halfEdited(published([pt('Bay', { postalCodes: ['94501'] })]), [
+	it('keeps the values of the absent columns by field: countries, states and criteria', async () => {
+		const before = halfEdited(await published([pt('Bay', { postalCodes: ['94501'] })]), [
 			['BillingPostalCode', 'equals', '94501'],
 			['Account.BillingCountry', 'equals', 'US'],
 			['BillingState', 'equals', 'CA'],
@@ -54,15 +55,15 @@ describe('a half-edited tool rule and a plan without some rule columns', () => {
 			['BillingPostalCode', 'startsWith', '940'],
 		]);
 		const plan = makePlan([pt('Bay', { postalCodes: ['950*'] })], without('Countries', 'States', 'Criteria'));
-		const after = applyChangeSet(before, diff(plan, before, options()));
+		const after = await applyInSandbox(before, diff(plan, before, options()));
 		const want = packRules(pt('Bay', { postalCodes: ['950*'], countries: ['US'], states: ['CA'], criteria: [{ field: 'Industry', operation: 'equals', values: ['Tech'] }] })).rules;
 		expect(itemsOf(after)).toEqual(want.map((r) => ({ name: r.developerName, filter: r.booleanFilter, items: r.items.map((i) => `${i.field} ${i.operation} ${i.value}`) })));
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
 
-	it('does not delete and re-create a rule whose absent columns carry values (a cut would lose them)', () => {
+	it('does not delete and re-create a rule whose absent columns carry values (a cut would lose them)', async () => {
 		const criteria = [{ field: 'Industry', operation: 'equals', values: ['Tech'] }];
-		const before = published([pt('Utah', { postalCodes: ['841*', '84101'], countries: ['US'], states: ['UT'], criteria })]);
+		const before = await published([pt('Utah', { postalCodes: ['841*', '84101'], countries: ['US'], states: ['UT'], criteria })]);
 		const bare = pt('Utah', { criteria });
 		const withCriteria = diff(makePlan([bare]), before, options());
 		// With every column, re-creating is cheaper (so the guard below is what keeps the rule).
@@ -70,7 +71,7 @@ describe('a half-edited tool rule and a plan without some rule columns', () => {
 		const plan = makePlan([pt('Utah')], without('Criteria'));
 		const cs = diff(plan, before, options());
 		expect(cs.changes.some((c) => c.action === 'delete' && c.object === 'ObjectTerritory2AssignmentRule')).toBe(false);
-		const after = applyChangeSet(before, cs);
+		const after = await applyInSandbox(before, cs);
 		expect(itemsOf(after)).toEqual([{ name: 'TP_Utah', filter: null, items: ['Industry equals Tech'] }]);
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
@@ -79,8 +80,8 @@ describe('a half-edited tool rule and a plan without some rule columns', () => {
 describe('item writes of an edit keep every item somewhere until the end', () => {
 	const phaseOf = (cs: ChangeSet, id: string) => cs.changes.find((c) => c.id === id)?.phase ?? NaN;
 
-	it('a group growing before an absent one: the shifted item is created before its old place is overwritten', () => {
-		const before = published([pt('Bay', { postalCodes: ['94501'], countries: ['US'] })]);
+	it('a group growing before an absent one: the shifted item is created before its old place is overwritten', async () => {
+		const before = await published([pt('Bay', { postalCodes: ['94501'], countries: ['US'] })]);
 		const plan = makePlan([pt('Bay', { postalCodes: ['940*', '94501'] })], without('Countries'));
 		const cs = diff(plan, before, options());
 		const create = cs.changes.find((c) => c.action === 'create' && c.object === 'ObjectTerritory2AssignmentRuleItem');
@@ -90,18 +91,18 @@ describe('item writes of an edit keep every item somewhere until the end', () =>
 		expect(phaseOf(cs, create!.id)).toBeLessThanOrEqual(overwrite!.phase);
 		// #1 takes 940 (startsWith) and #2 takes 94501 from #1: #1 waits for #2.
 		expect(cs.changes.find((c) => c.label === 'TP_Bay #1')?.dependsOn).toContain(overwrite?.id);
-		expect(diff(plan, applyChangeSet(before, cs), options()).changes).toEqual([]);
+		expect(diff(plan, await applyInSandbox(before, cs), options()).changes).toEqual([]);
 	});
 
-	it('a group shrinking before an absent one: items are deleted only after their content moved', () => {
-		const before = published([pt('Bay', { postalCodes: ['940*', '94501'], countries: ['US'] })]);
+	it('a group shrinking before an absent one: items are deleted only after their content moved', async () => {
+		const before = await published([pt('Bay', { postalCodes: ['940*', '94501'], countries: ['US'] })]);
 		const plan = makePlan([pt('Bay', { postalCodes: ['94501'] })], without('Countries'));
 		const cs = diff(plan, before, options());
 		const del = cs.changes.find((c) => c.action === 'delete' && c.object === 'ObjectTerritory2AssignmentRuleItem');
 		const moveUs = cs.changes.find((c) => c.action === 'update' && c.fields.Value === 'US');
 		expect(del?.dependsOn).toContain(moveUs?.id);
 		expect(del!.phase).toBeGreaterThanOrEqual(moveUs!.phase);
-		expect(diff(plan, applyChangeSet(before, cs), options()).changes).toEqual([]);
+		expect(diff(plan, await applyInSandbox(before, cs), options()).changes).toEqual([]);
 	});
 });
 

@@ -3,20 +3,21 @@ import type { ChangeSet } from '../../lib/sync';
 import { packRules } from '../../lib/plan';
 import { PLAN_COLUMNS } from '../../lib/plan/types';
 import type { PlanTerritory } from '../../lib/plan/types';
-import { applyChangeSet, baseOrg, makePlan, options, pt } from './fixtures';
+import { baseOrg, makePlan, options, pt } from './fixtures';
+import { applyInSandbox } from '../helpers/sandbox-snapshot';
 
 const summary = (cs: ChangeSet): string[] => cs.changes.map((c) => `${c.action} ${c.object} ${c.label}`);
 
 /** An org where the plan's territories were published once (so the tool rules are what packRules made). */
-function published(territories: PlanTerritory[]) {
+async function published(territories: PlanTerritory[]) {
 	const org = baseOrg();
 	const plan = makePlan(territories);
-	return applyChangeSet(org.s, diff(plan, org.s, options()));
+	return await applyInSandbox(org.s, diff(plan, org.s, options()));
 }
 
 describe('diff: tool rules', () => {
-	it('edits a rule in place: clears the filter, changes items, and writes no more than needed', () => {
-		const before = published([pt('Bay_Area', { postalCodes: ['940*', '941*', '94501'] })]);
+	it('edits a rule in place: clears the filter, changes items, and writes no more than needed', async () => {
+		const before = await published([pt('Bay_Area', { postalCodes: ['940*', '941*', '94501'] })]);
 		const old = before.rules[0];
 		expect(old.booleanFilter).not.toBeNull();
 		const plan = makePlan([pt('Bay_Area', { postalCodes: ['940*'] })]);
@@ -32,13 +33,13 @@ describe('diff: tool rules', () => {
 		expect(cs.changes[0].reason).toMatch(/filter cleared/);
 		expect(cs.changes[2].fields).toEqual({ Value: desired.items[0].value });
 		for (const c of cs.changes.slice(1)) expect(c.dependsOn).toContain(cs.changes[0].id);
-		const after = applyChangeSet(before, cs);
+		const after = await applyInSandbox(before, cs);
 		expect(after.rules[0].items.map((i) => i.value)).toEqual(['940']);
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
 
-	it('adds items with the filter cleared and sets the new filter once they exist', () => {
-		const before = published([pt('Nevada', { postalCodes: ['889*'] })]);
+	it('adds items with the filter cleared and sets the new filter once they exist', async () => {
+		const before = await published([pt('Nevada', { postalCodes: ['889*'] })]);
 		const plan = makePlan([pt('Nevada', { postalCodes: ['889*'], countries: ['US'], criteria: [{ field: 'Industry', operation: 'equals', values: ['Tech'] }] })]);
 		const desired = packRules(plan.territories[0]).rules[0];
 		const cs = diff(plan, before, options());
@@ -49,13 +50,15 @@ describe('diff: tool rules', () => {
 		]);
 		expect(cs.changes[2].fields).toEqual({ BooleanFilter: desired.booleanFilter });
 		expect(cs.changes[2].dependsOn).toEqual([cs.changes[0].id, cs.changes[1].id]);
-		const after = applyChangeSet(before, cs);
+		const after = await applyInSandbox(before, cs);
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
 
-	it('deletes and re-creates a rule when that writes fewer records than editing it', () => {
-		const criteria = ['A', 'B', 'C', 'D', 'E', 'F'].map((f) => ({ field: `Field_${f}__c`, operation: 'equals', values: ['x'] }));
-		const before = published([pt('Utah', { criteria })]);
+	it('deletes and re-creates a rule when that writes fewer records than editing it', async () => {
+		// Six Account fields the org lists for rule items (the sandbox refuses any other, as Salesforce does).
+		const fields = ['Name', 'AccountNumber', 'Industry', 'BillingStreet', 'BillingCity', 'External_Key__c'];
+		const criteria = fields.map((field) => ({ field, operation: 'equals', values: ['x'] }));
+		const before = await published([pt('Utah', { criteria })]);
 		expect(before.rules[0].items).toHaveLength(6);
 		const plan = makePlan([pt('Utah', { countries: ['US'] })]);
 		const cs = diff(plan, before, options());
@@ -66,12 +69,12 @@ describe('diff: tool rules', () => {
 			'create RuleTerritory2Association TP_Utah → Utah',
 		]);
 		expect(cs.changes[1].dependsOn).toContain(cs.changes[0].id);
-		const after = applyChangeSet(before, cs);
+		const after = await applyInSandbox(before, cs);
 		expect(diff(plan, after, options()).changes).toEqual([]);
 	});
 
-	it('updates only the filter when someone edited it by hand', () => {
-		const before = published([pt('Bay_Area', { postalCodes: ['940*', '94501'] })]);
+	it('updates only the filter when someone edited it by hand', async () => {
+		const before = await published([pt('Bay_Area', { postalCodes: ['940*', '94501'] })]);
 		const expected = before.rules[0].booleanFilter;
 		before.rules[0].booleanFilter = '1 AND 2';
 		const cs = diff(makePlan([pt('Bay_Area', { postalCodes: ['940*', '94501'] })]), before, options());
@@ -79,15 +82,15 @@ describe('diff: tool rules', () => {
 		expect(cs.changes[0].fields).toEqual({ BooleanFilter: expected });
 	});
 
-	it('deletes tool rules a territory no longer needs', () => {
-		const before = published([pt('Bay_Area', { postalCodes: ['940*'] })]);
+	it('deletes tool rules a territory no longer needs', async () => {
+		const before = await published([pt('Bay_Area', { postalCodes: ['940*'] })]);
 		const cs = diff(makePlan([pt('Bay_Area')]), before, options());
 		expect(summary(cs)).toEqual(['delete ObjectTerritory2AssignmentRule TP_Bay_Area']);
 		expect(cs.changes[0].reason).toBe('not in plan');
 	});
 
-	it('leaves rules alone when no rule column is present, and keeps absent rule columns from the org', () => {
-		const before = published([pt('Nevada', { postalCodes: ['889*'], criteria: [{ field: 'Industry', operation: 'equals', values: ['Tech'] }] })]);
+	it('leaves rules alone when no rule column is present, and keeps absent rule columns from the org', async () => {
+		const before = await published([pt('Nevada', { postalCodes: ['889*'], criteria: [{ field: 'Industry', operation: 'equals', values: ['Tech'] }] })]);
 		const noRules = PLAN_COLUMNS.filter((c) => !['Postal Codes', 'Countries', 'States', 'Criteria'].includes(c));
 		expect(diff(makePlan([pt('Nevada')], noRules), before, options()).changes).toEqual([]);
 		// Only Postal Codes given: the Industry criterion stays.
@@ -99,7 +102,7 @@ describe('diff: tool rules', () => {
 			'update ObjectTerritory2AssignmentRule TP_Nevada',
 		]);
 		expect(cs.changes.filter((c) => c.action === 'delete')).toEqual([]);
-		const after = applyChangeSet(before, cs);
+		const after = await applyInSandbox(before, cs);
 		const values = after.rules[0].items.map((i) => i.value);
 		expect(values).toEqual(['890', 'Tech']);
 	});
@@ -143,7 +146,7 @@ describe('diff: hand-made rules', () => {
 		expect(summary(more)).toContain('delete RuleTerritory2Association North_America → North');
 	});
 
-	it('leaves different hand-made rules and adds the tool rule, or replaces them when told to', () => {
+	it('leaves different hand-made rules and adds the tool rule, or replaces them when told to', async () => {
 		const org = handMade();
 		const plan = makePlan([pt('West', { type: 'Region', criteria: [{ field: 'Industry', operation: 'equals', values: ['Retail'] }] })]);
 		const left = diff(plan, org.s, options());
@@ -154,7 +157,7 @@ describe('diff: hand-made rules', () => {
 		]);
 		const touched = diff(plan, org.s, options({ touchHandMadeRules: true }));
 		expect(summary(touched)).toEqual(['delete RuleTerritory2Association West_Tech_US → West', ...summary(left)]);
-		const after = applyChangeSet(org.s, touched);
+		const after = await applyInSandbox(org.s, touched);
 		expect(after.rules.map((r) => r.developerName).sort()).toEqual(['TP_West', 'West_Tech_US']);
 		expect(diff(plan, after, options({ touchHandMadeRules: true })).changes).toEqual([]);
 	});

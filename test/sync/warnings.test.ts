@@ -3,7 +3,8 @@
  * reads. They never block a publish.
  */
 import { diff } from '../../lib/sync';
-import { applyChangeSet, baseOrg, makePlan, options, pt } from './fixtures';
+import { baseOrg, makePlan, options, pt } from './fixtures';
+import { applyInSandbox } from '../helpers/sandbox-snapshot';
 
 describe('hand-made rules kept beside the plan’s rule', () => {
 	const org = () =>
@@ -11,7 +12,7 @@ describe('hand-made rules kept beside the plan’s rule', () => {
 			.territory('Reno')
 			.rule('Hand_Reno', ['Reno'], [{ field: 'Account.Industry', operation: 'equals', value: 'Mining' }]);
 
-	it('warn that Salesforce also assigns what the hand-made rule matches', () => {
+	it('warn that Salesforce also assigns what the hand-made rule matches', async () => {
 		const plan = makePlan([pt('Reno', { postalCodes: ['895*'] })]);
 		const cs = diff(plan, org().s, options());
 		expect(cs.issues).toEqual([]);
@@ -19,7 +20,7 @@ describe('hand-made rules kept beside the plan’s rule', () => {
 			expect.objectContaining({ row: 2, code: 'HAND_MADE_RULES_KEPT', value: 'Hand_Reno', message: expect.stringMatching(/matching either/) }),
 		]);
 		// The warning does not change what is written: the plan's rule is created, the hand-made one kept.
-		const after = applyChangeSet(org().s, cs);
+		const after = await applyInSandbox(org().s, cs);
 		expect(after.rules.map((r) => r.developerName).sort()).toEqual(['Hand_Reno', 'TP_Reno']);
 	});
 
