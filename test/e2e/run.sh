@@ -182,7 +182,14 @@ n8n import:credentials --input="$WORK/credentials.json" >"$WORK/out/import-crede
 	abort "import credentials" "n8n import:credentials failed" "$WORK/out/import-credentials.log"
 rm -f "$WORK/credentials.json"
 cp "$ROOT/demo/sample-plan.csv" "$FILES/plan.csv"
-helper workflow "$ROOT/examples/publish-csv-plan.json" "$WORK/workflows/publish.json" "$FILES"
+# The CSV example as shipped runs dry; the copy that publishes switches its Mode to Write to Salesforce.
+helper workflow "$ROOT/examples/publish-csv-plan.json" "$WORK/workflows/publish-shipped.json" "$FILES" \
+	id=tpPublishCsvShipped name="Territory planning: publish a CSV plan (as shipped)"
+helper workflow "$ROOT/examples/publish-csv-plan.json" "$WORK/workflows/publish.json" "$FILES" publishMode=write
+# The plan file is not where the Read/Write Files node looks: Publish must say no plan arrived.
+helper workflow "$ROOT/examples/publish-csv-plan.json" "$WORK/workflows/publish-no-file.json" "$FILES" \
+	id=tpPublishNoPlanFile name="Territory planning: the plan file is missing" publishMode=write
+sed -i "s#$FILES/plan.csv#$FILES/no-such-plan.csv#" "$WORK/workflows/publish-no-file.json"
 helper workflow "$ROOT/examples/publish-items-dry-run.json" "$WORK/workflows/dry-run.json" "$FILES"
 helper workflow "$ROOT/examples/import-to-csv.json" "$WORK/workflows/import.json" "$FILES"
 helper workflow "$ROOT/examples/import-to-csv.json" "$WORK/workflows/import-jwt.json" "$FILES" \
@@ -229,6 +236,10 @@ check_csv() {
 	if detail="$(helper csv "$2" "$3" 2>&1)"; then pass "$1" "$detail"; else fail "$1" "$detail"; fi
 }
 
+run_case "(a0) the CSV example as shipped: a dry run, nothing written" \
+	tpPublishCsvShipped publish-dry-run "Publish Territory Model"
+run_case "(a1) the plan file is missing: Publish says no plan arrived, nothing written" \
+	tpPublishNoPlanFile node-error "Publish Territory Model" "No plan rows arrived" "Check the file path" "Nothing was written"
 run_case "(a) publish sample-plan.csv (Read/Write Files from Disk → Publish)" \
 	tpPublishCsvPlan1 publish-created "Publish Territory Model"
 run_case "(b) publish the same plan again" \
