@@ -270,13 +270,15 @@ setsid env -u HTTP_PROXY -u HTTPS_PROXY -u http_proxy -u https_proxy "${N8N_ENV[
 	"$NODE24_BIN/node" "$N8N_BIN" start >"$WORK/out/server.log" 2>&1 &
 SERVER_PID=$!
 N8N_URL="http://127.0.0.1:$(printf '%s\n' "${N8N_ENV[@]}" | sed -n 's/^N8N_PORT=//p')"
-for _ in $(seq 1 120); do
+# 120 s, as scripts/n8n/instance.ts start() waits: on a loaded machine n8n's first database ping can
+# time out and recover, which took it past 60 s here.
+for _ in $(seq 1 240); do
 	grep -q 'Editor is now accessible' "$WORK/out/server.log" && break
 	kill -0 "$SERVER_PID" 2>/dev/null || break
 	sleep 0.5
 done
 if ! grep -q 'Editor is now accessible' "$WORK/out/server.log"; then
-	fail "n8n server" "not ready after 60 s"
+	fail "n8n server" "not ready after 120 s"
 	tail -n 20 "$WORK/out/server.log" | sed 's/^/    | /'
 elif ! timeout -k 5 120 "$SYSTEM_NODE" "$E2E/helpers.js" server "$N8N_URL" "$WORK/sandbox.json" >"$WORK/out/server-checks.tsv" 2>&1; then
 	fail "editor checks" "$(tail -n 5 "$WORK/out/server-checks.tsv")"
