@@ -8,6 +8,7 @@ import path from 'node:path';
 
 import { parseDemoArgs } from '../../demo/n8n';
 import { parseRawOutput } from '../../scripts/n8n/instance';
+import { run } from '../../scripts/n8n/process';
 import { prepareWorkflow, publishNodes, type WorkflowFile } from '../../scripts/n8n/workflows';
 
 const examples = path.resolve(__dirname, '..', '..', 'examples');
@@ -87,5 +88,17 @@ describe('parseRawOutput', () => {
 
 	it('gives undefined when n8n printed no run', () => {
 		expect(parseRawOutput('Error: something\n')).toBeUndefined();
+	});
+});
+
+describe('run with stdoutFile (how n8n execute is read)', () => {
+	it('gets all of a large output printed just before process.exit(), from the file', async () => {
+		const file = path.join(mkdtempSync(path.join(tmpdir(), 'run-stdout-')), 'out.txt');
+		// 4 MB in one write, then exit at once: what `n8n execute --rawOutput` does with a dry run's run data.
+		const script = "process.stdout.write('{\\n' + 'x'.repeat(4 * 1024 * 1024) + '\\n}\\n'); process.exit(0);";
+		const result = await run(process.execPath, ['-e', script], { timeoutSeconds: 60, stdoutFile: file });
+		expect(result.code).toBe(0);
+		expect(result.stdout.length).toBe(4 * 1024 * 1024 + 5);
+		expect(readFileSync(file, 'utf8')).toBe(result.stdout);
 	});
 });
