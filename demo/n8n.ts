@@ -1,8 +1,9 @@
 /**
  * The demo (the README's first command, `npm run demo`): the package in a real, pinned n8n against the
  * sandbox org. Builds and packs the package, installs n8n on first use, imports the sandbox credential
- * and the example workflows, executes "publish a plan from a CSV file" on the sample plan and then the
- * import to a CSV file, prints what they did, and leaves the editor running on 127.0.0.1 until Ctrl-C.
+ * and the example workflows, executes "publish a plan from a CSV file" on the sample plan (switched to
+ * Write to Salesforce: the example ships as a dry run) and then the import to a CSV file, prints what
+ * they did, and leaves the editor running on 127.0.0.1 until Ctrl-C, with the examples as shipped.
  *
  *   npm run demo [-- --once] [-- --port 5678] [-- --keep]
  *
@@ -19,6 +20,7 @@ import { startSession, type Session } from '../scripts/n8n/session';
 import { prepareWorkflow, SANDBOX_CREDENTIAL } from '../scripts/n8n/workflows';
 
 const USAGE = 'Usage: npm run demo [-- --once] [-- --port N] [-- --keep]';
+const PUBLISH_FILE = 'publish-csv-plan.json';
 const PUBLISH_WORKFLOW = 'tpPublishCsvPlan1';
 const IMPORT_WORKFLOW = 'tpImportToCsv0001';
 /** The export of the import workflow lands here (git-ignored), so it is still there after the demo. */
@@ -69,7 +71,10 @@ async function runWorkflows(session: Session, log: (line: string) => void): Prom
 	const { n8n } = session;
 	const folder = path.join(session.workDir, 'workflows');
 	const examples = readdirSync(path.join(REPO_ROOT, 'examples')).filter((name) => name.endsWith('.json'));
-	const imported = examples.map((name) => prepareWorkflow(path.join(REPO_ROOT, 'examples', name), n8n.filesDir, folder));
+	// The CSV example ships as a dry run; the demo shows a publish, so its copy writes (the sandbox org).
+	const imported = examples.map((name) =>
+		prepareWorkflow(path.join(REPO_ROOT, 'examples', name), n8n.filesDir, folder, name === PUBLISH_FILE ? { publishMode: 'write' } : {}),
+	);
 	await n8n.importWorkflows(folder);
 	log(`imported the sandbox credential ("${SANDBOX_CREDENTIAL.name}") and ${imported.length} example workflows`);
 
@@ -81,7 +86,7 @@ async function runWorkflows(session: Session, log: (line: string) => void): Prom
 	const counts = (summary.counts ?? {}) as Record<string, Record<string, number>>;
 	const api = (summary.apiUsage ?? {}) as { calls?: number; remaining?: number };
 	lines.push(
-		`  1. Published demo/sample-plan.csv into model FY27_Sales (workflow "${publish.run?.status}"): created per object`,
+		`  1. Published demo/sample-plan.csv into model FY27_Sales (workflow "${publish.run?.status}"; its Mode set to Write to Salesforce for the demo, the example ships as a dry run): created per object`,
 		...countsTable(counts),
 		`     ${api.calls ?? '?'} API calls (org allowance left: ${api.remaining ?? '?'})`,
 	);
@@ -97,6 +102,13 @@ async function runWorkflows(session: Session, log: (line: string) => void): Prom
 		`     CSV export: ${csvPath}`,
 	);
 	return { ok: true, lines };
+}
+
+/** The editor shows the examples as shipped: the CSV example back to its dry run (same id, replaced). */
+async function importShippedPublish(session: Session): Promise<void> {
+	const folder = path.join(session.workDir, 'workflows-shipped');
+	prepareWorkflow(path.join(REPO_ROOT, 'examples', PUBLISH_FILE), session.n8n.filesDir, folder);
+	await session.n8n.importWorkflows(folder);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -123,12 +135,13 @@ export async function main(argv: string[]): Promise<number> {
 			return ok ? 0 : 1;
 		}
 
+		await importShippedPublish(session);
 		log(`starting the editor on ${session.n8n.url}`);
 		await session.n8n.start();
 		const owner = { email: 'owner@territory-demo.example', firstName: 'Demo', lastName: 'Owner', password: `Demo-${randomBytes(6).toString('hex')}-7` };
 		await session.n8n.setupOwner(owner);
 		console.log(`\nThe editor: ${session.n8n.url}  (sign in as ${owner.email} / ${owner.password})`);
-		console.log('  Workflows: Overview → the "Territory planning: …" workflows; the credential is already set.');
+		console.log('  Workflows: Overview → the "Territory planning: …" workflows, as shipped (the ones that publish run dry); the credential is already set.');
 		console.log('  Press Ctrl-C to stop n8n and the sandbox org.\n');
 		const signal = await new Promise<string>((resolve) => {
 			process.once('SIGINT', () => resolve('SIGINT'));

@@ -156,9 +156,9 @@ export class N8nInstance {
 	}
 
 	/** Runs `n8n ARGS...` (bounded); resolves with its output whatever the exit status. */
-	cli(args: string[], timeoutSeconds = this.options.executeTimeoutSeconds ?? 240) {
+	cli(args: string[], timeoutSeconds = this.options.executeTimeoutSeconds ?? 240, stdoutFile?: string) {
 		const { nodeBinDir, n8nBin } = this.options.install;
-		return run(path.join(nodeBinDir, 'node'), [n8nBin, ...args], { env: this.env(), timeoutSeconds });
+		return run(path.join(nodeBinDir, 'node'), [n8nBin, ...args], { env: this.env(), timeoutSeconds, stdoutFile });
 	}
 
 	/**
@@ -213,7 +213,8 @@ export class N8nInstance {
 	}
 
 	async execute(workflowId: string): Promise<Execution> {
-		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+		// Through a file: n8n exits right after printing the run, which can be megabytes (see RunOptions.stdoutFile).
+		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], undefined, path.join(this.options.workDir, `execute-${workflowId}.out`));
 		const parsed = parseRawOutput(result.stdout);
 		return { run: parsed, succeeded: parsed?.status === 'success', exitCode: result.code, log: `${result.stdout}\n${result.stderr}` };
 	}

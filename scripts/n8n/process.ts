@@ -4,6 +4,7 @@
  * so stopping one also stops whatever it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 
 export interface RunOptions {
 	cwd?: string;
@@ -12,6 +13,14 @@ export interface RunOptions {
 	timeoutSeconds: number;
 	/** Called with each stderr line as it arrives (progress). */
 	onStderrLine?: (line: string) => void;
+	/**
+	 * The child's stdout goes to this file (and is read back into `stdout`), not to a pipe. Node writes
+	 * to a pipe asynchronously, so a child that calls process.exit() right after printing a large block
+	 * loses its tail: `n8n execute --rawOutput` did with a dry run's run data (its change set and review),
+	 * and a 4 MB write followed by process.exit() arrived as 219 kB through a pipe on this machine (Node
+	 * 20, Linux). Writes to a file are synchronous (test/tooling/real-n8n-host.test.ts).
+	 */
+	stdoutFile?: string;
 }
 
 export interface RunResult {
@@ -33,16 +42,19 @@ function lineSplitter(onLine: (line: string) => void): (chunk: Buffer) => void {
 
 export function run(command: string, args: string[], options: RunOptions): Promise<RunResult> {
 	return new Promise((resolve, reject) => {
+		const stdoutFd = options.stdoutFile === undefined ? undefined : openSync(options.stdoutFile, 'w');
 		const child = spawn('timeout', ['-k', '10', String(options.timeoutSeconds), command, ...args], {
 			cwd: options.cwd,
 			env: options.env ?? process.env,
-			stdio: ['ignore', 'pipe', 'pipe'],
+			stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
 		});
+		// The child has its own copy of the descriptor now.
+		if (stdoutFd !== undefined) closeSync(stdoutFd);
 		const out: Buffer[] = [];
 		const err: Buffer[] = [];
 		const onLine = options.onStderrLine ? lineSplitter(options.onStderrLine) : undefined;
-		child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-		child.stderr.on('data', (chunk: Buffer) => {
+		child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+		child.stderr?.on('data', (chunk: Buffer) => {
 			err.push(chunk);
 			onLine?.(chunk);
 		});
@@ -50,7 +62,7 @@ export function run(command: string, args: string[], options: RunOptions): Promi
 		child.on('close', (code, signal) =>
 			resolve({
 				code: code ?? (signal ? 128 + 9 : 1),
-				stdout: Buffer.concat(out).toString('utf8'),
+				stdout: options.stdoutFile === undefined ? Buffer.concat(out).toString('utf8') : readFileSync(options.stdoutFile, 'utf8'),
 				stderr: Buffer.concat(err).toString('utf8'),
 			}),
 		);

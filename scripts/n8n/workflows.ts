@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { Sandbox } from '../../sandbox';
-import { EXAMPLE_FILES_DIR, type N8nCredential } from './instance';
+import { EXAMPLE_FILES_DIR, PACKAGE_NAME, type N8nCredential } from './instance';
 
 /** The sandbox org's credential in every real-n8n run: refer to it by this id or this name. */
 export const SANDBOX_CREDENTIAL = { id: 'tpSandboxCredential', name: 'Salesforce Territory Planning account', type: 'salesforceTerritoryApi' } as const;
@@ -26,11 +26,37 @@ export interface WorkflowFile {
 	[key: string]: unknown;
 }
 
+const PUBLISH_NODE_TYPE = `${PACKAGE_NAME}.publishTerritoryModel`;
+
+/** The workflow's Publish Territory Model nodes. */
+export function publishNodes(workflow: Pick<WorkflowFile, 'nodes'>): WorkflowFile['nodes'] {
+	return workflow.nodes.filter((node) => node.type === PUBLISH_NODE_TYPE);
+}
+
+export interface PrepareOptions {
+	/** Top-level fields to replace, e.g. pinData. */
+	overrides?: Partial<WorkflowFile>;
+	/**
+	 * 'write': every Publish node in Dry Run (the node's default) writes instead. The shipped examples
+	 * run dry (examples/README.md, "Dry run first"); the demo and the tests that check what a publish
+	 * created ask for the write here, so the files stay as users should get them. A Publish that applies
+	 * a reviewed change set keeps its mode: it writes already, after the approval.
+	 */
+	publishMode?: 'write';
+}
+
+function switchDryRunsToWrite(workflow: WorkflowFile, file: string): void {
+	const dryRuns = publishNodes(workflow).filter((node) => (node.parameters?.mode ?? 'dryRun') === 'dryRun');
+	// Asked for a write that cannot happen: say so rather than run a workflow that writes nothing.
+	if (!dryRuns.length) throw new Error(`${file} has no Publish Territory Model node in Dry Run mode to switch to Write to Salesforce`);
+	for (const node of dryRuns) node.parameters = { ...node.parameters, mode: 'write' };
+}
+
 /**
- * Writes a copy of a workflow file into `outFolder` with its file paths in `filesDir` and `overrides`
- * applied (e.g. pinData); a workflow without an id gets one (n8n executes workflows by id).
+ * Writes a copy of a workflow file into `outFolder` with its file paths in `filesDir` and the options
+ * applied; a workflow without an id gets one (n8n executes workflows by id).
  */
-export function prepareWorkflow(file: string, filesDir: string, outFolder: string, overrides: Partial<WorkflowFile> = {}): WorkflowFile {
+export function prepareWorkflow(file: string, filesDir: string, outFolder: string, options: PrepareOptions = {}): WorkflowFile {
 	let text: string;
 	try {
 		text = readFileSync(file, 'utf8');
@@ -47,7 +73,8 @@ export function prepareWorkflow(file: string, filesDir: string, outFolder: strin
 	if (!workflow || typeof workflow !== 'object' || !Array.isArray(workflow.nodes)) {
 		throw new Error(`${file} is not an n8n workflow (no "nodes" array): export it from n8n with Download, or copy one from examples/`);
 	}
-	Object.assign(workflow, overrides);
+	Object.assign(workflow, options.overrides);
+	if (options.publishMode === 'write') switchDryRunsToWrite(workflow, file);
 	// n8n takes ids of up to 21 characters as workflow ids (isWorkflowIdValid).
 	workflow.id ||= `tpRun${Date.now().toString(36)}`;
 	workflow.name ||= path.basename(file, '.json');

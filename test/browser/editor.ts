@@ -59,9 +59,9 @@ class Steps {
 
 async function prepare(session: Session): Promise<void> {
 	const folder = path.join(session.workDir, 'workflows');
-	for (const name of ['publish-csv-plan.json', 'publish-items-dry-run.json']) {
-		prepareWorkflow(path.join(REPO_ROOT, 'examples', name), session.n8n.filesDir, folder);
-	}
+	// The CSV example ships as a dry run; here it must write, so the model list has a model to show.
+	prepareWorkflow(path.join(REPO_ROOT, 'examples', 'publish-csv-plan.json'), session.n8n.filesDir, folder, { publishMode: 'write' });
+	prepareWorkflow(path.join(REPO_ROOT, 'examples', 'publish-items-dry-run.json'), session.n8n.filesDir, folder);
 	await session.n8n.importWorkflows(folder);
 	// The model list shows the org's models: publish the sample plan first (the demo's first step).
 	const publish = await session.n8n.execute('tpPublishCsvPlan1');

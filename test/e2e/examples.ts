@@ -55,6 +55,11 @@ function summaryOf(run: ExecutionRun, node: string): Json & { counts: Record<str
 
 interface Case {
 	file: string;
+	/**
+	 * The example writes once its dry run looks right (it ships dry: examples/README.md, "Dry run first"):
+	 * run here switched to Write to Salesforce, as a user would after the dry run.
+	 */
+	write?: true;
 	/** What the run must have done; returns what it found. */
 	check(run: ExecutionRun, session: Session): string;
 }
@@ -62,6 +67,7 @@ interface Case {
 const CASES: Case[] = [
 	{
 		file: 'publish-csv-plan.json',
+		write: true,
 		check(run) {
 			const summary = summaryOf(run, 'Publish Territory Model');
 			expect(summary.counts.Territory2?.create === PLAN_TERRITORIES, `Territory2 created: ${JSON.stringify(summary.counts.Territory2)}`);
@@ -94,6 +100,7 @@ const CASES: Case[] = [
 	},
 	{
 		file: 'copy-model.json',
+		write: true,
 		check(run) {
 			const imported = output(run, 'Import Territory Model');
 			const copy = summaryOf(run, 'Publish into the new model');
@@ -104,6 +111,7 @@ const CASES: Case[] = [
 	},
 	{
 		file: 'crm-territories-publish.json',
+		write: true,
 		check(run) {
 			const rows = output(run, 'Map to plan columns');
 			expect(rows[2]?.Key === 'EMEA_DACH_Munich' && rows[2]?.Parent === 'EMEA_DACH', `mapped rows: ${JSON.stringify(rows[2])}`);
@@ -136,11 +144,14 @@ async function main(): Promise<number> {
 	try {
 		const folder = path.join(session.workDir, 'workflows');
 		const ids: Record<string, string> = {};
-		for (const { file } of CASES) {
+		for (const { file, write } of CASES) {
 			const example = JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as { id: string };
 			// The offline variant: the example plus pinned outputs for its Google, Slack and HubSpot nodes.
 			const pinData = pins[example.id];
-			ids[file] = prepareWorkflow(path.join(REPO_ROOT, 'examples', file), session.n8n.filesDir, folder, pinData ? { pinData } : {}).id;
+			ids[file] = prepareWorkflow(path.join(REPO_ROOT, 'examples', file), session.n8n.filesDir, folder, {
+				overrides: pinData ? { pinData } : {},
+				publishMode: write ? 'write' : undefined,
+			}).id;
 		}
 		await session.n8n.importCredentials(OFFLINE_CREDENTIALS);
 		await session.n8n.importWorkflows(folder);

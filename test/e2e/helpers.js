@@ -2,7 +2,7 @@
 /**
  * Small helpers for test/e2e/run.sh (plain CommonJS: runs on the repo's Node 20 and n8n's Node 24).
  *   credentials SANDBOX_JSON OUT_JSON [OFFLINE_URL] n8n credentials file for `n8n import:credentials`
- *   workflow EXAMPLE OUT_JSON FILES_DIR [id=.. name=.. credential=NAME code=JS_FILE]
+ *   workflow EXAMPLE OUT_JSON FILES_DIR [id=.. name=.. credential=NAME code=JS_FILE publishMode=write]
  *   check CASE EXECUTE_OUTPUT [args...]           asserts on the output of `n8n execute --rawOutput`
  *   csv CASE FILE                                 asserts on a CSV file the workflow wrote
  *   no-secrets SANDBOX_JSON FILE...               no password, client secret or private key in the files
@@ -20,6 +20,7 @@ const OFFLINE_CREDENTIAL = 'Salesforce Territory Planning (offline)';
 // Where examples/ keep their files: the default N8N_RESTRICT_FILE_ACCESS_TO of n8n 2.x in Docker.
 const EXAMPLE_FILES_DIR = '/home/node/.n8n-files/';
 const PLAN_TERRITORIES = 208;
+const PUBLISH_NODE_TYPE = 'n8n-nodes-territory-planning.publishTerritoryModel';
 
 class CheckError extends Error {}
 
@@ -65,7 +66,11 @@ function writeCredentials(sandboxFile, outFile, offlineUrl) {
 	fs.writeFileSync(outFile, JSON.stringify(credentials, null, '\t'), { mode: 0o600 });
 }
 
-/** A temp copy of an example with the file paths (and optionally id, name, credential) replaced. */
+/**
+ * A temp copy of an example with the file paths (and optionally id, name, credential, Code) replaced.
+ * publishMode=write: its dry-run Publish nodes write (the examples ship dry; scripts/n8n/workflows.ts
+ * prepareWorkflow does the same for the TypeScript suites).
+ */
 function writeWorkflow(exampleFile, outFile, filesDir, overrides) {
 	const text = fs.readFileSync(exampleFile, 'utf8').split(EXAMPLE_FILES_DIR).join(`${filesDir.replace(/\/+$/, '')}/`);
 	const workflow = JSON.parse(text);
@@ -80,6 +85,11 @@ function writeWorkflow(exampleFile, outFile, filesDir, overrides) {
 		for (const node of workflow.nodes) {
 			if (node.credentials?.salesforceTerritoryApi) node.credentials.salesforceTerritoryApi = { id: null, name: overrides.credential };
 		}
+	}
+	if (overrides.publishMode) {
+		const dryRuns = workflow.nodes.filter((node) => node.type === PUBLISH_NODE_TYPE && (node.parameters.mode ?? 'dryRun') === 'dryRun');
+		if (!dryRuns.length) fail(`${exampleFile} has no Publish node in Dry Run mode to switch to ${overrides.publishMode}`);
+		for (const node of dryRuns) node.parameters.mode = overrides.publishMode;
 	}
 	fs.writeFileSync(outFile, JSON.stringify(workflow, null, '\t'));
 }
@@ -121,6 +131,15 @@ function onlySummary(items) {
 }
 
 const CHECKS = {
+	/** The CSV example as shipped: a dry run of the whole sample plan, nothing written. */
+	'publish-dry-run'(run, nodeName) {
+		const summary = onlySummary(nodeOutput(run, nodeName));
+		expect(summary.dryRun === true && summary.status === 'dryRun', `dryRun ${summary.dryRun}, status ${summary.status}`);
+		expect(summary.model?.created === false, 'a dry run created the model');
+		const planned = summary.counts?.Territory2?.create;
+		expect(planned === PLAN_TERRITORIES, `Territory2 to create: ${planned}, expected ${PLAN_TERRITORIES}`);
+		return `${summary.outcome}`;
+	},
 	/** (a) the first publish of demo/sample-plan.csv creates the model and every territory. */
 	'publish-created'(run, nodeName) {
 		const summary = onlySummary(nodeOutput(run, nodeName));

@@ -91,7 +91,10 @@ async function main(): Promise<number> {
 		};
 		session = await startSession({ log, n8nEnv: queueEnv });
 		const { n8n, sandbox } = session;
-		const workflow = prepareWorkflow(path.join(REPO_ROOT, 'examples', 'publish-csv-plan.json'), n8n.filesDir, path.join(session.workDir, 'workflows'));
+		// The example ships as a dry run: this test checks what the worker wrote.
+		const workflow = prepareWorkflow(path.join(REPO_ROOT, 'examples', 'publish-csv-plan.json'), n8n.filesDir, path.join(session.workDir, 'workflows'), {
+			publishMode: 'write',
+		});
 		await n8n.importWorkflows(path.join(session.workDir, 'workflows'));
 		await n8n.start();
 		log(`main at ${n8n.url}`);

@@ -182,7 +182,14 @@ n8n import:credentials --input="$WORK/credentials.json" >"$WORK/out/import-crede
 	abort "import credentials" "n8n import:credentials failed" "$WORK/out/import-credentials.log"
 rm -f "$WORK/credentials.json"
 cp "$ROOT/demo/sample-plan.csv" "$FILES/plan.csv"
-helper workflow "$ROOT/examples/publish-csv-plan.json" "$WORK/workflows/publish.json" "$FILES"
+# The CSV example as shipped runs dry; the copy that publishes switches its Mode to Write to Salesforce.
+helper workflow "$ROOT/examples/publish-csv-plan.json" "$WORK/workflows/publish-shipped.json" "$FILES" \
+	id=tpPublishCsvShipped name="Territory planning: publish a CSV plan (as shipped)"
+helper workflow "$ROOT/examples/publish-csv-plan.json" "$WORK/workflows/publish.json" "$FILES" publishMode=write
+# The plan file is not where the Read/Write Files node looks: Publish must say no plan arrived.
+helper workflow "$ROOT/examples/publish-csv-plan.json" "$WORK/workflows/publish-no-file.json" "$FILES" \
+	id=tpPublishNoPlanFile name="Territory planning: the plan file is missing" publishMode=write
+sed -i "s#$FILES/plan.csv#$FILES/no-such-plan.csv#" "$WORK/workflows/publish-no-file.json"
 helper workflow "$ROOT/examples/publish-items-dry-run.json" "$WORK/workflows/dry-run.json" "$FILES"
 helper workflow "$ROOT/examples/import-to-csv.json" "$WORK/workflows/import.json" "$FILES"
 helper workflow "$ROOT/examples/import-to-csv.json" "$WORK/workflows/import-jwt.json" "$FILES" \
@@ -229,6 +236,10 @@ check_csv() {
 	if detail="$(helper csv "$2" "$3" 2>&1)"; then pass "$1" "$detail"; else fail "$1" "$detail"; fi
 }
 
+run_case "(a0) the CSV example as shipped: a dry run, nothing written" \
+	tpPublishCsvShipped publish-dry-run "Publish Territory Model"
+run_case "(a1) the plan file is missing: Publish says no plan arrived, nothing written" \
+	tpPublishNoPlanFile node-error "Publish Territory Model" "No plan rows arrived" "Check the file path" "Nothing was written"
 run_case "(a) publish sample-plan.csv (Read/Write Files from Disk → Publish)" \
 	tpPublishCsvPlan1 publish-created "Publish Territory Model"
 run_case "(b) publish the same plan again" \
@@ -259,13 +270,15 @@ setsid env -u HTTP_PROXY -u HTTPS_PROXY -u http_proxy -u https_proxy "${N8N_ENV[
 	"$NODE24_BIN/node" "$N8N_BIN" start >"$WORK/out/server.log" 2>&1 &
 SERVER_PID=$!
 N8N_URL="http://127.0.0.1:$(printf '%s\n' "${N8N_ENV[@]}" | sed -n 's/^N8N_PORT=//p')"
-for _ in $(seq 1 120); do
+# 120 s, as scripts/n8n/instance.ts start() waits: on a loaded machine n8n's first database ping can
+# time out and recover, which took it past 60 s here.
+for _ in $(seq 1 240); do
 	grep -q 'Editor is now accessible' "$WORK/out/server.log" && break
 	kill -0 "$SERVER_PID" 2>/dev/null || break
 	sleep 0.5
 done
 if ! grep -q 'Editor is now accessible' "$WORK/out/server.log"; then
-	fail "n8n server" "not ready after 60 s"
+	fail "n8n server" "not ready after 120 s"
 	tail -n 20 "$WORK/out/server.log" | sed 's/^/    | /'
 elif ! timeout -k 5 120 "$SYSTEM_NODE" "$E2E/helpers.js" server "$N8N_URL" "$WORK/sandbox.json" >"$WORK/out/server-checks.tsv" 2>&1; then
 	fail "editor checks" "$(tail -n 5 "$WORK/out/server-checks.tsv")"
