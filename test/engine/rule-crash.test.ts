@@ -7,6 +7,10 @@ import { importModel } from '../../lib';
 import type { PlanRow } from '../../lib/plan/types';
 import { DEMO_USERS, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from './fixtures';
 
+// Each scenario publishes four times against the sandbox (about 17 s alone); under a loaded machine
+// the default 30 s of jest.config.js was reached once.
+jest.setTimeout(90_000);
+
 const USER = DEMO_USERS.filter((u) => u.active)[1].username;
 
 interface Scenario {
