@@ -22,7 +22,7 @@ import type { Change, ChangeSet, FieldValue } from './sync';
 const SECOND = '~2';
 
 /** The phase timing the wait for the other writer is counted in. */
-export const WAIT_FOR_OTHER_WRITER = 'waitForOtherWriter';
+const WAIT_FOR_OTHER_WRITER = 'waitForOtherWriter';
 
 /** Publishes the prepared change set; when another writer lost to it, the second pass too. */
 export async function publishConverged(options: PublishOptions, ready: ReadyToApply): Promise<PublishResult> {

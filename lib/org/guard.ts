@@ -122,13 +122,13 @@ export function foreignChanges(before: GuardState, now: GuardState, own: OwnWrit
 }
 
 /** A run's claim to go on: its earliest created record, by CreatedDate then Id (see goesOn). */
-export interface Claim {
+interface Claim {
 	createdDate: string;
 	id: string;
 }
 
 /** The earlier of two claims: CreatedDate, then the Id (15 characters, compared as text) on equal stamps. */
-export function earlier(a: Claim, b: Claim): boolean {
+function earlier(a: Claim, b: Claim): boolean {
 	return a.createdDate < b.createdDate || (a.createdDate === b.createdDate && a.id < b.id);
 }
 

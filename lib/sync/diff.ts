@@ -28,7 +28,6 @@ import { scopeTerritories } from './territory-scope';
 import type { Change, ChangeSet, DiffOptions, OrgSnapshot } from './types';
 import { userChanges } from './user-changes';
 
-export { quote } from './diff-context';
 
 export function diff(plan: TerritoryPlan, snapshot: OrgSnapshot, options: DiffOptions): ChangeSet {
 	const model = checkModel(snapshot, options);

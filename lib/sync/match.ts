@@ -96,7 +96,7 @@ export function cmp(a: string, b: string): number {
 }
 
 /** Items grouped by a key, in their original order. */
-export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
 	const out = new Map<string, T[]>();
 	for (const item of items) {
 		const k = key(item);

@@ -72,7 +72,7 @@ export const PHASE = {
 } as const;
 
 /** Depths beyond this share a phase; Salesforce hierarchies are far shallower. */
-export const MAX_PHASE_DEPTH = 900;
+const MAX_PHASE_DEPTH = 900;
 
 export function depthPhase(base: number, depth: number, direction: 1 | -1 = 1): number {
 	return base + direction * Math.min(depth, MAX_PHASE_DEPTH);

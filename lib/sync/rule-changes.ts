@@ -60,7 +60,7 @@ export function ruleChanges(s: DiffContext, model: TargetModel, deletedTerritory
  * The DeveloperName of a territory's own copy of its rule `developerName`, made when the rule of that
  * name is shared with other territories and must change (≤ 80 characters, no trailing underscore).
  */
-export function privateRuleName(developerName: string): string {
+function privateRuleName(developerName: string): string {
 	const suffix = '_own';
 	return `${developerName.slice(0, LIMITS.developerNameLength - suffix.length).replace(/_+$/, '')}${suffix}`;
 }
