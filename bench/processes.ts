@@ -100,10 +100,10 @@ export class OrgProcess {
 }
 
 /** Runs one engine operation in a fresh process and returns what it measured. */
-export function runWorker(job: WorkerJob): Promise<WorkerResult> {
+export function runWorker(job: WorkerJob, nodeArgs: string[] = []): Promise<WorkerResult> {
 	return new Promise((resolve, reject) => {
 		// The XL plan's change set and snapshot need more than Node's default heap on small machines.
-		const child = spawn(process.execPath, ['--max-old-space-size=4096', ...TS_NODE, path.join(__dirname, 'engine-worker.ts'), JSON.stringify(job)], {
+		const child = spawn(process.execPath, ['--max-old-space-size=4096', ...nodeArgs, ...TS_NODE, path.join(__dirname, 'engine-worker.ts'), JSON.stringify(job)], {
 			cwd: ROOT,
 			env: childEnv(),
 		});
