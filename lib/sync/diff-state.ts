@@ -64,6 +64,8 @@ export class DiffState {
 	readonly deletedTerritoryIds = new Set<string>();
 	createdTerritories = 0;
 
+	/** The first change of each id, for `find`: a scan of every change per territory was quadratic at scale. */
+	private byId = new Map<string, Change>();
 	private readonly issueKeys = new Set<string>();
 	/** (row, column, code) of the plan's own issues. */
 	private readonly planIssueCodes: Set<string>;
@@ -100,11 +102,23 @@ export class DiffState {
 		const change: Change = { recordId: null, fields: {}, diff: [], rows: [], dependsOn: [], ...c };
 		change.dependsOn = [...new Set(change.dependsOn.filter((d) => d !== ''))];
 		this.changes.push(change);
+		if (!this.byId.has(change.id)) this.byId.set(change.id, change);
 		return change;
 	}
 
 	find(id: string): Change | undefined {
-		return this.changes.find((c) => c.id === id);
+		return this.byId.get(id);
+	}
+
+	/** Takes changes back out (rare: a rule's deletion replaces its links' deletes), one pass over the list. */
+	remove(dropped: readonly Change[]): void {
+		if (!dropped.length) return;
+		const gone = new Set(dropped);
+		let n = 0;
+		for (const c of this.changes) if (!gone.has(c)) this.changes[n++] = c;
+		this.changes.length = n;
+		this.byId = new Map();
+		for (const c of this.changes) if (!this.byId.has(c.id)) this.byId.set(c.id, c);
 	}
 
 	/** The model's Id, or a reference to the change that creates it. */

@@ -166,7 +166,7 @@ class RuleChanges {
 			const rows = [...new Set(dropped.flatMap((c) => c.rows))].sort((a, b) => a - b);
 			this.deleteRule(rule, 'no territory uses it any more', rows);
 			// Deleting the rule removes its associations: their own deletes would write the same twice.
-			for (const c of dropped) s.changes.splice(s.changes.indexOf(c), 1);
+			s.remove(dropped);
 		}
 	}
 
