@@ -41,6 +41,17 @@ const SAME_PROBLEM_AS: Record<string, string[]> = {
 	RULE_FIELD_NOT_AVAILABLE: ['UNKNOWN_FIELD'],
 };
 
+/**
+ * Dependencies without '' and repeats, in order. A change has a handful: a loop allocates one array where
+ * filter + Set + spread made three and a Set for each of the XL plan's 500,000 changes.
+ */
+function uniqueDependencies(deps: readonly string[]): string[] {
+	if (deps.length > 16) return [...new Set(deps.filter((d) => d !== ''))];
+	const out: string[] = [];
+	for (const d of deps) if (d !== '' && !out.includes(d)) out.push(d);
+	return out;
+}
+
 const issueKey = (...parts: unknown[]): string => parts.map((p) => String(p)).join('\u0000');
 
 /** What a part passes to `push`: the rest of a Change has empty defaults. */
@@ -100,7 +111,7 @@ export class DiffState {
 	/** Parts pass dependencies unconditionally: '' (an existing record, nothing to wait for) is dropped. */
 	push(c: NewChange): Change {
 		const change: Change = { recordId: null, fields: {}, diff: [], rows: [], dependsOn: [], ...c };
-		change.dependsOn = [...new Set(change.dependsOn.filter((d) => d !== ''))];
+		change.dependsOn = uniqueDependencies(change.dependsOn);
 		this.changes.push(change);
 		if (!this.byId.has(change.id)) this.byId.set(change.id, change);
 		return change;
