@@ -38,7 +38,7 @@ import { describeOutcome } from './outcome';
 import { frequentUnknownDomains, groupIssues } from './issue-groups';
 import { userDomainsInOrg } from './org/user-domains';
 import type { Change, ChangeSet, DiffOptions, OrgDescribe, OrgSnapshot } from './sync/types';
-import { rowIds } from './row-ids';
+import { rowIds, rowIdsIndex } from './row-ids';
 
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
 	// Scripts call this from plain JavaScript: a wrong option is refused before any file or org is touched.
@@ -524,8 +524,14 @@ export function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes:
 	const orphans: Change[] = [];
 	for (const change of changeSet.changes) {
 		if (change.rows.length === 0) orphans.push(change);
-		for (const row of change.rows) changesByRow.set(row, [...(changesByRow.get(row) ?? []), change]);
+		for (const row of change.rows) {
+			const list = changesByRow.get(row);
+			if (list) list.push(change);
+			else changesByRow.set(row, [change]);
+		}
 	}
+	// Built once: rowIds would otherwise index the snapshot again for every row.
+	const idsIndex = rowIdsIndex(snapshot);
 
 	const result: RowOutcome[] = plan.territories.map((t) => {
 		const changes = uniqueChanges(t.rows.flatMap((row) => changesByRow.get(row) ?? []));
@@ -547,7 +553,7 @@ export function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes:
 			territory: t.name,
 			status,
 			...(changes.length ? { action: territoryChange?.action ?? 'update' } : {}),
-			ids: rowIds(t.key, changes, (c) => outcomeById.get(c.id), snapshot),
+			ids: rowIds(t.key, changes, (c) => outcomeById.get(c.id), snapshot, idsIndex),
 			changes: own,
 			...(problem ? { errorCode: problem.errorCode, message: problem.message } : {}),
 		};
