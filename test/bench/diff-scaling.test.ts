@@ -19,7 +19,7 @@ import { rowOutcomes } from '../../lib/publish';
 import { diff, exportPlan } from '../../lib/sync';
 import type { OrgSnapshot } from '../../lib/sync/types';
 import { benchUsername } from '../../sandbox/seed';
-import { emptySnapshot, fakeId } from '../sync/fixtures';
+import { emptySnapshot, fakeId, options } from '../sync/fixtures';
 
 /**
  * "About 15 times" for 10 times the work: linear work on a 10 times larger heap also pays more cache misses
@@ -65,18 +65,7 @@ function diffRun(size: PlanSize, changes: { count: number }): () => number {
 	return () => {
 		const t0 = performance.now();
 		const plan = parsePlan(rows, { maxTerritories: size.territories });
-		const cs = diff(plan, snapshot, {
-			modelDeveloperName: 'Scale',
-			modelName: 'Scale',
-			scopeRootKey: null,
-			method: 'overwriteMatching',
-			deleteMissing: false,
-			touchHandMadeRules: false,
-			createMissingTypes: false,
-			allowActiveModel: false,
-			manageAccounts: true,
-			maxTerritoriesPerModel: size.territories,
-		});
+		const cs = diff(plan, snapshot, options({ modelDeveloperName: 'Scale', modelName: 'Scale', maxTerritoriesPerModel: size.territories }));
 		const ms = performance.now() - t0;
 		expect([...plan.issues, ...cs.issues]).toEqual([]);
 		changes.count = cs.changes.length;
