@@ -11,7 +11,6 @@
  * The snapshot is built in memory (no org): the users and accounts the generated plan names, the
  * hierarchy's types, no model yet, as in a first publish.
  */
-import { performance } from 'node:perf_hooks';
 import { accountKeys, generatePlan, type PlanSize } from '../../bench/plan-generator';
 import { parsePlan } from '../../lib/plan';
 import { blankTerritory } from '../../lib/plan/types';
@@ -20,6 +19,15 @@ import { diff, exportPlan } from '../../lib/sync';
 import type { OrgSnapshot } from '../../lib/sync/types';
 import { benchUsername } from '../../sandbox/seed';
 import { emptySnapshot, fakeId, options } from '../sync/fixtures';
+
+/**
+ * This process's CPU time in ms (user + system), not wall time: other work on a shared machine delays a
+ * run's wall clock by whatever it happens to do meanwhile, far less the CPU time the run itself needs.
+ */
+function cpuMs(): number {
+	const { user, system } = process.cpuUsage();
+	return (user + system) / 1000;
+}
 
 /**
  * "About 15 times" for 10 times the work: linear work on a 10 times larger heap also pays more cache misses
@@ -63,10 +71,10 @@ function diffRun(size: PlanSize, changes: { count: number }): () => number {
 	const rows = generatePlan(size);
 	const snapshot = snapshotFor(size);
 	return () => {
-		const t0 = performance.now();
+		const t0 = cpuMs();
 		const plan = parsePlan(rows, { maxTerritories: size.territories });
 		const cs = diff(plan, snapshot, options({ modelDeveloperName: 'Scale', modelName: 'Scale', maxTerritoriesPerModel: size.territories }));
-		const ms = performance.now() - t0;
+		const ms = cpuMs() - t0;
 		expect([...plan.issues, ...cs.issues]).toEqual([]);
 		changes.count = cs.changes.length;
 		return ms;
@@ -110,9 +118,9 @@ function modelOf(n: number): OrgSnapshot {
 function exportRun(n: number): () => number {
 	const snapshot = modelOf(n);
 	return () => {
-		const t0 = performance.now();
+		const t0 = cpuMs();
 		const territories = exportPlan(snapshot);
-		const ms = performance.now() - t0;
+		const ms = cpuMs() - t0;
 		expect(territories).toHaveLength(n + 10);
 		expect(territories.find((t) => t.key === 'T7')?.criteria).toHaveLength(1);
 		return ms;
@@ -137,9 +145,9 @@ function rowsRun(n: number): () => number {
 	const plan = { territories, columns: [], issues: [] };
 	const changeSet = { modelDeveloperName: 'Scale', modelId: snapshot.model!.id, changes: [], issues: [], warnings: [] };
 	return () => {
-		const t0 = performance.now();
+		const t0 = cpuMs();
 		const rows = rowOutcomes(plan, changeSet, [], snapshot);
-		const ms = performance.now() - t0;
+		const ms = cpuMs() - t0;
 		expect(rows).toHaveLength(n + 10);
 		expect(rows[12].ids?.accountAssignments).toHaveLength(4);
 		expect(rows[12].ids?.rules).toHaveLength(1);
@@ -149,8 +157,10 @@ function rowsRun(n: number): () => number {
 
 describe("a publish's rows and their Ids at scale", () => {
 	it('cost at most about 15 times the time for 10 times the territories', () => {
-		fastest(rowsRun(300), rowsRun(300), 2); // warm-up
-		const { small, large } = fastest(rowsRun(1_000), rowsRun(10_000), 5);
+		// Larger than the other cases: a row costs microseconds, and below a few thousand rows the whole run
+		// fits the CPU's caches (1,000 rows measured 27 times faster than 10,000, 10,000 → 30,000 2.4 times).
+		fastest(rowsRun(500), rowsRun(500), 2); // warm-up
+		const { small, large } = fastest(rowsRun(2_000), rowsRun(20_000), 3);
 		expect(large / small).toBeLessThanOrEqual(SCALE_LIMIT);
 	}, 300_000);
 });
