@@ -5,7 +5,9 @@
  * request log, read over --control), never by the code under test.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
 import { createInterface, type Interface } from 'node:readline';
 import type { ConnectionSettings } from '../lib';
 import type { PlanSize } from './plan-generator';
@@ -99,11 +101,27 @@ export class OrgProcess {
 	}
 }
 
+let workerScript: string | undefined;
+
+/**
+ * The engine worker as plain JavaScript, bundled once per bench run with esbuild (our TypeScript only;
+ * packages load from node_modules): under ts-node the worker's peak RSS held TypeScript's compiler and
+ * the compiled sources (about 200 MB at S), which an engine running in n8n (compiled JavaScript) has not.
+ */
+function workerEntry(): string {
+	if (workerScript) return workerScript;
+	const outDir = path.join(ROOT, 'out', 'bench');
+	mkdirSync(outDir, { recursive: true });
+	const outfile = path.join(outDir, `engine-worker-${process.pid}.js`);
+	buildSync({ entryPoints: [path.join(__dirname, 'engine-worker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', outfile, logLevel: 'error' });
+	return (workerScript = outfile);
+}
+
 /** Runs one engine operation in a fresh process and returns what it measured. */
-export function runWorker(job: WorkerJob): Promise<WorkerResult> {
+export function runWorker(job: WorkerJob, nodeArgs: string[] = []): Promise<WorkerResult> {
 	return new Promise((resolve, reject) => {
 		// The XL plan's change set and snapshot need more than Node's default heap on small machines.
-		const child = spawn(process.execPath, ['--max-old-space-size=4096', ...TS_NODE, path.join(__dirname, 'engine-worker.ts'), JSON.stringify(job)], {
+		const child = spawn(process.execPath, ['--max-old-space-size=4096', ...nodeArgs, workerEntry(), JSON.stringify(job)], {
 			cwd: ROOT,
 			env: childEnv(),
 		});

@@ -48,7 +48,7 @@ import { diff, planIssuesForDiff, reconcileIssues } from './sync';
 import { describeOutcome } from './outcome';
 import { frequentUnknownDomains, groupIssues } from './issue-groups';
 import type { Change, ChangeSet, DiffOptions, OrgDescribe, OrgSnapshot } from './sync/types';
-import { rowIds } from './row-ids';
+import { rowIds, rowIdsIndex } from './row-ids';
 import { publishConverged } from './converge';
 
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
@@ -498,14 +498,20 @@ export function rowsWithIssues(plan: TerritoryPlan, issues: PlanIssue[]): RowOut
 }
 
 /** Folds change outcomes onto the plan rows they serve; org-only deletes get rows of their own. */
-function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: ChangeOutcome[], snapshot: OrgSnapshot): RowOutcome[] {
+export function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: ChangeOutcome[], snapshot: OrgSnapshot): RowOutcome[] {
 	const outcomeById = new Map(outcomes.map((o) => [o.changeId, o]));
 	const changesByRow = new Map<number, Change[]>();
 	const orphans: Change[] = [];
 	for (const change of changeSet.changes) {
 		if (change.rows.length === 0) orphans.push(change);
-		for (const row of change.rows) changesByRow.set(row, [...(changesByRow.get(row) ?? []), change]);
+		for (const row of change.rows) {
+			const list = changesByRow.get(row);
+			if (list) list.push(change);
+			else changesByRow.set(row, [change]);
+		}
 	}
+	// Built once: rowIds would otherwise index the snapshot again for every row.
+	const idsIndex = rowIdsIndex(snapshot);
 
 	const result: RowOutcome[] = plan.territories.map((t) => {
 		const changes = uniqueChanges(t.rows.flatMap((row) => changesByRow.get(row) ?? []));
@@ -527,7 +533,7 @@ function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: Change
 			territory: t.name,
 			status,
 			...(changes.length ? { action: territoryChange?.action ?? 'update' } : {}),
-			ids: rowIds(t.key, changes, (c) => outcomeById.get(c.id), snapshot),
+			ids: rowIds(t.key, changes, (c) => outcomeById.get(c.id), snapshot, idsIndex),
 			changes: own,
 			...(problem ? { errorCode: problem.errorCode, message: problem.message } : {}),
 		};

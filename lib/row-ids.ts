@@ -7,10 +7,36 @@
  */
 import type { ChangeOutcome, RowIds } from './api-types';
 
-import { OBJECTS, sameId } from './salesforce';
+import { idKey, OBJECTS, sameId } from './salesforce';
+import { indexAssociations, type AssociationIndex } from './sync/match';
 import type { Change, OrgSnapshot } from './sync/types';
 
-export function rowIds(key: string, changes: readonly Change[], outcomeOf: (change: Change) => ChangeOutcome | undefined, snapshot: OrgSnapshot): RowIds {
+/**
+ * The snapshot's look-ups rowIds needs, built once for all the rows of a publish: a scan of every
+ * territory and association per row cost rows × records (50,000 × 350,000 comparisons at XL).
+ */
+export interface RowIdsIndex {
+	assoc: AssociationIndex;
+	/** Lower-cased DeveloperName → the first such territory's Id, in snapshot order. */
+	territoryByKey: Map<string, string>;
+}
+
+export function rowIdsIndex(snapshot: OrgSnapshot): RowIdsIndex {
+	const territoryByKey = new Map<string, string>();
+	for (const t of snapshot.territories) {
+		const k = t.developerName.toLowerCase();
+		if (!territoryByKey.has(k)) territoryByKey.set(k, t.id);
+	}
+	return { assoc: indexAssociations(snapshot), territoryByKey };
+}
+
+export function rowIds(
+	key: string,
+	changes: readonly Change[],
+	outcomeOf: (change: Change) => ChangeOutcome | undefined,
+	snapshot: OrgSnapshot,
+	index: RowIdsIndex = rowIdsIndex(snapshot),
+): RowIds {
 	const done = (change: Change) => outcomeOf(change)?.status === 'done';
 	const own = (object: string) => changes.filter((c) => c.object === object);
 
@@ -20,12 +46,10 @@ export function rowIds(key: string, changes: readonly Change[], outcomeOf: (chan
 	if (created) territory = done(created) ? (outcomeOf(created)?.recordId ?? null) : null;
 	else {
 		const lower = key.toLowerCase();
-		territory =
-			territoryChanges.find((c) => c.recordId)?.recordId ??
-			snapshot.territories.find((t) => t.developerName.toLowerCase() === lower)?.id ??
-			null;
+		territory = territoryChanges.find((c) => c.recordId)?.recordId ?? index.territoryByKey.get(lower) ?? null;
 	}
-	const inTerritory = (territoryId: string) => territory !== null && sameId(territoryId, territory);
+	// The territory's associations in snapshot order (what filtering every association by sameId gave).
+	const of = <T>(byTerritory: Map<string, T[]>): T[] => (territory ? (byTerritory.get(idKey(territory)) ?? []) : []);
 
 	/** The org's Ids, less those deleted and plus those created by this row's done changes. */
 	const after = (object: string, existing: string[]): string[] => {
@@ -41,8 +65,8 @@ export function rowIds(key: string, changes: readonly Change[], outcomeOf: (chan
 	};
 	return {
 		territory,
-		rules: after(OBJECTS.rule, [...new Set(snapshot.ruleAssociations.filter((a) => inTerritory(a.territoryId)).map((a) => a.ruleId))]),
-		userAssignments: after(OBJECTS.userTerritory, snapshot.userAssociations.filter((a) => inTerritory(a.territoryId)).map((a) => a.id)),
-		accountAssignments: after(OBJECTS.objectTerritory, snapshot.accountAssociations.filter((a) => inTerritory(a.territoryId)).map((a) => a.id)),
+		rules: after(OBJECTS.rule, [...new Set(of(index.assoc.rulesByTerritory).map((a) => a.ruleId))]),
+		userAssignments: after(OBJECTS.userTerritory, of(index.assoc.usersByTerritory).map((a) => a.id)),
+		accountAssignments: after(OBJECTS.objectTerritory, of(index.assoc.accountsByTerritory).map((a) => a.id)),
 	};
 }

@@ -140,7 +140,8 @@ class Applier {
 		const queue: WorkItem[] = [];
 		for (const phase of phases) {
 			const indexes = this.cs.changes.map((c, i) => (c.phase === phase ? i : -1)).filter((i) => i >= 0);
-			this.waves(indexes).forEach((wave) => queue.push(...this.workItems(wave, queue.length)));
+			// One push per item: spreading a wave of 200,000 account assignments (XL) into push overflows the stack.
+			for (const wave of this.waves(indexes)) for (const w of this.workItems(wave, queue.length)) queue.push(w);
 		}
 		// Phases and waves are no longer one call each: consecutive ones share Composite calls (packCall).
 		await this.drain(queue);
@@ -583,7 +584,7 @@ class Applier {
 					this.giveUp(items, failure);
 					return pending;
 				}
-				await backoff(this.org, Math.max(...items.map((w) => w.tries)) + 1);
+				await backoff(this.org, items.reduce((n, w) => Math.max(n, w.tries), 0) + 1);
 			}
 			this.progress(`Checking ${object}`);
 		}

@@ -331,7 +331,11 @@ function resolveParents(groups: Group[]): Stage<Hierarchy> {
 	const byKey = new Map<string, number[]>();
 	const byName = new Map<string, number[]>();
 	const byNameCi = new Map<string, number[]>();
-	const add = (m: Map<string, number[]>, k: string, i: number) => m.set(k, [...(m.get(k) ?? []), i]);
+	const add = (m: Map<string, number[]>, k: string, i: number) => {
+		const list = m.get(k);
+		if (list) list.push(i);
+		else m.set(k, [i]);
+	};
 	groups.forEach((g, i) => {
 		if (g.data.key !== null) add(byKey, g.data.key.toLowerCase(), i);
 		if (g.data.name !== '') {

@@ -29,7 +29,9 @@ export function exportPlanDetailed(snapshot: OrgSnapshot, options: ExportOptions
 	const roots: SnapshotTerritory[] = [];
 	for (const t of snapshot.territories) {
 		const parent = t.parentId ? byId.get(idKey(t.parentId)) : undefined;
-		if (parent) children.set(idKey(parent.id), [...(children.get(idKey(parent.id)) ?? []), t]);
+		const siblings = parent ? children.get(idKey(parent.id)) : undefined;
+		if (siblings) siblings.push(t);
+		else if (parent) children.set(idKey(parent.id), [t]);
 		else roots.push(t);
 	}
 	let top = roots;
@@ -127,8 +129,13 @@ function rulesToColumns(
 	t: SnapshotTerritory,
 	notes: ExportNote[],
 ): Pick<PlanTerritory, 'postalCodes' | 'countries' | 'states' | 'criteria'> {
-	const ruleIds = new Set((index.rulesByTerritory.get(idKey(t.id)) ?? []).map((a) => idKey(a.ruleId)));
-	const rules = snapshot.rules.filter((r) => ruleIds.has(idKey(r.id))).sort((a, b) => cmp(a.developerName, b.developerName));
+	// The territory's rules in the snapshot's order (as a filter of snapshot.rules gave them), then by name.
+	const ruleAt = new Set<number>();
+	for (const a of index.rulesByTerritory.get(idKey(t.id)) ?? []) {
+		const at = index.ruleOrder.get(idKey(a.ruleId));
+		if (at !== undefined) ruleAt.add(at);
+	}
+	const rules = [...ruleAt].sort((a, b) => a - b).map((at) => snapshot.rules[at]).sort((a, b) => cmp(a.developerName, b.developerName));
 	const tool = rules.filter((r) => isToolRule(r.developerName));
 	const hand = rules.filter((r) => !isToolRule(r.developerName));
 	const empty = { postalCodes: [], countries: [], states: [], criteria: [] };

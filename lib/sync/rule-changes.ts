@@ -178,7 +178,7 @@ class RuleChanges {
 			const rows = [...new Set(dropped.flatMap((c) => c.rows))].sort((a, b) => a - b);
 			this.deleteRule(rule, 'no territory uses it any more', rows);
 			// Deleting the rule removes its associations: their own deletes would write the same twice.
-			for (const c of dropped) this.out.drop(c);
+			this.out.drop(dropped);
 		}
 	}
 

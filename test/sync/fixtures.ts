@@ -9,6 +9,14 @@ import type { PlanColumn, PlanTerritory, TerritoryPlan } from '../../lib/plan/ty
 import { bareRuleItemField } from '../../lib/salesforce';
 import type { DiffOptions, OrgSnapshot, SnapshotRule, SnapshotTerritory } from '../../lib/sync/types';
 
+/**
+ * A maker of literal Ids: the object's key prefix and the maker's own count, so the same building steps
+ * always give the same Ids (e.g. 0MI000000000003AAA), whatever other tests built before.
+ */
+export function idMaker(): (prefix: string) => string {
+	let made = 0;
+	return (prefix) => `${prefix}${String(++made).padStart(12, '0')}AAA`;
+}
 
 export function emptySnapshot(): OrgSnapshot {
 	return {
@@ -39,16 +47,8 @@ export interface TerritoryOpts {
 
 export class OrgBuilder {
 	readonly s: OrgSnapshot = emptySnapshot();
-	private made = 0;
-
-	/**
-	 * The next Id: the object's key prefix and the builder's own count, so the same building steps always
-	 * give the same literal Ids (e.g. 0MI000000000003AAA), whatever other tests built before.
-	 */
-	private id(prefix: string): string {
-		this.made++;
-		return `${prefix}${String(this.made).padStart(12, '0')}AAA`;
-	}
+	/** The next Id (idMaker). */
+	private readonly id = idMaker();
 
 	model(developerName = 'FY26', state = 'Planning'): this {
 		const m = { id: this.id('0MA'), name: developerName, developerName, description: null, state };
