@@ -33,22 +33,33 @@ export async function publishConverged(options: PublishOptions, ready: ReadyToAp
 	const waited = Date.now();
 	const callsBefore = ready.conn.usage().calls;
 	const target = ready.modelTarget.id ? ready.modelTarget : { developerName: ready.changeSet.modelDeveloperName };
-	await waitForQuiet(ready.conn, target, quietInterval(applied));
+	await waitForQuiet(ready.conn, target, quietInterval(applied), options.signal);
 	ready.phases.push({ phase: WAIT_FOR_OTHER_WRITER, ms: Date.now() - waited, calls: ready.conn.usage().calls - callsBefore, records: 0 });
 	// Stopped on request while waiting: the first pass is the answer (the next publish finishes the job).
 	if (options.signal?.aborted) return resultOf(ready, ready.changeSet, applied);
 
-	const prepared = await preparePublish(options, { guard: true });
-	if (prepared.result) {
-		// The model as the other writer left it refuses the plan (a limit, a user gone): the first pass's
-		// result says so beside what it wrote.
+	let second: ReadyToApply;
+	let appliedAgain: ApplyResult;
+	try {
+		const prepared = await preparePublish(options, { guard: true });
+		if (prepared.result) return refusedAgain(ready, applied, prepared.result);
+		second = prepared.ready;
+		appliedAgain = await writePrepared(second, run);
+	} catch (e) {
+		// The second pass could not read or write (the org unreachable, stopped on request): the first pass's
+		// changes are in the org and its result must not be lost; the next publish of the plan finishes the job.
 		const first = resultOf(ready, ready.changeSet, applied);
-		first.warnings.push(note(`a second pass found problems and wrote nothing: ${prepared.result.issues.map((i) => i.message).slice(0, 3).join('; ')}`));
+		first.warnings.push(note(`the second pass did not finish (${e instanceof Error ? e.message : String(e)}); publish the same plan again to remove what the other wrote`));
 		return first;
 	}
-	const second = prepared.ready;
-	const appliedAgain = await writePrepared(second, run);
 	return merged(ready, applied, second, appliedAgain);
+}
+
+/** The model as the other writer left it refuses the plan (a limit, a user gone): the first pass's result says so beside what it wrote. */
+function refusedAgain(ready: ReadyToApply, applied: ApplyResult, refusal: PublishResult): PublishResult {
+	const first = resultOf(ready, ready.changeSet, applied);
+	first.warnings.push(note(`a second pass found problems and wrote nothing: ${refusal.issues.map((i) => i.message).slice(0, 3).join('; ')}`));
+	return first;
 }
 
 /** Both passes as one result, its rows and counts from the changes each pass wrote. */

@@ -8,7 +8,7 @@
 import type { ChangeOutcome, RowIds } from './api-types';
 
 import { idKey, OBJECTS, sameId } from './salesforce';
-import { indexAssociations, type AssociationIndex } from './sync/match';
+import { indexAssociations, type AssociationIndex } from './sync';
 import type { Change, OrgSnapshot } from './sync/types';
 
 /**

@@ -6,10 +6,10 @@
  * apply began plus what this run itself wrote. SystemModstamp is the system field Salesforce updates on
  * every change of a record, by a user or by the system (Object Reference, System Fields).
  *
- * When another writer's changes are found, the earlier claim decides (goesOn: the earliest record each
- * run created, by CreatedDate then Id; both runs compare the same two records, so they decide the same
- * way): one goes on, the other stops before its next call with MODEL_CHANGED. A run that has written
- * nothing yet always stops (it refuses before writing).
+ * When another writer's changes are found, the earlier claim decides (goesOn: the CreatedDate of the
+ * earliest record each run created; both runs compare the same two values, so they decide the same way):
+ * one goes on, the other stops before its next call with MODEL_CHANGED; on equal CreatedDates both stop.
+ * A run that has written nothing yet always stops (it refuses before writing).
  */
 import type { ModelTarget } from '../api-types';
 import { ID_PATTERN, OBJECTS } from '../salesforce';
@@ -73,10 +73,12 @@ function fingerprintOf(state: GuardState): string {
  * writer has stopped; a loser stops at its next check, one call after it can see this run's writes).
  * At most `reads` reads; false when the model kept changing or could not be read.
  */
-export async function waitForQuiet(org: OrgConnection, target: ModelTarget, intervalMs: number, reads = 10): Promise<boolean> {
+export async function waitForQuiet(org: OrgConnection, target: ModelTarget, intervalMs: number, signal?: AbortSignal, reads = 10): Promise<boolean> {
 	try {
 		let last = fingerprintOf(await readGuardState(org, target));
 		for (let n = 1; n < reads; n++) {
+			// An execution stopped in n8n is not kept waiting for the other writer.
+			if (signal?.aborted) return false;
 			await sleep(intervalMs);
 			const now = fingerprintOf(await readGuardState(org, target));
 			if (now === last) return true;
@@ -98,7 +100,13 @@ const GUARDED: ReadonlySet<string> = new Set([OBJECTS.model, OBJECTS.territory, 
 export function foreignChanges(before: GuardState, now: GuardState, own: OwnWrites): ForeignChange[] {
 	const attempted = own.changes.filter((c, i) => own.outcomes[i]?.status !== 'planned' && GUARDED.has(c.object));
 	const createdIds = new Set(Object.values(own.created).map(id15));
-	const createdNames = new Set(attempted.filter((c) => c.action === 'create').map((c) => `${c.object}:${String(c.fields.DeveloperName ?? '').toLowerCase()}`));
+	// By name only for creates whose answer is not known yet (adopted later by key): a create that failed
+	// (DUPLICATE_DEVELOPER_NAME: the other run made that record) or one whose Id is known claims nothing by name.
+	const createdNames = new Set(
+		own.changes
+			.filter((c, i) => c.action === 'create' && GUARDED.has(c.object) && own.outcomes[i]?.status !== 'planned' && own.outcomes[i]?.status !== 'failed' && !own.created[c.id])
+			.map((c) => `${c.object}:${String(c.fields.DeveloperName ?? '').toLowerCase()}`),
+	);
 	const touched = new Set(
 		attempted
 			.filter((c) => c.action !== 'create')
@@ -121,15 +129,9 @@ export function foreignChanges(before: GuardState, now: GuardState, own: OwnWrit
 	return out;
 }
 
-/** A run's claim to go on: its earliest created record, by CreatedDate then Id (see goesOn). */
+/** A run's claim to go on: the CreatedDate of its earliest created record (see goesOn). */
 interface Claim {
 	createdDate: string;
-	id: string;
-}
-
-/** The earlier of two claims: CreatedDate, then the Id (15 characters, compared as text) on equal stamps. */
-function earlier(a: Claim, b: Claim): boolean {
-	return a.createdDate < b.createdDate || (a.createdDate === b.createdDate && a.id < b.id);
 }
 
 function earliest(now: GuardState, ids: Iterable<string>): Claim | null {
@@ -137,8 +139,7 @@ function earliest(now: GuardState, ids: Iterable<string>): Claim | null {
 	for (const id of ids) {
 		const r = now[id];
 		if (!r || !r.createdDate) continue;
-		const claim = { createdDate: r.createdDate, id };
-		if (!best || earlier(claim, best)) best = claim;
+		if (!best || r.createdDate < best.createdDate) best = { createdDate: r.createdDate };
 	}
 	return best;
 }
@@ -148,22 +149,22 @@ function earliest(now: GuardState, ids: Iterable<string>): Claim | null {
  * the same way, each from its own read of the org, taken at different moments; so only what never
  * moves and what the other run is sure to see counts: the **CreatedDate and Id of created records**.
  * A run's claim is its earliest created record of the model (territories, rules, the model itself),
- * ordered by CreatedDate then by Id (two records created in the same millisecond: the smaller Id).
- * Its earliest record is the first of its writes the other run can see, so a partial view of the
- * other run's writes still finds the same claim. Updates do not claim (SystemModstamp moves with every
- * later write, so two reads disagree on it), deletes carry no stamp at all.
+ * ordered by CreatedDate. Its earliest record is the first of its writes the other run can see, so a
+ * partial view of the other run's writes still finds the same claim. Updates do not claim (SystemModstamp
+ * moves with every later write, so two reads disagree on it), deletes carry no stamp at all.
  *
  * - This run has no claim (it wrote nothing, or only updates and deletes): it stops.
  * - The model's state changed (activated, archived under the publish): it stops.
  * - This run has a claim and the other writer none visible (only updates or deletes, or creates not
  *   yet visible, which are then later than this run's claim): it goes on; the other, seeing this
  *   claim without one of its own, stops.
- * - Both have claims: the earlier claim goes on, the other stops. Both runs compare the same two
- *   records, so exactly one goes on.
- *
- * Assumption: for records created in the same millisecond, the order of their Ids is the order in which
- * they were created (the sandbox draws Ids from one counter; Salesforce Ids carry no documented order,
- * so two claims in one millisecond are decided consistently but not necessarily by who wrote first).
+ * - Both have claims: the earlier CreatedDate goes on, the other stops. Both runs compare the same two
+ *   values, so at most one goes on.
+ * - Both claims carry the same CreatedDate: both stop (MODEL_CHANGED; publishing one plan again then
+ *   converges). Salesforce returns datetimes to the second (".000" milliseconds), so two publishes
+ *   released within one second tie; the Ids cannot break the tie, since Salesforce documents no order of
+ *   Ids (app servers draw them in blocks): a run's smallest Id could change as more of the other's
+ *   records become visible, and both could go on.
  */
 export function goesOn(now: GuardState, own: OwnWrites, foreign: readonly ForeignChange[]): boolean {
 	if (foreign.some((f) => f.what === 'state')) return false;
@@ -173,7 +174,7 @@ export function goesOn(now: GuardState, own: OwnWrites, foreign: readonly Foreig
 		now,
 		foreign.filter((f) => f.what === 'created').map((f) => f.id),
 	);
-	return !foreignClaim || earlier(ownClaim, foreignClaim);
+	return !foreignClaim || ownClaim.createdDate < foreignClaim.createdDate;
 }
 
 export function describeForeign(f: ForeignChange): string {

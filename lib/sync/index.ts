@@ -4,6 +4,7 @@
  * Named exports only, so that this list says what the layer offers; its types are in ./types.ts.
  */
 export { diff } from './diff';
+export { indexAssociations, type AssociationIndex } from './match';
 export { describeChange, describeChangeSet } from './describe';
 export { exportPlan, exportPlanDetailed } from './export';
 export { planIssuesForDiff, reconcileIssues } from './reconcile';

@@ -54,9 +54,8 @@ describe('the guard: of two runs that both wrote, exactly one goes on', () => {
 		expect(verdicts(run({ A_1: '0MIxx00000000A1' }), run({ B_1: '0MIxx00000000B1' }), now)).toEqual({ a: false, b: true });
 	});
 
-	it('equal CreatedDates: the smaller Id goes on, the same way from either side', () => {
-		const same = '2026-12-02T03:00:01.100+0000';
-		// Salesforce keeps CreatedDate to the second in many orgs: both runs' first calls can share a stamp.
+	it('equal CreatedDates: both stop, from either side and whatever the Ids (Salesforce returns datetimes to the second)', () => {
+		const same = '2026-12-02T03:00:01.000+0000';
 		const now = {
 			...BEFORE,
 			'0MIxx0000000009': territory('A_1', same),
@@ -66,11 +65,20 @@ describe('the guard: of two runs that both wrote, exactly one goes on', () => {
 		};
 		const a = run({ A_1: '0MIxx0000000009', A_2: '0MIxx000000000z' });
 		const b = run({ B_1: '0MIxx000000000A', B_2: '0MIxx000000000B' });
-		// '0MIxx0000000009' < '0MIxx000000000A' (text order): A's smallest Id is the smallest of all.
-		expect(verdicts(a, b, now)).toEqual({ a: true, b: false });
-		// The same claims the other way round: the verdict follows the Ids, not who asks.
-		const swapped = { ...now, '0MIxx0000000009': territory('B_1', same), '0MIxx000000000A': territory('A_1', same) };
-		expect(verdicts(run({ A_1: '0MIxx000000000A', A_2: '0MIxx000000000z' }), run({ B_1: '0MIxx0000000009', B_2: '0MIxx000000000B' }), swapped)).toEqual({ a: false, b: true });
+		expect(verdicts(a, b, now)).toEqual({ a: false, b: false });
+		// The reviewer's case: B's smaller Id becomes visible only later. Decided by Ids, A (seeing B_1 only)
+		// and B (seeing all) would both have gone on; by the second, both stop whatever each sees.
+		const aView = { ...BEFORE, '0MIxx000000000A': territory('A_1', same), '0MIxx000000000z': territory('B_1', same) };
+		const bView = { ...aView, '0MIxx0000000009': territory('B_2', same) };
+		expect(verdicts(run({ A_1: '0MIxx000000000A' }), run({ B_1: '0MIxx000000000z', B_2: '0MIxx0000000009' }), aView, bView)).toEqual({ a: false, b: false });
+	});
+
+	it("a create of this run that failed (the other run made that key first) does not make the other's record this run's", () => {
+		// L created T first (its claim); W's create of T failed with DUPLICATE_DEVELOPER_NAME, W created U later.
+		const now = { ...BEFORE, '0MIxx00000000L1': territory('T', '2026-12-02T03:00:01.000+0000'), '0MIxx00000000W1': territory('U', '2026-12-02T03:00:02.000+0000') };
+		const w = run({ U: '0MIxx00000000W1' });
+		const failedCreate = { ...w, changes: [...w.changes, { ...w.changes[0], id: 'w-T', label: 'T', fields: { DeveloperName: 'T' } }], outcomes: [...w.outcomes, { ...w.outcomes[0], changeId: 'w-T', label: 'T', status: 'failed' as const, recordId: null }] };
+		expect(verdicts(run({ T: '0MIxx00000000L1' }), failedCreate, now)).toEqual({ a: true, b: false });
 	});
 
 	it('a partial view of the other run (its later records not there yet) decides the same way', () => {
