@@ -2,13 +2,15 @@
  * The package as n8n and npm see it: the manifest's n8n section names node and credential files that
  * the build produces from our sources, with the class and type names n8n derives from them.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 /** dist/x/Y.node.js → x/Y.node.ts */
+/** The file exists and is (a link to) the one copy of the icons, nodes/shared/icons/. */
+const oneCopy = (file: string) => existsSync(file) && path.dirname(realpathSync(file)) === path.join(root, 'nodes/shared/icons');
 const sourceOf = (distPath: string) => path.join(root, distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
 
 describe('package.json', () => {
@@ -41,12 +43,10 @@ describe('package.json', () => {
 			expect.objectContaining({ name: 'salesforceTerritoryApi', testedBy: expect.any(String) }),
 			expect.objectContaining({ name: 'salesforceTerritoryOAuth2Api' }),
 		]);
-		// One copy of the icons (icons/), referred to relative to the node's file as n8n resolves `file:`
-		// icons, and copied into dist/icons by gulp; the codex file sits next to the source.
+		// Icons beside the node's file, as n8n resolves `file:` icons, each a link to the one copy in
+		// nodes/shared/icons/ (gulp copies that copy into each dist folder); the codex file sits next to the source.
 		const dir = path.dirname(source);
-		for (const icon of [description.icon.light, description.icon.dark]) {
-			expect(existsSync(path.join(dir, icon.replace(/^file:/, '')))).toBe(true);
-		}
+		for (const icon of [description.icon.light, description.icon.dark]) expect(oneCopy(path.join(dir, icon.replace(/^file:/, '')))).toBe(true);
 		const codex = JSON.parse(readFileSync(path.join(dir, `${className}.node.json`), 'utf8'));
 		expect(codex.node).toBe(`${pkg.name}.${description.name}`);
 	});
@@ -60,6 +60,15 @@ describe('package.json', () => {
 			['clientSecret', 'password', 'securityToken', 'privateKey'].includes(p.name),
 		);
 		expect(secretFields.every((p: { typeOptions?: { password?: boolean } }) => p.typeOptions?.password)).toBe(true);
+		for (const icon of [credential.icon.light, credential.icon.dark]) expect(oneCopy(path.join(path.dirname(source), icon.replace(/^file:/, '')))).toBe(true);
+	});
+
+	it('has one copy of the icons: nodes/shared/icons/, and no other svg in the source', () => {
+		const svgs = (dir: string): string[] =>
+			readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
+				e.isDirectory() ? svgs(path.join(dir, e.name)) : e.name.endsWith('.svg') && !e.isSymbolicLink() ? [path.join(dir, e.name)] : [],
+			);
+		expect([...svgs('nodes'), ...svgs('credentials')].sort()).toEqual(['nodes/shared/icons/salesforceTerritory.dark.svg', 'nodes/shared/icons/salesforceTerritory.svg']);
 	});
 
 	it('index.js exposes the engine built from lib/index.ts', async () => {

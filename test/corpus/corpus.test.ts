@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { importModel, publishPlan } from '../../lib';
-import { issueTriples, startEngineOrg, writeCount, type EngineOrg } from '../engine/fixtures';
+import { issueTriples, startEngineOrg, writeCount, type EngineOrg } from '../helpers/engine-org';
 
 const CASES = path.join(__dirname, 'cases');
 /** Issue messages quote cells; a huge cell is quoted in part, so a message stays readable. */

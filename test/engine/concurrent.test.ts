@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PlanRow } from '../../lib/plan/types';
 import { loserOutcome, saveConcurrency } from '../reliability/figures';
-import { SAMPLE_ROWS, naturalKeyDuplicates, startEngineOrg, type EngineOrg } from './fixtures';
+import { SAMPLE_ROWS, naturalKeyDuplicates, startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCRIPT = path.join(__dirname, 'scripts/publish-when-told.ts');

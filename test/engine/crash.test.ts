@@ -5,7 +5,7 @@
  */
 import { importModel } from '../../lib';
 import type { PlanRow } from '../../lib/plan/types';
-import { SAMPLE_CSV, SAMPLE_ROWS, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from './fixtures';
+import { SAMPLE_CSV, SAMPLE_ROWS, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from '../helpers/engine-org';
 
 /** All records of the objects a publish writes, across the org. */
 function territoryRecordCount(org: EngineOrg): number {

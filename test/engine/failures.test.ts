@@ -6,7 +6,7 @@ import { importModel, publishPlan } from '../../lib';
 import type { PublishResult } from '../../lib';
 import { requestToken } from '../../lib/org/connect';
 import type { PlanRow } from '../../lib/plan/types';
-import { DEMO_USERNAMES as U, SAMPLE_CSV, SAMPLE_ROWS, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from './fixtures';
+import { DEMO_USERNAMES as U, SAMPLE_CSV, SAMPLE_ROWS, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from '../helpers/engine-org';
 
 const PLAN: PlanRow[] = [
 	{ Territory: 'West', Key: 'West', Type: 'Region', Users: `${U.anaLopez} (Owner)` }, // 2

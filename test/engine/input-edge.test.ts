@@ -8,7 +8,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import type { PublishOptions, PublishResult } from '../../lib';
 import type { PlanRow } from '../../lib/plan/types';
-import { DEMO_USERNAMES as U, issueTriples, startEngineOrg, type EngineOrg } from './fixtures';
+import { DEMO_USERNAMES as U, issueTriples, startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 
 let org: EngineOrg;
 let ana: { Id: string; FederationIdentifier: string };

@@ -4,7 +4,7 @@
  */
 import { importModel } from '../../lib';
 import type { PlanRow } from '../../lib/plan/types';
-import { DEMO_USERNAMES as U, issueTriples, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from './fixtures';
+import { DEMO_USERNAMES as U, issueTriples, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from '../helpers/engine-org';
 
 let org: EngineOrg;
 beforeAll(async () => {

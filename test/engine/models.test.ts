@@ -1,7 +1,7 @@
 /** The small reads the nodes need besides publish and import: the model picker and the credential check. */
 import { importModel, listModels, testConnection } from '../../lib';
 import { CodedError } from '../../lib/coded-error';
-import { startEngineOrg, type EngineOrg } from './fixtures';
+import { startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 
 let org: EngineOrg;
 beforeAll(async () => {

@@ -7,7 +7,7 @@
 import { importModel } from '../../lib';
 import type { PlanRow } from '../../lib/plan/types';
 import type { SandboxOptions } from '../../sandbox';
-import { DEMO_USERNAMES as U, issueTriples, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from './fixtures';
+import { DEMO_USERNAMES as U, issueTriples, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from '../helpers/engine-org';
 
 const PLAN: PlanRow[] = [
 	{ Territory: 'West', Key: 'West', Type: 'Region', 'Postal Codes': '94105, 941*', Users: `${U.anaLopez} (Owner)` },

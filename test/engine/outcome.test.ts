@@ -3,7 +3,7 @@
  * per record (a new territory with a Forecast Manager is one created territory, not a create and an
  * update), the plan's words beside Salesforce's objects, a status word and one plain line.
  */
-import { SAMPLE_CSV, SAMPLE_ROWS, startEngineOrg, DEMO_USERNAMES as U, type EngineOrg } from './fixtures';
+import { SAMPLE_CSV, SAMPLE_ROWS, startEngineOrg, DEMO_USERNAMES as U, type EngineOrg } from '../helpers/engine-org';
 
 let org: EngineOrg;
 beforeAll(async () => {

@@ -6,7 +6,7 @@
 import { checkOrg } from '../../lib';
 import type { PlanRow } from '../../lib/plan/types';
 import { PLANNER_USERNAME } from '../../sandbox/seed';
-import { DEMO_USERNAMES as U, issueTriples, startEngineOrg, type EngineOrg } from './fixtures';
+import { DEMO_USERNAMES as U, issueTriples, startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 
 let org: EngineOrg;
 beforeAll(async () => {

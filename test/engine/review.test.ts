@@ -7,7 +7,7 @@ import { Connection } from 'jsforce';
 import { applyChangeSet, planPublish, type ReviewedChangeSet } from '../../lib';
 import type { PlanRow } from '../../lib/plan/types';
 import { TEST_API_VERSION } from '../helpers/sandbox';
-import { SAMPLE_ROWS, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from './fixtures';
+import { SAMPLE_ROWS, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from '../helpers/engine-org';
 import { importModel } from '../../lib';
 
 let org: EngineOrg;

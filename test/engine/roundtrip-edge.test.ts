@@ -5,7 +5,7 @@
  */
 import { importModel } from '../../lib';
 import { parseCsv } from '../../lib/plan';
-import { startEngineOrg, type EngineOrg } from './fixtures';
+import { startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 
 let org: EngineOrg;
 beforeAll(async () => {

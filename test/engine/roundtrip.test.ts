@@ -15,7 +15,7 @@ import {
 	writeCount,
 	type EngineOrg,
 	type ModelState,
-} from './fixtures';
+} from '../helpers/engine-org';
 
 let org: EngineOrg;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
  */
 import type { RowOutcome } from '../../lib';
 import type { PlanRow } from '../../lib/plan/types';
-import { DEMO_USERNAMES as U, startEngineOrg, type EngineOrg } from './fixtures';
+import { DEMO_USERNAMES as U, startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 
 let org: EngineOrg;
 beforeAll(async () => {

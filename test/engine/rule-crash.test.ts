@@ -5,7 +5,7 @@
  */
 import { importModel } from '../../lib';
 import type { PlanRow } from '../../lib/plan/types';
-import { DEMO_USERS, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from './fixtures';
+import { DEMO_USERS, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from '../helpers/engine-org';
 
 // Each scenario publishes four times against the sandbox (about 17 s alone); under a loaded machine
 // the default 30 s of jest.config.js was reached once.

@@ -10,7 +10,7 @@ import { METADATA_CHUNK } from '../../lib/org/metadata-links';
 import { PHASE } from '../../lib/sync/phases';
 import type { PlanRow } from '../../lib/plan/types';
 import { PLANNER_USERNAME, TERRITORY_MANAGER_PERMISSION_SET } from '../../sandbox/seed';
-import { SAMPLE_CSV, SAMPLE_ROWS, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from './fixtures';
+import { SAMPLE_CSV, SAMPLE_ROWS, naturalKeyDuplicates, normalisedPlan, startEngineOrg, writeCount, type EngineOrg } from '../helpers/engine-org';
 
 type Path = 'rest' | 'metadata';
 

@@ -3,7 +3,7 @@
  * "Real-org compatibility"), through publishPlan / importModel over real jsforce against the sandbox org.
  */
 import { importModel } from '../../lib';
-import { DEMO_USERNAMES as U, issueTriples, startEngineOrg, type EngineOrg } from './fixtures';
+import { DEMO_USERNAMES as U, issueTriples, startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 
 let org: EngineOrg;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
  * once; a refused plan writes nothing; the org's own limit (sandbox option territoriesPerModel) still holds.
  */
 import type { PlanRow, PublishOptions, PublishResult } from '../../lib';
-import { startEngineOrg, type EngineOrg } from './fixtures';
+import { startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 
 let org: EngineOrg;
 

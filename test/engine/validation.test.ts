@@ -5,7 +5,7 @@
 import { importModel } from '../../lib';
 import type { PublishOptions, PublishResult } from '../../lib';
 import type { PlanRow } from '../../lib/plan/types';
-import { DEMO_USERNAMES as U, DEMO_USERS, issueTriples, startEngineOrg, type EngineOrg } from './fixtures';
+import { DEMO_USERNAMES as U, DEMO_USERS, issueTriples, startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 
 let org: EngineOrg;
 let ids: Record<string, string>;

@@ -10,7 +10,7 @@ import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 import { DEMO_USERNAMES as U, SEED_USER_LOCALE } from '../../sandbox/seed';
 import { publishPlan } from '../../lib';
 import { parseCsv } from '../../lib/plan';
-import { SAMPLE_CSV } from '../engine/fixtures';
+import { SAMPLE_CSV } from '../helpers/engine-org';
 import { calledAsTool } from '../../nodes/ImportTerritoryModel/options';
 
 let t: TestSandbox;

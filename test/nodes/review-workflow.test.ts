@@ -10,7 +10,7 @@ import { linearWorkflow, nodeCredentials, passThroughHooks, runWorkflow } from '
 import { publishNode, type NodeSpec } from '../helpers/nodes';
 import { TEST_API_VERSION } from '../helpers/sandbox';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { SAMPLE_ROWS } from '../engine/fixtures';
+import { SAMPLE_ROWS } from '../helpers/engine-org';
 import { loserOutcome, saveConcurrency } from '../reliability/figures';
 
 let sandbox: Sandbox;

@@ -3,7 +3,7 @@ import { connect, OrgConnection } from '../../lib/org/connect';
 import { OrgError } from '../../lib/org/errors';
 import { readSnapshot } from '../../lib/org/snapshot';
 import type { OrgSnapshot } from '../../lib/sync/types';
-import { SAMPLE_CSV } from '../engine/fixtures';
+import { SAMPLE_CSV } from '../helpers/engine-org';
 import { DEMO_USERNAMES, DEMO_USERS } from '../../sandbox/seed';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 

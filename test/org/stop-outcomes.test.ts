@@ -3,7 +3,7 @@
  * (OUTCOME_UNKNOWN), never "not attempted": a half-written change set must not read as untouched.
  */
 import { publishPlan } from '../../lib';
-import { SAMPLE_ROWS } from '../engine/fixtures';
+import { SAMPLE_ROWS } from '../helpers/engine-org';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 
 let t: TestSandbox;

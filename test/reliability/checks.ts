@@ -6,7 +6,7 @@
 import { importModel, type ConnectionSettings, type PublishResult } from '../../lib';
 import type { PlanRow } from '../../lib/plan/types';
 import type { OrgStore, Sandbox } from '../../sandbox';
-import { duplicates, normalisedPlan } from '../engine/fixtures';
+import { duplicates, normalisedPlan } from '../helpers/engine-org';
 
 /** What the checks need of an org: its records and a way in (an EngineOrg, or a restarted sandbox). */
 export interface CheckedOrg {

@@ -10,7 +10,7 @@
 import { publishPlan, type ConnectionSettings, type PublishResult } from '../../lib';
 import type { PlanRow } from '../../lib/plan/types';
 import type { FaultSettings } from '../../sandbox';
-import { startEngineOrg, writeCount, type EngineOrg } from '../engine/fixtures';
+import { startEngineOrg, writeCount, type EngineOrg } from '../helpers/engine-org';
 import { expectEveryRowAccounted, expectModelIsPlan } from './checks';
 import { FigureBook } from './figures';
 import { nodeCredentials, runPublishNode, type NodeAuth, type NodeOutcome } from './node-run';

@@ -16,7 +16,7 @@
  */
 import type { PlanRow } from '../../lib/plan/types';
 import type { SandboxOptions } from '../../sandbox';
-import { startEngineOrg, writeCount, type EngineOrg } from '../engine/fixtures';
+import { startEngineOrg, writeCount, type EngineOrg } from '../helpers/engine-org';
 import { expectEveryRowAccounted, expectModelIsPlan } from './checks';
 import { FigureBook } from './figures';
 import { nodeCredentials, runPublishNode } from './node-run';

@@ -5,7 +5,7 @@
  */
 import type { PlanRow } from '../../lib/plan/types';
 import type { Sandbox } from '../../sandbox';
-import { SAMPLE_ROWS } from '../engine/fixtures';
+import { SAMPLE_ROWS } from '../helpers/engine-org';
 
 /** Accounts a reliability org needs (the Accounts column names them by Id). */
 export const ACCOUNTS = 120;

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderChangeReport, type PublishResult } from '../../lib';
-import { startEngineOrg, type EngineOrg } from '../engine/fixtures';
+import { startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 import { SAMPLE_ROWS, editedSample, saveReport } from './helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -5,7 +5,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PlanRow } from '../../lib';
-import { DEMO_USERNAMES as U, SAMPLE_ROWS } from '../engine/fixtures';
+import { DEMO_USERNAMES as U, SAMPLE_ROWS } from '../helpers/engine-org';
 
 export { SAMPLE_ROWS };
 

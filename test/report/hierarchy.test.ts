@@ -4,7 +4,7 @@
  * Parent column, keys spelt in another case, and territories the plan does not name.
  */
 import { renderChangeReport, type PlanRow } from '../../lib';
-import { startEngineOrg, type EngineOrg } from '../engine/fixtures';
+import { startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 import { SAMPLE_ROWS, drawnTree } from './helpers';
 
 let org: EngineOrg;

@@ -5,7 +5,7 @@
  * value escaped, nothing that loads, and a page that grows linearly with the model.
  */
 import { renderChangeReport, type PlanRow, type PublishResult } from '../../lib';
-import { DEMO_USERNAMES as U, startEngineOrg, type EngineOrg } from '../engine/fixtures';
+import { DEMO_USERNAMES as U, startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 import { SAMPLE_ROWS, drawnTree, editedSample, saveReport, unescapeHtml } from './helpers';
 
 let org: EngineOrg;

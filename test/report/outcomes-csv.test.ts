@@ -5,7 +5,7 @@
  */
 import { rowOutcomesCsv, type PlanRow } from '../../lib';
 import { parseCsv } from '../../lib/plan';
-import { DEMO_USERNAMES as U, startEngineOrg, type EngineOrg } from '../engine/fixtures';
+import { DEMO_USERNAMES as U, startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 import { OUTCOME_COLUMNS } from '../../lib/report';
 
 let org: EngineOrg;

@@ -7,7 +7,7 @@
 import Papa from 'papaparse';
 import { importModel } from '../../lib';
 import { neutraliseFormula, parseCsv, restoreFormula, rowsToCsv } from '../../lib/plan';
-import { startEngineOrg, type EngineOrg } from '../engine/fixtures';
+import { startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 
 /** What spreadsheets take for a formula when a cell starts with it (OWASP, "CSV Injection"). */
 const FORMULA_START = /^[=+\-@\t\r\0]/;

@@ -18,7 +18,7 @@ import { checkOrg, importModel, publishPlan, type ConnectionSettings } from '../
 import { salesforceTerritoryApiTest } from '../../nodes/shared/methods';
 import { SecretLedger } from '../../scripts/n8n/secret-scan';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { SAMPLE_ROWS } from '../engine/fixtures';
+import { SAMPLE_ROWS } from '../helpers/engine-org';
 import { binaryText, linearWorkflow, runWorkflow, type WorkflowRun } from '../helpers/n8n';
 import { importNode, publishNode } from '../helpers/nodes';
 import { TEST_API_VERSION } from '../helpers/sandbox';

@@ -7,7 +7,7 @@
  */
 import type { Connection } from 'jsforce';
 import { importModel } from '../../lib';
-import { startEngineOrg, type EngineOrg } from '../engine/fixtures';
+import { startEngineOrg, type EngineOrg } from '../helpers/engine-org';
 import { failure, TEST_API_VERSION } from '../helpers/sandbox';
 import { Connection as JsforceConnection } from 'jsforce';
 
