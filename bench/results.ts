@@ -190,8 +190,8 @@ call per record. Wall time includes the engine's own login, reads and CPU, and t
 
 The plan parsed, validated and diffed against the org's snapshot (read once before, not timed; no model
 yet, as in a first publish), in the worker process, ${info.config.diffReps} times. The diff resolves users
-and accounts through maps and finds changes by id through a map (lib/sync/match.ts, diff-state.ts):
-\`test/bench/diff-scaling.test.ts\` checks in one run that 10 times the plan costs at most 15 times the
+and accounts through maps and finds changes by id through a map (lib/sync/match.ts, lib/sync/findings.ts):
+\`test/bench/diff-scaling.test.ts\` checks in one run that 10 times the plan costs at most 20 times the CPU
 time (it cost 25.7 times with the former scans of every user, account and change per reference).
 
 ${diffTable(results)}

@@ -1,8 +1,8 @@
 /**
  * Parse + validate + diff grows linearly with the plan: ten times the territories, users, accounts and
- * account assignments cost at most about 15 times the time, measured in one run (a ratio, so a slow or
+ * account assignments cost at most 20 times the CPU time, measured in one run (a ratio, so a slow or
  * shared machine does not make it fail). The former per-reference scans of every user and account
- * (lib/sync/match.ts) and of every change (DiffState.find) made this 25.7 times at these sizes.
+ * (lib/sync/match.ts) and of every change (DiffState.find, now Findings.find through a map) made this 25.7 times at these sizes.
  *
  * Import's export of a model (exportPlan) likewise: it once scanned every rule of the model per territory;
  * and the rows of a publish's result (rowOutcomes, with each row's Ids), which scanned every territory and
