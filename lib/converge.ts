@@ -42,23 +42,23 @@ export async function publishConverged(options: PublishOptions, ready: ReadyToAp
 	let appliedAgain: ApplyResult;
 	try {
 		const prepared = await preparePublish(options, { guard: true });
-		if (prepared.result) return refusedAgain(ready, applied, prepared.result);
+		// The model as the other writer left it refuses the plan (a limit, a user gone): the first pass's
+		// result says so beside what it wrote.
+		if (prepared.result) return firstPassWith(ready, applied, `a second pass found problems and wrote nothing: ${prepared.result.issues.map((i) => i.message).slice(0, 3).join('; ')}`);
 		second = prepared.ready;
 		appliedAgain = await writePrepared(second, run);
 	} catch (e) {
 		// The second pass could not read or write (the org unreachable, stopped on request): the first pass's
 		// changes are in the org and its result must not be lost; the next publish of the plan finishes the job.
-		const first = resultOf(ready, ready.changeSet, applied);
-		first.warnings.push(note(`the second pass did not finish (${e instanceof Error ? e.message : String(e)}); publish the same plan again to remove what the other wrote`));
-		return first;
+		return firstPassWith(ready, applied, `the second pass did not finish (${e instanceof Error ? e.message : String(e)}); publish the same plan again to remove what the other wrote`);
 	}
 	return merged(ready, applied, second, appliedAgain);
 }
 
-/** The model as the other writer left it refuses the plan (a limit, a user gone): the first pass's result says so beside what it wrote. */
-function refusedAgain(ready: ReadyToApply, applied: ApplyResult, refusal: PublishResult): PublishResult {
+/** The first pass's result, with a note of why no second pass was written. */
+function firstPassWith(ready: ReadyToApply, applied: ApplyResult, detail: string): PublishResult {
 	const first = resultOf(ready, ready.changeSet, applied);
-	first.warnings.push(note(`a second pass found problems and wrote nothing: ${refusal.issues.map((i) => i.message).slice(0, 3).join('; ')}`));
+	first.warnings.push(note(detail));
 	return first;
 }
 

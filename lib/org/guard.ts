@@ -99,12 +99,13 @@ const GUARDED: ReadonlySet<string> = new Set([OBJECTS.model, OBJECTS.territory, 
  */
 export function foreignChanges(before: GuardState, now: GuardState, own: OwnWrites): ForeignChange[] {
 	const attempted = own.changes.filter((c, i) => own.outcomes[i]?.status !== 'planned' && GUARDED.has(c.object));
+	const failed = new Set(own.outcomes.filter((o) => o.status === 'failed').map((o) => o.changeId));
 	const createdIds = new Set(Object.values(own.created).map(id15));
 	// By name only for creates whose answer is not known yet (adopted later by key): a create that failed
 	// (DUPLICATE_DEVELOPER_NAME: the other run made that record) or one whose Id is known claims nothing by name.
 	const createdNames = new Set(
-		own.changes
-			.filter((c, i) => c.action === 'create' && GUARDED.has(c.object) && own.outcomes[i]?.status !== 'planned' && own.outcomes[i]?.status !== 'failed' && !own.created[c.id])
+		attempted
+			.filter((c) => c.action === 'create' && !failed.has(c.id) && !own.created[c.id])
 			.map((c) => `${c.object}:${String(c.fields.DeveloperName ?? '').toLowerCase()}`),
 	);
 	const touched = new Set(
