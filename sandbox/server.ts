@@ -158,6 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const state = options.statePath ? loadState(options.statePath) : undefined;
 	const store = state ? loadOrgStore(state.org) : newStore(options);
 	if (state) upgradeOrg(store);
+	store.datetimePrecision = options.datetimePrecision ?? 'second';
 	if (options.ruleLinksViaRest === false) store.setObjectAccess('RuleTerritory2Association', { createable: false, deletable: false });
 	const creds: OrgCredentials = state?.credentials ?? generateCredentials();
 	const orgId = store.records('Organization')[0]?.Id ?? '';

@@ -55,6 +55,12 @@ export class OrgStore implements QuerySource, WriteSource, RuleStore {
 	currentUserId = '';
 	/** Time source for system dates; tests may replace it. */
 	clock: () => Date = () => new Date();
+	/**
+	 * How finely CreatedDate, LastModifiedDate and SystemModstamp are kept (SandboxOptions.datetimePrecision):
+	 * 'second' drops the milliseconds (".000"), as Salesforce is widely reported to store datetimes; 'millisecond'
+	 * keeps them. Salesforce's own documentation does not say; the engine must work either way.
+	 */
+	datetimePrecision: 'second' | 'millisecond' = 'second';
 
 	private readonly metas = new Map<string, ObjectMeta>();
 	private readonly fieldsByType = new Map<string, Map<string, FieldMeta>>();
@@ -577,7 +583,9 @@ export class OrgStore implements QuerySource, WriteSource, RuleStore {
 	}
 
 	private stamp(record: SRecord, created: boolean): void {
-		const now = formatDateTime(this.clock());
+		const time = this.clock();
+		if (this.datetimePrecision === 'second') time.setUTCMilliseconds(0);
+		const now = formatDateTime(time);
 		const user = this.currentUserId || record.Id;
 		if (created) {
 			record.CreatedDate = now;

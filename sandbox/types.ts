@@ -65,6 +65,12 @@ export interface SandboxOptions {
 	 */
 	failedReference?: 'halt' | 'null';
 	/**
+	 * How finely system datetimes (CreatedDate, LastModifiedDate, SystemModstamp) are kept: 'second' (default:
+	 * ".000" milliseconds, as Salesforce is widely reported to store them; its Object Reference does not say)
+	 * or 'millisecond'. Two records created within one second tie on CreatedDate at 'second'.
+	 */
+	datetimePrecision?: 'second' | 'millisecond';
+	/**
 	 * The latency model: every response waits perRequestMs plus perRecordMs per record the request wrote
 	 * (a timer: the store's work stays synchronous and concurrent requests wait concurrently).
 	 */

@@ -8,8 +8,8 @@ import type { ResolvedPath } from '../soql/paths';
  * query with rows, to lay out its table (salesforcecli/plugin-data, src/commands/data/query.ts
  * retrieveColumns, and the column metadata recorded in its test/test-files/queryFields.exemplars.ts).
  * A parent path `Owner.Name` is one column `Owner` whose joinColumns hold `Name`; a child subquery is
- * an aggregate column whose joinColumns are the subquery's columns; COUNT(field) is an aggregate
- * `expr0` column displayed as `count(field)`.
+ * an aggregate column whose joinColumns are the subquery's columns; COUNT(field), MAX(field) and
+ * MIN(field) are aggregate columns (`expr0` or the alias) displayed as `count(field)`, `max(field)`, `min(field)`.
  */
 export interface ColumnMetadata {
 	aggregate: boolean;
@@ -86,8 +86,11 @@ function toMetadata(selected: SelectedColumn): ColumnMetadata {
 			return pathColumn(selected.path);
 		case 'child':
 			return column(selected.relationshipName, { aggregate: true, joinColumns: selected.columns.map(toMetadata) });
-		case 'count':
-			return column(selected.key, { aggregate: true, apexType: 'Integer', numberType: true, displayName: selected.display });
+		case 'aggregate': {
+			// COUNT is an Integer; MAX and MIN have their field's type.
+			const typed = selected.fn === 'COUNT' ? { apexType: 'Integer', numberType: true } : { apexType: APEX_TYPES[selected.path.field.type], numberType: selected.path.field.type === 'int' || selected.path.field.type === 'double', textType: TEXT_TYPES.has(selected.path.field.type) };
+			return column(selected.key, { aggregate: true, ...typed, displayName: selected.display });
+		}
 	}
 }
 

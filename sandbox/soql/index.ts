@@ -6,8 +6,11 @@
  * Supported:
  * - SELECT lists of fields, parent paths of any depth (`Territory2Type.DeveloperName`,
  *   `ParentTerritory2.Territory2Type.Priority`), one level of child subqueries
- *   (`(SELECT Id FROM UserTerritory2Associations WHERE ... ORDER BY ... LIMIT n)`), `COUNT()`, and
- *   `COUNT(field)` alone (one AggregateResult row, key `expr0` or the alias).
+ *   (`(SELECT Id FROM UserTerritory2Associations WHERE ... ORDER BY ... LIMIT n)`), `COUNT()` alone,
+ *   and aggregate functions `COUNT(field)`, `MAX(field)`, `MIN(field)` without GROUP BY (one
+ *   AggregateResult row; each function's key is its alias, or `expr`i for the i-th one without an
+ *   alias, counted from 0: SOQL and SOSL Reference, "Using Aliases with GROUP BY"; MAX and MIN of no
+ *   rows are null).
  * - FROM one object, optionally aliased (`FROM Territory2 t` with `t.Name`).
  * - WHERE with = != <> < > <= >= IN, NOT IN, LIKE (% and _, case-insensitive, \% \_ literal),
  *   AND, OR, NOT, parentheses (AND/OR not mixed without parentheses, as in SOQL), null, booleans,
@@ -19,7 +22,7 @@
  *   ascending, last descending), LIMIT, OFFSET (at most 2,000, NUMBER_OUTSIDE_VALID_RANGE above).
  * - Records with `IsDeleted = true` are hidden unless `includeDeleted` (queryAll).
  * Not supported (MALFORMED_QUERY naming the feature): GROUP BY, HAVING, TYPEOF, functions other
- * than COUNT, INCLUDES/EXCLUDES, other relative date literals, FOR VIEW/UPDATE, WITH, USING SCOPE.
+ * than COUNT, MAX and MIN, INCLUDES/EXCLUDES, other relative date literals, FOR VIEW/UPDATE, WITH, USING SCOPE.
  * Unconfirmed choices: selecting a field twice is refused ("duplicate field selected").
  */
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
@@ -57,6 +60,14 @@ export interface FlatQueryResult extends QueryResult {
 	columns: string[][];
 }
 
+interface Aggregate {
+	fn: 'COUNT' | 'MAX' | 'MIN';
+	path: ResolvedPath;
+	key: string;
+}
+
+const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set(['COUNT', 'MAX', 'MIN']);
+
 type SelectItem =
 	| { kind: 'field'; path: ResolvedPath }
 	| { kind: 'child'; relationshipName: string; field: string; plan: Plan };
@@ -70,7 +81,10 @@ interface SortKey {
 interface Plan {
 	meta: ObjectMeta;
 	items: SelectItem[];
-	count?: { kind: 'rows' } | { kind: 'field'; path: ResolvedPath; key: string };
+	/** COUNT() alone: the number of rows, no records. */
+	count?: { kind: 'rows' };
+	/** Aggregate functions of fields (no GROUP BY): one AggregateResult row. */
+	aggregates?: Aggregate[];
 	predicate: Predicate;
 	sort: SortKey[];
 	limit?: number;
@@ -120,6 +134,7 @@ function compilePlan(ctx: Context, query: RawQuery, meta: ObjectMeta, isSubquery
 	const fields = (query.fields ?? []) as RawField[];
 	const items: SelectItem[] = [];
 	let count: Plan['count'];
+	const aggregates: Aggregate[] = [];
 	const seen = new Set<string>();
 	for (const raw of fields) {
 		if (raw.type === 'Field' || raw.type === 'FieldRelationship') {
@@ -132,23 +147,24 @@ function compilePlan(ctx: Context, query: RawQuery, meta: ObjectMeta, isSubquery
 		} else if (raw.type === 'FieldSubquery' && raw.subquery) {
 			if (isSubquery) throw malformedQuery(soql, 'Nesting of semi join sub-selects is not supported', '(');
 			items.push(compileChild(ctx, raw.subquery, meta));
-		} else if (raw.type === 'FieldFunctionExpression' && raw.functionName?.toUpperCase() === 'COUNT') {
+		} else if (raw.type === 'FieldFunctionExpression' && AGGREGATE_FUNCTIONS.has(raw.functionName?.toUpperCase() ?? '')) {
+			const fn = raw.functionName!.toUpperCase() as Aggregate['fn'];
 			const params = raw.parameters ?? [];
-			if (params.length === 0) {
+			if (params.length === 0 && fn === 'COUNT') {
 				count = { kind: 'rows' };
-			} else if (typeof params[0] === 'string') {
-				count = { kind: 'field', path: resolvePath(soql, source, meta, params[0], alias), key: raw.alias ?? 'expr0' };
+			} else if (params.length === 1 && typeof params[0] === 'string') {
+				const key = raw.alias ?? `expr${aggregates.filter((a) => a.key.startsWith('expr')).length}`;
+				aggregates.push({ fn, path: resolvePath(soql, source, meta, params[0], alias), key });
 			} else {
-				throw unsupported(soql, 'nested functions in COUNT');
+				throw unsupported(soql, `nested functions in ${fn}`);
 			}
 		} else {
 			throw unsupported(soql, raw.rawValue ?? raw.functionName ?? raw.type);
 		}
 	}
-	if (count && fields.length > 1) {
-		throw malformedQuery(soql, count.kind === 'rows' ? 'COUNT() can only be used alone' : 'field must be grouped or aggregated', 'COUNT');
-	}
-	if (!count && items.length === 0) throw malformedQuery(soql, "unexpected token: 'FROM'", 'FROM');
+	if (count && fields.length > 1) throw malformedQuery(soql, 'COUNT() can only be used alone', 'COUNT');
+	if (aggregates.length && items.length) throw malformedQuery(soql, 'field must be grouped or aggregated', items[0].kind === 'field' ? items[0].path.segments.join('.') : 'SELECT');
+	if (!count && !aggregates.length && items.length === 0) throw malformedQuery(soql, "unexpected token: 'FROM'", 'FROM');
 
 	const predicate = compileWhere(query.where, {
 		soql,
@@ -176,6 +192,7 @@ function compilePlan(ctx: Context, query: RawQuery, meta: ObjectMeta, isSubquery
 		meta,
 		items,
 		count,
+		...(aggregates.length ? { aggregates } : {}),
 		predicate,
 		sort,
 		limit: query.limit as number | undefined,
@@ -189,7 +206,7 @@ function compileChild(ctx: Context, subquery: RawQuery & { relationshipName: str
 	const childMeta = relation ? ctx.source.describe(relation.childSObject) : undefined;
 	if (!relation || !childMeta) throw unknownChildRelationship(ctx.soql, subquery.relationshipName);
 	const plan = compilePlan(ctx, subquery, childMeta, true);
-	if (plan.count) throw unsupported(ctx.soql, 'COUNT in a child subquery');
+	if (plan.count || plan.aggregates) throw unsupported(ctx.soql, 'aggregate functions in a child subquery');
 	const field = childMeta.fields.find((f) => f.name.toLowerCase() === relation.field.toLowerCase())?.name ?? relation.field;
 	return { kind: 'child', relationshipName: relation.relationshipName, field, plan };
 }
@@ -206,7 +223,7 @@ function semiJoinValues(ctx: Context, inner: RawQuery): unknown[] {
 	const meta = resolveObject(ctx, inner.sObject);
 	const plan = compilePlan(ctx, inner, meta, true);
 	const only = plan.items[0];
-	if (plan.count || plan.items.length !== 1 || only.kind !== 'field') {
+	if (plan.count || plan.aggregates || plan.items.length !== 1 || only.kind !== 'field') {
 		throw malformedQuery(ctx.soql, 'The selected field in a semi join must be a single Id or reference field', inner.sObject);
 	}
 	if (categoryOf(only.path.field.type) !== 'id') {
@@ -331,15 +348,22 @@ function run(soql: string, source: QuerySource, options: QueryOptions): { ctx: C
 	if (plan.count?.kind === 'rows') {
 		return { ctx, plan, result: { totalSize: select(ctx, plan, records).length, records: [] } };
 	}
-	if (plan.count?.kind === 'field') {
-		const counted = plan.count.path;
-		const n = select(ctx, plan, records).filter((r) => !isNullish(readPath(source, r, counted))).length;
-		const row = { attributes: { type: 'AggregateResult' }, [plan.count.key]: n };
+	if (plan.aggregates) {
+		const selected = select(ctx, plan, records);
+		const row: Record<string, unknown> = { attributes: { type: 'AggregateResult' } };
+		for (const a of plan.aggregates) row[a.key] = aggregate(a, selected.map((r) => readPath(source, r, a.path)).filter((v) => !isNullish(v)));
 		return { ctx, plan, result: { totalSize: 1, records: [row] } };
 	}
 	const children = new ChildIndex(ctx);
 	const rows = select(ctx, plan, records).map((r) => shape(ctx, plan, r, children));
 	return { ctx, plan, result: { totalSize: rows.length, records: rows } };
+}
+
+/** One aggregate function over the non-null values of its field (datetimes in one format compare as text). */
+function aggregate(a: Aggregate, values: unknown[]): unknown {
+	if (a.fn === 'COUNT') return values.length;
+	if (!values.length) return null;
+	return values.reduce((best, v) => ((a.fn === 'MAX' ? (v as number) > (best as number) : (v as number) < (best as number)) ? v : best));
 }
 
 /** Runs a SOQL query against the store, answering as `GET /query` would (all rows, one page). */
@@ -353,7 +377,7 @@ export function executeQuery(soql: string, source: QuerySource, options: QueryOp
  */
 export function executeFlatQuery(soql: string, source: QuerySource, options: QueryOptions): FlatQueryResult {
 	const { plan, result } = run(soql, source, options);
-	if (plan.count) throw unsupported(soql, 'aggregate functions in Bulk API 2.0 queries');
+	if (plan.count || plan.aggregates) throw unsupported(soql, 'aggregate functions in Bulk API 2.0 queries');
 	const columns = plan.items.map((item) => {
 		if (item.kind === 'child') throw unsupported(soql, 'child subqueries in Bulk API 2.0 queries');
 		return item.path.segments;
@@ -365,7 +389,7 @@ export function executeFlatQuery(soql: string, source: QuerySource, options: Que
 export type SelectedColumn =
 	| { kind: 'field'; path: ResolvedPath }
 	| { kind: 'child'; relationshipName: string; columns: SelectedColumn[] }
-	| { kind: 'count'; key: string; display: string; path: ResolvedPath };
+	| { kind: 'aggregate'; fn: 'COUNT' | 'MAX' | 'MIN'; key: string; display: string; path: ResolvedPath };
 
 function selectedColumns(plan: Plan): SelectedColumn[] {
 	const columns = plan.items.map((item): SelectedColumn =>
@@ -373,9 +397,8 @@ function selectedColumns(plan: Plan): SelectedColumn[] {
 			? { kind: 'field', path: item.path }
 			: { kind: 'child', relationshipName: item.relationshipName, columns: selectedColumns(item.plan) },
 	);
-	if (plan.count?.kind === 'field') {
-		const { key, path } = plan.count;
-		columns.push({ kind: 'count', key, display: `count(${path.segments.join('.')})`, path });
+	for (const { fn, key, path } of plan.aggregates ?? []) {
+		columns.push({ kind: 'aggregate', fn, key, display: `${fn.toLowerCase()}(${path.segments.join('.')})`, path });
 	}
 	return columns;
 }

@@ -182,6 +182,14 @@ describe('executeQuery: ORDER BY, LIMIT, OFFSET, COUNT', () => {
 		expect(run('SELECT COUNT(Score) total FROM Territory2').records).toEqual([{ attributes: { type: 'AggregateResult' }, total: 4 }]);
 		expect(run('SELECT COUNT(Id) FROM Territory2').records[0].expr0).toBe(5);
 	});
+
+	it('answers COUNT, MAX and MIN of fields together without GROUP BY: one row, aliases or expr0, expr1 for the rest', () => {
+		expect(run('SELECT COUNT(Id) n, MAX(Score), MIN(Score) FROM Territory2').records).toEqual([{ attributes: { type: 'AggregateResult' }, n: 5, expr0: 3, expr1: 0 }]);
+		expect(run('SELECT MAX(CreatedDate) latest FROM Territory2').records[0].latest).toBe('2026-05-05T10:00:00.000+0000');
+		// MAX and MIN of no rows are null; COUNT of no rows is 0.
+		expect(run("SELECT COUNT(Id) n, MAX(Name) top FROM Territory2 WHERE Name = 'none'").records[0]).toMatchObject({ n: 0, top: null });
+		expect(errorOf('SELECT Name, MAX(Score) FROM Territory2').message).toContain('field must be grouped or aggregated');
+	});
 });
 
 describe('executeQuery: errors', () => {
