@@ -29,6 +29,10 @@ export async function publishConverged(options: PublishOptions, ready: ReadyToAp
 	const run = { onProgress: options.onProgress, signal: options.signal };
 	const applied = await writePrepared(ready, run);
 	if (!ready.sawOtherWriter || applied.stopped || options.signal?.aborted) return resultOf(ready, ready.changeSet, applied);
+	// Someone began writing after this run had finished (a later publish): a second pass would undo them.
+	if (ready.guardNotes?.some((n) => n.code === 'CHANGED_AFTER_PUBLISH')) {
+		return firstPassWith(ready, applied, 'no second pass was made, because a later writer began after this one had finished; what the other wrote before it stopped may still be in the model: run a dry run of this plan to see it');
+	}
 
 	const waited = Date.now();
 	const callsBefore = ready.conn.usage().calls;
@@ -42,6 +46,8 @@ export async function publishConverged(options: PublishOptions, ready: ReadyToAp
 	let appliedAgain: ApplyResult;
 	try {
 		const prepared = await preparePublish(options, { guard: true });
+		// The second pass keeps the first pass's claim: another writer that shows up now still meets it.
+		if (prepared.ready) prepared.ready.priorClaim = createdIds(applied);
 		// The model as the other writer left it refuses the plan (a limit, a user gone): the first pass's
 		// result says so beside what it wrote.
 		if (prepared.result) return firstPassWith(ready, applied, `a second pass found problems and wrote nothing: ${prepared.result.issues.map((i) => i.message).slice(0, 3).join('; ')}`);
@@ -53,6 +59,11 @@ export async function publishConverged(options: PublishOptions, ready: ReadyToAp
 		return firstPassWith(ready, applied, `the second pass did not finish (${e instanceof Error ? e.message : String(e)}); publish the same plan again to remove what the other wrote`);
 	}
 	return merged(ready, applied, second, appliedAgain);
+}
+
+/** The Ids of the records a pass created. */
+function createdIds(applied: ApplyResult): string[] {
+	return applied.outcomes.filter((o) => o.action === 'create' && o.status === 'done' && o.recordId).map((o) => o.recordId!);
 }
 
 /** The first pass's result, with a note of why no second pass was written. */

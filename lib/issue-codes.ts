@@ -91,7 +91,9 @@ export const ISSUE_CODES = {
 	// Safe schedules and reviewed change sets (lib/publish.ts, lib/apply-review.ts).
 	TOO_MANY_DELETES: 'The publish would delete more records than Maximum Deletes allows.',
 	ORG_CHANGED: 'The org changed since the dry run in a way that touches the reviewed change set.',
-	OTHER_WRITER: 'Another publish wrote to the model during this one and stopped; a second pass made the model match this plan (note).',
+	OTHER_WRITER: 'Another publish wrote to the model during this one and stopped; a second pass made the model match this plan, or (a reviewed change set) its writes up to its stop remain (note).',
+	CHANGED_AFTER_PUBLISH: 'Another publish or a person began writing to the model after this one had written everything; this run left it alone (note).',
+	UNCHECKED_AFTER_PUBLISH: 'Everything was written, but the check for other writers after the last write could not be made (note).',
 	// Import's notes beside the rows (lib/sync/export.ts).
 	HAND_MADE_RULES_NOT_EXPORTED: 'Rules made in Setup are not written into the plan rows (note).',
 	RULES_NOT_EXACT: "The tool's rules were edited by hand and the rows cannot say them exactly (note).",

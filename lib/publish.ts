@@ -21,13 +21,10 @@ import {
 	applyChangeSet,
 	CANCELLED,
 	checkOrg,
-	AFTER_WRITES,
 	connect,
 	criteriaFieldIssues,
 	describeForeign,
-	foreignChanges,
-	goesOn,
-	isTransient,
+	ModelGuard,
 	nextStep,
 	OrgError,
 	readAccountFieldTypes,
@@ -80,6 +77,10 @@ export interface ReadyToApply {
 	reviewed?: boolean;
 	/** Set by the guard when another writer changed the model during the apply and this run went on. */
 	sawOtherWriter?: boolean;
+	/** A second pass: the Ids the first pass created, its claim against another writer (lib/org/guard.ts). */
+	priorClaim?: string[];
+	/** What the guard found that the user must read beside the result (warnings). */
+	guardNotes?: PlanIssue[];
 }
 
 /** A phase's time, calls and records, measured around `work`. */
@@ -277,46 +278,45 @@ export async function writePrepared(
 	ready: ReadyToApply,
 	options: { onProgress?: PublishOptions['onProgress']; signal?: AbortSignal },
 ): Promise<ApplyResult> {
-	const { conn, changeSet, guard } = ready;
-	const accepted = new Set<string>();
+	const { conn, changeSet } = ready;
+	const target = ready.modelTarget.id ? ready.modelTarget : { developerName: changeSet.modelDeveloperName };
+	const guard = ready.guard ? new ModelGuard(conn, target, ready.guard, ready.priorClaim, options.signal) : null;
 	const applied = await applyChangeSet(conn, changeSet, {
 		onProgress: options.onProgress,
 		ruleLinks: ready.linkPath,
 		signal: options.signal,
-		beforePhase: guard
-			? async (phase, own) => {
-					let now: GuardState;
-					try {
-						now = await readGuardState(conn, ready.modelTarget.id ? ready.modelTarget : { developerName: changeSet.modelDeveloperName });
-					} catch (err) {
-						const code = err instanceof OrgError ? err.code : 'UNKNOWN_ERROR';
-						// The check compares with the state before the apply, so a check skipped while the org is
-						// briefly unavailable (its retries spent) is made up by the next one; other failures stop.
-						if (isTransient(code, err instanceof OrgError ? err.status : undefined)) return null;
-						const status = err instanceof OrgError ? err.status : undefined;
-						return { code, message: `Could not check the model before ${phase}: ${(err as Error).message}`, ...(status ? { status } : {}) };
-					}
-					const foreign = foreignChanges(guard, now, own).filter((f) => !accepted.has(`${f.object}:${f.developerName}:${f.what}`));
-					if (!foreign.length) return null;
-					if (goesOn(now, own, foreign)) {
-						// The other writer lost (guard.ts): it stops at its own next check; this run goes on, and
-						// publishPlan makes the model match the plan once the other has stopped (convergePass).
-						for (const f of foreign) accepted.add(`${f.object}:${f.developerName}:${f.what}`);
-						ready.sawOtherWriter = true;
-						return null;
-					}
-					const written = own.outcomes.filter((o) => o.status === 'done').length;
-					const listed = foreign.slice(0, 10).map(describeForeign).join('; ');
-					const when = phase === AFTER_WRITES ? 'after its last write' : `before ${phase}`;
-					return {
-						code: 'MODEL_CHANGED',
-						message: `The model changed under this publish ${when} (${listed}${foreign.length > 10 ? `; and ${foreign.length - 10} more` : ''}): another publish or a person is writing to it. ${written ? `${written} changes of this run were written before; ` : 'Nothing was written; '}run the plan again (a dry run first) once the other writer is done.`,
-					};
-				}
-			: undefined,
+		beforePhase: guard ? (phase, own) => guard.check(phase, own) : undefined,
 	});
 	ready.phases.push(...applied.phases);
+	if (guard) {
+		ready.sawOtherWriter = guard.sawOtherWriter;
+		ready.guardNotes = guardNotes(guard, !!ready.reviewed);
+	}
 	return applied;
+}
+
+/** The guard's findings as the notes a user reads beside the result. */
+function guardNotes(guard: ModelGuard, reviewed: boolean): PlanIssue[] {
+	const notes: PlanIssue[] = [];
+	const note = (code: PlanIssue['code'], message: string) => notes.push({ row: 0, column: null, value: null, code, message });
+	if (guard.laterWriters.length) {
+		const listed = guard.laterWriters.slice(0, 5).map(describeForeign).join('; ');
+		note(
+			'CHANGED_AFTER_PUBLISH',
+			`After this publish had written everything, another publish or a person began writing to the model (${listed}${guard.laterWriters.length > 5 ? `; and ${guard.laterWriters.length - 5} more` : ''}). This run left those writes alone: run a dry run of this plan to see whether the model still matches it.`,
+		);
+	}
+	if (guard.uncheckedAfterWrites) {
+		note('UNCHECKED_AFTER_PUBLISH', `Everything was written, but the check for other writers after the last write could not be made (${guard.uncheckedAfterWrites}); a dry run of this plan shows whether the model matches it.`);
+	}
+	// A reviewed change set is applied exactly as approved: no second pass; the other's partial writes are named.
+	if (reviewed && guard.sawOtherWriter) {
+		note(
+			'OTHER_WRITER',
+			'Another publish wrote to this model during this apply and stopped (this one wrote first, lib/org/guard.ts). A reviewed change set is applied exactly as approved, so what the other wrote before it stopped is still in the model: run a dry run of your plan to see it, and review its changes.',
+		);
+	}
+	return notes;
 }
 
 /** The result of writing `changeSet` (ready's own, or both passes', convergePass), its outcomes per row. */
@@ -336,6 +336,7 @@ export function resultOf(ready: ReadyToApply, changeSet: ChangeSet, applied: Pic
 		changeSet,
 	);
 	if (modelOutcome?.recordId) published.summary.model.id = modelOutcome.recordId;
+	if (ready.guardNotes?.length) published.warnings = [...published.warnings, ...ready.guardNotes];
 	return published;
 }
 

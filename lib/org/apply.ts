@@ -114,6 +114,10 @@ class Applier {
 	stopped: { code: string; message: string; status?: number } | null = null;
 	private readonly indexById = new Map<string, number>();
 	private settledCount = 0;
+	/** Changes sent to the org at least once, the org's clock when the last write answered, the slowest write call (the guard's OwnWrites). */
+	private readonly sent = new Set<string>();
+	private lastWriteAt: string | null = null;
+	private slowestCallMs = 0;
 
 	constructor(
 		private readonly org: OrgConnection,
@@ -298,7 +302,14 @@ class Applier {
 	private async runCheck(check: NonNullable<ApplyOptions['beforePhase']>, name: string): Promise<boolean> {
 		const calls = this.org.usage().calls;
 		const started = Date.now();
-		const reason = await check(name, { changes: this.cs.changes, outcomes: this.outcomes, created: this.created });
+		const reason = await check(name, {
+			changes: this.cs.changes,
+			outcomes: this.outcomes,
+			created: this.created,
+			sent: this.sent,
+			lastWriteAt: this.lastWriteAt,
+			slowestCallMs: this.slowestCallMs,
+		});
 		this.timing(name).ms += Date.now() - started;
 		this.timing(name).calls += this.org.usage().calls - calls;
 		if (reason) this.stopped = reason;
@@ -539,12 +550,14 @@ class Applier {
 			writes.push({ index: w.index, action: w.change.action, ...names, inherited: w.record?.IsInherited === true });
 		}
 		const byIndex = new Map(links.map((w) => [w.index, w]));
+		const started = this.wrote(links);
 		const stop = await applyRuleLinksViaMetadata(this.org, this.cs.modelDeveloperName, writes, {
 			// The Metadata API answers by component, not by record: a created link's Id is not known.
 			settle: (i, status, failure) => this.settle(i, status, status === 'done' ? (byIndex.get(i)?.targetId ?? null) : null, failure?.code, failure?.message),
 			progress: (phase) => this.progress(phase),
 			isTransient: (code) => isTransient(code),
 		});
+		this.answered(started);
 		if (stop) this.stopped = stop;
 		return pending.filter((w) => !byIndex.has(w.index));
 	}
@@ -596,9 +609,12 @@ class Applier {
 		const items = call.subrequests.flatMap((s) => s.records.map((r) => r.item));
 		const label = describeCall(call);
 		let response: { compositeResponse?: CompositeAnswer[] };
+		const started = this.wrote(items);
 		try {
 			response = await restPost(this.org, `${this.org.basePath}/composite`, call.body(this.org.basePath));
+			this.answered(started);
 		} catch (err) {
+			this.answered(started);
 			const code = errorCodeOf(err);
 			const message = this.org.redact(messageOf(err));
 			const status = this.org.lastStatus ?? undefined;
@@ -767,7 +783,9 @@ class Applier {
 			const items = rest.filter((w) => w.change.object === object && w.change.action === 'create' && !w.unknown);
 			// An empty set must not open a job: a job closed without data fails and costs about five calls.
 			if (!items.length || items.length < threshold || this.stopped) continue;
+			const started = this.wrote(items);
 			const outcome = await applyBulk(this.org, object, items.map((w) => w.record ?? {}));
+			this.answered(started);
 			if ('stopped' in outcome) {
 				if (outcome.stopped.code === LIMIT_CODE) {
 					this.stopped = outcome.stopped;
@@ -796,6 +814,18 @@ class Applier {
 			this.progress(`Creating ${object} (Bulk API 2.0)`);
 		}
 		return rest;
+	}
+
+	/** Notes the items as sent (the guard counts their writes as this run's); returns when. */
+	private wrote(items: readonly WorkItem[]): number {
+		for (const w of items) this.sent.add(w.change.id);
+		return Date.now();
+	}
+
+	/** A write call answered (or failed): the org's clock then, and how long it took. */
+	private answered(started: number): void {
+		this.lastWriteAt = this.org.lastResponseDate ?? this.lastWriteAt;
+		this.slowestCallMs = Math.max(this.slowestCallMs, Date.now() - started);
 	}
 
 	private settle(i: number, status: ChangeOutcome['status'], recordId: string | null, errorCode?: string, message?: string): void {

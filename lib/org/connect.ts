@@ -362,6 +362,12 @@ export class OrgConnection {
 	/** HTTP status of the last response (jsforce drops it from errors whose body names a code). */
 	lastStatus: number | null = null;
 	/**
+	 * The org's clock at the last response: its Date header (RFC 9110, to the second), as Salesforce writes
+	 * datetimes ("2026-12-02T03:00:01.000+0000"). The guard compares it with the CreatedDate of records
+	 * another writer made (lib/org/guard.ts); null when no response carried one.
+	 */
+	lastResponseDate: string | null = null;
+	/**
 	 * Why the last session renewal failed. jsforce reports it as a plain "Unable to refresh session due
 	 * to: …" error on the request that needed it; toOrgError (http.ts) puts this one back in its place.
 	 */
@@ -428,6 +434,8 @@ export class OrgConnection {
 
 	private noteResponse(res: HttpResponseLike): void {
 		if (res?.statusCode !== undefined) this.lastStatus = res.statusCode;
+		const date = res?.headers?.date ? new Date(res.headers.date) : null;
+		if (date && !Number.isNaN(date.getTime())) this.lastResponseDate = date.toISOString().replace('Z', '+0000');
 		if (res?.statusCode !== undefined && res.statusCode !== 401) this.refreshesInARow = 0;
 		const header = res?.headers?.['sforce-limit-info'];
 		const m = typeof header === 'string' ? /api-usage=(\d+)\/(\d+)/.exec(header) : null;

@@ -1,51 +1,74 @@
 /**
  * The optimistic check run before the write calls of an apply and after its last one. Salesforce has no
  * lock a client can take on a territory model, so two publishes to one model are kept apart by reading what is
- * cheap and decisive: the model record and the Id, DeveloperName and SystemModstamp of every territory
- * and rule of the model (one Composite call, three queries), compared with what was read before the
- * apply began plus what this run itself wrote. SystemModstamp is the system field Salesforce updates on
- * every change of a record, by a user or by the system (Object Reference, System Fields).
+ * cheap and decisive, in one Composite call of five queries: the model record; the Id, DeveloperName,
+ * CreatedDate and SystemModstamp of every territory and rule of the model; and, for the user and the manual
+ * account assignments, two aggregates each (COUNT and MAX(SystemModstamp): 200,000 account assignments would
+ * be 100 query pages at every check). That is compared with what was read before the apply began plus what
+ * this run itself wrote. SystemModstamp is the system field Salesforce updates on every change of a record,
+ * by a user or by the system (Object Reference, System Fields).
  *
- * When another writer's changes are found, the earlier claim decides (goesOn: the CreatedDate of the
+ * When another writer's changes are found, the earlier claim decides (decide: the CreatedDate of the
  * earliest record each run created; both runs compare the same two values, so they decide the same way):
- * one goes on, the other stops before its next call with MODEL_CHANGED; on equal CreatedDates both stop.
- * A run that has written nothing yet always stops (it refuses before writing).
+ * one goes on, the other stops before its next call with MODEL_CHANGED. Equal claims (Salesforce keeps
+ * datetimes to the second, so two publishes released together often tie) are broken once the model is
+ * quiet, when both runs see the same records (breakTie). A run that has written nothing yet always stops
+ * (it refuses before writing).
  */
 import type { ModelTarget } from '../api-types';
 import { ID_PATTERN, OBJECTS } from '../salesforce';
+import { AFTER_WRITES } from './apply';
 import type { OrgConnection } from './connect';
-import type { ForeignChange, GuardRecord, GuardState, OwnWrites } from './types';
+import { OrgError } from './errors';
+import type { ForeignChange, GuardActivity, GuardRecord, GuardState, OwnWrites } from './types';
 import { readTogether } from './composite-read';
-import { sleep } from './retry';
+import { isTransient, sleep } from './retry';
 import { soqlQuote } from './soql';
 
 type Row = Record<string, unknown>;
 
 const id15 = (id: string) => id.slice(0, 15);
 
+/** The assignment objects whose activity the guard counts, and the filter that keeps it to what a plan writes. */
+const ASSIGNMENTS: ReadonlyArray<{ object: string; only?: string }> = [
+	{ object: OBJECTS.userTerritory },
+	// Rule-made account assignments (Run Assignment Rules) are the org's, not a writer's: only manual ones count.
+	{ object: OBJECTS.objectTerritory, only: "AssociationCause = 'Territory2Manual'" },
+];
+
+const EMPTY_ACTIVITY: GuardActivity = { count: 0, latest: '' };
+
 /** Reads the guarded records of the model the target names (present or not): one Composite call. */
 export async function readGuardState(org: OrgConnection, target: ModelTarget): Promise<GuardState> {
 	let modelWhere: string;
 	let inModel: string;
+	let territoryInModel: string;
 	if (target.id) {
 		// Not an Id at all: no model can match (the snapshot reports MODEL_NOT_FOUND), nothing to guard.
-		if (!ID_PATTERN.test(target.id)) return {};
+		if (!ID_PATTERN.test(target.id)) return { records: {}, activity: {} };
 		modelWhere = `Id = ${soqlQuote(target.id)}`;
 		inModel = `Territory2ModelId = ${soqlQuote(target.id)}`;
+		territoryInModel = `Territory2.Territory2ModelId = ${soqlQuote(target.id)}`;
 	} else {
 		const name = soqlQuote(String(target.developerName ?? ''));
 		modelWhere = `DeveloperName = ${name}`;
 		inModel = `Territory2Model.DeveloperName = ${name}`;
+		territoryInModel = `Territory2.Territory2Model.DeveloperName = ${name}`;
 	}
-	const [models, territories, rules] = (await readTogether(org, [
+	const answers = (await readTogether(org, [
 		{ kind: 'query', soql: `SELECT Id, DeveloperName, State, CreatedDate, SystemModstamp FROM ${OBJECTS.model} WHERE ${modelWhere}` },
 		{ kind: 'query', soql: `SELECT Id, DeveloperName, CreatedDate, SystemModstamp FROM ${OBJECTS.territory} WHERE ${inModel}` },
 		{ kind: 'query', soql: `SELECT Id, DeveloperName, CreatedDate, SystemModstamp FROM ${OBJECTS.rule} WHERE ${inModel}` },
+		...ASSIGNMENTS.map(({ object, only }) => ({
+			kind: 'query' as const,
+			soql: `SELECT COUNT(Id) n, MAX(SystemModstamp) latest FROM ${object} WHERE ${territoryInModel}${only ? ` AND ${only}` : ''}`,
+		})),
 	])) as Row[][];
-	const state: GuardState = {};
+	const [models, territories, rules] = answers;
+	const state: GuardState = { records: {}, activity: {} };
 	const add = (object: string, rows: Row[]) => {
 		for (const r of rows) {
-			state[id15(String(r.Id))] = {
+			state.records[id15(String(r.Id))] = {
 				object,
 				developerName: String(r.DeveloperName ?? ''),
 				stamp: String(r.SystemModstamp ?? ''),
@@ -57,47 +80,71 @@ export async function readGuardState(org: OrgConnection, target: ModelTarget): P
 	add(OBJECTS.model, models);
 	add(OBJECTS.territory, territories);
 	add(OBJECTS.rule, rules);
+	ASSIGNMENTS.forEach(({ object }, k) => {
+		const row = answers[3 + k][0] ?? {};
+		state.activity[object] = { count: Number(row.n ?? 0), latest: String(row.latest ?? '') };
+	});
 	return state;
 }
 
-/** The guarded records as one comparable text: Id, SystemModstamp and state, in Id order. */
+/** The guarded records and assignment activity as one comparable text, in Id order. */
 function fingerprintOf(state: GuardState): string {
-	return Object.keys(state)
+	const records = Object.keys(state.records)
 		.sort()
-		.map((id) => `${id} ${state[id].stamp} ${state[id].state ?? ''}`)
-		.join('\n');
+		.map((id) => `${id} ${state.records[id].stamp} ${state.records[id].state ?? ''}`);
+	const activity = Object.keys(state.activity)
+		.sort()
+		.map((object) => `${object} ${state.activity[object].count} ${state.activity[object].latest}`);
+	return [...records, ...activity].join('\n');
 }
 
 /**
- * Waits until the model is quiet: two reads of its guarded records `intervalMs` apart agree (the other
- * writer has stopped; a loser stops at its next check, one call after it can see this run's writes).
- * At most `reads` reads; false when the model kept changing or could not be read.
+ * Waits until the model is quiet: two reads of its guarded records and assignment activity `intervalMs`
+ * apart agree (the other writer has stopped; a loser stops at its next check, one call after it can see
+ * this run's writes). At most `reads` reads; the last state read when quiet, null when the model kept
+ * changing, could not be read or the wait was stopped.
  */
-export async function waitForQuiet(org: OrgConnection, target: ModelTarget, intervalMs: number, signal?: AbortSignal, reads = 10): Promise<boolean> {
+export async function waitForQuiet(org: OrgConnection, target: ModelTarget, intervalMs: number, signal?: AbortSignal, reads = 10): Promise<GuardState | null> {
 	try {
-		let last = fingerprintOf(await readGuardState(org, target));
+		let last = await readGuardState(org, target);
 		for (let n = 1; n < reads; n++) {
 			// An execution stopped in n8n is not kept waiting for the other writer.
-			if (signal?.aborted) return false;
+			if (signal?.aborted) return null;
 			await sleep(intervalMs);
-			const now = fingerprintOf(await readGuardState(org, target));
-			if (now === last) return true;
+			const now = await readGuardState(org, target);
+			if (fingerprintOf(now) === fingerprintOf(last)) return now;
 			last = now;
 		}
 	} catch {
-		// Not read: the second pass's own guard reads the model again before it writes.
+		// Not read: the caller treats the model as not quiet (the second pass's guard reads it again anyway).
 	}
-	return false;
+	return null;
 }
 
 const GUARDED: ReadonlySet<string> = new Set([OBJECTS.model, OBJECTS.territory, OBJECTS.rule]);
 
+/** What the guard last saw, to tell this run's assignment writes from another's (foreignChanges). */
+export interface GuardCheckpoint {
+	state: GuardState;
+	/** Per assignment object: how many of this run's changes of it had been sent by then. */
+	sent: Record<string, number>;
+}
+
+/** Per assignment object: how many of this run's changes of it have been sent. */
+function sentPerObject(own: OwnWrites): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const c of own.changes) if (own.sent.has(c.id)) out[c.object] = (out[c.object] ?? 0) + 1;
+	return out;
+}
+
 /**
  * Changes between `before` and `now` that this run's writes do not explain. Pure. A record counts as
  * this run's when it created it (by Id, or by the DeveloperName of a create it attempted: a create whose
- * answer was lost is adopted later), or updated or deleted it.
+ * answer was lost is adopted later), or updated or deleted it. Assignments are counted, not listed
+ * (activityChanges); `last` is the previous check, whose latest SystemModstamp tells whether assignments
+ * changed while this run wrote none of them.
  */
-export function foreignChanges(before: GuardState, now: GuardState, own: OwnWrites): ForeignChange[] {
+export function foreignChanges(before: GuardState, now: GuardState, own: OwnWrites, last?: GuardCheckpoint): ForeignChange[] {
 	const attempted = own.changes.filter((c, i) => own.outcomes[i]?.status !== 'planned' && GUARDED.has(c.object));
 	const failed = new Set(own.outcomes.filter((o) => o.status === 'failed').map((o) => o.changeId));
 	const createdIds = new Set(Object.values(own.created).map(id15));
@@ -117,30 +164,74 @@ export function foreignChanges(before: GuardState, now: GuardState, own: OwnWrit
 	);
 	const ours = (id: string, r: GuardRecord) => createdIds.has(id) || touched.has(id) || createdNames.has(`${r.object}:${r.developerName.toLowerCase()}`);
 	const out: ForeignChange[] = [];
-	for (const [id, r] of Object.entries(now)) {
-		const was = before[id];
+	for (const [id, r] of Object.entries(now.records)) {
+		const was = before.records[id];
 		if (ours(id, r)) continue;
 		if (!was) out.push({ id, object: r.object, developerName: r.developerName, what: 'created', stamp: r.stamp });
 		else if (was.state !== r.state) out.push({ id, object: r.object, developerName: r.developerName, what: 'state', stamp: r.stamp, detail: `${was.state} → ${r.state}` });
 		else if (was.stamp !== r.stamp) out.push({ id, object: r.object, developerName: r.developerName, what: 'updated', stamp: r.stamp });
 	}
-	for (const [id, r] of Object.entries(before)) {
-		if (!now[id] && !touched.has(id)) out.push({ id, object: r.object, developerName: r.developerName, what: 'deleted', stamp: null });
+	for (const [id, r] of Object.entries(before.records)) {
+		if (!now.records[id] && !touched.has(id)) out.push({ id, object: r.object, developerName: r.developerName, what: 'deleted', stamp: null });
+	}
+	return [...out, ...activityChanges(before, now, own, last)];
+}
+
+/**
+ * Assignment activity this run's writes do not explain, per assignment object:
+ * - the count is outside what this run's writes allow: the count before, plus its creates that are done,
+ *   minus its deletes that are done, give or take those sent whose answer is not known yet (a lost answer may
+ *   still have written). A territory this run deleted takes its assignments with it (Salesforce deletes
+ *   them), so after such a delete fewer is allowed;
+ * - or the latest SystemModstamp moved since the last check while this run sent none of that object's
+ *   changes in between (an update of another writer, or a create and a delete that keep the count).
+ * What this does not see: another writer's assignment writes in the same interval as this run's own writes
+ * of that object that leave the count where this run's writes explain it (README, "Concurrent publishes").
+ */
+function activityChanges(before: GuardState, now: GuardState, own: OwnWrites, last?: GuardCheckpoint): ForeignChange[] {
+	const out: ForeignChange[] = [];
+	const deletedTerritory = own.changes.some((c) => c.object === OBJECTS.territory && c.action === 'delete' && own.sent.has(c.id));
+	const sentNow = sentPerObject(own);
+	for (const { object } of ASSIGNMENTS) {
+		const was = before.activity[object] ?? EMPTY_ACTIVITY;
+		const is = now.activity[object];
+		if (!is) continue;
+		let done = 0;
+		let maybeMore = 0;
+		let maybeFewer = 0;
+		own.changes.forEach((c, i) => {
+			if (c.object !== object || c.action === 'update') return;
+			const status = own.outcomes[i]?.status;
+			const sign = c.action === 'create' ? 1 : -1;
+			if (status === 'done') done += sign;
+			else if (own.sent.has(c.id)) {
+				if (sign > 0) maybeMore++;
+				else maybeFewer++;
+			}
+		});
+		const low = deletedTerritory ? -Infinity : was.count + done - maybeFewer;
+		const high = was.count + done + maybeMore;
+		const explained = low === high ? `${low}` : low === -Infinity ? `at most ${high}` : `${low} to ${high}`;
+		if (is.count < low || is.count > high) {
+			out.push({ id: object, object, developerName: '', what: 'activity', stamp: is.latest || null, detail: `${is.count} in the model where this run's writes explain ${explained}` });
+			continue;
+		}
+		const ref = last ?? { state: before, sent: {} };
+		const refLatest = (ref.state.activity[object] ?? EMPTY_ACTIVITY).latest;
+		if ((sentNow[object] ?? 0) === (ref.sent[object] ?? 0) && is.latest !== refLatest) {
+			out.push({ id: object, object, developerName: '', what: 'activity', stamp: is.latest || null, detail: `changed at ${is.latest} while this run wrote none` });
+		}
 	}
 	return out;
 }
 
-/** A run's claim to go on: the CreatedDate of its earliest created record (see goesOn). */
-interface Claim {
-	createdDate: string;
-}
-
-function earliest(now: GuardState, ids: Iterable<string>): Claim | null {
-	let best: Claim | null = null;
+/** A run's claim to go on: the CreatedDate of its earliest created record (see decide). */
+function earliest(now: GuardState, ids: Iterable<string>): string | null {
+	let best: string | null = null;
 	for (const id of ids) {
-		const r = now[id];
+		const r = now.records[id15(id)];
 		if (!r || !r.createdDate) continue;
-		if (!best || r.createdDate < best.createdDate) best = { createdDate: r.createdDate };
+		if (best === null || r.createdDate < best) best = r.createdDate;
 	}
 	return best;
 }
@@ -148,37 +239,179 @@ function earliest(now: GuardState, ids: Iterable<string>): Claim | null {
 /**
  * Whether this run goes on although another writer changed the model under it. Both runs must decide
  * the same way, each from its own read of the org, taken at different moments; so only what never
- * moves and what the other run is sure to see counts: the **CreatedDate and Id of created records**.
- * A run's claim is its earliest created record of the model (territories, rules, the model itself),
- * ordered by CreatedDate. Its earliest record is the first of its writes the other run can see, so a
- * partial view of the other run's writes still finds the same claim. Updates do not claim (SystemModstamp
- * moves with every later write, so two reads disagree on it), deletes carry no stamp at all.
+ * moves and what the other run is sure to see counts: the **CreatedDate of created records**. A run's
+ * claim is its earliest created record of the model (territories, rules, the model itself; `claimIds`:
+ * this pass's creates and, in a second pass, the first pass's). Its earliest record is the first of its
+ * writes the other run can see, so a partial view of the other run's writes still finds the same claim.
+ * Updates and assignment activity do not claim (SystemModstamp moves with every later write, so two reads
+ * disagree on it), deletes carry no stamp at all.
  *
- * - This run has no claim (it wrote nothing, or only updates and deletes): it stops.
- * - The model's state changed (activated, archived under the publish): it stops.
- * - This run has a claim and the other writer none visible (only updates or deletes, or creates not
- *   yet visible, which are then later than this run's claim): it goes on; the other, seeing this
+ * - This run has no claim (it wrote nothing, or only updates, deletes and assignments): 'stop'.
+ * - The model's state changed (activated, archived under the publish): 'stop'.
+ * - This run has a claim and the other writer none visible (only updates, deletes or assignments, or
+ *   creates not yet visible, which are then later than this run's claim): 'go'; the other, seeing this
  *   claim without one of its own, stops.
- * - Both have claims: the earlier CreatedDate goes on, the other stops. Both runs compare the same two
- *   values, so at most one goes on.
- * - Both claims carry the same CreatedDate: both stop (MODEL_CHANGED; publishing one plan again then
- *   converges). Salesforce returns datetimes to the second (".000" milliseconds), so two publishes
- *   released within one second tie; the Ids cannot break the tie, since Salesforce documents no order of
- *   Ids (app servers draw them in blocks): a run's smallest Id could change as more of the other's
- *   records become visible, and both could go on.
+ * - Both have claims: the earlier CreatedDate goes on, the other stops.
+ * - Both claims carry the same CreatedDate: 'tie' (breakTie decides once the model is quiet).
  */
-export function goesOn(now: GuardState, own: OwnWrites, foreign: readonly ForeignChange[]): boolean {
-	if (foreign.some((f) => f.what === 'state')) return false;
-	const ownClaim = earliest(now, Object.values(own.created).map(id15));
-	if (!ownClaim) return false;
+export function decide(now: GuardState, claimIds: readonly string[], foreign: readonly ForeignChange[]): 'go' | 'stop' | 'tie' {
+	if (foreign.some((f) => f.what === 'state')) return 'stop';
+	const ownClaim = earliest(now, claimIds);
+	if (ownClaim === null) return 'stop';
 	const foreignClaim = earliest(
 		now,
 		foreign.filter((f) => f.what === 'created').map((f) => f.id),
 	);
-	return !foreignClaim || ownClaim.createdDate < foreignClaim.createdDate;
+	if (foreignClaim === null || ownClaim < foreignClaim) return 'go';
+	return ownClaim === foreignClaim ? 'tie' : 'stop';
+}
+
+/**
+ * Two claims with the same CreatedDate (Salesforce returns datetimes to the second, ".000"): the run that
+ * holds the smallest Id among the records created at that moment goes on. Ids carry no documented order,
+ * but any fixed order will do as long as both runs compare the same records: so this is asked only of a
+ * quiet model (both runs paused at their checks, every record of both visible to both), and it counts every
+ * record of that moment that is not this run's, those read before this run began included (the other run
+ * may have created some before this run's first read).
+ */
+export function breakTie(now: GuardState, claimIds: readonly string[]): boolean {
+	const mine = new Set(claimIds.map(id15));
+	const moment = earliest(now, mine);
+	if (moment === null) return false;
+	const least = (a: string, b: string) => (a === '' || b < a ? b : a);
+	let ownMin = '';
+	let otherMin = '';
+	for (const [id, r] of Object.entries(now.records)) {
+		if (r.createdDate !== moment || !GUARDED.has(r.object)) continue;
+		if (mine.has(id)) ownMin = least(ownMin, id);
+		else otherMin = least(otherMin, id);
+	}
+	return ownMin !== '' && (otherMin === '' || ownMin < otherMin);
 }
 
 export function describeForeign(f: ForeignChange): string {
+	if (f.what === 'activity') return `${f.object} records ${f.detail ?? 'changed'}`;
 	const what = f.what === 'state' ? `changed state (${f.detail})` : f.what;
 	return `${f.object} ${f.developerName} ${what}${f.stamp ? ` at ${f.stamp}` : ''}`;
+}
+
+/** Why a guarded apply stops (ApplyOptions.beforePhase's answer). */
+export interface GuardStop {
+	code: string;
+	message: string;
+	status?: number;
+}
+
+/**
+ * One guarded apply's checks (ApplyOptions.beforePhase): reads the model, finds what another writer did,
+ * decides whether this run goes on, and remembers what the publish must tell its user afterwards.
+ */
+export class ModelGuard {
+	/** Another writer changed the model during the apply and this run went on: it publishes again once the other stopped (lib/converge.ts). */
+	sawOtherWriter = false;
+	/**
+	 * Found only by the check after the last write, and begun after that write answered (its earliest record
+	 * is later than the org's clock then): a later publish or edit, which this run must not undo. Reported,
+	 * not acted on.
+	 */
+	readonly laterWriters: ForeignChange[] = [];
+	/** The check after the last write could not be made (the org did not answer it): why. Everything was written. */
+	uncheckedAfterWrites: string | null = null;
+	private readonly accepted = new Set<string>();
+	private last: GuardCheckpoint | undefined;
+
+	constructor(
+		private readonly org: OrgConnection,
+		private readonly target: ModelTarget,
+		private readonly before: GuardState,
+		/** A second pass's first-pass creates: its claim carries over (lib/converge.ts). */
+		private readonly priorClaim: readonly string[] = [],
+		private readonly signal?: AbortSignal,
+	) {}
+
+	/** The check before `phase` (or after the last write): null to go on, else why this run stops. */
+	async check(phase: string, own: OwnWrites): Promise<GuardStop | null> {
+		const afterWrites = phase === AFTER_WRITES;
+		let now: GuardState;
+		try {
+			now = await readGuardState(this.org, this.target);
+		} catch (err) {
+			const code = err instanceof OrgError ? err.code : 'UNKNOWN_ERROR';
+			const status = err instanceof OrgError ? err.status : undefined;
+			// After the last write there is nothing left to protect: the publish is done, the check just could not be made.
+			if (afterWrites) {
+				this.uncheckedAfterWrites = `${code}: ${(err as Error).message}`;
+				return null;
+			}
+			// The check compares with the state before the apply, so a check skipped while the org is
+			// briefly unavailable (its retries spent) is made up by the next one; other failures stop.
+			if (isTransient(code, status)) return null;
+			return { code, message: `Could not check the model before ${phase}: ${(err as Error).message}`, ...(status ? { status } : {}) };
+		}
+		const foreign = this.unaccepted(now, own);
+		if (!foreign.length) {
+			this.last = { state: now, sent: sentPerObject(own) };
+			return null;
+		}
+		const claimIds = [...this.priorClaim, ...Object.values(own.created)];
+		if (afterWrites && this.begunAfterLastWrite(now, foreign, own.lastWriteAt)) {
+			this.laterWriters.push(...foreign);
+			this.accept(foreign, now, own);
+			return null;
+		}
+		let verdict = decide(now, claimIds, foreign);
+		let seen = foreign;
+		if (verdict === 'tie') {
+			// Both runs pause here; once nothing moves, both see every record of both and decide alike.
+			const quiet = await waitForQuiet(this.org, this.target, Math.min(10_000, Math.max(500, 2 * own.slowestCallMs)), this.signal);
+			if (quiet) {
+				seen = this.unaccepted(quiet, own);
+				now = quiet;
+				verdict = !seen.length ? 'go' : decide(quiet, claimIds, seen);
+				if (verdict === 'tie') verdict = breakTie(quiet, claimIds) ? 'go' : 'stop';
+			} else verdict = 'stop';
+		}
+		if (verdict === 'go') {
+			// The other writer lost: it stops at its own next check; this run goes on, and publishPlan
+			// makes the model match the plan once the other has stopped (lib/converge.ts).
+			if (seen.length) this.sawOtherWriter = true;
+			this.accept(seen, now, own);
+			return null;
+		}
+		const written = own.outcomes.filter((o) => o.status === 'done').length;
+		const listed = seen.slice(0, 10).map(describeForeign).join('; ');
+		const when = afterWrites ? 'after its last write' : `before ${phase}`;
+		return {
+			code: 'MODEL_CHANGED',
+			message: `The model changed under this publish ${when} (${listed}${seen.length > 10 ? `; and ${seen.length - 10} more` : ''}): another publish or a person is writing to it. ${written ? `${written} changes of this run were written before; ` : 'Nothing was written; '}run the plan again (a dry run first) once the other writer is done.`,
+		};
+	}
+
+	private unaccepted(now: GuardState, own: OwnWrites): ForeignChange[] {
+		return foreignChanges(this.before, now, own, this.last).filter((f) => !this.accepted.has(keyOf(f)));
+	}
+
+	private accept(foreign: readonly ForeignChange[], now: GuardState, own: OwnWrites): void {
+		for (const f of foreign) this.accepted.add(keyOf(f));
+		this.last = { state: now, sent: sentPerObject(own) };
+	}
+
+	/**
+	 * Whether what the check after the last write found was begun after that write answered: the other
+	 * writer created records, all of them later (to the second) than the org's clock when this run's last
+	 * write call answered, and deleted nothing and changed no state. Such a writer read the model with all of
+	 * this run's writes in it (its own check before its first write would have seen any of them arriving and
+	 * stopped it), so it is a later publish; undoing it in a second pass would be wrong.
+	 */
+	private begunAfterLastWrite(now: GuardState, foreign: readonly ForeignChange[], lastWriteAt: string | null): boolean {
+		if (!lastWriteAt) return false;
+		const creates = foreign.filter((f) => f.what === 'created');
+		if (!creates.length || foreign.some((f) => f.what === 'deleted' || f.what === 'state')) return false;
+		const claim = earliest(now, creates.map((f) => f.id));
+		return claim !== null && claim.slice(0, 19) > lastWriteAt.slice(0, 19);
+	}
+}
+
+function keyOf(f: ForeignChange): string {
+	return `${f.object}:${f.developerName}:${f.what}`;
 }

@@ -9,7 +9,7 @@ export { AFTER_WRITES, applyChangeSet, CANCELLED, isRecordRef, type ApplyResult 
 export { checkOrg } from './check';
 export { ruleLinksPath } from './describe';
 export { OrgError } from './errors';
-export { describeForeign, foreignChanges, goesOn, readGuardState, waitForQuiet } from './guard';
+export { describeForeign, ModelGuard, readGuardState, waitForQuiet } from './guard';
 export { isTransient } from './retry';
 export { criteriaFieldIssues, readAccountFieldTypes, readAccountFields } from './account-fields';
 export { nextStep, withNextStep } from './next-step';

@@ -27,8 +27,23 @@ export interface GuardRecord {
 	state?: string;
 }
 
-/** Id (15 characters) → record, for the model and its territories and rules. */
-export type GuardState = Record<string, GuardRecord>;
+/** How many user or account assignments the model has, and when the latest of them last changed. */
+export interface GuardActivity {
+	count: number;
+	/** MAX(SystemModstamp); '' when the model has none. */
+	latest: string;
+}
+
+export interface GuardState {
+	/** Id (15 characters) → record, for the model and its territories and rules. */
+	records: Record<string, GuardRecord>;
+	/**
+	 * Per assignment object (UserTerritory2Association, ObjectTerritory2Association): their count and latest
+	 * change in the model, two aggregates instead of every record (200,000 account assignments would be 100
+	 * query pages at every check).
+	 */
+	activity: Record<string, GuardActivity>;
+}
 
 /** What this run has written (or tried to) so far, as the guard needs it. */
 export interface OwnWrites {
@@ -36,15 +51,22 @@ export interface OwnWrites {
 	outcomes: readonly ChangeOutcome[];
 	/** change id → Id of the record it created. */
 	created: Readonly<Record<string, string>>;
+	/** Ids of the changes sent to the org at least once (their outcome may still be unknown). */
+	sent: ReadonlySet<string>;
+	/** The org's clock (OrgConnection.lastResponseDate) when the last write call answered; null before any. */
+	lastWriteAt: string | null;
+	/** The longest a write call of this run took so far (ms): how long another run's call may take to land. */
+	slowestCallMs: number;
 }
 
 /** A change found by the guard that this run did not make. */
 export interface ForeignChange {
-	/** Id (15 characters) of the record. */
+	/** Id (15 characters) of the record; for assignment activity, the object's name. */
 	id: string;
 	object: string;
 	developerName: string;
-	what: 'created' | 'updated' | 'deleted' | 'state';
+	/** 'activity': assignments of the model added, removed or changed that this run's writes do not explain. */
+	what: 'created' | 'updated' | 'deleted' | 'state' | 'activity';
 	stamp: string | null;
 	detail?: string;
 }
