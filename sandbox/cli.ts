@@ -6,7 +6,7 @@
  *                      [--rule-field-form qualified|bare] [--state-country-picklists]
  *                      [--sharing account=LEVEL,opportunity=LEVEL,case=LEVEL] [--block-password-flow]
  *                      [--no-rest-rule-links] [--accounts N] [--users N] [--latency-per-request MS]
- *                      [--latency-per-record MS] [--failed-reference halt|null] [--territories-per-model N]
+ *                      [--latency-per-record MS] [--failed-reference halt|null] [--datetime-precision second|millisecond] [--territories-per-model N]
  *                      [--control] [--json]
  * With --json the first stdout line is one JSON object with the login details (for scripts).
  * On SIGINT/SIGTERM it saves the org to --state (atomically) and exits 0.
@@ -24,7 +24,7 @@ const USAGE =
 	'[--api-limit N] [--token-ttl SECONDS] [--lock-rate 0..1] [--unavailable-rate 0..1] [--fault-seed N] [--expire-sessions-every N] ' +
 	'[--rule-field-form qualified|bare] [--state-country-picklists] [--sharing account=None|Read|Edit,opportunity=…,case=…] ' +
 	'[--block-password-flow] [--no-rest-rule-links] [--accounts N] [--users N] [--latency-per-request MS] ' +
-	'[--latency-per-record MS] [--failed-reference halt|null] [--territories-per-model N] [--control] [--json]';
+	'[--latency-per-record MS] [--failed-reference halt|null] [--datetime-precision second|millisecond] [--territories-per-model N] [--control] [--json]';
 
 interface CliArgs {
 	options: SandboxOptions;
@@ -123,6 +123,12 @@ function parseArgs(argv: string[]): CliArgs {
 				const mode = value();
 				if (mode !== 'halt' && mode !== 'null') throw new Error(`--failed-reference must be halt or null, got "${mode}"`);
 				options.failedReference = mode;
+				break;
+			}
+			case '--datetime-precision': {
+				const precision = value();
+				if (precision !== 'second' && precision !== 'millisecond') throw new Error(`--datetime-precision must be second or millisecond, got "${precision}"`);
+				options.datetimePrecision = precision;
 				break;
 			}
 			case '--territories-per-model':

@@ -49,7 +49,7 @@ const secrets = tests('test/security/secrets.test.ts');
 
 /** The pairs of publishes released together at one model (concurrency-*.json, test/reliability/figures.ts). */
 function concurrencyFigure() {
-	const pairs = ['processes', 'n8n'].map((name) => read(`concurrency-${name}.json`));
+	const pairs = ['processes', 'processes-ms', 'n8n'].map((name) => read(`concurrency-${name}.json`));
 	const runs = pairs.reduce((n, p) => n + p.runs, 0);
 	const each = pairs.map((p) => `${p.scenario}: ${p.completed} of ${p.runs} completed, the other ${p.loser}${p.secondPass ? ", the winner's second pass took its writes out" : ''}`);
 	const exact = pairs.filter((p) => p.exact).length;

@@ -30,10 +30,10 @@ type Row = Record<string, unknown>;
 const id15 = (id: string) => id.slice(0, 15);
 
 /** The assignment objects whose activity the guard counts, and the filter that keeps it to what a plan writes. */
-const ASSIGNMENTS: ReadonlyArray<{ object: string; only?: string }> = [
-	{ object: OBJECTS.userTerritory },
+const ASSIGNMENTS: ReadonlyArray<{ object: string; filter: string }> = [
+	{ object: OBJECTS.userTerritory, filter: '' },
 	// Rule-made account assignments (Run Assignment Rules) are the org's, not a writer's: only manual ones count.
-	{ object: OBJECTS.objectTerritory, only: "AssociationCause = 'Territory2Manual'" },
+	{ object: OBJECTS.objectTerritory, filter: " AND AssociationCause = 'Territory2Manual'" },
 ];
 
 const EMPTY_ACTIVITY: GuardActivity = { count: 0, latest: '' };
@@ -59,9 +59,9 @@ export async function readGuardState(org: OrgConnection, target: ModelTarget): P
 		{ kind: 'query', soql: `SELECT Id, DeveloperName, State, CreatedDate, SystemModstamp FROM ${OBJECTS.model} WHERE ${modelWhere}` },
 		{ kind: 'query', soql: `SELECT Id, DeveloperName, CreatedDate, SystemModstamp FROM ${OBJECTS.territory} WHERE ${inModel}` },
 		{ kind: 'query', soql: `SELECT Id, DeveloperName, CreatedDate, SystemModstamp FROM ${OBJECTS.rule} WHERE ${inModel}` },
-		...ASSIGNMENTS.map(({ object, only }) => ({
+		...ASSIGNMENTS.map(({ object, filter }) => ({
 			kind: 'query' as const,
-			soql: `SELECT COUNT(Id) n, MAX(SystemModstamp) latest FROM ${object} WHERE ${territoryInModel}${only ? ` AND ${only}` : ''}`,
+			soql: `SELECT COUNT(Id) n, MAX(SystemModstamp) latest FROM ${object} WHERE ${territoryInModel}${filter}`,
 		})),
 	])) as Row[][];
 	const [models, territories, rules] = answers;
@@ -130,10 +130,17 @@ export interface GuardCheckpoint {
 	sent: Record<string, number>;
 }
 
-/** Per assignment object: how many of this run's changes of it have been sent. */
+/** Key of sentPerObject's count of territory deletes, which take their assignments with them. */
+const TERRITORY_DELETES = `${OBJECTS.territory}:delete`;
+
+/** Per object: how many of this run's changes of it have been sent; and how many territory deletes. */
 function sentPerObject(own: OwnWrites): Record<string, number> {
 	const out: Record<string, number> = {};
-	for (const c of own.changes) if (own.sent.has(c.id)) out[c.object] = (out[c.object] ?? 0) + 1;
+	for (const c of own.changes) {
+		if (!own.sent.has(c.id)) continue;
+		out[c.object] = (out[c.object] ?? 0) + 1;
+		if (c.object === OBJECTS.territory && c.action === 'delete') out[TERRITORY_DELETES] = (out[TERRITORY_DELETES] ?? 0) + 1;
+	}
 	return out;
 }
 
@@ -184,7 +191,8 @@ export function foreignChanges(before: GuardState, now: GuardState, own: OwnWrit
  *   still have written). A territory this run deleted takes its assignments with it (Salesforce deletes
  *   them), so after such a delete fewer is allowed;
  * - or the latest SystemModstamp moved since the last check while this run sent none of that object's
- *   changes in between (an update of another writer, or a create and a delete that keep the count).
+ *   changes in between, nor a territory delete (whose assignments go with it, which can lower the latest):
+ *   an update of another writer, or a create and a delete that keep the count.
  * What this does not see: another writer's assignment writes in the same interval as this run's own writes
  * of that object that leave the count where this run's writes explain it (README, "Concurrent publishes").
  */
@@ -218,7 +226,8 @@ function activityChanges(before: GuardState, now: GuardState, own: OwnWrites, la
 		}
 		const ref = last ?? { state: before, sent: {} };
 		const refLatest = (ref.state.activity[object] ?? EMPTY_ACTIVITY).latest;
-		if ((sentNow[object] ?? 0) === (ref.sent[object] ?? 0) && is.latest !== refLatest) {
+		const quietHere = (sentNow[object] ?? 0) === (ref.sent[object] ?? 0) && (sentNow[TERRITORY_DELETES] ?? 0) === (ref.sent[TERRITORY_DELETES] ?? 0);
+		if (quietHere && is.latest !== refLatest) {
 			out.push({ id: object, object, developerName: '', what: 'activity', stamp: is.latest || null, detail: `changed at ${is.latest} while this run wrote none` });
 		}
 	}

@@ -192,6 +192,16 @@ describe('the guard counts user and account assignments (two aggregates per obje
 		expect(activity(own, now)).toEqual([]);
 	});
 
+	it("a territory delete of this run can lower the latest change (its assignments go with it): not another's", () => {
+		const own = run({}, { delete: ['0MIxx0000000002'] });
+		const now = state({ [MODEL]: BEFORE_RECORDS[MODEL], '0MIxx0000000001': BEFORE_RECORDS['0MIxx0000000001'] }, { ...ASSIGNMENTS_BEFORE, UserTerritory2Association: { count: 8, latest: '2026-12-02T02:59:00.000+0000' } });
+		expect(activity(own, now)).toEqual([]);
+		// Once the delete was before the last check, a later move is another's again.
+		const last = { state: now, sent: { Territory2: 1, 'Territory2:delete': 1 } };
+		const later = state(now.records, { ...ASSIGNMENTS_BEFORE, UserTerritory2Association: { count: 8, latest: '2026-12-02T03:00:09.000+0000' } });
+		expect(foreignChanges(BEFORE, later, own, last).filter((f) => f.what === 'activity')).toHaveLength(1);
+	});
+
 	it('assignment activity claims nothing: a run that only wrote assignments stops for a creator', () => {
 		const now = state({ ...BEFORE_RECORDS, '0MIxx00000000B1': territory('B_1', '2026-12-02T03:00:02.000+0000') }, { ...ASSIGNMENTS_BEFORE, UserTerritory2Association: { count: 15, latest: '2026-12-02T03:00:01.000+0000' } });
 		const assigner = userAssignment(5);

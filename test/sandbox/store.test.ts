@@ -100,6 +100,18 @@ describe('OrgStore CRUD', () => {
 		expect(store.records('ACCOUNT').map((r) => r.Id)).toEqual([id]);
 	});
 
+	it('keeps system datetimes to the second by default, to the millisecond when asked (datetimePrecision)', () => {
+		const store = newStore();
+		store.clock = () => new Date('2026-11-29T08:00:01.234Z');
+		const stamps = (id: string) => {
+			const r = store.retrieve('Account', id.slice(0, 15));
+			return [r.CreatedDate, r.LastModifiedDate, r.SystemModstamp];
+		};
+		expect(stamps(store.createOne('Account', { Name: 'Seconds' }))).toEqual(Array(3).fill('2026-11-29T08:00:01.000+0000'));
+		store.datetimePrecision = 'millisecond';
+		expect(stamps(store.createOne('Account', { Name: 'Milliseconds' }))).toEqual(Array(3).fill('2026-11-29T08:00:01.234+0000'));
+	});
+
 	it('refuses unknown fields with Salesforce wording', () => {
 		const store = newStore();
 		const e = sfError(() => store.createOne('Account', { Name: 'A', Foo__c: 1 }));

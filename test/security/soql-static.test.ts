@@ -42,6 +42,9 @@ const FRAGMENTS: Record<string, string> = {
 	'lib/org/guard.ts: name': 'soqlQuote(target.developerName) (checked here)',
 	'lib/org/guard.ts: modelWhere': 'a template with soqlQuote of the model Id or DeveloperName (checked here)',
 	'lib/org/guard.ts: inModel': 'a template with soqlQuote of the model Id or DeveloperName (checked here)',
+	'lib/org/guard.ts: territoryInModel': 'a template with soqlQuote of the model Id or DeveloperName (checked here)',
+	'lib/org/guard.ts: object': 'an assignment object of ASSIGNMENTS (OBJECTS constants)',
+	'lib/org/guard.ts: filter': 'a constant condition of ASSIGNMENTS (or nothing)',
 };
 
 /** Object names of lib/salesforce's OBJECTS table are constants. */
