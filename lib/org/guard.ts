@@ -280,8 +280,8 @@ export function decide(now: GuardState, claimIds: readonly string[], foreign: re
  * holds the smallest Id among the records created at that moment goes on. Ids carry no documented order,
  * but any fixed order will do as long as both runs compare the same records: so this is asked only of a
  * quiet model (both runs paused at their checks, every record of both visible to both), and it counts every
- * record of that moment that is not this run's, those read before this run began included (the other run
- * may have created some before this run's first read).
+ * territory and rule of that moment that is not this run's, those read before this run began included (the
+ * other run may have created some before this run's first read). The model record is left out on both sides.
  */
 export function breakTie(now: GuardState, claimIds: readonly string[]): boolean {
 	const mine = new Set(claimIds.map(id15));
@@ -291,7 +291,9 @@ export function breakTie(now: GuardState, claimIds: readonly string[]): boolean 
 	let ownMin = '';
 	let otherMin = '';
 	for (const [id, r] of Object.entries(now.records)) {
-		if (r.createdDate !== moment || !GUARDED.has(r.object)) continue;
+		// Territories and rules only: a model made in that second by someone else (Setup, a script) would
+		// otherwise hold the smallest Id (0MC… before 0MI…) for both runs, and both would stop.
+		if (r.createdDate !== moment || r.object === OBJECTS.model) continue;
 		if (mine.has(id)) ownMin = least(ownMin, id);
 		else otherMin = least(otherMin, id);
 	}

@@ -97,6 +97,17 @@ describe('the guard: of two runs that both wrote, exactly one goes on', () => {
 		expect(breakTie(now, ['0MIxx000000000A', '0MIxx00000000B1'])).toBe(true);
 	});
 
+	it('a model made by someone else in the tie second does not make both stop (territories and rules decide)', () => {
+		const same = '2026-12-02T03:00:01.000+0000';
+		const now = state({
+			...BEFORE_RECORDS,
+			'0MCxx0000000002': { object: 'Territory2Model', developerName: 'Other', createdDate: same, stamp: same, state: 'Planning' },
+			'0MIxx00000000A1': territory('A_1', same),
+			'0MIxx00000000B1': territory('B_1', same),
+		});
+		expect([breakTie(now, ['0MIxx00000000A1']), breakTie(now, ['0MIxx00000000B1'])]).toEqual([true, false]);
+	});
+
 	it("a create of this run that failed (the other run made that key first) does not make the other's record this run's", () => {
 		// L created T first (its claim); W's create of T failed with DUPLICATE_DEVELOPER_NAME, W created U later.
 		const now = { ...BEFORE_RECORDS, '0MIxx00000000L1': territory('T', '2026-12-02T03:00:01.000+0000'), '0MIxx00000000W1': territory('U', '2026-12-02T03:00:02.000+0000') };
