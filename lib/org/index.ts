@@ -10,7 +10,6 @@ export { checkOrg } from './check';
 export { ruleLinksPath } from './describe';
 export { OrgError } from './errors';
 export { describeForeign, ModelGuard, readGuardState, waitForQuiet } from './guard';
-export { isTransient } from './retry';
 export { criteriaFieldIssues, readAccountFieldTypes, readAccountFields } from './account-fields';
 export { nextStep, withNextStep } from './next-step';
 export { assertSoqlName, soqlQuote } from './soql';
