@@ -47,7 +47,7 @@ export async function publishConverged(options: PublishOptions, ready: ReadyToAp
 	try {
 		const prepared = await preparePublish(options, { guard: true });
 		// The second pass keeps the first pass's claim: another writer that shows up now still meets it.
-		if (prepared.ready) prepared.ready.priorClaim = createdIds(applied);
+		if (prepared.ready) prepared.ready.priorClaim = { ids: createdIds(applied), until: ready.lastWriteAt ?? null };
 		// The model as the other writer left it refuses the plan (a limit, a user gone): the first pass's
 		// result says so beside what it wrote.
 		if (prepared.result) return firstPassWith(ready, applied, `a second pass found problems and wrote nothing: ${prepared.result.issues.map((i) => i.message).slice(0, 3).join('; ')}`);
@@ -84,6 +84,9 @@ function merged(first: ReadyToApply, applied: ApplyResult, second: ReadyToApply,
 	const outcomes: ChangeOutcome[] = [...done, ...appliedAgain.outcomes.map((o) => ({ ...o, changeId: o.changeId + SECOND }))];
 	const usage = sumUsage(first.conn.usage(), second.conn.usage());
 	const result = resultOf(second, changeSet, { outcomes, stopped: appliedAgain.stopped }, usage);
+	// The first pass's own notes (a check after its last write that could not be made) stand beside the second's.
+	const firstNotes = (first.guardNotes ?? []).filter((n) => !result.warnings.some((w) => w.code === n.code));
+	if (firstNotes.length) result.warnings = [...result.warnings, ...firstNotes];
 	const secondPhases = second.phases.map((p) => ({ ...p, phase: `${p.phase} (second pass)` }));
 	result.summary.phases = [...first.phases, ...secondPhases];
 	result.summary.durationMs = Date.now() - first.started;

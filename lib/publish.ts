@@ -36,6 +36,7 @@ import {
 	type ApplyResult,
 	type GuardState,
 	type OrgConnection,
+	type PriorClaim,
 	type SnapshotRefs,
 } from './org';
 import { developerNameProblem, didYouMean, parseCsv, parseCsvFile, parsePlan } from './plan';
@@ -77,8 +78,10 @@ export interface ReadyToApply {
 	reviewed?: boolean;
 	/** Set by the guard when another writer changed the model during the apply and this run went on. */
 	sawOtherWriter?: boolean;
-	/** A second pass: the Ids the first pass created, its claim against another writer (lib/org/guard.ts). */
-	priorClaim?: string[];
+	/** A second pass: the Ids the first pass created and when its last write answered, its claim against another writer (lib/org/guard.ts). */
+	priorClaim?: PriorClaim;
+	/** The org's clock when this pass's last write answered (ModelGuard.lastWriteAt). */
+	lastWriteAt?: string | null;
 	/** What the guard found that the user must read beside the result (warnings). */
 	guardNotes?: PlanIssue[];
 }
@@ -280,7 +283,7 @@ export async function writePrepared(
 ): Promise<ApplyResult> {
 	const { conn, changeSet } = ready;
 	const target = ready.modelTarget.id ? ready.modelTarget : { developerName: changeSet.modelDeveloperName };
-	const guard = ready.guard ? new ModelGuard(conn, target, ready.guard, ready.priorClaim, options.signal) : null;
+	const guard = ready.guard ? new ModelGuard(conn, target, ready.guard, ready.priorClaim ?? null, options.signal) : null;
 	const applied = await applyChangeSet(conn, changeSet, {
 		onProgress: options.onProgress,
 		ruleLinks: ready.linkPath,
@@ -290,6 +293,7 @@ export async function writePrepared(
 	ready.phases.push(...applied.phases);
 	if (guard) {
 		ready.sawOtherWriter = guard.sawOtherWriter;
+		ready.lastWriteAt = guard.lastWriteAt;
 		ready.guardNotes = guardNotes(guard, !!ready.reviewed);
 	}
 	return applied;

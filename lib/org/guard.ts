@@ -20,7 +20,7 @@ import { ID_PATTERN, OBJECTS } from '../salesforce';
 import { AFTER_WRITES } from './apply';
 import type { OrgConnection } from './connect';
 import { OrgError } from './errors';
-import type { ForeignChange, GuardActivity, GuardRecord, GuardState, OwnWrites } from './types';
+import type { ForeignChange, GuardActivity, GuardRecord, GuardState, OwnWrites, PriorClaim } from './types';
 import { readTogether } from './composite-read';
 import { isTransient, sleep } from './retry';
 import { soqlQuote } from './soql';
@@ -124,7 +124,7 @@ export async function waitForQuiet(org: OrgConnection, target: ModelTarget, inte
 const GUARDED: ReadonlySet<string> = new Set([OBJECTS.model, OBJECTS.territory, OBJECTS.rule]);
 
 /** What the guard last saw, to tell this run's assignment writes from another's (foreignChanges). */
-export interface GuardCheckpoint {
+interface GuardCheckpoint {
 	state: GuardState;
 	/** Per assignment object: how many of this run's changes of it had been sent by then. */
 	sent: Record<string, number>;
@@ -191,7 +191,7 @@ export function foreignChanges(before: GuardState, now: GuardState, own: OwnWrit
  *   still have written). A territory this run deleted takes its assignments with it (Salesforce deletes
  *   them), so after such a delete fewer is allowed;
  * - or the latest SystemModstamp moved since the last check while this run sent none of that object's
- *   changes in between, nor a territory delete (whose assignments go with it, which can lower the latest):
+ *   changes in between (and none it sent is still unanswered), nor a territory delete (whose assignments go with it, which can lower the latest):
  *   an update of another writer, or a create and a delete that keep the count.
  * What this does not see: another writer's assignment writes in the same interval as this run's own writes
  * of that object that leave the count where this run's writes explain it (README, "Concurrent publishes").
@@ -226,7 +226,10 @@ function activityChanges(before: GuardState, now: GuardState, own: OwnWrites, la
 		}
 		const ref = last ?? { state: before, sent: {} };
 		const refLatest = (ref.state.activity[object] ?? EMPTY_ACTIVITY).latest;
-		const quietHere = (sentNow[object] ?? 0) === (ref.sent[object] ?? 0) && (sentNow[TERRITORY_DELETES] ?? 0) === (ref.sent[TERRITORY_DELETES] ?? 0);
+		// A change of this object sent but not answered yet (a timed-out call, a Bulk job of unknown fate) may
+		// still land: its write would look like another's.
+		const unsettled = own.changes.some((c, i) => c.object === object && own.sent.has(c.id) && own.outcomes[i]?.status === 'planned');
+		const quietHere = !unsettled && (sentNow[object] ?? 0) === (ref.sent[object] ?? 0) && (sentNow[TERRITORY_DELETES] ?? 0) === (ref.sent[TERRITORY_DELETES] ?? 0);
 		if (quietHere && is.latest !== refLatest) {
 			out.push({ id: object, object, developerName: '', what: 'activity', stamp: is.latest || null, detail: `changed at ${is.latest} while this run wrote none` });
 		}
@@ -234,12 +237,16 @@ function activityChanges(before: GuardState, now: GuardState, own: OwnWrites, la
 	return out;
 }
 
-/** A run's claim to go on: the CreatedDate of its earliest created record (see decide). */
+/**
+ * A run's claim to go on: the CreatedDate of its earliest created territory or rule (see decide). The model
+ * record claims nothing: a run that created the model may have done so before the other run's first read,
+ * which then holds it as a record that was there, not as the other run's (both must compare the same records).
+ */
 function earliest(now: GuardState, ids: Iterable<string>): string | null {
 	let best: string | null = null;
 	for (const id of ids) {
 		const r = now.records[id15(id)];
-		if (!r || !r.createdDate) continue;
+		if (!r || !r.createdDate || r.object === OBJECTS.model) continue;
 		if (best === null || r.createdDate < best) best = r.createdDate;
 	}
 	return best;
@@ -249,8 +256,8 @@ function earliest(now: GuardState, ids: Iterable<string>): string | null {
  * Whether this run goes on although another writer changed the model under it. Both runs must decide
  * the same way, each from its own read of the org, taken at different moments; so only what never
  * moves and what the other run is sure to see counts: the **CreatedDate of created records**. A run's
- * claim is its earliest created record of the model (territories, rules, the model itself; `claimIds`:
- * this pass's creates and, in a second pass, the first pass's). Its earliest record is the first of its
+ * claim is its earliest created territory or rule of the model (`claimIds`: this pass's creates and, in a
+ * second pass, the first pass's, against writers that began before the first pass's last write). Its earliest record is the first of its
  * writes the other run can see, so a partial view of the other run's writes still finds the same claim.
  * Updates and assignment activity do not claim (SystemModstamp moves with every later write, so two reads
  * disagree on it), deletes carry no stamp at all.
@@ -328,15 +335,18 @@ export class ModelGuard {
 	readonly laterWriters: ForeignChange[] = [];
 	/** The check after the last write could not be made (the org did not answer it): why. Everything was written. */
 	uncheckedAfterWrites: string | null = null;
+	/** The org's clock when this run's last write answered, as the last check saw it (a second pass's PriorClaim.until). */
+	lastWriteAt: string | null = null;
 	private readonly accepted = new Set<string>();
 	private last: GuardCheckpoint | undefined;
+	/** Won a tie (breakTie): every later check asks again, and a changed answer stops the run. */
+	private wonTie = false;
 
 	constructor(
 		private readonly org: OrgConnection,
 		private readonly target: ModelTarget,
 		private readonly before: GuardState,
-		/** A second pass's first-pass creates: its claim carries over (lib/converge.ts). */
-		private readonly priorClaim: readonly string[] = [],
+		private readonly priorClaim: PriorClaim | null = null,
 		private readonly signal?: AbortSignal,
 	) {}
 
@@ -359,27 +369,35 @@ export class ModelGuard {
 			if (isTransient(code, status)) return null;
 			return { code, message: `Could not check the model before ${phase}: ${(err as Error).message}`, ...(status ? { status } : {}) };
 		}
+		this.lastWriteAt = own.lastWriteAt;
 		const foreign = this.unaccepted(now, own);
+		const claimIds = (seen: readonly ForeignChange[]) => [...this.priorClaimAgainst(now, seen), ...Object.values(own.created)];
+		// A tie won on a view that was not complete after all: the other run's records of that second now
+		// hold a smaller Id, and it goes on; this run stops (both stopping is safe, both going on is not).
+		if (this.wonTie && !breakTie(now, claimIds(foreign))) return this.stop(phase, own, foreign.length ? foreign : [{ id: '', object: 'Territory2', developerName: '(another run of the same second)', what: 'created', stamp: null }]);
 		if (!foreign.length) {
 			this.last = { state: now, sent: sentPerObject(own) };
 			return null;
 		}
-		const claimIds = [...this.priorClaim, ...Object.values(own.created)];
-		if (afterWrites && this.begunAfterLastWrite(now, foreign, own.lastWriteAt)) {
+		if (afterWrites && this.begunAfterLastWrite(now, foreign, own)) {
 			this.laterWriters.push(...foreign);
 			this.accept(foreign, now, own);
 			return null;
 		}
-		let verdict = decide(now, claimIds, foreign);
+		let verdict = decide(now, claimIds(foreign), foreign);
 		let seen = foreign;
 		if (verdict === 'tie') {
-			// Both runs pause here; once nothing moves, both see every record of both and decide alike.
-			const quiet = await waitForQuiet(this.org, this.target, Math.min(10_000, Math.max(500, 2 * own.slowestCallMs)), this.signal);
+			// Both runs pause here; once nothing moves, both see every record of both and decide alike. At least
+			// two seconds between the reads: the other run's call in flight must land (its calls are like ours).
+			const quiet = await waitForQuiet(this.org, this.target, Math.min(10_000, Math.max(2_000, 2 * own.slowestCallMs)), this.signal);
 			if (quiet) {
 				seen = this.unaccepted(quiet, own);
 				now = quiet;
-				verdict = !seen.length ? 'go' : decide(quiet, claimIds, seen);
-				if (verdict === 'tie') verdict = breakTie(quiet, claimIds) ? 'go' : 'stop';
+				verdict = !seen.length ? 'go' : decide(quiet, claimIds(seen), seen);
+				if (verdict === 'tie') {
+					verdict = breakTie(quiet, claimIds(seen)) ? 'go' : 'stop';
+					this.wonTie = verdict === 'go';
+				}
 			} else verdict = 'stop';
 		}
 		if (verdict === 'go') {
@@ -389,13 +407,29 @@ export class ModelGuard {
 			this.accept(seen, now, own);
 			return null;
 		}
+		return this.stop(phase, own, seen);
+	}
+
+	/** The MODEL_CHANGED stop, naming what changed. */
+	private stop(phase: string, own: OwnWrites, seen: readonly ForeignChange[]): GuardStop {
 		const written = own.outcomes.filter((o) => o.status === 'done').length;
 		const listed = seen.slice(0, 10).map(describeForeign).join('; ');
-		const when = afterWrites ? 'after its last write' : `before ${phase}`;
+		const when = phase === AFTER_WRITES ? 'after its last write' : `before ${phase}`;
 		return {
 			code: 'MODEL_CHANGED',
 			message: `The model changed under this publish ${when} (${listed}${seen.length > 10 ? `; and ${seen.length - 10} more` : ''}): another publish or a person is writing to it. ${written ? `${written} changes of this run were written before; ` : 'Nothing was written; '}run the plan again (a dry run first) once the other writer is done.`,
 		};
+	}
+
+	/**
+	 * The first pass's records, as this (second) pass's claim, only against a writer that began before the
+	 * first pass's last write (the loser it went on past, whose late call may land now): a writer that began
+	 * later read those records as there already, so they are no claim it can see (both must compare the same).
+	 */
+	private priorClaimAgainst(now: GuardState, foreign: readonly ForeignChange[]): readonly string[] {
+		if (!this.priorClaim?.until) return [];
+		const theirs = earliest(now, foreign.filter((f) => f.what === 'created').map((f) => f.id));
+		return theirs === null || seconds(theirs) <= seconds(this.priorClaim.until) ? this.priorClaim.ids : [];
 	}
 
 	private unaccepted(now: GuardState, own: OwnWrites): ForeignChange[] {
@@ -409,20 +443,35 @@ export class ModelGuard {
 
 	/**
 	 * Whether what the check after the last write found was begun after that write answered: the other
-	 * writer created records, all of them later (to the second) than the org's clock when this run's last
-	 * write call answered, and deleted nothing and changed no state. Such a writer read the model with all of
-	 * this run's writes in it (its own check before its first write would have seen any of them arriving and
-	 * stopped it), so it is a later publish; undoing it in a second pass would be wrong.
+	 * writer created records, all of them later than the org's clock when this run's last write call answered
+	 * by more than LATER_MARGIN_MS plus this run's slowest call, and deleted nothing and changed no state.
+	 * Such a writer read the model with all of this run's writes in it (its own check before its first write
+	 * would have seen any of them arriving and stopped it), so it is a later publish; undoing it in a second
+	 * pass would be wrong. The margin keeps a concurrent writer whose check came just before this run's last
+	 * write and whose create landed just after (across a second boundary, or a clock a little off) a concurrent
+	 * one: it stops at its next check, and the second pass removes what it wrote.
 	 */
-	private begunAfterLastWrite(now: GuardState, foreign: readonly ForeignChange[], lastWriteAt: string | null): boolean {
-		if (!lastWriteAt) return false;
+	private begunAfterLastWrite(now: GuardState, foreign: readonly ForeignChange[], own: OwnWrites): boolean {
+		if (!own.lastWriteAt) return false;
 		const creates = foreign.filter((f) => f.what === 'created');
 		if (!creates.length || foreign.some((f) => f.what === 'deleted' || f.what === 'state')) return false;
 		const claim = earliest(now, creates.map((f) => f.id));
-		return claim !== null && claim.slice(0, 19) > lastWriteAt.slice(0, 19);
+		return claim !== null && seconds(claim) * 1000 > seconds(own.lastWriteAt) * 1000 + LATER_MARGIN_MS + own.slowestCallMs;
 	}
 }
 
+/** How much later than this run's last write another writer must have begun to count as a later publish. */
+const LATER_MARGIN_MS = 2_000;
+
+/** A Salesforce datetime ("2026-12-02T03:00:01.000+0000") in whole seconds since 1970. */
+function seconds(datetime: string): number {
+	return Math.floor(Date.parse(datetime.slice(0, 19) + 'Z') / 1000);
+}
+
+/**
+ * What identifies a foreign change once accepted. Assignment activity is keyed by what was seen (its count
+ * and latest change), so that a third writer's assignments after the accepted ones are seen again.
+ */
 function keyOf(f: ForeignChange): string {
-	return `${f.object}:${f.developerName}:${f.what}`;
+	return f.what === 'activity' ? `${f.object}::activity:${f.stamp ?? ''}:${f.detail ?? ''}` : `${f.object}:${f.developerName}:${f.what}`;
 }

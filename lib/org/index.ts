@@ -14,4 +14,4 @@ export { criteriaFieldIssues, readAccountFieldTypes, readAccountFields } from '.
 export { nextStep, withNextStep } from './next-step';
 export { assertSoqlName, soqlQuote } from './soql';
 export { userDomainsInOrg } from './user-domains';
-export type { DomainFact, ForeignChange, GuardRecord, GuardState, OwnWrites, SnapshotRefs } from './types';
+export type { DomainFact, ForeignChange, GuardRecord, GuardState, OwnWrites, PriorClaim, SnapshotRefs } from './types';

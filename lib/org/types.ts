@@ -59,6 +59,12 @@ export interface OwnWrites {
 	slowestCallMs: number;
 }
 
+/** A second pass's claim carried over from its first pass (lib/converge.ts): the Ids it created, and when its last write answered. */
+export interface PriorClaim {
+	ids: readonly string[];
+	until: string | null;
+}
+
 /** A change found by the guard that this run did not make. */
 export interface ForeignChange {
 	/** Id (15 characters) of the record; for assignment activity, the object's name. */

@@ -29,6 +29,7 @@ import { parseQuery } from '@jetstreamapp/soql-parser-js';
 import { SalesforceError, type ObjectMeta, type QuerySource, type SRecord } from '../contracts';
 import {
 	fromParseError,
+	invalidField,
 	invalidType,
 	malformedQuery,
 	notQueryable,
@@ -67,6 +68,9 @@ interface Aggregate {
 }
 
 const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set(['COUNT', 'MAX', 'MIN']);
+
+/** Field types MAX and MIN take. */
+const ORDERED_TYPES: ReadonlySet<string> = new Set(['int', 'double', 'date', 'datetime', 'string', 'email', 'picklist']);
 
 type SelectItem =
 	| { kind: 'field'; path: ResolvedPath }
@@ -154,7 +158,12 @@ function compilePlan(ctx: Context, query: RawQuery, meta: ObjectMeta, isSubquery
 				count = { kind: 'rows' };
 			} else if (params.length === 1 && typeof params[0] === 'string') {
 				const key = raw.alias ?? `expr${aggregates.filter((a) => a.key.startsWith('expr')).length}`;
-				aggregates.push({ fn, path: resolvePath(soql, source, meta, params[0], alias), key });
+				const path = resolvePath(soql, source, meta, params[0], alias);
+				// MAX and MIN order values: numbers, dates, datetimes and text, not Ids, booleans or long text.
+				if (fn !== 'COUNT' && !ORDERED_TYPES.has(path.field.type)) {
+					throw invalidField(soql, params[0], `field ${path.field.name} does not support aggregate operator ${fn}`);
+				}
+				aggregates.push({ fn, path, key });
 			} else {
 				throw unsupported(soql, `nested functions in ${fn}`);
 			}

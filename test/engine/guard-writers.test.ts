@@ -110,12 +110,13 @@ describe('the check after the last write', () => {
 		const store = t.sandbox.store;
 		const { rows, modelId, typeId } = await modelWithBase('Later');
 		const clock = store.clock;
-		// The other publish's territory is created two seconds after this run's last write answered.
+		// The other publish's territory is created ten seconds after this run's last write answered (more than the
+		// guard's margin of two seconds plus this run's slowest call).
 		const other = onceAfter(
 			t,
 			(e) => e.write,
 			() => {
-				store.clock = () => new Date(Date.now() + 2_000);
+				store.clock = () => new Date(Date.now() + 10_000);
 				store.adminCreate('Territory2', { Name: 'Sierra', DeveloperName: 'Sierra', Territory2ModelId: modelId, Territory2TypeId: typeId });
 				store.clock = clock;
 			},
@@ -132,10 +133,9 @@ describe('the check after the last write', () => {
 		expect(store.records('Territory2').filter((x) => x.Territory2ModelId === modelId).map((x) => x.DeveloperName).sort()).toEqual(['Mountain', 'Pacific', 'Rockies', 'Sierra', 'West']);
 	});
 
-	it('a writer within the second of the last write is taken for a concurrent one: it stops, and the second pass makes the model the plan', async () => {
+	it('a writer whose first record is earlier than this run\'s stops it after its last write (its claim wins)', async () => {
 		const store = t.sandbox.store;
-		const { rows, modelId, typeId } = await modelWithBase('Concurrent');
-		// Created a second before this run's write: it began before this run had finished.
+		const { rows, modelId, typeId } = await modelWithBase('Earlier');
 		const clock = store.clock;
 		const other = onceAfter(
 			t,
@@ -146,10 +146,9 @@ describe('the check after the last write', () => {
 				store.clock = clock;
 			},
 		);
-		const result = await publishPlan({ connection: t.sandbox.passwordLogin(), plan: { rows }, model: { developerName: 'Concurrent' }, method: 'overwriteAll' });
+		const result = await publishPlan({ connection: t.sandbox.passwordLogin(), plan: { rows }, model: { developerName: 'Earlier' }, method: 'overwriteAll' });
 		other.stop();
 		expect(other.done()).toBe(true);
-		// Its claim (the earlier record) wins over this run's: this run stops after its last write, saying so.
 		expect(result.summary.stopped?.code).toBe('MODEL_CHANGED');
 		expect(result.summary.stopped?.message).toMatch(/after its last write \(Territory2 Sierra created/);
 	});
@@ -180,6 +179,45 @@ describe('the check after the last write', () => {
 		const note = result.warnings.find((w) => w.code === 'UNCHECKED_AFTER_PUBLISH');
 		expect(note?.message).toMatch(/^Everything was written, but the check for other writers after the last write could not be made \(INVALID_TYPE/);
 	});
+});
+
+describe('the check after the last write, datetimes to the millisecond', () => {
+	let t: TestSandbox;
+	beforeAll(async () => {
+		t = await start({ datetimePrecision: 'millisecond' });
+	}, 60_000);
+	afterAll(() => t?.stop());
+
+	it('a writer just after the last write (within the margin) is taken for a concurrent one: this run goes on and its second pass makes the model the plan', async () => {
+		const store = t.sandbox.store;
+		const connection = t.sandbox.passwordLogin();
+		await publishPlan({ connection, plan: { rows: BASE }, model: { developerName: 'Concurrent' } });
+		const rows = [...BASE, { Territory: 'Rockies', Key: 'Rockies', Parent: 'Mountain', Type: 'District' }];
+		const modelId = String(store.records('Territory2Model').find((m) => m.DeveloperName === 'Concurrent')!.Id);
+		const typeId = String(store.records('Territory2Type').find((x) => x.DeveloperName === 'District')!.Id);
+		// Sierra is created a millisecond after this run's Rockies (milliseconds kept: no tie), well within the
+		// margin of the last write.
+		const clock = store.clock;
+		const other = onceAfter(
+			t,
+			(e) => e.write,
+			() => {
+				const rockies = store.records('Territory2').find((x) => x.DeveloperName === 'Rockies' && x.Territory2ModelId === modelId)!;
+				store.clock = () => new Date(new Date(String(rockies.CreatedDate).replace('+0000', 'Z')).getTime() + 1);
+				store.adminCreate('Territory2', { Name: 'Sierra', DeveloperName: 'Sierra', Territory2ModelId: modelId, Territory2TypeId: typeId });
+				store.clock = clock;
+			},
+		);
+		const result = await publishPlan({ connection: t.sandbox.passwordLogin(), plan: { rows }, model: { developerName: 'Concurrent' }, method: 'overwriteAll' });
+		other.stop();
+		expect(other.done()).toBe(true);
+		expect(result.summary.stopped).toBeNull();
+		expect(codes(result)).toContain('OTHER_WRITER');
+		expect(codes(result)).not.toContain('CHANGED_AFTER_PUBLISH');
+		// The second pass took Sierra out: the model is the plan (Overwrite All).
+		expect(store.records('Territory2').filter((x) => x.Territory2ModelId === modelId).map((x) => x.DeveloperName).sort()).toEqual(['Mountain', 'Pacific', 'Rockies', 'West']);
+	});
+
 });
 
 describe('a reviewed change set that goes on past another writer says so', () => {
@@ -246,10 +284,17 @@ describe("a second pass keeps the first pass's claim", () => {
 		await new Promise((resolve) => setTimeout(resolve, 5));
 		store.adminCreate('Territory2', { Name: 'Sierra', DeveloperName: 'Sierra', Territory2ModelId: modelId, Territory2TypeId: typeId });
 		const own = { changes: [], outcomes: [], created: {}, sent: new Set<string>(), lastWriteAt: null, slowestCallMs: 0 };
-		const withClaim = new ModelGuard(org, model, before, firstPass);
+		// The first pass's last write answered after Sierra was made: Sierra's writer began before it (the loser).
+		const later = new Date(Date.now() + 60_000).toISOString().replace('Z', '+0000');
+		const withClaim = new ModelGuard(org, model, before, { ids: firstPass, until: later });
 		expect(await withClaim.check('territoryCreate', own)).toBeNull();
 		expect(withClaim.sawOtherWriter).toBe(true);
 		const withoutClaim = new ModelGuard(org, model, before);
 		expect((await withoutClaim.check('territoryCreate', own))?.code).toBe('MODEL_CHANGED');
+		// A writer that began after the first pass had written everything read the first pass's records as there
+		// already: they are no claim against it, and the second pass stops (it would not see them, and both would go on).
+		const earlier = new Date(Date.now() - 60_000).toISOString().replace('Z', '+0000');
+		const againstLater = new ModelGuard(org, model, before, { ids: firstPass, until: earlier });
+		expect((await againstLater.check('territoryCreate', own))?.code).toBe('MODEL_CHANGED');
 	});
 });

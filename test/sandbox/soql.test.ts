@@ -189,6 +189,7 @@ describe('executeQuery: ORDER BY, LIMIT, OFFSET, COUNT', () => {
 		// MAX and MIN of no rows are null; COUNT of no rows is 0.
 		expect(run("SELECT COUNT(Id) n, MAX(Name) top FROM Territory2 WHERE Name = 'none'").records[0]).toMatchObject({ n: 0, top: null });
 		expect(errorOf('SELECT Name, MAX(Score) FROM Territory2').message).toContain('field must be grouped or aggregated');
+		expect(errorOf('SELECT MAX(Id) FROM Territory2')).toMatchObject({ errorCode: 'INVALID_FIELD', message: expect.stringContaining('field Id does not support aggregate operator MAX') });
 	});
 });
 
