@@ -7,7 +7,7 @@
 import { idKey, OBJECTS } from '../salesforce';
 import type { PlanTerritory } from '../plan/types';
 import type { DiffContext } from './diff-context';
-import { Findings } from './findings';
+import { changeId, Findings } from './findings';
 import { cmp } from './match';
 import { PHASE } from './phases';
 
@@ -39,7 +39,7 @@ function territoryAccounts(s: DiffContext, out: Findings, t: PlanTerritory): voi
 		desired.add(key);
 		if (existing.has(key)) continue;
 		out.push({
-			id: `${OBJECTS.objectTerritory}:${t.key}:${r.found.id}`,
+			id: changeId(OBJECTS.objectTerritory, t.key, r.found.id),
 			object: OBJECTS.objectTerritory,
 			action: 'create',
 			label: `${t.key} → ${r.found.externalKey ?? r.found.id}`,
@@ -54,7 +54,7 @@ function territoryAccounts(s: DiffContext, out: Findings, t: PlanTerritory): voi
 		if (desired.has(key)) continue;
 		const account = s.accounts.get(a.objectId);
 		out.push({
-			id: `${OBJECTS.objectTerritory}:${t.key}:${a.objectId}:delete`,
+			id: changeId(OBJECTS.objectTerritory, t.key, a.objectId, 'delete'),
 			object: OBJECTS.objectTerritory,
 			action: 'delete',
 			recordId: a.id,
