@@ -24,6 +24,9 @@ function territoryAccounts(s: DiffContext, out: Findings, t: PlanTerritory): voi
 		for (const a of s.assoc.accountsByTerritory.get(idKey(o.id)) ?? []) existing.set(idKey(a.objectId), a);
 	}
 	const desired = new Set<string>();
+	// The same for every account of the territory (a territory may have thousands).
+	const territory = s.scope.territoryRef(t);
+	const dependsOn = [s.scope.territoryDep(t)];
 	for (const ref of t.accounts) {
 		const r = s.accounts.resolve(ref);
 		if ('missing' in r) {
@@ -43,10 +46,10 @@ function territoryAccounts(s: DiffContext, out: Findings, t: PlanTerritory): voi
 			object: OBJECTS.objectTerritory,
 			action: 'create',
 			label: `${t.key} → ${r.found.externalKey ?? r.found.id}`,
-			fields: { ObjectId: r.found.id, Territory2Id: s.scope.territoryRef(t), AssociationCause: 'Territory2Manual' },
+			fields: { ObjectId: r.found.id, Territory2Id: territory, AssociationCause: 'Territory2Manual' },
 			reason: 'new in plan',
 			rows: t.rows,
-			dependsOn: [s.scope.territoryDep(t)],
+			dependsOn,
 			phase: PHASE.accountAssociationCreate,
 		});
 	}

@@ -8,7 +8,7 @@
  */
 import type { IssueCode } from '../issue-codes';
 import type { PlanIssue } from '../plan/types';
-import type { Change } from './types';
+import type { Change, FieldChange } from './types';
 
 /**
  * A change's id from its parts: changeId(OBJECTS.territory, key, 'update') is "Territory2:<key>:update".
@@ -19,6 +19,12 @@ import type { Change } from './types';
 export function changeId(...parts: (string | number)[]): string {
 	return parts.join(':');
 }
+
+/**
+ * The diff of each change without one (every create and delete): one frozen empty list, as a change set
+ * only reads it. 450,000 of the XL plan's 500,000 changes are creates, each of which kept an empty array.
+ */
+const NO_DIFF: FieldChange[] = Object.freeze([]) as unknown as FieldChange[];
 
 /** What a stage passes to `push`: the rest of a Change has empty defaults. */
 type NewChange = Partial<Change> & Pick<Change, 'id' | 'object' | 'action' | 'label' | 'reason' | 'phase'>;
@@ -76,7 +82,7 @@ export class Findings {
 			recordId: c.recordId ?? null,
 			label: c.label,
 			fields: c.fields ?? {},
-			diff: c.diff ?? [],
+			diff: c.diff ?? NO_DIFF,
 			reason: c.reason,
 			rows: c.rows ?? [],
 			dependsOn: uniqueDependencies(c.dependsOn ?? []),

@@ -125,6 +125,9 @@ function chooseChunkSizes(groups: readonly RuleGroup[]): number[] | null {
 	const sizes: number[] = [];
 	const fits = (s: number[]) =>
 		(booleanFilterFor(groups.map((g, i) => ({ join: g.join, size: s[i] })))?.length ?? 0) <= LIMITS.booleanFilterLength;
+	// Everything in one rule, when it fits, is what the search below finds first and keeps (no fewer
+	// rules exist): most territories, whose search would build a filter per candidate to find it.
+	if (n.reduce((a, b) => a + b, 0) <= LIMITS.itemsPerRule && fits(n)) return n;
 	const walk = (i: number, used: number) => {
 		if (i === groups.length) {
 			if (!fits(sizes)) return;
