@@ -38,6 +38,8 @@ export function uniqueInOrder(values: Iterable<string>): string[] {
 
 /** A list cell: entries separated by commas, semicolons or new lines; trimmed, empty entries dropped, de-duplicated. */
 export function splitList(text: string): string[] {
+	// Most list cells of a plan are empty (a territory has postal codes or states, not both).
+	if (text === '') return [];
 	return uniqueInOrder(
 		text
 			.split(/[,;\r\n]+/)

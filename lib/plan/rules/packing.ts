@@ -50,6 +50,7 @@ export function packValues(values: readonly string[], limit: number = LIMITS.rul
 function groupsOf(t: PlanTerritory, issues: PlanIssue[], match: GeographyMatch): RuleGroup[] {
 	const groups: RuleGroup[] = [];
 	const items = (field: string, operation: string, values: readonly string[], column: string): RuleItem[] => {
+		if (values.length === 0) return [];
 		const { chunks, tooLong, withComma } = packValues(values);
 		for (const v of tooLong) {
 			issues.push({
