@@ -10,13 +10,14 @@
 for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy']) delete process.env[name];
 
 import { performance } from 'node:perf_hooks';
-import { importModel, publishPlan, type ConnectionSettings } from '../lib';
+import { importModel, publishPlan, type ConnectionSettings, type PlanRow } from '../lib';
 import { connect } from '../lib/org/connect';
 import { readSnapshot } from '../lib/org/snapshot';
 import { parsePlan } from '../lib/plan';
 import { collectAccountRefs, collectUserRefs } from '../lib/publish';
 import { diff } from '../lib/sync';
-import { changePlan, generatePlan, SIZES, type SizeName } from './plan-generator';
+import type { SnapshotRefs } from '../lib/org/types';
+import { changePlan, generatePlan, SIZES, type PlanSize, type SizeName } from './plan-generator';
 
 export interface WorkerJob {
 	op: 'publish' | 'import' | 'diff';
@@ -61,8 +62,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
 	}
 	// diff: the snapshot is read once (not timed), then parse + validate + diff, `reps` times.
 	const org = await connect({ connection: job.connection });
-	const parsed = parsePlan(rows, { maxTerritories: size.territories });
-	const snapshot = await readSnapshot(org, model, { users: collectUserRefs(parsed.territories), accounts: collectAccountRefs(parsed.territories), accountKeyField: ACCOUNT_KEY });
+	const snapshot = await readSnapshot(org, model, snapshotRefs(rows, size));
 	const repsMs: number[] = [];
 	let changes = 0;
 	for (let rep = 0; rep < (job.reps ?? 5); rep++) {
@@ -84,6 +84,16 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
 		changes = cs.changes.length;
 	}
 	return { ms: performance.now() - started, maxRssMb: peakMb(), repsMs, changes };
+}
+
+/**
+ * What the diff's snapshot reads, from a plan parsed for it alone: in a function of its own, so that this
+ * plan is not kept through the timed reps beside each rep's own (a local of run() lives until run returns,
+ * and a publish holds one parsed plan, not two).
+ */
+function snapshotRefs(rows: PlanRow[], size: PlanSize): SnapshotRefs {
+	const parsed = parsePlan(rows, { maxTerritories: size.territories });
+	return { users: collectUserRefs(parsed.territories), accounts: collectAccountRefs(parsed.territories), accountKeyField: ACCOUNT_KEY };
 }
 
 /** ru_maxrss is in kilobytes on Linux. */

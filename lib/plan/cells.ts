@@ -38,6 +38,8 @@ export function uniqueInOrder(values: Iterable<string>): string[] {
 
 /** A list cell: entries separated by commas, semicolons or new lines; trimmed, empty entries dropped, de-duplicated. */
 export function splitList(text: string): string[] {
+	// Most list cells of a plan are empty (a territory has postal codes or states, not both).
+	if (text === '') return [];
 	return uniqueInOrder(
 		text
 			.split(/[,;\r\n]+/)
@@ -46,20 +48,25 @@ export function splitList(text: string): string[] {
 	);
 }
 
-/** Splits on `separators` except inside parentheses (a role may contain a comma). */
+/**
+ * Splits on `separators` except inside parentheses (a role may contain a comma). Each part is cut out of
+ * the text at once: adding it up a character at a time made a string per character (a Users cell of
+ * 50,000 territories is a few million of them).
+ */
 function splitOutsideParens(text: string, separators: RegExp): string[] {
 	const parts: string[] = [];
 	let depth = 0;
-	let current = '';
-	for (const ch of text) {
+	let start = 0;
+	for (let i = 0; i < text.length; i++) {
+		const ch = text[i];
 		if (ch === '(') depth++;
 		else if (ch === ')') depth = Math.max(0, depth - 1);
 		if (depth === 0 && separators.test(ch)) {
-			parts.push(current);
-			current = '';
-		} else current += ch;
+			parts.push(text.slice(start, i));
+			start = i + 1;
+		}
 	}
-	parts.push(current);
+	parts.push(text.slice(start));
 	return parts.map((s) => s.trim()).filter((s) => s !== '');
 }
 

@@ -7,7 +7,7 @@
 import { idKey, OBJECTS } from '../salesforce';
 import type { PlanTerritory } from '../plan/types';
 import type { DiffContext } from './diff-context';
-import { Findings } from './findings';
+import { changeId, Findings } from './findings';
 import { cmp } from './match';
 import { PHASE } from './phases';
 
@@ -24,6 +24,9 @@ function territoryAccounts(s: DiffContext, out: Findings, t: PlanTerritory): voi
 		for (const a of s.assoc.accountsByTerritory.get(idKey(o.id)) ?? []) existing.set(idKey(a.objectId), a);
 	}
 	const desired = new Set<string>();
+	// The same for every account of the territory (a territory may have thousands).
+	const territory = s.scope.territoryRef(t);
+	const dependsOn = [s.scope.territoryDep(t)];
 	for (const ref of t.accounts) {
 		const r = s.accounts.resolve(ref);
 		if ('missing' in r) {
@@ -39,14 +42,14 @@ function territoryAccounts(s: DiffContext, out: Findings, t: PlanTerritory): voi
 		desired.add(key);
 		if (existing.has(key)) continue;
 		out.push({
-			id: `${OBJECTS.objectTerritory}:${t.key}:${r.found.id}`,
+			id: changeId(OBJECTS.objectTerritory, t.key, r.found.id),
 			object: OBJECTS.objectTerritory,
 			action: 'create',
 			label: `${t.key} → ${r.found.externalKey ?? r.found.id}`,
-			fields: { ObjectId: r.found.id, Territory2Id: s.scope.territoryRef(t), AssociationCause: 'Territory2Manual' },
+			fields: { ObjectId: r.found.id, Territory2Id: territory, AssociationCause: 'Territory2Manual' },
 			reason: 'new in plan',
 			rows: t.rows,
-			dependsOn: [s.scope.territoryDep(t)],
+			dependsOn,
 			phase: PHASE.accountAssociationCreate,
 		});
 	}
@@ -54,7 +57,7 @@ function territoryAccounts(s: DiffContext, out: Findings, t: PlanTerritory): voi
 		if (desired.has(key)) continue;
 		const account = s.accounts.get(a.objectId);
 		out.push({
-			id: `${OBJECTS.objectTerritory}:${t.key}:${a.objectId}:delete`,
+			id: changeId(OBJECTS.objectTerritory, t.key, a.objectId, 'delete'),
 			object: OBJECTS.objectTerritory,
 			action: 'delete',
 			recordId: a.id,

@@ -55,10 +55,20 @@ function changeSet(s: DiffContext, model: TargetModel, found: Findings[]): Chang
 	};
 }
 
-/** Stable sort: within a phase, changes keep the (deterministic) order they were found in. */
+/**
+ * Phase by phase, ascending; within a phase, changes keep the (deterministic) order they were found in.
+ * Bucketed by phase rather than sorted: a change set has a few dozen phases and up to 500,000 changes,
+ * whose comparison sort (with an index wrapper per change for stability) was 5 % of the diff's CPU time.
+ */
 function inApplyOrder(changes: Change[]): Change[] {
-	return changes
-		.map((c, i) => ({ c, i }))
-		.sort((a, b) => a.c.phase - b.c.phase || a.i - b.i)
-		.map((x) => x.c);
+	const byPhase = new Map<number, Change[]>();
+	for (const c of changes) {
+		const bucket = byPhase.get(c.phase);
+		if (bucket) bucket.push(c);
+		else byPhase.set(c.phase, [c]);
+	}
+	const ordered = new Array<Change>(changes.length);
+	let n = 0;
+	for (const phase of [...byPhase.keys()].sort((a, b) => a - b)) for (const c of byPhase.get(phase)!) ordered[n++] = c;
+	return ordered;
 }

@@ -83,5 +83,6 @@ function planRules(t: PlanTerritory): string[] {
 	if (t.countries.length) rules.push(`Countries: ${t.countries.join(', ')}`);
 	if (t.states.length) rules.push(`States: ${t.states.join(', ')}`);
 	for (const c of t.criteria) rules.push(`${c.field} ${c.operation} ${c.values.join(', ')}`);
-	return rules;
+	// The change set keeps this list for every territory: a copy of its own length (push reserved 17 slots).
+	return rules.slice();
 }

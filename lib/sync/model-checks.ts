@@ -7,7 +7,7 @@
  */
 import { LIMITS, OBJECTS, PUBLISHABLE_MODEL_STATES, territoryLimitAdvice } from '../salesforce';
 import { lower, type DiffContext } from './diff-context';
-import { Findings } from './findings';
+import { changeId, Findings } from './findings';
 import { PHASE } from './phases';
 import type { DiffOptions, FieldValue, OrgSnapshot } from './types';
 
@@ -26,7 +26,7 @@ export function checkModel(snapshot: OrgSnapshot, options: DiffOptions): { model
 	const dev = options.modelDeveloperName;
 	const model = snapshot.model ?? snapshot.models.find((m) => lower(m.developerName) === lower(dev)) ?? null;
 	if (!model) {
-		const createChangeId = `${OBJECTS.model}:${dev}`;
+		const createChangeId = changeId(OBJECTS.model, dev);
 		out.push({
 			id: createChangeId,
 			object: OBJECTS.model,

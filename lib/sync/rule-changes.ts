@@ -17,7 +17,7 @@ import { decodeRules, decodeRulesByField, isToolRule, packRules, ruleDeveloperNa
 import { idKey, LIMITS, OBJECTS, sameId } from '../salesforce';
 import type { PlanColumn, PlanTerritory, RuleSpec } from '../plan/types';
 import { lower, type DiffContext } from './diff-context';
-import { Findings } from './findings';
+import { changeId, Findings } from './findings';
 import { cmp } from './match';
 import type { TargetModel } from './model-checks';
 import { PHASE } from './phases';
@@ -268,7 +268,7 @@ class RuleChanges {
 
 	/** Each rule is deleted once, whichever territory asks first; the id lets a re-create wait for it. */
 	private deleteRule(rule: SnapshotRule, reason: string, rows: number[]): string {
-		const id = `${OBJECTS.rule}:${rule.developerName}:delete`;
+		const id = changeId(OBJECTS.rule, rule.developerName, 'delete');
 		if (this.deletedRuleIds.has(idKey(rule.id))) return id;
 		this.deletedRuleIds.add(idKey(rule.id));
 		this.out.push({ id, object: OBJECTS.rule, action: 'delete', recordId: rule.id, label: rule.developerName, reason, rows, phase: PHASE.ruleDelete });
@@ -279,7 +279,7 @@ class RuleChanges {
 		for (const a of this.s.assoc.rulesByTerritory.get(idKey(o.id)) ?? []) {
 			if (!sameId(a.ruleId, rule.id)) continue;
 			const change = this.out.push({
-				id: `${OBJECTS.ruleTerritory}:${rule.developerName}:${t.key}:delete`,
+				id: changeId(OBJECTS.ruleTerritory, rule.developerName, t.key, 'delete'),
 				object: OBJECTS.ruleTerritory,
 				action: 'delete',
 				recordId: a.id,
@@ -373,7 +373,7 @@ class RuleChanges {
 	/** A new rule: created without a filter, then its items, then the filter, then its association. */
 	private createRule(t: PlanTerritory, r: RuleSpec, after: string): void {
 		const s = this.s;
-		const ruleId = `${OBJECTS.rule}:${r.developerName}`;
+		const ruleId = changeId(OBJECTS.rule, r.developerName);
 		this.out.push({
 			id: ruleId,
 			object: OBJECTS.rule,
@@ -395,7 +395,7 @@ class RuleChanges {
 			phase: PHASE.ruleCreate,
 		});
 		const itemIds = r.items.map((item) => {
-			const id = `${OBJECTS.ruleItem}:${r.developerName}:${item.sortOrder}`;
+			const id = changeId(OBJECTS.ruleItem, r.developerName, item.sortOrder);
 			this.out.push({
 				id,
 				object: OBJECTS.ruleItem,
@@ -411,7 +411,7 @@ class RuleChanges {
 		});
 		if (r.booleanFilter) {
 			this.out.push({
-				id: `${ruleId}:filter`,
+				id: changeId(ruleId, 'filter'),
 				object: OBJECTS.rule,
 				action: 'update',
 				recordRef: ruleId,
@@ -429,7 +429,7 @@ class RuleChanges {
 
 	private createRuleAssociation(t: PlanTerritory, dev: string, rule: FieldValue, dependsOn: string[]): void {
 		this.out.push({
-			id: `${OBJECTS.ruleTerritory}:${dev}:${t.key}`,
+			id: changeId(OBJECTS.ruleTerritory, dev, t.key),
 			object: OBJECTS.ruleTerritory,
 			action: 'create',
 			label: `${dev} → ${t.key}`,

@@ -10,7 +10,7 @@
 import { LIMITS, normalizeBooleanFilter, OBJECTS, ruleItemField } from '../salesforce';
 import type { PlanTerritory, RuleSpec } from '../plan/types';
 import { changesReason, quote, type DiffContext } from './diff-context';
-import type { Findings } from './findings';
+import { changeId, type Findings } from './findings';
 import { cmp } from './match';
 import { PHASE } from './phases';
 import { sameItem } from './rule-compare';
@@ -78,7 +78,7 @@ export function planRuleEdit(e: SnapshotRule, r: RuleSpec, fieldName: (field: st
 
 /** Emits the changes of an in-place edit planned by `planRuleEdit`. */
 export function editRule(s: DiffContext, out: Findings, t: PlanTerritory, e: SnapshotRule, r: RuleSpec, plan: RuleEdit): void {
-	const base = `${OBJECTS.rule}:${r.developerName}`;
+	const base = changeId(OBJECTS.rule, r.developerName);
 	const header: Record<string, FieldValue> = {};
 	const headerDiff: FieldChange[] = [];
 	if (e.masterLabel !== r.masterLabel) {
@@ -94,7 +94,7 @@ export function editRule(s: DiffContext, out: Findings, t: PlanTerritory, e: Sna
 	const want = normalizeBooleanFilter(r.booleanFilter);
 	let clearId = '';
 	if (plan.structural && have !== null) {
-		clearId = `${base}:clearFilter`;
+		clearId = changeId(base, 'clearFilter');
 		out.push({
 			id: clearId,
 			object: OBJECTS.rule,
@@ -115,7 +115,7 @@ export function editRule(s: DiffContext, out: Findings, t: PlanTerritory, e: Sna
 	const filterFrom = filterNow === null ? null : e.booleanFilter;
 	if (want !== filterNow) {
 		out.push({
-			id: `${base}:filter`,
+			id: changeId(base, 'filter'),
 			object: OBJECTS.rule,
 			action: 'update',
 			recordId: e.id,
@@ -131,7 +131,7 @@ export function editRule(s: DiffContext, out: Findings, t: PlanTerritory, e: Sna
 	}
 	if (!headerDone) {
 		out.push({
-			id: `${base}:update`,
+			id: changeId(base, 'update'),
 			object: OBJECTS.rule,
 			action: 'update',
 			recordId: e.id,
@@ -158,8 +158,8 @@ export function editRule(s: DiffContext, out: Findings, t: PlanTerritory, e: Sna
 function itemWrites(s: DiffContext, out: Findings, t: PlanTerritory, e: SnapshotRule, r: RuleSpec, plan: RuleEdit, clearId: string): string[] {
 	const label = (item: { sortOrder: number }): string => `${r.developerName} #${item.sortOrder}`;
 	const createsFirst = e.items.length + plan.creates.length <= LIMITS.itemsPerRule;
-	const createId = (sortOrder: number) => `${OBJECTS.ruleItem}:${r.developerName}:${sortOrder}`;
-	const updateId = (sortOrder: number) => `${OBJECTS.ruleItem}:${r.developerName}:${sortOrder}:update`;
+	const createId = (sortOrder: number) => changeId(OBJECTS.ruleItem, r.developerName, sortOrder);
+	const updateId = (sortOrder: number) => changeId(OBJECTS.ruleItem, r.developerName, sortOrder, 'update');
 	const writeIds = new Map<number, string>([
 		...(createsFirst ? plan.creates.map((c) => [c.sortOrder, createId(c.sortOrder)] as const) : []),
 		...plan.updates.map((u) => [u.item.sortOrder, updateId(u.item.sortOrder)] as const),
@@ -177,7 +177,7 @@ function itemWrites(s: DiffContext, out: Findings, t: PlanTerritory, e: Snapshot
 	const itemIds: string[] = [];
 	// Listed deletes, updates, creates (as the changes read best); sorted by phase afterwards.
 	for (const item of plan.deletes) {
-		const id = `${OBJECTS.ruleItem}:${r.developerName}:${item.sortOrder}:delete:${item.id}`;
+		const id = changeId(OBJECTS.ruleItem, r.developerName, item.sortOrder, 'delete', item.id);
 		const after = deleteDeps.get(item.id) ?? [];
 		itemIds.push(id);
 		out.push({

@@ -10,7 +10,7 @@ import { idKey, OBJECTS, sameId } from '../salesforce';
 import { didYouMean } from '../plan';
 import type { PlanColumn, PlanTerritory } from '../plan/types';
 import { changesReason, text, type DiffContext } from './diff-context';
-import { Findings } from './findings';
+import { changeId, Findings } from './findings';
 import { cmp } from './match';
 import type { TargetModel, TerritoryCount } from './model-checks';
 import { depthPhase, PHASE } from './phases';
@@ -83,7 +83,7 @@ function createTerritory(s: DiffContext, out: Findings, model: TargetModel, type
 	if (t.opportunityAccess) fields.OpportunityAccessLevel = t.opportunityAccess;
 	if (t.caseAccess) fields.CaseAccessLevel = t.caseAccess;
 	out.push({
-		id: territoryChangeId(t),
+		id: s.scope.createId(t),
 		object: OBJECTS.territory,
 		action: 'create',
 		label: t.key,
@@ -135,7 +135,7 @@ function updateTerritory(s: DiffContext, out: Findings, types: TerritoryTypes, t
 	}
 	if (changes.length === 0) return;
 	out.push({
-		id: `${territoryChangeId(t)}:update`,
+		id: changeId(territoryChangeId(t), 'update'),
 		object: OBJECTS.territory,
 		action: 'update',
 		recordId: o.id,
@@ -172,13 +172,13 @@ function deleteMissing(s: DiffContext, out: Findings): Set<string> {
 	for (const { o, depth } of doomed) {
 		const children = (scope.orgChildren.get(idKey(o.id)) ?? []).filter((c) => deleted.has(idKey(c.id)));
 		out.push({
-			id: `${OBJECTS.territory}:${o.developerName}:delete`,
+			id: changeId(OBJECTS.territory, o.developerName, 'delete'),
 			object: OBJECTS.territory,
 			action: 'delete',
 			recordId: o.id,
 			label: o.developerName,
 			reason,
-			dependsOn: children.map((c) => `${OBJECTS.territory}:${c.developerName}:delete`),
+			dependsOn: children.map((c) => changeId(OBJECTS.territory, c.developerName, 'delete')),
 			phase: depthPhase(PHASE.territoryDeleteDeepest, depth, -1),
 		});
 	}

@@ -6,7 +6,7 @@
 import { LIMITS, OBJECTS } from '../salesforce';
 import type { PlanTerritory } from '../plan/types';
 import { lower, type DiffContext } from './diff-context';
-import type { Findings } from './findings';
+import { changeId, type Findings } from './findings';
 import { resolveType, toDeveloperName } from './match';
 import { PHASE } from './phases';
 import type { FieldValue } from './types';
@@ -55,7 +55,7 @@ export class TerritoryTypes {
 		}
 		let id = this.creates.get(lower(dev));
 		if (!id) {
-			id = `${OBJECTS.type}:${dev}`;
+			id = changeId(OBJECTS.type, dev);
 			this.creates.set(lower(dev), id);
 			// Priority is unique across types: take the lowest free values above the existing ones.
 			const max = Math.max(0, ...s.snapshot.types.map((x) => x.priority));

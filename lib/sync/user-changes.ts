@@ -10,10 +10,9 @@ import { idKey, OBJECTS, sameId } from '../salesforce';
 import { didYouMean } from '../plan';
 import type { PlanColumn, PlanTerritory } from '../plan/types';
 import { quote, type DiffContext } from './diff-context';
-import { Findings } from './findings';
+import { changeId, Findings } from './findings';
 import { cmp, resolveRole } from './match';
 import { PHASE } from './phases';
-import { territoryChangeId } from './territory-scope';
 import type { SnapshotTerritory, SnapshotUser } from './types';
 
 type Desired = Map<string, { user: SnapshotUser; role: string | null }>;
@@ -58,7 +57,7 @@ function syncUsers(s: DiffContext, out: Findings, t: PlanTerritory, a: UserAssoc
 			a.removed.set(key, deleteId);
 		}
 		if (!user.isActive) out.issue(t.row, 'Users', user.username, 'INACTIVE_USER', `User ${user.username} is inactive and cannot be assigned.`);
-		const id = `${OBJECTS.userTerritory}:${t.key}:${user.id}`;
+		const id = changeId(OBJECTS.userTerritory, t.key, user.id);
 		a.created.set(key, id);
 		out.push({
 			id,
@@ -119,7 +118,7 @@ function resolveUser(s: DiffContext, out: Findings, t: PlanTerritory, ref: strin
 }
 
 function deleteUserAssociation(s: DiffContext, out: Findings, t: PlanTerritory, a: { id: string; userId: string }, reason: string): string {
-	const id = `${OBJECTS.userTerritory}:${t.key}:${a.userId}:delete`;
+	const id = changeId(OBJECTS.userTerritory, t.key, a.userId, 'delete');
 	out.push({
 		id,
 		object: OBJECTS.userTerritory,
@@ -164,7 +163,7 @@ function forecast(s: DiffContext, out: Findings, t: PlanTerritory, o: SnapshotTe
 		// The manager's association is about to go: release it first (ForecastUserId must be assigned).
 		const keepsAssociation = target !== null && a.existing.has(idKey(target)) && !a.removed.has(idKey(target));
 		const release = keepsAssociation ? target : null;
-		const id = `${territoryChangeId(t)}:releaseForecast`;
+		const id = changeId(s.scope.createId(t), 'releaseForecast');
 		out.push({
 			id,
 			object: OBJECTS.territory,
@@ -185,11 +184,11 @@ function forecast(s: DiffContext, out: Findings, t: PlanTerritory, o: SnapshotTe
 	}
 	if (sameId(target, current)) return;
 	out.push({
-		id: `${territoryChangeId(t)}:forecast`,
+		id: changeId(s.scope.createId(t), 'forecast'),
 		object: OBJECTS.territory,
 		action: 'update',
 		recordId: o ? o.id : null,
-		...(o ? {} : { recordRef: territoryChangeId(t) }),
+		...(o ? {} : { recordRef: s.scope.createId(t) }),
 		label: t.key,
 		fields: { ForecastUserId: target },
 		diff: [{ field: 'ForecastUserId', from: s.userLabel(current), to: s.userLabel(target) }],
