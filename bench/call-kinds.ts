@@ -16,6 +16,7 @@ export interface LoggedRequest {
 	recordsRead?: number;
 	apiCall: boolean;
 	serveMs?: number;
+	waitMs?: number;
 }
 
 export type CallPurpose =
@@ -38,6 +39,8 @@ export interface PurposeCount {
 	recordsWritten: number;
 	/** Time the sandbox spent serving them (its CPU, before the latency model's wait). */
 	serveMs: number;
+	/** The latency model's waits after them. */
+	waitMs: number;
 }
 
 /** The three objects of a guard read, and nothing else (the snapshot's first call also reads types and describes). */
@@ -69,13 +72,14 @@ export function callsByPurpose(entries: readonly LoggedRequest[]): Partial<Recor
 			purpose = [...e.objects].sort().join('+') === GUARD_OBJECTS && e.kind === 'composite' ? 'guard read' : 'snapshot read';
 			lastRead = purpose;
 		} else purpose = 'other';
-		const count = (out[purpose] ??= { calls: 0, pages: 0, recordsRead: 0, recordsWritten: 0, serveMs: 0 });
+		const count = (out[purpose] ??= { calls: 0, pages: 0, recordsRead: 0, recordsWritten: 0, serveMs: 0, waitMs: 0 });
 		// Auth and identity calls do not count against the API allowance; they are listed, not counted.
 		if (e.apiCall) count.calls++;
 		if (page) count.pages++;
 		count.recordsRead += e.recordsRead ?? 0;
 		count.recordsWritten += e.recordsWritten;
 		count.serveMs += e.serveMs ?? 0;
+		count.waitMs += e.waitMs ?? 0;
 	}
 	return out;
 }

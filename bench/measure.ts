@@ -10,7 +10,7 @@ import { LIMITS } from '../lib/salesforce';
 import { callsByPurpose, type CallPurpose, type PurposeCount } from './call-kinds';
 import type { BenchConfig } from './config';
 import { SIZES, type SizeName } from './plan-generator';
-import { OrgProcess, runWorker, type OrgStats } from './processes';
+import { OrgProcess, runWorker, type LatencyModel, type OrgStats } from './processes';
 import type { WorkerJob, WorkerResult } from './engine-worker';
 
 export type OperationName = 'first publish' | 'unchanged re-publish' | '5 % changed' | 'import';
@@ -35,6 +35,8 @@ export interface SizeResult {
 	diffMs: number[];
 	diffMedianMs: number;
 	changedTerritories: number;
+	/** The sandbox's latency model for this size (absent in older JSON files: the run's config.latency). */
+	latency?: LatencyModel;
 }
 
 export function bounds(stats: Pick<OrgStats, 'recordsWritten' | 'recordsRead'>): { baseline: number; lowerBound: number; writeBound: number } {
@@ -86,7 +88,7 @@ export async function measureSize(name: SizeName, config: BenchConfig, step: (te
 		step(`${name}: parse + validate + diff × ${config.diffReps}`);
 		const timing = await runWorker(job('diff'), profile('diff'));
 		const diffMs = timing.repsMs ?? [];
-		return { size: name, territories: size.territories, operations, diffMs, diffMedianMs: median(diffMs), changedTerritories: changed.worker.changedTerritories ?? 0 };
+		return { size: name, territories: size.territories, operations, diffMs, diffMedianMs: median(diffMs), changedTerritories: changed.worker.changedTerritories ?? 0, latency: { ...config.latency } };
 	} finally {
 		await org.stop();
 	}
