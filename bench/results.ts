@@ -228,6 +228,7 @@ Machine: ${machine}.
 npm run bench                 # S and M (a few minutes), writes bench/RESULTS.md
 npm run bench -- --full       # S, M, L and XL
 npm run bench -- --sizes L --per-request 80 --per-record 2 --no-write
+npm run bench -- --sizes L --no-write --cpu-prof out/prof   # V8 CPU profiles of the sandbox and each engine operation
 npm run bench -- --help
 \`\`\`
 
