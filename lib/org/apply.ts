@@ -432,7 +432,9 @@ class Applier {
 	private packCall(pending: WorkItem[]): CallBuilder<WorkItem> {
 		const call = new CallBuilder<WorkItem>();
 		const placed = new Map<number, WorkItem>();
-		const special = this.specialItems(pending);
+		// The scan of every pending change (specialItems) only once a change that could be special is met.
+		let specialSet: Set<WorkItem> | undefined;
+		const special = { has: (w: WorkItem) => this.maySendSpecially(w) && (specialSet ??= this.specialItems(pending)).has(w) };
 		// Guarded, a call that goes on with a phase already checked (the rest of a phase too large for the
 		// last call, retries) ends where that phase ends: a new phase starts a call of its own, after its
 		// check, so a run told to stop stops at a phase boundary (guard.ts). Unguarded, calls pack freely.
