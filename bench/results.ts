@@ -83,7 +83,8 @@ export function purposesTable(results: SizeResult[], latency?: LatencyModel): st
 					return calls ? `${int(calls)}${extra}` : '–';
 				}),
 				ms(sum(all, 'serveMs')),
-				ms(sum(all, 'waitMs')),
+				// Split files written before the waits were logged have none.
+				all.some((k) => p[k]?.waitMs !== undefined) ? ms(sum(all, 'waitMs')) : 'not logged',
 			]);
 		}
 	}
