@@ -6,7 +6,7 @@
 import type { SObjectName } from '../salesforce';
 import { idKey, OBJECTS } from '../salesforce';
 import type { OrgConnection } from './connect';
-import { readTogether } from './composite-read';
+import { queryAll } from './http';
 import { chunkForIn, inList } from './soql';
 
 const NATURAL_KEYS: Record<SObjectName, string[] | null> = {
@@ -54,9 +54,7 @@ export function naturalKeyOf(object: SObjectName, record: Record<string, unknown
 
 /**
  * Ids of existing records matching the given records' natural keys, by index in `records`.
- * Records without a complete key are never matched. One query per 100 records, five queries a
- * Composite call (composite-read.ts): a Bulk API 2.0 job of unknown fate puts every one of its
- * records here (apply.ts), and 40,000 account assignments looked up one query per call cost 400 calls.
+ * Records without a complete key are never matched. One query per 200 records.
  */
 export async function findExisting(
 	org: OrgConnection,
@@ -70,21 +68,17 @@ export async function findExisting(
 	records.forEach((r, i) => {
 		const key = naturalKeyOf(object, r);
 		if (key === null) return;
-		const list = wanted.get(key);
-		if (list) list.push(i);
-		else wanted.set(key, [i]);
+		wanted.set(key, [...(wanted.get(key) ?? []), i]);
 	});
 	const keyed = [...wanted.values()].map((idx) => records[idx[0]]);
 	// 100 keys a query: 100 DeveloperNames of 80 characters keep the URL under 16 KB once encoded.
-	const queries = chunkForIn(keyed.map((_, i) => i), Number.MAX_SAFE_INTEGER, 100).map((chunk) => {
+	for (const chunk of chunkForIn(keyed.map((_, i) => i), Number.MAX_SAFE_INTEGER, 100)) {
 		const conditions = fields.map((f) => {
 			const values = [...new Set(chunk.map((i) => keyed[i][f] as KeyValue))];
 			return `${f} IN ${inList(values)}`;
 		});
 		if (EXTRA_FILTER[object]) conditions.push(EXTRA_FILTER[object] as string);
-		return { kind: 'query' as const, soql: `SELECT Id, ${fields.join(', ')} FROM ${object} WHERE ${conditions.join(' AND ')}` };
-	});
-	for (const rows of (await readTogether(org, queries)) as Record<string, unknown>[][]) {
+		const rows = await queryAll(org, `SELECT Id, ${fields.join(', ')} FROM ${object} WHERE ${conditions.join(' AND ')}`);
 		for (const row of rows) {
 			const key = naturalKeyOf(object, row);
 			for (const i of (key !== null && wanted.get(key)) || []) found.set(i, String(row.Id));
