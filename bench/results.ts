@@ -331,9 +331,11 @@ the same records): that matches, call for call, what \`apply.ts\` does when a Bu
 (a call of the job failed): each of its 50,000 records is looked up by natural key before it is sent
 again, one query of 100 keys per API call (\`findExisting\`: 100 + 400 queries, finding nothing when the job
 wrote nothing), and then written through Composite (about 49 calls of 1,020 records). The recording kept
-no request log, so this is inferred, not seen; why the jobs failed under its load (16–19) is not known; the sandbox then also made the closing request wait 1 ms per record the job wrote (10 s and
-40 s). Since then the look-ups go five queries a Composite call (500 → 100 calls) and Bulk records wait
-nothing per record.
+no request log, so this is inferred, not seen; why the jobs failed under its load (16–19) is not known;
+the sandbox then also made the closing request wait 1 ms per record the job wrote (10 s and 40 s; it
+no longer does). The look-ups could go five queries a Composite call (500 → 100 calls); not
+done: the sandbox's 503 faults cannot tell a Composite read from a Composite write, and
+\`test/engine/crash.test.ts\`'s 503s on write calls then also hit the look-ups and fail the run.
 
 Today's code (with the guard's check after the last write) takes **160 calls** for L's first publish: 61
 guard reads (9 Composite calls and 52 pages: 38 % of the calls, 128,807 of the 150,811 records read), 34
