@@ -252,6 +252,8 @@ rest of the wall time is the engine's (CPU, and the Bulk job's 2-second poll int
 ` : ''}
 ${L_CALLS_TEXT}
 
+${XL_TEXT}
+
 ## Parse + validate + diff
 
 The plan parsed, validated and diffed against the org's snapshot (read once before, not timed; no model
@@ -346,3 +348,21 @@ guard's rewrite** (not done here, \`lib/org/guard.ts\` is being rewritten): afte
 what changed since it (\`SystemModstamp >=\` the newest stamp seen, an overlap of a second, as Salesforce
 returns datetimes to the second) plus a \`COUNT()\` of each object to see deletes: one Composite call per
 check however large the model, 9 calls instead of 61 at L (160 → 108), about 9 instead of about 270 at XL.`;
+
+/** Where the XL first publish's time and memory go (measured 2026-12-02 beside the run's tables). */
+const XL_TEXT = `**XL, where the first publish's time and memory go.** At the default latency (40 ms a request, 1 ms a
+record) the latency model's waits are 273.6 s of its 389 s (664 × 40 ms, and 247,001 records written
+through Composite × 1 ms; the 250,000 Bulk records wait nothing), the sandbox's own serving 28.7 s,
+the engine the rest (CPU, GC, two 2-second Bulk poll waits). Measured at latency 0 (CPU profiles of both
+processes, \`--cpu-prof\`): 87.7 s → 59.7 s after \`packCall\` stopped resolving the whole rest of a run before
+every call (quadratic: 1.2 million resolves for a level of 50,000 territories; dependencyProblem 7.6 s →
+0.7 s); the scan for Bulk changes before every call had gone before it (1.6 s of L's engine CPU, about
+25 × that at XL). Left: the writer's per-call filters of every pending change (\`drain\`, \`adoptExisting\`:
+about 9 s at XL) and GC (10 s). The same run at the start of the session (before both writer changes, on
+a machine loaded by two more benchmarks) took 576 s. **Memory**: the engine's live heap peaks at about
+700 MB (forced collections at each progress step: 150 MB after the snapshot, 700 MB once the change set
+and the writer's state exist); the peak RSS of 1.9–2.6 GB is garbage V8 leaves while the worker may grow
+to 4 GB (\`--max-old-space-size=4096\`, bench/processes.ts): with \`--max-old-space-size=1024\` the XL first
+publish completes at a peak RSS of 1,119 MB (97 s instead of 60 s at latency 0). Guard reads are 321
+of its 664 calls (9 reads of 50,000 territories and 49,000 rules, 25 + 25 pages each) and 343 of the
+5 % change's 680.`;
