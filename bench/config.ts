@@ -16,6 +16,8 @@ export interface BenchConfig {
 	json: string | null;
 	/** Render RESULTS.md from a --json file instead of measuring. */
 	render: string | null;
+	/** Write V8 CPU profiles of the sandbox and of every engine worker here (node --cpu-prof); null: none. */
+	cpuProf: string | null;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface BenchConfig {
  */
 export const DEFAULT_LATENCY: LatencyModel = { perRequestMs: 40, perRecordMs: 1 };
 
-export const USAGE = `Usage: npm run bench -- [--full] [--sizes S,M,L,XL] [--per-request MS] [--per-record MS] [--diff-reps N] [--out FILE | --no-write]
+export const USAGE = `Usage: npm run bench -- [--full] [--sizes S,M,L,XL] [--per-request MS] [--per-record MS] [--diff-reps N] [--out FILE | --no-write] [--cpu-prof DIR]
   (default)          sizes S and M (a few minutes), writes bench/RESULTS.md
   --full             all four sizes: S, M, L (10,000 territories), XL (50,000 territories, 200,000 account assignments)
   --sizes LIST       the sizes to run
@@ -32,10 +34,11 @@ export const USAGE = `Usage: npm run bench -- [--full] [--sizes S,M,L,XL] [--per
   --per-record MS    the sandbox's latency per record written (default ${DEFAULT_LATENCY.perRecordMs})
   --diff-reps N      repetitions of the parse + validate + diff timing (default 5; median reported)
   --out FILE         where to write the results (default bench/RESULTS.md); --no-write: print only
-  --json FILE        also keep the raw results as JSON; --render FILE writes RESULTS.md from such a file`;
+  --json FILE        also keep the raw results as JSON; --render FILE writes RESULTS.md from such a file
+  --cpu-prof DIR     V8 CPU profiles of the sandbox org and of each engine operation into DIR (open in Chrome DevTools)`;
 
 export function parseArgs(argv: string[]): BenchConfig {
-	const config: BenchConfig = { sizes: ['S', 'M'], latency: { ...DEFAULT_LATENCY }, diffReps: 5, out: path.join(__dirname, 'RESULTS.md'), json: null, render: null };
+	const config: BenchConfig = { sizes: ['S', 'M'], latency: { ...DEFAULT_LATENCY }, diffReps: 5, out: path.join(__dirname, 'RESULTS.md'), json: null, render: null, cpuProf: null };
 	const number = (raw: string | undefined, flag: string): number => {
 		const n = Number(raw);
 		if (raw === undefined || !Number.isFinite(n) || n < 0) throw new Error(`${flag} takes a number of 0 or more\n${USAGE}`);
@@ -70,6 +73,9 @@ export function parseArgs(argv: string[]): BenchConfig {
 				break;
 			case '--render':
 				config.render = path.resolve(argv[++i] ?? '');
+				break;
+			case '--cpu-prof':
+				config.cpuProf = path.resolve(argv[++i] ?? '');
 				break;
 			case '--no-write':
 				config.out = null;

@@ -7,9 +7,10 @@
  */
 import { RECORDS_PER_CALL } from '../lib/org/composite-pack';
 import { LIMITS } from '../lib/salesforce';
+import { callsByPurpose, type CallPurpose, type PurposeCount } from './call-kinds';
 import type { BenchConfig } from './config';
 import { SIZES, type SizeName } from './plan-generator';
-import { OrgProcess, runWorker, type OrgStats } from './processes';
+import { OrgProcess, runWorker, type LatencyModel, type OrgStats } from './processes';
 import type { WorkerJob, WorkerResult } from './engine-worker';
 
 export type OperationName = 'first publish' | 'unchanged re-publish' | '5 % changed' | 'import';
@@ -23,6 +24,8 @@ export interface Operation {
 	/** ⌈written ÷ 1,020⌉ + ⌈read ÷ 2,000⌉. */
 	lowerBound: number;
 	writeBound: number;
+	/** The API calls split by what they were for (the sandbox's request log; absent in older JSON files). */
+	purposes?: Partial<Record<CallPurpose, PurposeCount>>;
 }
 
 export interface SizeResult {
@@ -32,6 +35,8 @@ export interface SizeResult {
 	diffMs: number[];
 	diffMedianMs: number;
 	changedTerritories: number;
+	/** The sandbox's latency model for this size (absent in older JSON files: the run's config.latency). */
+	latency?: LatencyModel;
 }
 
 export function bounds(stats: Pick<OrgStats, 'recordsWritten' | 'recordsRead'>): { baseline: number; lowerBound: number; writeBound: number } {
@@ -56,7 +61,8 @@ function check(condition: unknown, message: string): asserts condition {
 export async function measureSize(name: SizeName, config: BenchConfig, step: (text: string) => void): Promise<SizeResult> {
 	const size = SIZES[name];
 	step(`${name}: starting the sandbox org (${size.users} extra users, ${size.accounts} accounts)`);
-	const org = await OrgProcess.start(size, config.latency);
+	const profile = (who: string) => (config.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', config.cpuProf, '--cpu-prof-name', `${name}-${who}-${Date.now()}.cpuprofile`] : []);
+	const org = await OrgProcess.start(size, config.latency, profile('sandbox'));
 	try {
 		const model = `Bench_${name}`;
 		const job = (op: WorkerJob['op'], changed = false): WorkerJob => ({ op, size: name, changed, connection: org.connection, model, reps: config.diffReps });
@@ -64,9 +70,9 @@ export async function measureSize(name: SizeName, config: BenchConfig, step: (te
 		const run = async (label: OperationName, j: WorkerJob): Promise<Operation> => {
 			step(`${name}: ${label}`);
 			await org.reset();
-			const worker = await runWorker(j);
+			const worker = await runWorker(j, profile(label.replace(/\W+/g, '-')));
 			const stats = await org.stats();
-			const op = { name: label, stats, worker, ...bounds(stats) };
+			const op = { name: label, stats, worker, ...bounds(stats), purposes: callsByPurpose(await org.log()) };
 			operations.push(op);
 			return op;
 		};
@@ -80,9 +86,9 @@ export async function measureSize(name: SizeName, config: BenchConfig, step: (te
 		const imported = await run('import', job('import'));
 		check(imported.worker.rows === size.territories, `${name} import returned ${imported.worker.rows} rows of ${size.territories}`);
 		step(`${name}: parse + validate + diff × ${config.diffReps}`);
-		const timing = await runWorker(job('diff'));
+		const timing = await runWorker(job('diff'), profile('diff'));
 		const diffMs = timing.repsMs ?? [];
-		return { size: name, territories: size.territories, operations, diffMs, diffMedianMs: median(diffMs), changedTerritories: changed.worker.changedTerritories ?? 0 };
+		return { size: name, territories: size.territories, operations, diffMs, diffMedianMs: median(diffMs), changedTerritories: changed.worker.changedTerritories ?? 0, latency: { ...config.latency } };
 	} finally {
 		await org.stop();
 	}

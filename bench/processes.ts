@@ -10,6 +10,7 @@ import path from 'node:path';
 import { buildSync } from 'esbuild';
 import { createInterface, type Interface } from 'node:readline';
 import type { ConnectionSettings } from '../lib';
+import type { LoggedRequest } from './call-kinds';
 import type { PlanSize } from './plan-generator';
 import type { WorkerJob, WorkerResult } from './engine-worker';
 
@@ -44,7 +45,8 @@ export class OrgProcess {
 		readonly connection: ConnectionSettings,
 	) {}
 
-	static async start(size: PlanSize, latency: LatencyModel): Promise<OrgProcess> {
+	/** `nodeArgs`: flags for the sandbox's Node process (e.g. --cpu-prof). */
+	static async start(size: PlanSize, latency: LatencyModel, nodeArgs: string[] = []): Promise<OrgProcess> {
 		const args = [
 			...TS_NODE,
 			path.join(ROOT, 'sandbox', 'cli.ts'),
@@ -59,7 +61,7 @@ export class OrgProcess {
 			'--territories-per-model', String(Math.max(1000, size.territories)),
 			'--api-limit', '10000000',
 		];
-		const child = spawn(process.execPath, ['--max-old-space-size=8192', ...args], { cwd: ROOT, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, ['--max-old-space-size=8192', ...nodeArgs, ...args], { cwd: ROOT, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
 		let stderr = '';
 		child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
 		const lines = createInterface({ input: child.stdout });
@@ -79,9 +81,9 @@ export class OrgProcess {
 		return new OrgProcess(child, lines, connection);
 	}
 
-	private command(name: 'stats' | 'reset'): Promise<OrgStats> {
+	private command<T>(name: 'stats' | 'reset' | 'log'): Promise<T> {
 		return new Promise((resolve) => {
-			this.lines.once('line', (line) => resolve(JSON.parse(line) as OrgStats));
+			this.lines.once('line', (line) => resolve(JSON.parse(line) as T));
 			this.child.stdin.write(`${name}\n`);
 		});
 	}
@@ -92,6 +94,11 @@ export class OrgProcess {
 
 	reset(): Promise<OrgStats> {
 		return this.command('reset');
+	}
+
+	/** Every request since the last reset, for the split of the calls by purpose (call-kinds.ts). */
+	async log(): Promise<LoggedRequest[]> {
+		return (await this.command<{ entries: LoggedRequest[] }>('log')).entries;
 	}
 
 	async stop(): Promise<void> {

@@ -3,9 +3,11 @@
  * counts are deterministic and compare across machines; times and RSS are this machine's.
  */
 import { cpus, totalmem } from 'node:os';
+import type { CallPurpose } from './call-kinds';
 import type { BenchConfig } from './config';
 import type { Operation, SizeResult } from './measure';
 import { SIZES } from './plan-generator';
+import type { LatencyModel } from './processes';
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ms = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${int(n)} ms`);
@@ -16,13 +18,21 @@ function table(head: string[], rows: string[][]): string {
 	return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-export function operationsTable(results: SizeResult[]): string {
+const latencyText = (l: LatencyModel): string => `${l.perRequestMs} ms a request + ${l.perRecordMs} ms a record`;
+const sameLatency = (a: LatencyModel, b: LatencyModel): boolean => a.perRequestMs === b.perRequestMs && a.perRecordMs === b.perRecordMs;
+
+/** A size's name, with its latency model when it ran at another than the run's (merged JSON files). */
+function sizeLabel(r: SizeResult, latency: LatencyModel | undefined): string {
+	return r.latency && latency && !sameLatency(r.latency, latency) ? `${r.size} (at ${latencyText(r.latency)})` : r.size;
+}
+
+export function operationsTable(results: SizeResult[], latency?: LatencyModel): string {
 	const rows: string[][] = [];
 	for (const r of results) {
 		for (const op of r.operations) {
 			const s = op.stats;
 			rows.push([
-				r.size,
+				sizeLabel(r, latency),
 				op.name,
 				int(s.apiCalls),
 				int(s.writeCalls),
@@ -43,6 +53,43 @@ export function operationsTable(results: SizeResult[]): string {
 		['size', 'operation', 'API calls', 'write calls', 'records written', 'records read', 'lower bound (calls)', 'calls ÷ bound', 'write bound', 'write calls ÷ write bound', 'per-record baseline (calls)', 'baseline ÷ calls', 'wall time', 'engine peak RSS'],
 		rows,
 	);
+}
+
+/** The split of the API calls by purpose (bench/call-kinds.ts); operations measured before it have none. */
+const PURPOSE_COLUMNS: [string, CallPurpose[]][] = [
+	['snapshot reads', ['snapshot read']],
+	['guard reads', ['guard read']],
+	['write calls', ['write call']],
+	['Bulk API 2.0 job', ['bulk job: create', 'bulk job: upload', 'bulk job: close', 'bulk job: status poll', 'bulk job: results']],
+	['other', ['other']],
+];
+
+export function purposesTable(results: SizeResult[], latency?: LatencyModel): string | null {
+	const rows: string[][] = [];
+	for (const r of results) {
+		for (const op of r.operations) {
+			const p = op.purposes;
+			if (!p) continue;
+			const sum = (purposes: CallPurpose[], key: 'calls' | 'pages' | 'recordsRead' | 'serveMs' | 'waitMs') => purposes.reduce((n, k) => n + (p[k]?.[key] ?? 0), 0);
+			const all = PURPOSE_COLUMNS.flatMap(([, purposes]) => purposes);
+			rows.push([
+				sizeLabel(r, latency),
+				op.name,
+				...PURPOSE_COLUMNS.map(([, purposes]) => {
+					const calls = sum(purposes, 'calls');
+					const pages = sum(purposes, 'pages');
+					const polls = purposes.includes('bulk job: status poll') ? p['bulk job: status poll']?.calls ?? 0 : 0;
+					const extra = pages ? ` (${int(pages)} pages, ${int(sum(purposes, 'recordsRead'))} records)` : polls ? ` (${int(polls)} polls)` : '';
+					return calls ? `${int(calls)}${extra}` : '–';
+				}),
+				ms(sum(all, 'serveMs')),
+				// Split files written before the waits were logged have none.
+				all.some((k) => p[k]?.waitMs !== undefined) ? ms(sum(all, 'waitMs')) : 'not logged',
+			]);
+		}
+	}
+	if (!rows.length) return null;
+	return table(['size', 'operation', ...PURPOSE_COLUMNS.map(([name]) => name), 'sandbox serving', 'latency waits'], rows);
 }
 
 export function diffTable(results: SizeResult[]): string {
@@ -114,7 +161,7 @@ function targetsTable(results: SizeResult[]): string {
 }
 
 export function consoleTable(results: SizeResult[]): string {
-	return [operationsTable(results), '', diffTable(results), '', targetsTable(results)].join('\n');
+	return [operationsTable(results), '', purposesTable(results) ?? '', '', diffTable(results), '', targetsTable(results)].join('\n');
 }
 
 interface RunInfo {
@@ -128,6 +175,11 @@ export function resultsMarkdown(results: SizeResult[], info: RunInfo): string {
 	const list = cpus();
 	const machine = `${list[0]?.model.trim() ?? 'unknown CPU'}, ${list.length} cores (shared with other work), ${Math.round(totalmem() / 2 ** 30)} GB, ${process.platform} ${process.arch}, Node ${process.version}`;
 	const { perRequestMs, perRecordMs } = info.config.latency;
+	const otherLatency = results.filter((r) => r.latency && !sameLatency(r.latency, info.config.latency));
+	const otherLatencyText = otherLatency.length
+		? ` **${otherLatency.map((r) => `${r.size} ran at ${latencyText(r.latency!)}`).join('; ')}** (marked in the tables): its wall times are not comparable with the others'; its calls and records are.`
+		: '';
+	const purposes = purposesTable(results, info.config.latency);
 	const sizes = Object.values(SIZES)
 		.map((s) => `${s.name}: ${int(s.territories)} territories (${s.regions} regions, ${s.districts} districts), ${int(s.accountAssignments)} account assignments; sandbox seeded with ${int(s.users)} extra users and ${int(s.accounts)} accounts`)
 		.join('\n- ');
@@ -151,16 +203,17 @@ Machine: ${machine}.
   the ZIP code data set it is generated from). API calls, write calls, records written and records read
   are counted by the sandbox's request log (read over \`--control\`), not by the engine.
 - **The concurrency guard's reads are included** (\`lib/org/guard.ts\`): a publish that writes reads the
-  model's territories and rules once before its snapshot and again before each write call that starts a
-  phase not checked yet; those reads are requests like any other, counted in *API calls* and *records
-  read* (write calls and records written are unchanged by them).
+  model's territories and rules once before its snapshot, again before each write call that starts a
+  phase not checked yet, and once after its last write call; those reads are requests like any other,
+  counted in *API calls* and *records read* (write calls and records written are unchanged by them).
 - **Noise**: the machine is shared with other work (other builds and test runs on the same 2 cores, often
   a load average far above 2). API calls, write calls and records are exact and repeat run after run;
   wall times, parse + validate + diff times and, less so, peak RSS depend on that load.
 - **Latency model** (assumption): every response waits **${perRequestMs} ms per request plus ${perRecordMs} ms per record
   written** (\`latency: { perRequestMs, perRecordMs }\`, sandbox/README.md). The wait is a timer: the store's
   work stays synchronous and concurrent requests wait concurrently. Bulk API 2.0 records are written by the
-  job after its upload, outside any request, so they add no per-record latency.
+  job after its upload, outside any request, so they add no per-record latency (until 2026-12-02 07:00 the
+  sandbox charged them to the request that closed the job: 50 s of L's first publish).${otherLatencyText}
 - **Per-record baseline**: one REST call per record written and one per record read by Id
   (records written + records read).
 - **Lower bound**: ⌈records written ÷ 1,020⌉ + ⌈records read ÷ 2,000⌉. A Composite call carries 25
@@ -176,15 +229,30 @@ Machine: ${machine}.
 npm run bench                 # S and M (a few minutes), writes bench/RESULTS.md
 npm run bench -- --full       # S, M, L and XL
 npm run bench -- --sizes L --per-request 80 --per-record 2 --no-write
+npm run bench -- --sizes L --no-write --cpu-prof out/prof   # V8 CPU profiles of the sandbox and each engine operation
 npm run bench -- --help
 \`\`\`
 
 ## Calls, time and memory
 
-${operationsTable(results)}
+${operationsTable(results, info.config.latency)}
 
 *calls ÷ bound* = API calls ÷ lower bound; *baseline ÷ calls* = how many times fewer calls than one REST
 call per record. Wall time includes the engine's own login, reads and CPU, and the latency model.
+
+## Where the API calls go
+${purposes ? `
+${purposes}
+
+Split from the sandbox's request log (\`bench/call-kinds.ts\`): *guard reads* are the Composite calls of
+the model, its territories and its rules (\`lib/org/guard.ts\`), each with the GETs of their later pages;
+*snapshot reads* every other read (\`lib/org/snapshot.ts\`, and an adoption's look-ups). *Sandbox serving*
+is the sandbox's own time on the requests, *latency waits* the latency model's timers after them; the
+rest of the wall time is the engine's (CPU, and the Bulk job's 2-second poll interval).
+` : ''}
+${L_CALLS_TEXT}
+
+${XL_TEXT}
 
 ## Parse + validate + diff
 
@@ -249,3 +317,52 @@ for a margin of 3 polls. The sample plan's publish then took 11 calls (9 writes)
 phase and hierarchy level; it takes 5 (3 writes) now.
 `;
 }
+
+/**
+ * What L's recorded first publish spent its calls on (measured 2026-12-02, bench/call-kinds.ts over the
+ * sandbox's request log): the explanation the recording of 04:31 lacked, kept as text because the
+ * recorded run cannot be split after the fact.
+ */
+const L_CALLS_TEXT = `**L's first publish, recorded at 709 API calls (4.32 × the lower bound), explained.** Split by purpose
+on an idle machine (2026-12-02 07:00 UTC, default latency), the same code (perf10 at d07056e) took **149 calls, 51
+of them writes**, for the same 99,401 records written and the **same 130,388 records read**: 52 guard reads
+(8 Composite calls, 44 later pages), 34 snapshot reads, 51 Composite write calls, and 12 calls of two Bulk API
+2.0 jobs (10,000 user and 40,000 account assignments: create, upload, close, one status poll, three result
+reads each). The recording's 560 further calls read no record and 48 of them wrote (99 write calls for
+the same records): that matches, call for call, what \`apply.ts\` does when a Bulk job's fate is unknown
+(a call of the job failed): each of its 50,000 records is looked up by natural key before it is sent
+again, one query of 100 keys per API call (\`findExisting\`: 100 + 400 queries, finding nothing when the job
+wrote nothing), and then written through Composite (about 49 calls of 1,020 records). The recording kept
+no request log, so this is inferred, not seen; why the jobs failed under its load (16–19) is not known;
+the sandbox then also made the closing request wait 1 ms per record the job wrote (10 s and 40 s; it
+no longer does). The look-ups could go five queries a Composite call (500 → 100 calls); not
+done: the sandbox's 503 faults cannot tell a Composite read from a Composite write, and
+\`test/engine/crash.test.ts\`'s 503s on write calls then also hit the look-ups and fail the run.
+
+Today's code (with the guard's check after the last write) takes **160 calls** for L's first publish: 61
+guard reads (9 Composite calls and 52 pages: 38 % of the calls, 128,807 of the 150,811 records read), 34
+snapshot reads (the plan's 2,000 users and 20,000 accounts looked up by value: 12 and 20 Composite calls),
+51 writes and 14 Bulk calls. The guard reads every territory and rule of the model (10,000 + 9,800 records,
+5 + 5 pages) before the snapshot, before each of the 7 phases and after the last write. **Proposal for the
+guard's rewrite** (not done here, \`lib/org/guard.ts\` is being rewritten): after its first read, read only
+what changed since it (\`SystemModstamp >=\` the newest stamp seen, an overlap of a second, as Salesforce
+returns datetimes to the second) plus a \`COUNT()\` of each object to see deletes: one Composite call per
+check however large the model, 9 calls instead of 61 at L (160 → 108), about 9 instead of about 270 at XL.`;
+
+/** Where the XL first publish's time and memory go (measured 2026-12-02 beside the run's tables). */
+const XL_TEXT = `**XL, where the first publish's time and memory go.** At the default latency (40 ms a request, 1 ms a
+record) the latency model's waits are 273.6 s of its 389 s (664 × 40 ms, and 247,001 records written
+through Composite × 1 ms; the 250,000 Bulk records wait nothing), the sandbox's own serving 28.7 s,
+the engine the rest (CPU, GC, two 2-second Bulk poll waits). Measured at latency 0 (CPU profiles of both
+processes, \`--cpu-prof\`): 87.7 s → 59.7 s after \`packCall\` stopped resolving the whole rest of a run before
+every call (quadratic: 1.2 million resolves for a level of 50,000 territories; dependencyProblem 7.6 s →
+0.7 s); the scan for Bulk changes before every call had gone before it (1.6 s of L's engine CPU, about
+25 × that at XL). Left: the writer's per-call filters of every pending change (\`drain\`, \`adoptExisting\`:
+about 9 s at XL) and GC (10 s). The same run at the start of the session (before both writer changes, on
+a machine loaded by two more benchmarks) took 576 s. **Memory**: the engine's live heap peaks at about
+700 MB (forced collections at each progress step: 150 MB after the snapshot, 700 MB once the change set
+and the writer's state exist); the peak RSS of 1.9–2.6 GB is garbage V8 leaves while the worker may grow
+to 4 GB (\`--max-old-space-size=4096\`, bench/processes.ts): with \`--max-old-space-size=1024\` the XL first
+publish completes at a peak RSS of 1,119 MB (97 s instead of 60 s at latency 0). Guard reads are 321
+of its 664 calls (9 reads of 50,000 territories and 49,000 rules, 25 + 25 pages each) and 343 of the
+5 % change's 680.`;

@@ -12,7 +12,8 @@
  * On SIGINT/SIGTERM it saves the org to --state (atomically) and exits 0.
  * With --control it reads commands from stdin, one a line, and answers each with one JSON line on stdout:
  * `stats` (API calls, write calls, records written and read since the last reset, calls by kind) and
- * `reset` (starts the count again). For benchmarks that run the sandbox in a process of its own.
+ * `reset` (starts the count again) and `log` (every request since the last reset: method, path, kind,
+ * objects, records, serving time), for benchmarks that run the sandbox in a process of its own.
  */
 import { startSandbox } from './server';
 import type { SandboxOptions } from './types';
@@ -167,7 +168,9 @@ function serveControl(sandbox: Awaited<ReturnType<typeof startSandbox>>): void {
 			const answer =
 				command === 'stats' || command === 'reset'
 					? { apiCalls: log.apiCalls, writeCalls: log.writeCalls, recordsWritten: log.recordsWritten, recordsRead: log.recordsRead, byKind: log.byKind() }
-					: { error: `unknown command "${command}" (stats, reset)` };
+					: command === 'log'
+						? { entries: log.entries }
+						: { error: `unknown command "${command}" (stats, reset, log)` };
 			process.stdout.write(`${JSON.stringify(answer)}\n`);
 		}
 	});

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { storeForUser } from './access';
 import { Bulk2Jobs } from './bulk2';
 import { AuthService, generateCredentials, type AuthUser, type OrgCredentials, type UserDirectory } from './auth';
@@ -356,13 +357,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const isBulkUpload = /^\/services\/data\/v\d+\.0\/jobs\//.test(url.pathname) && options.maxRequestBytes === undefined;
 		const { body, tooLarge } = await readBody(req, isBulkUpload ? BULK_UPLOAD_MAX_BYTES : maxBody);
 		let response: RouteResponse | 'crash';
+		const serveStart = performance.now();
 		if (tooLarge) {
 			response = errorResponse(413, 'REQUEST_ENTITY_TOO_LARGE', `The request body exceeds the maximum size of ${maxBody} bytes.`);
 		} else {
 			response = dispatch({ method, path: url.pathname.replace(/\/+$/, '') || '/', url, headers: req.headers, body, info, flags });
 		}
+		const serveMs = performance.now() - serveStart;
 		const model = options.latency ?? {};
-		const delay = (options.latencyMs ?? 0) + faults.latencyMs + (model.perRequestMs ?? 0) + (model.perRecordMs ?? 0) * info.recordsWritten;
+		// A Bulk 2.0 job's records add no per-record wait: Salesforce writes them outside any request (the
+		// sandbox runs the job inside the request that closes or polls it; README, the latency model).
+		const perRecord = (model.perRecordMs ?? 0) * (info.recordsWritten - info.jobRecordsWritten);
+		const delay = (options.latencyMs ?? 0) + faults.latencyMs + (model.perRequestMs ?? 0) + perRecord;
 		if (delay > 0) await sleep(delay);
 
 		const logEntry = (status: number) =>
@@ -377,6 +383,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				recordsRead: info.recordsRead,
 				apiCall: flags.apiCall,
 				...(info.operation ? { operation: info.operation } : {}),
+				serveMs,
+				waitMs: Math.max(0, delay),
 			});
 		if (response === 'crash') {
 			logEntry(faults.stopMode === 'destroy' ? 0 : 500);

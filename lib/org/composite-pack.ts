@@ -63,6 +63,11 @@ export class CallBuilder<T> {
 		return this.collections >= LIMITS.compositeCollections && this.singles >= SINGLE_SLOTS;
 	}
 
+	/** Records the call can still take at most: the free collections full and every free single slot. */
+	get room(): number {
+		return (LIMITS.compositeCollections - this.collections) * LIMITS.collectionSize + (SINGLE_SLOTS - this.singles);
+	}
+
 	/** The reference expression to the Id `item` gets in this call, or undefined when it is not placed here. */
 	referenceTo(item: T): string | undefined {
 		return this.refOf.get(item);

@@ -31,6 +31,10 @@ export interface RequestLogEntry {
 	apiCall: boolean;
 	/** For SOAP calls (kind metadata): the operation, e.g. retrieve, checkDeployStatus. */
 	operation?: string;
+	/** Milliseconds the sandbox spent serving the request (its own CPU, before the latency model's wait). */
+	serveMs?: number;
+	/** Milliseconds the response waited after it was served (latencyMs, faults and the latency model). */
+	waitMs?: number;
 }
 
 /** Per-request facts the handlers fill in while serving it. */
@@ -39,6 +43,12 @@ export class RequestInfo {
 	readonly objects = new Set<string>();
 	write = false;
 	recordsWritten = 0;
+	/**
+	 * Of recordsWritten, those a Bulk API 2.0 job wrote while this request ran it (the sandbox runs a job
+	 * inside the request that closes or polls it): a job's records are written outside any request on
+	 * Salesforce, so the latency model charges them no per-record wait (server.ts).
+	 */
+	jobRecordsWritten = 0;
 	recordsRead = 0;
 	/** The SOAP operation, for Metadata API calls. */
 	operation: string | undefined;

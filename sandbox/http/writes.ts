@@ -91,6 +91,7 @@ export function runWrite(ctx: RestContext, batch: WriteBatch): SaveResult[] {
 	toWrite.forEach((recordIndex, k) => (results[recordIndex] = written[k]));
 	const successes = written.filter((r) => r.success).length;
 	info.recordsWritten += successes;
+	if (batch.kind === 'bulk2') info.jobRecordsWritten += successes;
 	faults.noteWritten(successes);
 	if (crashAfter) throw new CrashError();
 

@@ -145,3 +145,29 @@ describe('sandbox faults', () => {
 		expect(written).toBe(before + 1);
 	});
 });
+
+describe('the latency model', () => {
+	let t: TestSandbox;
+	let conn: Connection;
+	// Small numbers: the waits are real timers. What is checked is the wait each request was given (waitMs).
+	beforeAll(async () => {
+		t = await startTestSandbox({ latency: { perRequestMs: 3, perRecordMs: 1 } });
+		conn = await t.connect();
+		conn.bulk2.pollInterval = 20;
+	});
+	afterAll(() => t.stop());
+
+	it('waits per request plus per record a request wrote, but not for the records a Bulk API 2.0 job wrote', async () => {
+		t.sandbox.requestLog.reset();
+		await conn.sobject('Account').create(accounts(30, 'Timed'));
+		const res = await conn.bulk2.loadAndWaitForResults({ object: 'Account', operation: 'insert', input: accounts(50, 'Timed bulk') });
+		expect(res.successfulResults).toHaveLength(50);
+		const entries = t.sandbox.requestLog.entries;
+		const collection = entries.find((e) => e.kind === 'collections');
+		expect(collection).toMatchObject({ recordsWritten: 30, waitMs: 3 + 30 });
+		// The job ran inside the request that closed it (its records are counted there) and waited 3 ms, not 53.
+		const closing = entries.find((e) => e.kind === 'bulk2' && e.recordsWritten > 0);
+		expect(closing).toMatchObject({ method: 'PATCH', recordsWritten: 50, waitMs: 3 });
+		expect(t.sandbox.requestLog.recordsWritten).toBe(80);
+	});
+});
