@@ -43,8 +43,11 @@ export interface PurposeCount {
 	waitMs: number;
 }
 
-/** The three objects of a guard read, and nothing else (the snapshot's first call also reads types and describes). */
-const GUARD_OBJECTS = ['ObjectTerritory2AssignmentRule', 'Territory2', 'Territory2Model'].join('+');
+/**
+ * The five objects of a guard read (lib/org/guard.ts: the model, its territories and rules, and the two
+ * assignment aggregates), and nothing else (the snapshot's calls also read types, describes, rule items and links).
+ */
+const GUARD_OBJECTS = ['ObjectTerritory2AssignmentRule', 'ObjectTerritory2Association', 'Territory2', 'Territory2Model', 'UserTerritory2Association'].join('+');
 
 function bulkStep(e: LoggedRequest): CallPurpose {
 	if (e.method === 'POST') return 'bulk job: create';

@@ -7,7 +7,7 @@
  */
 import type { ApplyReviewOptions, PhaseTiming, PublishResult } from './api-types';
 import { checkApplyOptions } from './options';
-import { connect, nextStep, readGuardState, readSnapshot } from './org';
+import { connect, nextStep, readSnapshotAndGuard } from './org';
 import { groupIssues } from './issue-groups';
 import { applyPrepared, rowsWithIssues, summarize, throwIfCancelled, timed, type ReadyToApply } from './publish';
 import { checkReview } from './review';
@@ -30,11 +30,10 @@ export async function applyChangeSet(options: ApplyReviewOptions): Promise<Publi
 
 	throwIfCancelled(signal, 'the connection to the org');
 	const conn = await connect(options);
-	// The guard's first read before the snapshot, as in publishPlan: a change between the two is foreign.
-	const guard = await timed(phases, 'guard', conn, () => readGuardState(conn, target));
 	const refs = { users: review.apply.users, accounts: review.apply.accounts, accountKeyField: review.apply.accountKeyField };
-	const snapshot = await timed(phases, 'read', conn, () =>
-		readSnapshot(conn, target, refs, (progress) => {
+	// The guard's first state from the same reads, as in publishPlan (readSnapshotAndGuard).
+	const { snapshot, guard } = await timed(phases, 'read', conn, () =>
+		readSnapshotAndGuard(conn, target, refs, (progress) => {
 			throwIfCancelled(signal, 'the read of the org');
 			options.onProgress?.(progress);
 		}),

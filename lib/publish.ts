@@ -28,8 +28,7 @@ import {
 	nextStep,
 	OrgError,
 	readAccountFieldTypes,
-	readGuardState,
-	readSnapshot,
+	readSnapshotAndGuard,
 	ruleLinksPath,
 	userDomainsInOrg,
 	withNextStep,
@@ -52,7 +51,7 @@ import { publishConverged } from './converge';
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
 	// Scripts call this from plain JavaScript: a wrong option is refused before any file or org is touched.
 	checkPublishOptions(options);
-	// The guard's first read comes before the snapshot: a change made between the two is seen as foreign.
+	// Guarded unless a dry run: the guard's first state is the snapshot's (readSnapshotAndGuard).
 	const prepared = await preparePublish(options, { guard: !options.dryRun });
 	if (prepared.result) return prepared.result;
 	// Written, and written again once another writer that lost to it has stopped (lib/converge.ts).
@@ -69,7 +68,7 @@ export interface ReadyToApply {
 	linkPath: 'rest' | 'metadata';
 	started: number;
 	phases: PhaseTiming[];
-	/** The guarded records before the snapshot (org/guard.ts); null when the apply is not guarded. */
+	/** The guarded records as the snapshot read them (org/guard.ts); null when the apply is not guarded. */
 	guard: GuardState | null;
 	modelTarget: ModelTarget;
 	/** The result with these outcomes (summary, rows, issues, warnings). */
@@ -151,19 +150,22 @@ export async function preparePublish(
 		accounts: options.manageAccounts === false ? [] : collectAccountRefs(plan.territories),
 		accountKeyField: options.accountKeyField,
 	};
-	const guard = how.guard ? await timed(phases, 'guard', conn, () => readGuardState(conn, options.model)) : null;
-	const snapshot = await timed(
+	// The guard's first state comes from the snapshot's own reads (readSnapshotAndGuard): later checks compare
+	// with exactly what the change set is computed against.
+	const read = await timed(
 		phases,
 		'read',
 		conn,
 		() =>
-			readSnapshot(conn, options.model, refs, (progress) => {
+			readSnapshotAndGuard(conn, options.model, refs, (progress) => {
 				// Between the snapshot's calls: a stop asked for now costs nothing to honour.
 				throwIfCancelled(signal, 'the read of the org');
 				options.onProgress?.(progress);
 			}),
-		(s) => s.territories.length + s.rules.length + s.userAssociations.length + s.accountAssociations.length + s.users.length + s.accounts.length,
+		({ snapshot: s }) => s.territories.length + s.rules.length + s.userAssociations.length + s.accountAssociations.length + s.users.length + s.accounts.length,
 	);
+	const snapshot = read.snapshot;
+	const guard = how.guard ? read.guard : null;
 	if (plan.territories.some((t) => t.criteria.length > 0)) {
 		// The snapshot read Account's describe already; an org that did not answer it is asked once more.
 		const known = snapshot.describe?.accountFields;

@@ -4,7 +4,8 @@
  * cheap and decisive, in one Composite call of five queries: the model record; the Id, DeveloperName,
  * CreatedDate and SystemModstamp of every territory and rule of the model; and, for the user and the manual
  * account assignments, two aggregates each (COUNT and MAX(SystemModstamp): 200,000 account assignments would
- * be 100 query pages at every check). That is compared with what was read before the apply began plus what
+ * be 100 query pages at every check). That is compared with the first state, taken from the snapshot's own
+ * reads (lib/org/snapshot.ts readSnapshotAndGuard: what the change set was computed against), plus what
  * this run itself wrote. SystemModstamp is the system field Salesforce updates on every change of a record,
  * by a user or by the system (Object Reference, System Fields).
  *

@@ -4,7 +4,7 @@
  * Named exports only, so that this list says what the layer offers; its types are in ./types.ts.
  */
 export { connect, OrgConnection } from './connect';
-export { listModels, listTerritories, readSnapshot } from './snapshot';
+export { listModels, listTerritories, readSnapshot, readSnapshotAndGuard } from './snapshot';
 export { AFTER_WRITES, applyChangeSet, CANCELLED, isRecordRef, type ApplyResult } from './apply';
 export { checkOrg } from './check';
 export { ruleLinksPath } from './describe';

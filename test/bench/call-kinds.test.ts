@@ -4,7 +4,7 @@ const base = { write: false, recordsWritten: 0, apiCall: true, serveMs: 1, waitM
 const composite = (objects: string[], extra: Partial<LoggedRequest> = {}): LoggedRequest => ({ ...base, method: 'POST', path: '/services/data/v62.0/composite', kind: 'composite', objects, ...extra });
 const page = (locator: string, recordsRead: number): LoggedRequest => ({ ...base, method: 'GET', path: `/services/data/v62.0/query/${locator}`, kind: 'query', objects: [], recordsRead });
 const bulk = (method: string, path: string, extra: Partial<LoggedRequest> = {}): LoggedRequest => ({ ...base, method, path: `/services/data/v62.0/jobs/ingest${path}`, kind: 'bulk2', objects: [], ...extra });
-const GUARD = ['Territory2Model', 'Territory2', 'ObjectTerritory2AssignmentRule'];
+const GUARD = ['Territory2Model', 'Territory2', 'ObjectTerritory2AssignmentRule', 'UserTerritory2Association', 'ObjectTerritory2Association'];
 
 describe('callsByPurpose', () => {
 	it('tells guard reads, snapshot reads, their later pages, writes and the steps of a Bulk job apart', () => {

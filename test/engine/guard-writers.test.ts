@@ -87,6 +87,41 @@ describe('the guard watches user and account assignments', () => {
 	});
 });
 
+describe("the guard's first state is the snapshot's", () => {
+	let t: TestSandbox;
+	beforeAll(async () => {
+		t = await start();
+	}, 60_000);
+	afterAll(() => t?.stop());
+
+	it('an unchanged re-publish reads only what its dry run reads; a change made after the read still stops the publish', async () => {
+		const connection = t.sandbox.passwordLogin();
+		const model = { developerName: 'Once' };
+		await publishPlan({ connection, plan: { rows: BASE }, model });
+		const calls = () => t.sandbox.requestLog.apiCalls;
+		const before = calls();
+		const again = await publishPlan({ connection, plan: { rows: BASE }, model });
+		expect(again.summary.stopped).toBeNull();
+		expect(again.changeSet.changes).toEqual([]);
+		// The snapshot's three groups of reads (lib/org/snapshot.ts), one Composite call each for a plan this
+		// small, and nothing else: before, the guard's own read before the snapshot made it 4.
+		expect(calls() - before).toBe(3);
+
+		// Someone adds a territory once the snapshot was read: the first check, against the snapshot, sees it.
+		const store = t.sandbox.store;
+		const modelId = String(store.records('Territory2Model').find((m) => m.DeveloperName === 'Once')!.Id);
+		const typeId = String(store.records('Territory2Type').find((x) => x.DeveloperName === 'District')!.Id);
+		const onProgress = ({ phase }: { phase: string }) => {
+			if (phase === 'Read the org') store.adminCreate('Territory2', { Name: 'Sierra', DeveloperName: 'Sierra', Territory2ModelId: modelId, Territory2TypeId: typeId });
+		};
+		const rows = [...BASE, { Territory: 'Rockies', Key: 'Rockies', Parent: 'Mountain', Type: 'District' }];
+		const result = await publishPlan({ connection, plan: { rows }, model, onProgress });
+		expect(result.summary.stopped?.code).toBe('MODEL_CHANGED');
+		expect(result.summary.stopped?.message).toMatch(/Nothing was written/);
+		expect(store.records('Territory2').some((x) => x.DeveloperName === 'Rockies')).toBe(false);
+	});
+});
+
 describe('the check after the last write', () => {
 	let t: TestSandbox;
 	beforeAll(async () => {

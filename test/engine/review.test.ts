@@ -196,7 +196,7 @@ describe('safe schedules', () => {
 		expect(partly.territories.length).toBeGreaterThan(0);
 		expect(result.rows.filter((r) => r.status === 'skipped').length).toBeGreaterThan(0);
 		expect(result.rows.some((r) => r.changes.some((c) => c.status === 'skipped' && c.errorCode === 'CANCELLED'))).toBe(true);
-		expect(result.summary.phases!.map((p) => p.phase)).toEqual(expect.arrayContaining(['guard', 'read', 'territoryCreate']));
+		expect(result.summary.phases!.map((p) => p.phase)).toEqual(expect.arrayContaining(['read', 'territoryCreate']));
 
 		const again = await org.publish({ plan: { rows: SAMPLE_ROWS }, model });
 		expect(again.summary.failed).toBe(0);
@@ -219,7 +219,7 @@ describe('safe schedules', () => {
 	it('each phase of a publish carries its time, calls and records', async () => {
 		const result = await org.publish({ plan: { rows: SAMPLE_ROWS.slice(0, 5) }, model: { developerName: 'Timed' } });
 		const phases = result.summary.phases!;
-		expect(phases.map((p) => p.phase)).toEqual(expect.arrayContaining(['guard', 'read', 'modelCreate', 'territoryCreate', 'userAssociationCreate']));
+		expect(phases.map((p) => p.phase)).toEqual(expect.arrayContaining(['read', 'modelCreate', 'territoryCreate', 'userAssociationCreate']));
 		const created = phases.find((p) => p.phase === 'territoryCreate')!;
 		expect(created.records).toBe(5);
 		// The model's create opens the call that carries the territories too: its check and that call.
