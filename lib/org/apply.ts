@@ -422,19 +422,27 @@ class Applier {
 	}
 
 	/**
-	 * One Composite call packed from the head of the queue, in queue order: it ends before the first change
-	 * that must wait (for a dependency's outcome, an adoption, a special path) or when the call is full.
-	 * A delete never follows a subrequest that may be halted: a halted write goes again in a later call,
-	 * and a delete must not overtake what the queue put before it.
+	 * One Composite call packed from the head of the queue, in queue order. A change that waits for the
+	 * outcome of one placed in this call (a rule for its territory, a forecast manager for its user's
+	 * assignment: nothing in them can refer to that record, composite-pack.ts) is left for a later call,
+	 * and the creates after it go on filling this one, each referring to what it needs in this call (a
+	 * user's or account's assignment to its new territory, `@{b3[7].id}`). What may be passed so (canLeave):
+	 * a create or an update that waits, and under the guard a create of a phase this call may not carry.
+	 * Only creates pass what was left (placeable): an update or a delete never overtakes what the queue
+	 * put before it, nor does a create of unknown outcome or one for a special path (they end the call).
+	 * A delete never follows a subrequest that may be halted: a halted write goes again in a later call.
 	 */
 	private packCall(pending: WorkItem[]): CallBuilder<WorkItem> {
 		const call = new CallBuilder<WorkItem>();
 		const placed = new Map<number, WorkItem>();
 		const special = this.specialItems(pending);
+		const guarded = !!this.options.beforePhase;
 		// Guarded, a call that goes on with a phase already checked (the rest of a phase too large for the
-		// last call, retries) ends where that phase ends: a new phase starts a call of its own, after its
-		// check, so a run told to stop stops at a phase boundary (guard.ts). Unguarded, calls pack freely.
+		// last call, retries) carries only checked phases, and a call that starts a phase carries no rest of
+		// a checked one: a new phase starts a call of its own, after its check, so a run told to stop stops at
+		// a phase boundary (guard.ts). Unguarded, calls pack freely.
 		let continuing: boolean | undefined;
+		let left = false;
 		let k = 0;
 		while (k < pending.length && !call.full) {
 			const head = pending[k];
@@ -444,31 +452,65 @@ class Applier {
 			}
 			if (head.unknown || special.has(head)) break;
 			const checked = this.checkedPhases.has(phaseName(head.change.phase));
-			continuing ??= !!this.options.beforePhase && checked;
-			if (continuing && !checked) break;
+			continuing ??= guarded && checked;
 			// A run: consecutive changes of one step, action and object (independent of each other).
-			const run: PackedRecord<WorkItem>[] = [];
-			let blocked = false;
 			let end = k;
-			while (end < pending.length && !blocked) {
+			while (end < pending.length) {
 				const w = pending[end];
 				if (w.step !== head.step || w.change.action !== head.change.action || w.change.object !== head.change.object) break;
-				if (this.outcomes[w.index].status === 'planned') {
-					if (w.unknown || special.has(w)) blocked = true;
-					else {
-						const r = this.resolve(w, call, placed);
-						if (r === 'blocked' || (r && r.action === 'delete' && call.hasDependent)) blocked = true;
-						else if (r) run.push(r);
-					}
-				}
-				if (!blocked) end++;
+				end++;
 			}
-			const n = call.place(run);
-			for (const r of run.slice(0, n)) placed.set(r.item.index, r.item);
-			if (n < run.length || blocked) break;
+			const runItems = pending.slice(k, end).filter((w) => this.outcomes[w.index].status === 'planned');
+			const leftBefore = left;
+			if (guarded && continuing !== checked) {
+				// A phase this call may not carry: passed when it is a create, else the call ends here.
+				if (!this.canLeave(head, 'phase')) break;
+				left = true;
+				k = end;
+				continue;
+			}
+			const run: PackedRecord<WorkItem>[] = [];
+			let barrier = false;
+			for (const w of runItems) {
+				if (w.unknown || special.has(w)) {
+					barrier = true;
+					break;
+				}
+				const r = this.resolve(w, call, placed);
+				if (r === 'blocked') {
+					if (!this.canLeave(w, 'waits')) {
+						barrier = true;
+						break;
+					}
+					left = true;
+				} else if (r && r.action === 'delete' && call.hasDependent) {
+					barrier = true;
+					break;
+				} else if (r) run.push(r);
+			}
+			if (run.length) {
+				// After a change left for later, only creates go on; guarded, only a run this call holds whole
+				// (a phase split here would cost a call of its own for its rest).
+				if (leftBefore && (head.change.action !== 'create' || (guarded && !call.fits(run.length)))) break;
+				const n = call.place(run);
+				for (const r of run.slice(0, n)) placed.set(r.item.index, r.item);
+				if (n < run.length) break;
+			}
+			if (barrier) break;
 			k = end;
 		}
 		return call;
+	}
+
+	/**
+	 * Whether a change may be left for a later call while the ones after it go on: one that waits for an
+	 * outcome (a create, or an update whose target or value comes from this call), or under the guard a
+	 * create of a phase this call may not carry. An update left for the phase rule, or a delete, keeps its
+	 * place: the queue's order is kept for them (phases.ts relies on it).
+	 */
+	private canLeave(w: WorkItem, why: 'waits' | 'phase'): boolean {
+		if (w.change.action === 'create') return true;
+		return why === 'waits' && w.change.action === 'update';
 	}
 
 	/**

@@ -72,6 +72,18 @@ export class CallBuilder<T> {
 		return this.subrequests.length === 0;
 	}
 
+	/** Whether `count` records of one run would all be placed (place) in what is left of this call. */
+	fits(count: number): boolean {
+		let left = count;
+		let collections = LIMITS.compositeCollections - this.collections;
+		const freeSingles = SINGLE_SLOTS - this.singles;
+		while (left > freeSingles && collections > 0) {
+			left -= Math.min(left, LIMITS.collectionSize);
+			collections--;
+		}
+		return left <= freeSingles;
+	}
+
 	/**
 	 * Places as many of `run` (records of one object and action, independent of each other) as fit; returns
 	 * how many. Full collections first; a remainder that fits the free single slots goes as singles.
