@@ -284,7 +284,8 @@ class Applier {
 	 * The check before a phase (ApplyOptions.beforePhase, the guard of guard.ts): run before the first call
 	 * that writes a change of a named phase not checked yet. One call may carry several phases (packed
 	 * levels and phases, composite-pack.ts): one check covers them all, as they are written together; such
-	 * a call always starts at the beginning of a phase (packCall), so a stop falls between phases.
+	 * a call starts at the beginning of a phase and carries no rest of a phase checked before (packCall),
+	 * so a stop falls between phases.
 	 * False when the check stopped the run.
 	 */
 	private async checkBefore(items: WorkItem[]): Promise<boolean> {
