@@ -464,8 +464,15 @@ class Applier {
 			const runItems = pending.slice(k, end).filter((w) => this.outcomes[w.index].status === 'planned');
 			const leftBefore = left;
 			if (guarded && continuing !== checked) {
-				// A phase this call may not carry: passed when it is a create, else the call ends here.
-				if (!this.canLeave(head, 'phase')) break;
+				// A phase this call may not carry: its creates are passed, and its updates that wait for an
+				// outcome anyway (a forecast manager behind its user's assignment); anything else ends the call.
+				const passable = (w: WorkItem) => {
+					if (this.canLeave(w, 'phase')) return true;
+					if (!this.canLeave(w, 'waits')) return false;
+					const r = this.resolve(w, call, placed);
+					return r === 'blocked' || r === null;
+				};
+				if (!runItems.every(passable)) break;
 				left = true;
 				k = end;
 				continue;

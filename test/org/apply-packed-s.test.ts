@@ -110,6 +110,7 @@ for (const failedReference of ['halt', 'null'] as const) {
 			const pilot = store.adminCreate('Territory2Type', { DeveloperName: 'Pilot', MasterLabel: 'Pilot', Priority: 99 });
 			let armed = false;
 			let deleted = false;
+			t.sandbox.requestLog.reset();
 			const stopListening = t.sandbox.requestLog.onEntry(() => {
 				if (!armed || deleted) return;
 				deleted = true;
@@ -127,6 +128,11 @@ for (const failedReference of ['halt', 'null'] as const) {
 			stopListening();
 			expect(deleted).toBe(true);
 			expect(first.summary.stopped).toBeNull();
+			// 'null': the 2 calls of a publish without failure. 'halt': call 1's assignment collections are not
+			// run; call 2 carries the rules, items and links; call 3 the assignments again (their phases were
+			// checked before call 1: a call of their own, guard.ts), the managers waiting for them; call 4 the
+			// managers.
+			expect(t.sandbox.requestLog.writeCalls).toBe(failedReference === 'null' ? 2 : 4);
 
 			const failed = first.rows.find((r) => r.key === leaf.Key)!;
 			const territory = failed.changes.find((c) => c.object === 'Territory2' && c.action === 'create')!;
