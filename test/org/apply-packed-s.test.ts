@@ -18,6 +18,7 @@
  */
 import { publishPlan, type PlanRow, type PublishResult } from '../../lib';
 import { generatePlan, SIZES } from '../../bench/plan-generator';
+import * as http from '../../lib/org/http';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
 
 const S = SIZES.S;
@@ -89,13 +90,37 @@ describe('the S first publish', () => {
 	}, 60_000);
 });
 
-for (const failedReference of ['halt', 'null'] as const) {
-	describe(`a territory that fails inside the S first publish's packed call (sandbox failedReference: ${failedReference})`, () => {
+/**
+ * The third way: not run, but answered with another code than PROCESSING_HALTED (the REST guide names
+ * none for a subrequest not run). The engine's answers are rewritten on their way back from the sandbox.
+ */
+const OTHER_CODE = 'SOME_UNDOCUMENTED_CODE';
+
+for (const [failedReference, haltCode] of [
+	['halt', 'PROCESSING_HALTED'],
+	['null', null],
+	['halt', OTHER_CODE],
+] as const) {
+	describe(`a territory that fails inside the S first publish's packed call (sandbox failedReference: ${failedReference}${haltCode === OTHER_CODE ? `, answered ${OTHER_CODE}` : ''})`, () => {
 		let t: TestSandbox;
 		beforeAll(async () => {
 			t = await startTestSandbox({ ...SEED, failedReference });
+			if (haltCode === OTHER_CODE) {
+				const real = http.restPost;
+				jest.spyOn(http, 'restPost').mockImplementation(async (org, path, body) => {
+					const answer = await real<{ compositeResponse?: { body: unknown }[] }>(org, path, body);
+					for (const sub of answer.compositeResponse ?? []) {
+						const first = Array.isArray(sub.body) ? (sub.body[0] as { errorCode?: string } | undefined) : undefined;
+						if (first?.errorCode === 'PROCESSING_HALTED') first.errorCode = OTHER_CODE;
+					}
+					return answer as never;
+				});
+			}
 		}, 60_000);
-		afterAll(() => t?.stop());
+		afterAll(() => {
+			jest.restoreAllMocks();
+			return t?.stop();
+		});
 
 		it('skips its rule, assignments and manager with its failure, writes the rest once, and a re-run converges', async () => {
 			const store = t.sandbox.store;
@@ -133,6 +158,7 @@ for (const failedReference of ['halt', 'null'] as const) {
 			// checked before call 1: a call of their own, guard.ts), the managers waiting for them; call 4 the
 			// managers.
 			expect(t.sandbox.requestLog.writeCalls).toBe(failedReference === 'null' ? 2 : 4);
+			if (haltCode === OTHER_CODE) expect(http.restPost).toHaveBeenCalled();
 
 			const failed = first.rows.find((r) => r.key === leaf.Key)!;
 			const territory = failed.changes.find((c) => c.object === 'Territory2' && c.action === 'create')!;
