@@ -427,10 +427,9 @@ class Applier {
 	 * outcome of one placed in this call (a rule for its territory, a forecast manager for its user's
 	 * assignment: nothing in them can refer to that record, composite-pack.ts) is left for a later call,
 	 * and the creates after it go on filling this one, each referring to what it needs in this call (a
-	 * user's or account's assignment to its new territory, `@{b3[7].id}`). What may be passed so (canLeave):
-	 * a create or an update that waits, and under the guard a create of a phase this call may not carry.
-	 * Only creates pass what was left (placeable): an update or a delete never overtakes what the queue
-	 * put before it, nor does a create of unknown outcome or one for a special path (they end the call).
+	 * user's or account's assignment to its new territory, `@{b3[7].id}`). What may be left so: canLeave.
+	 * Only creates pass what was left: an update or a delete never overtakes what the queue put before it;
+	 * a create of unknown outcome (adopted first) or one for a special path ends the call.
 	 * A delete never follows a subrequest that may be halted: a halted write goes again in a later call.
 	 */
 	private packCall(pending: WorkItem[]): CallBuilder<WorkItem> {
@@ -497,9 +496,10 @@ class Applier {
 				} else if (r) run.push(r);
 			}
 			if (run.length) {
-				// After a change left for later, only creates go on; guarded, only a run this call holds whole
-				// (a phase split here would cost a call of its own for its rest).
-				if (leftBefore && (head.change.action !== 'create' || (guarded && !call.fits(run.length)))) break;
+				// After a change left for later, only creates go on; guarded, only a run that is all of its phase
+				// not written yet and that this call holds whole: the change left may start the next call, whose
+				// check could stop the run with that phase half written.
+				if (leftBefore && (head.change.action !== 'create' || (guarded && !(call.fits(run.length) && this.isRestOfPhase(run, pending))))) break;
 				const n = call.place(run);
 				for (const r of run.slice(0, n)) placed.set(r.item.index, r.item);
 				if (n < run.length) break;
@@ -510,11 +510,22 @@ class Applier {
 		return call;
 	}
 
+	/** Whether `run` holds every change of its (named) phase still planned. */
+	private isRestOfPhase(run: PackedRecord<WorkItem>[], pending: WorkItem[]): boolean {
+		const names = new Map<number, string>();
+		const nameOf = (phase: number) => names.get(phase) ?? names.set(phase, phaseName(phase)).get(phase);
+		const name = nameOf(run[0].item.change.phase);
+		let planned = 0;
+		for (const w of pending) if (this.outcomes[w.index].status === 'planned' && nameOf(w.change.phase) === name) planned++;
+		return planned === run.length;
+	}
+
 	/**
-	 * Whether a change may be left for a later call while the ones after it go on: one that waits for an
-	 * outcome (a create, or an update whose target or value comes from this call), or under the guard a
-	 * create of a phase this call may not carry. An update left for the phase rule, or a delete, keeps its
-	 * place: the queue's order is kept for them (phases.ts relies on it).
+	 * Whether a change may be left for a later call while the ones after it go on: a create or an update
+	 * that waits for an outcome ('waits': a dependency placed in this call that it cannot refer to, or one
+	 * not placed yet), or under the guard a create of a phase this call may not carry ('phase'; an update of
+	 * such a phase only when it waits as well). An update that could go, or a delete, keeps its place:
+	 * nothing passes it, as the order of phases.ts is kept for them.
 	 */
 	private canLeave(w: WorkItem, why: 'waits' | 'phase'): boolean {
 		if (w.change.action === 'create') return true;
