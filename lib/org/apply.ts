@@ -755,9 +755,9 @@ class Applier {
 			}
 			// Refused as a whole while a record it refers to in this call failed: not run for that reason
 			// (REST guide, Composite: "Dependent subrequests aren't executed"), whatever code Salesforce gives
-			// it (none is documented; an unresolvable reference reads "Invalid reference specified"). The
-			// changes of the failed record are skipped, the others go again with Ids (readHalted); an error
-			// of their own then shows, as nothing in them refers into a call any more.
+			// it (none is documented; the sandbox answers PROCESSING_HALTED, test/org/apply-packed-s.test.ts
+			// plays another). The changes of the failed record are skipped, the others go again with Ids
+			// (readHalted); an error of their own then shows, as nothing in them refers into a call any more.
 			if (sub.dependent && sub.records.some((r) => r.inCallRef && this.failedReference(r.item))) return this.readHalted(sub);
 			for (const w of items) this.settle(w.index, 'failed', null, code, message);
 			return [];
