@@ -274,11 +274,13 @@ ${targetsTable(results)}
 
 ## Why the write calls are where they are
 
-- **S, first publish** (941 records, write bound 1): the calls carry 101, 340 and 500 records. Call 1: the
+- **S, first publish** (941 records, write bound 1): 2 write calls, of 601 and 340 records. Call 1: the
   model, 4 regions, 16 districts and 80 territories (each level refers to the one before it, Composite
-  references); it ends at the rules, which wait for their territory's outcome. Call 2: 80 rules, their
-  80 items and 80 links, 100 user assignments; it ends at the forecast managers, which wait for their
-  user assignment's outcome. Call 3: 100 forecast managers and 400 account assignments.
+  references), then 100 user assignments and 400 account assignments, each referring to its territory
+  created earlier in the same call (\`@{b3[7].id}\`). The rules are left for call 2, as nothing in a rule can
+  refer to its territory and a rule whose territory failed would be left linked to nothing; so are the
+  forecast managers, which wait for their user assignment's outcome. Call 2: 80 rules, their 80 items and
+  80 links, 100 forecast managers (4 collections).
   **One call is not possible at S under Salesforce's limits, whatever the packing**: the records form
   10 groups that a record of one group refers to or must follow (model; regions; districts; territories;
   rules; items; links; user assignments; forecast managers, an update; account assignments), so one call
@@ -287,23 +289,23 @@ ${targetsTable(results)}
   sObject Collections request may mix object types but its records cannot refer to each other, so
   merging independent groups (territories with rules; items, links, users and accounts: 660 records,
   4 collections) still leaves 6 collections and 21 singles. The floor at S is **2 calls: 2.00× the write
-  bound**, so the 1.25× target is out of reach for a plan this small; 3 calls is 1.5 × that floor.
-  Reaching 2 needs the outcome waits gone inside a call: a Composite call sent with allOrNone true rolls
-  back as a whole when any subrequest fails (REST guide, Composite request body), so a rule would never be
-  left without its territory, and a failed call would be sent again packed as today. That changes
-  apply.ts's failure path (retries, adoption of creates of unknown outcome, the guard between calls) and is
-  left for after the guard's phase-boundary change (a guarded publish that ends calls at phase boundaries
-  costs calls here instead).
+  bound**, reached; the 1.25× target is out of reach for a plan this small.
+  When a territory fails inside call 1, the assignment collections that refer to it are not run, or run
+  with null in its place (Salesforce documents neither: the sandbox plays both, failedReference): its
+  assignments, rule and manager are skipped with its failure, the other assignments go again in a later
+  call, so a failure costs calls, never a record (test/org/apply-packed-s.test.ts).
 
 - Phases and hierarchy levels share Composite calls: a record refers to one created earlier in the same
   call through a Composite reference (\`@{b0[3].id}\`, REST guide, Composite subrequest: the \`[]\` operator
   indexes a collection's answer), so a new model's territories, rules, rule items, rule links and user
   assignments go together, 5 collections of 200 and 20 single records a call (lib/org/composite-pack.ts).
-- A call ends where a change needs the *outcome* of an earlier one and refers to nothing it creates: a
-  rule waits for its territory (a rule left behind by a failed territory would be linked to nothing), a
-  filter for its items, a forecast manager for its user assignment. Each such wait can leave the call
-  before it partly filled, and levels or objects smaller than 200 records each take a collection slot of
-  their own: hence the first publish's calls above the write bound.
+- A change that needs the *outcome* of an earlier one in the same call and refers to nothing it creates
+  waits for a later call: a rule for its territory, a filter for its items, a forecast manager for its user
+  assignment. The creates after it go on filling the call (lib/org/apply.ts packCall); updates and deletes
+  never pass it, and under the guard a call carries only phases already checked or only new ones, and
+  passes a run only whole (a phase split there would cost a call of its own for its rest). Such waits can
+  still leave a call partly filled, and levels or objects smaller than 200 records each take a collection
+  slot of their own: hence the first publish's calls above the write bound.
 - Account assignments at or above BULK_THRESHOLD (10,000) go through Bulk API 2.0: a fixed 7 calls or so
   (job, upload, close, polls, results) instead of one Composite call per 1,020 records.
 - Reads: the snapshot reads by query, 5 queries per Composite call, and looks users and accounts up by
@@ -318,7 +320,7 @@ previous harness (in-process sandbox, \`applyChangeSet\` forced down one path): 
 fewer calls from 7,500 creates on and was faster at 50 ms latency from 7,500 on; the sandbox runs a job at
 once, so on a real org every further poll (one per 2 s) is one more call. The threshold was set at 10,000
 for a margin of 3 polls. The sample plan's publish then took 11 calls (9 writes), one Composite call per
-phase and hierarchy level; it takes 5 (3 writes) now.
+phase and hierarchy level; it takes 2 write calls now (8 calls with the snapshot's reads and the guard's).
 `;
 }
 

@@ -290,7 +290,8 @@ class Applier {
 	 * The check before a phase (ApplyOptions.beforePhase, the guard of guard.ts): run before the first call
 	 * that writes a change of a named phase not checked yet. One call may carry several phases (packed
 	 * levels and phases, composite-pack.ts): one check covers them all, as they are written together; such
-	 * a call always starts at the beginning of a phase (packCall), so a stop falls between phases.
+	 * a call starts at the beginning of a phase and carries no rest of a phase checked before (packCall),
+	 * so a stop falls between phases.
 	 * False when the check stopped the run.
 	 */
 	private async checkBefore(items: WorkItem[]): Promise<boolean> {
@@ -435,10 +436,14 @@ class Applier {
 	}
 
 	/**
-	 * One Composite call packed from the head of the queue, in queue order: it ends before the first change
-	 * that must wait (for a dependency's outcome, an adoption, a special path) or when the call is full.
-	 * A delete never follows a subrequest that may be halted: a halted write goes again in a later call,
-	 * and a delete must not overtake what the queue put before it.
+	 * One Composite call packed from the head of the queue, in queue order. A change that waits for the
+	 * outcome of one placed in this call (a rule for its territory, a forecast manager for its user's
+	 * assignment: nothing in them can refer to that record, composite-pack.ts) is left for a later call,
+	 * and the creates after it go on filling this one, each referring to what it needs in this call (a
+	 * user's or account's assignment to its new territory, `@{b3[7].id}`). What may be left so: canLeave.
+	 * Only creates pass what was left: an update or a delete never overtakes what the queue put before it;
+	 * a create of unknown outcome (adopted first) or one for a special path ends the call.
+	 * A delete never follows a subrequest that may be halted: a halted write goes again in a later call.
 	 */
 	private packCall(pending: WorkItem[]): CallBuilder<WorkItem> {
 		const call = new CallBuilder<WorkItem>();
@@ -446,10 +451,13 @@ class Applier {
 		// The scan of every pending change (specialItems) only once a change that could be special is met.
 		let specialSet: Set<WorkItem> | undefined;
 		const special = { has: (w: WorkItem) => this.maySendSpecially(w) && (specialSet ??= this.specialItems(pending)).has(w) };
+		const guarded = !!this.options.beforePhase;
 		// Guarded, a call that goes on with a phase already checked (the rest of a phase too large for the
-		// last call, retries) ends where that phase ends: a new phase starts a call of its own, after its
-		// check, so a run told to stop stops at a phase boundary (guard.ts). Unguarded, calls pack freely.
+		// last call, retries) carries only checked phases, and a call that starts a phase carries no rest of
+		// a checked one: a new phase starts a call of its own, after its check, so a run told to stop stops at
+		// a phase boundary (guard.ts). Unguarded, calls pack freely.
 		let continuing: boolean | undefined;
+		let left = false;
 		let k = 0;
 		while (k < pending.length && !call.full) {
 			const head = pending[k];
@@ -459,35 +467,89 @@ class Applier {
 			}
 			if (head.unknown || special.has(head)) break;
 			const checked = this.checkedPhases.has(phaseName(head.change.phase));
-			continuing ??= !!this.options.beforePhase && checked;
-			if (continuing && !checked) break;
+			continuing ??= guarded && checked;
 			// A run: consecutive changes of one step, action and object (independent of each other).
-			const run: PackedRecord<WorkItem>[] = [];
-			let blocked = false;
 			let end = k;
+			while (end < pending.length) {
+				const w = pending[end];
+				if (w.step !== head.step || w.change.action !== head.change.action || w.change.object !== head.change.object) break;
+				end++;
+			}
+			const runItems = pending.slice(k, end).filter((w) => this.outcomes[w.index].status === 'planned');
+			const leftBefore = left;
+			if (guarded && continuing !== checked) {
+				// A phase this call may not carry: its creates are passed, and its updates that wait for an
+				// outcome anyway (a forecast manager behind its user's assignment); anything else ends the call.
+				const passable = (w: WorkItem) => {
+					if (this.canLeave(w, 'phase')) return true;
+					if (!this.canLeave(w, 'waits')) return false;
+					const r = this.resolve(w, call, placed);
+					return r === 'blocked' || r === null;
+				};
+				if (!runItems.every(passable)) break;
+				left = true;
+				k = end;
+				continue;
+			}
+			const run: PackedRecord<WorkItem>[] = [];
+			let barrier = false;
 			// One record more than the call can take is enough to know the run goes on in a later call: the
 			// rest is resolved then. Resolving the whole run here, before every call, was quadratic (a level of
 			// 50,000 territories: about 1.2 million resolves at XL, the engine's largest CPU cost).
 			const room = call.room;
-			while (end < pending.length && !blocked && run.length <= room) {
-				const w = pending[end];
-				if (w.step !== head.step || w.change.action !== head.change.action || w.change.object !== head.change.object) break;
-				if (this.outcomes[w.index].status === 'planned') {
-					if (w.unknown || special.has(w)) blocked = true;
-					else {
-						const r = this.resolve(w, call, placed);
-						if (r === 'blocked' || (r && r.action === 'delete' && call.hasDependent)) blocked = true;
-						else if (r) run.push(r);
-					}
+			for (const w of runItems) {
+				if (run.length > room) break;
+				if (w.unknown || special.has(w)) {
+					barrier = true;
+					break;
 				}
-				if (!blocked) end++;
+				const r = this.resolve(w, call, placed);
+				if (r === 'blocked') {
+					if (!this.canLeave(w, 'waits')) {
+						barrier = true;
+						break;
+					}
+					left = true;
+				} else if (r && r.action === 'delete' && call.hasDependent) {
+					barrier = true;
+					break;
+				} else if (r) run.push(r);
 			}
-			const n = call.place(run);
-			for (const r of run.slice(0, n)) placed.set(r.item.index, r.item);
-			if (n < run.length || blocked) break;
+			if (run.length) {
+				// After a change left for later, only creates go on; guarded, only a run that is all of its phase
+				// not written yet and that this call holds whole: the change left may start the next call, whose
+				// check could stop the run with that phase half written.
+				if (leftBefore && (head.change.action !== 'create' || (guarded && !(call.fits(run.length) && this.isRestOfPhase(run, pending))))) break;
+				const n = call.place(run);
+				for (const r of run.slice(0, n)) placed.set(r.item.index, r.item);
+				if (n < run.length) break;
+			}
+			if (barrier) break;
 			k = end;
 		}
 		return call;
+	}
+
+	/** Whether `run` holds every change of its (named) phase still planned. */
+	private isRestOfPhase(run: PackedRecord<WorkItem>[], pending: WorkItem[]): boolean {
+		const names = new Map<number, string>();
+		const nameOf = (phase: number) => names.get(phase) ?? names.set(phase, phaseName(phase)).get(phase);
+		const name = nameOf(run[0].item.change.phase);
+		let planned = 0;
+		for (const w of pending) if (this.outcomes[w.index].status === 'planned' && nameOf(w.change.phase) === name) planned++;
+		return planned === run.length;
+	}
+
+	/**
+	 * Whether a change may be left for a later call while the ones after it go on: a create or an update
+	 * that waits for an outcome ('waits': a dependency placed in this call that it cannot refer to, or one
+	 * not placed yet), or under the guard a create of a phase this call may not carry ('phase'; an update of
+	 * such a phase only when it waits as well). An update that could go, or a delete, keeps its place:
+	 * nothing passes it, as the order of phases.ts is kept for them.
+	 */
+	private canLeave(w: WorkItem, why: 'waits' | 'phase'): boolean {
+		if (w.change.action === 'create') return true;
+		return why === 'waits' && w.change.action === 'update';
 	}
 
 	/**
@@ -723,6 +785,12 @@ class Applier {
 				}
 				return items;
 			}
+			// Refused as a whole while a record it refers to in this call failed: not run for that reason
+			// (REST guide, Composite: "Dependent subrequests aren't executed"), whatever code Salesforce gives
+			// it (none is documented; the sandbox answers PROCESSING_HALTED, test/org/apply-packed-s.test.ts
+			// plays another). The changes of the failed record are skipped, the others go again with Ids
+			// (readHalted); an error of their own then shows, as nothing in them refers into a call any more.
+			if (sub.dependent && sub.records.some((r) => r.inCallRef && this.failedReference(r.item))) return this.readHalted(sub);
 			for (const w of items) this.settle(w.index, 'failed', null, code, message);
 			return [];
 		}

@@ -10,9 +10,15 @@
  *   collection in the response", so `@{b0[3].id}` is the Id the fourth record of collection b0 got.
  * - Composite request body, allOrNone false: "the remaining subrequests that don't depend on the failed
  *   subrequest are executed. Dependent subrequests aren't executed" (they answer PROCESSING_HALTED).
- * What a reference to a record that FAILED inside a collection resolves to (the collection itself
- * answers 200) is not documented: the dependent subrequest may be halted, or get a null. apply.ts reads
- * the answers so that either way every change is reported and nothing is written twice.
+ * - sObject Collections create, response example: a record that failed answers `{ success: false,
+ *   errors }`, with no id.
+ * What a reference to that id does (the collection itself answers 200) is not documented: the referring
+ * subrequest may not run (with a code the guide does not name), or run with a null. apply.ts reads the
+ * answers so that either way every change is reported and nothing is written twice: the changes of the
+ * failed record are skipped with its failure, the others of a subrequest not run go again in a later
+ * call, where their references are Ids.
+ * Nothing in a rule can refer to its territory, nor in a forecast manager to its user's assignment: such
+ * a change waits for a later call, and the creates after it go on filling this one (apply.ts packCall).
  */
 import { LIMITS, type SObjectName } from '../salesforce';
 import type { ChangeAction } from '../sync/types';
@@ -75,6 +81,18 @@ export class CallBuilder<T> {
 
 	isEmpty(): boolean {
 		return this.subrequests.length === 0;
+	}
+
+	/** Whether `count` records of one run would all be placed (place) in what is left of this call. */
+	fits(count: number): boolean {
+		let left = count;
+		let collections = LIMITS.compositeCollections - this.collections;
+		const freeSingles = SINGLE_SLOTS - this.singles;
+		while (left > freeSingles && collections > 0) {
+			left -= Math.min(left, LIMITS.collectionSize);
+			collections--;
+		}
+		return left <= freeSingles;
 	}
 
 	/**

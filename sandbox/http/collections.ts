@@ -117,12 +117,23 @@ function writeMixed(ctx: RestContext, op: 'create' | 'update', body: CollectionB
 
 class RollbackSignal extends Error {}
 
+/**
+ * A create's answer as Salesforce shows it: a record that failed carries no id (REST API guide, sObject
+ * Collections, Create Multiple Records: the response example's failed record is `{ "success": false,
+ * "errors": [...] }`). So a Composite reference to its id (`@{b0[3].id}`) points at nothing (composite.ts).
+ */
+function createAnswer(result: SaveResult): Partial<SaveResult> {
+	if (result.success) return result;
+	const { id: _none, ...rest } = result;
+	return rest;
+}
+
 export function handleCollections(ctx: RestContext, req: RouteRequest, segments: string[]): RouteResponse {
 	ctx.info.kind = 'collections';
 	if (segments.length === 0) {
 		switch (req.method) {
 			case 'POST':
-				return { status: 200, body: writeMixed(ctx, 'create', readBody(req)) };
+				return { status: 200, body: writeMixed(ctx, 'create', readBody(req)).map(createAnswer) };
 			case 'PATCH':
 				return { status: 200, body: writeMixed(ctx, 'update', readBody(req)) };
 			case 'DELETE': {

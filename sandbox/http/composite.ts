@@ -156,9 +156,19 @@ function executionOrder(subrequests: readonly Subrequest[], collated: boolean): 
 }
 
 /**
- * Follows `.name` and `[n]` steps through an earlier result body. A step that ends on null (the id of a
- * record that failed inside a collection) fails the reference, unless `nulls` lets it through as null
- * (SandboxOptions.failedReference: Salesforce does not document which).
+ * Follows `.name` and `[n]` steps through an earlier result body.
+ *
+ * REST API guide, Composite request body, allOrNone false: "the remaining subrequests that don't depend
+ * on the failed subrequest are executed. Dependent subrequests aren't executed": a reference to a
+ * subrequest that failed (status 400 or more) fails the referring one, which is answered, not run. The
+ * guide names no code for that answer: PROCESSING_HALTED here, Salesforce's code for a subrequest not
+ * run (the engine does not rely on it, lib/org/apply.ts readAnswer).
+ *
+ * A collection answers 200 even when records in it failed, and a failed record carries no id
+ * (collections.ts createAnswer): what a reference to that id does is not documented. The sandbox plays
+ * both (SandboxOptions.failedReference): 'halt' (default) fails the reference like one to a failed
+ * subrequest ("Invalid reference specified. No value for …"); 'null' resolves a field of a failed record
+ * to null, and the referring subrequest runs with it.
  */
 function lookup(results: Map<string, SubResult>, refId: string, path: string, whole: string, nulls = false): unknown {
 	const source = results.get(refId);
@@ -170,12 +180,15 @@ function lookup(results: Map<string, SubResult>, refId: string, path: string, wh
 		);
 	if (!source || source.httpStatusCode >= 400) throw fail();
 	let value: unknown = source.body;
+	let holder: unknown = null;
 	for (const step of path.match(/\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\]/g) ?? []) {
 		if (value === null || typeof value !== 'object') throw fail();
 		const key = step.startsWith('[') ? Number(step.slice(1, -1)) : step.slice(1);
+		holder = value;
 		value = (value as Record<string | number, unknown>)[key];
 	}
-	if (value === null && nulls) return null;
+	const ofFailedRecord = isPlainObject(holder) && holder.success === false;
+	if ((value === null || (value === undefined && ofFailedRecord)) && nulls) return null;
 	if (value === undefined || value === null || typeof value === 'object') throw fail();
 	return value;
 }

@@ -230,3 +230,56 @@ describe('sandbox Composite API: collateSubrequests', () => {
 		});
 	});
 });
+
+/**
+ * A reference to a record that failed inside an sObject Collections create (the collection answers 200;
+ * the failed record carries no id, as the REST guide's example shows). What that reference does is not
+ * documented, so the sandbox plays both (SandboxOptions.failedReference): the referring subrequest is not
+ * run, or it runs with null.
+ */
+for (const failedReference of ['halt', 'null'] as const) {
+	describe(`sandbox Composite: a reference to a record that failed in a collection (failedReference: ${failedReference})`, () => {
+		let t: TestSandbox;
+		let conn: Connection;
+		beforeAll(async () => {
+			t = await startTestSandbox({ failedReference });
+			conn = await t.connect();
+		});
+		afterAll(() => t.stop());
+
+		it(failedReference === 'halt' ? 'fails the referring subrequest, which writes nothing' : 'runs the referring subrequest with null', async () => {
+			const type = (developerName: string, priority: number, label?: string) => ({
+				attributes: { type: 'Territory2Type' },
+				DeveloperName: developerName,
+				...(label ? { MasterLabel: label } : {}),
+				Priority: priority,
+			});
+			const { compositeResponse } = (await conn.requestPost('/composite', {
+				allOrNone: false,
+				collateSubrequests: false,
+				compositeRequest: [
+					{ method: 'POST', url: `${V}/composite/sobjects`, referenceId: 'types', body: { allOrNone: false, records: [type('Good', 1, 'Good'), type('No_Label', 2)] } },
+					// Refers to the good record: runs whatever the mode.
+					{ method: 'PATCH', url: `${V}/sobjects/Territory2Type/@{types[0].id}`, referenceId: 'good', body: { Description: 'first' } },
+					// Refers to the failed one's id.
+					{ method: 'POST', url: `${V}/sobjects/Territory2Model`, referenceId: 'model', body: { Name: 'M', DeveloperName: 'M', Description: 'after @{types[1].id}' } },
+				],
+			})) as { compositeResponse: SubResponse[] };
+			const [types, good, model] = compositeResponse;
+			expect(types.httpStatusCode).toBe(200);
+			const results = types.body as { id?: string; success: boolean }[];
+			expect(results[0]).toMatchObject({ success: true });
+			expect(results[1]).toEqual({ success: false, errors: [expect.objectContaining({ statusCode: 'REQUIRED_FIELD_MISSING' })] });
+			expect(good.httpStatusCode).toBe(204);
+			const models = t.sandbox.store.records('Territory2Model').filter((m) => m.DeveloperName === 'M');
+			if (failedReference === 'halt') {
+				expect(model.httpStatusCode).toBe(400);
+				expect((model.body as { errorCode: string; message: string }[])[0]).toMatchObject({ errorCode: 'PROCESSING_HALTED', message: expect.stringMatching(/No value for types\[1\]\.id/) });
+				expect(models).toHaveLength(0);
+			} else {
+				expect(model.httpStatusCode).toBe(201);
+				expect(models.map((m) => m.Description)).toEqual(['after null']);
+			}
+		});
+	});
+}
