@@ -80,7 +80,8 @@ const GUARD_FIELDS = 'CreatedDate, SystemModstamp';
 
 /** The territories of the target model (the snapshot's query, with the guard's fields, and the picker's). */
 function territoryQuery(inTarget: string, withGuardFields = false): string {
-	return `SELECT ${TERRITORY_FIELDS}${withGuardFields ? `, ${GUARD_FIELDS}` : ''} FROM ${OBJECTS.territory} WHERE ${inTarget} ORDER BY DeveloperName`;
+	const fields = withGuardFields ? `${TERRITORY_FIELDS}, ${GUARD_FIELDS}` : TERRITORY_FIELDS;
+	return `SELECT ${fields} FROM ${OBJECTS.territory} WHERE ${inTarget} ORDER BY DeveloperName`;
 }
 
 function toTerritory(r: Row): SnapshotTerritory {

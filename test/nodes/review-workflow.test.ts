@@ -169,7 +169,7 @@ describe('Salesforce failures in the node', () => {
 	it('the daily API limit reached mid-publish is a NodeApiError too (403, REQUEST_LIMIT_EXCEEDED)', async () => {
 		const max = sandbox.apiUsage.max;
 		// Enough for the reads and a write or two.
-		sandbox.apiUsage.max = sandbox.apiUsage.used + 6;
+		sandbox.apiUsage.max = sandbox.apiUsage.used + 5;
 		try {
 			const node = publish('Publish', { mode: 'write', ifModelMissing: 'create', model: { __rl: true, mode: 'developerName', value: 'Api_Limit_Node' } });
 			const run = await runWorkflow(linearWorkflow({ items: SMALL }, node), credentials);

@@ -22,11 +22,12 @@ const HELPERS = new Set(['soqlQuote', 'soqlLiteral', 'inList', 'assertSoqlName']
  */
 const FRAGMENTS: Record<string, string> = {
 	'lib/org/snapshot.ts: TERRITORY_FIELDS': 'a constant list of field names',
+	'lib/org/snapshot.ts: GUARD_FIELDS': 'a constant list of field names (the guard\'s system fields)',
 	'lib/org/snapshot.ts: inTarget': 'modelFilter(): soqlQuote of the model Id or DeveloperName (checked here)',
 	'lib/org/snapshot.ts: territoryInModel': 'a template with soqlQuote(model.id) (checked here)',
 	"lib/org/snapshot.ts: keyField": 'assertSoqlName(refs.accountKeyField) at the top of readSnapshot',
 	"lib/org/snapshot.ts: byKey ? `, ${keyField}` : ''": 'keyField: assertSoqlName (above)',
-	'lib/org/snapshot.ts: fields': 'a constant SELECT … WHERE prefix',
+	'lib/org/snapshot.ts: fields': 'a constant SELECT … WHERE prefix, or constant field lists (territoryQuery)',
 	'lib/org/snapshot.ts: select': 'a template of keyField (assertSoqlName) and constants',
 	"lib/org/snapshot.ts: conditions.join(' OR ')": 'conditions: templates of inList (checked here)',
 	'lib/org/snapshot.ts: list': 'inList(keyChunks[i])',
