@@ -67,25 +67,30 @@ export async function readGuardState(org: OrgConnection, target: ModelTarget): P
 	])) as Row[][];
 	const [models, territories, rules] = answers;
 	const state: GuardState = { records: {}, activity: {} };
-	const add = (object: string, rows: Row[]) => {
-		for (const r of rows) {
-			state.records[id15(String(r.Id))] = {
-				object,
-				developerName: String(r.DeveloperName ?? ''),
-				stamp: String(r.SystemModstamp ?? ''),
-				createdDate: String(r.CreatedDate ?? ''),
-				...(object === OBJECTS.model ? { state: String(r.State ?? '') } : {}),
-			};
-		}
-	};
-	add(OBJECTS.model, models);
-	add(OBJECTS.territory, territories);
-	add(OBJECTS.rule, rules);
+	addGuardRecords(state, OBJECTS.model, models);
+	addGuardRecords(state, OBJECTS.territory, territories);
+	addGuardRecords(state, OBJECTS.rule, rules);
 	ASSIGNMENTS.forEach(({ object }, k) => {
 		const row = answers[3 + k][0] ?? {};
 		state.activity[object] = { count: Number(row.n ?? 0), latest: String(row.latest ?? '') };
 	});
 	return state;
+}
+
+/**
+ * Rows of the model, its territories or its rules (Id, DeveloperName, CreatedDate, SystemModstamp, and the
+ * model's State) as guarded records: the one shape of the guard's reads and of the snapshot's (readSnapshotAndGuard).
+ */
+export function addGuardRecords(state: GuardState, object: string, rows: readonly Row[]): void {
+	for (const r of rows) {
+		state.records[id15(String(r.Id))] = {
+			object,
+			developerName: String(r.DeveloperName ?? ''),
+			stamp: String(r.SystemModstamp ?? ''),
+			createdDate: String(r.CreatedDate ?? ''),
+			...(object === OBJECTS.model ? { state: String(r.State ?? '') } : {}),
+		};
+	}
 }
 
 /** The guarded records and assignment activity as one comparable text, in Id order. */

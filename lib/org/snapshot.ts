@@ -18,6 +18,7 @@ import type { OrgConnection } from './connect';
 import type { GuardState, SnapshotRefs } from './types';
 import { OrgError } from './errors';
 import { readTogether } from './composite-read';
+import { addGuardRecords } from './guard';
 import { activeRoles, describeRequests, parseDescribe } from './describe';
 import { queryAll } from './http';
 import { assertSoqlName, chunkForIn, inList, soqlQuote } from './soql';
@@ -134,17 +135,6 @@ export async function readSnapshotAndGuard(
 	onProgress?: ProgressCallback,
 ): Promise<{ snapshot: OrgSnapshot; guard: GuardState }> {
 	const guard: GuardState = { records: {}, activity: { [OBJECTS.userTerritory]: { count: 0, latest: '' }, [OBJECTS.objectTerritory]: { count: 0, latest: '' } } };
-	const guarded = (object: string, rows: Row[]) => {
-		for (const r of rows) {
-			guard.records[String(r.Id).slice(0, 15)] = {
-				object,
-				developerName: String(r.DeveloperName ?? ''),
-				stamp: String(r.SystemModstamp ?? ''),
-				createdDate: String(r.CreatedDate ?? ''),
-				...(object === OBJECTS.model ? { state: String(r.State ?? '') } : {}),
-			};
-		}
-	};
 	const keyField = refs.accountKeyField ? assertSoqlName(refs.accountKeyField, 'account key field') : null;
 	// Refuses a target with neither developerName nor id before any call.
 	findModel([], target);
@@ -193,9 +183,9 @@ export async function readSnapshotAndGuard(
 	};
 
 	if (model) {
-		guarded(OBJECTS.model, modelRows.filter((r) => String(r.Id) === model.id));
-		guarded(OBJECTS.territory, territoryRows);
-		guarded(OBJECTS.rule, ruleRows);
+		addGuardRecords(guard, OBJECTS.model, modelRows.filter((r) => String(r.Id) === model.id));
+		addGuardRecords(guard, OBJECTS.territory, territoryRows);
+		addGuardRecords(guard, OBJECTS.rule, ruleRows);
 		snapshot.territories = territoryRows.map(toTerritory);
 		const rules: SnapshotRule[] = ruleRows.map((r) => ({
 			id: String(r.Id),

@@ -26,6 +26,47 @@ async function start(options: SandboxOptions = {}): Promise<TestSandbox> {
 
 const codes = (r: PublishResult) => r.warnings.map((w) => w.code);
 
+/** The model's Id and the District type's Id, read from the store. */
+function idsOf(t: TestSandbox, developerName: string): { modelId: string; typeId: string } {
+	const store = t.sandbox.store;
+	return {
+		modelId: String(store.records('Territory2Model').find((m) => m.DeveloperName === developerName)!.Id),
+		typeId: String(store.records('Territory2Type').find((x) => x.DeveloperName === 'District')!.Id),
+	};
+}
+
+/** BASE published to a new model, and a plan that adds one territory to it (one write call). */
+async function modelWithBase(t: TestSandbox, name: string): Promise<{ rows: PlanRow[]; modelId: string; typeId: string }> {
+	await publishPlan({ connection: t.sandbox.passwordLogin(), plan: { rows: BASE }, model: { developerName: name } });
+	return { rows: [...BASE, { Territory: 'Rockies', Key: 'Rockies', Parent: 'Mountain', Type: 'District' }], ...idsOf(t, name) };
+}
+
+/** Another writer's territory Sierra, created in Setup with CreatedDate `at` (ms since 1970). */
+function createSierra(t: TestSandbox, modelId: string, typeId: string, at?: number): void {
+	const store = t.sandbox.store;
+	const clock = store.clock;
+	if (at !== undefined) store.clock = () => new Date(at);
+	try {
+		store.adminCreate('Territory2', { Name: 'Sierra', DeveloperName: 'Sierra', Territory2ModelId: modelId, Territory2TypeId: typeId });
+	} finally {
+		store.clock = clock;
+	}
+}
+
+/** A millisecond after this run's Rockies of the model was created. */
+function justAfterRockies(t: TestSandbox, modelId: string): number {
+	const rockies = t.sandbox.store.records('Territory2').find((x) => x.DeveloperName === 'Rockies' && x.Territory2ModelId === modelId)!;
+	return Date.parse(String(rockies.CreatedDate).replace('+0000', 'Z')) + 1;
+}
+
+/** The DeveloperNames of the model's territories, sorted. */
+const territoryNames = (t: TestSandbox, modelId: string) =>
+	t.sandbox.store
+		.records('Territory2')
+		.filter((x) => x.Territory2ModelId === modelId)
+		.map((x) => String(x.DeveloperName))
+		.sort();
+
 /** Runs `act` once, on the first request the engine sends after `when` holds (checked on every logged request). */
 function onceAfter(t: TestSandbox, when: (entry: { method: string; path: string; write: boolean }) => boolean, act: () => void): { done: () => boolean; stop: () => void } {
 	let fired = false;
@@ -109,10 +150,9 @@ describe("the guard's first state is the snapshot's", () => {
 
 		// Someone adds a territory once the snapshot was read: the first check, against the snapshot, sees it.
 		const store = t.sandbox.store;
-		const modelId = String(store.records('Territory2Model').find((m) => m.DeveloperName === 'Once')!.Id);
-		const typeId = String(store.records('Territory2Type').find((x) => x.DeveloperName === 'District')!.Id);
+		const { modelId, typeId } = idsOf(t, 'Once');
 		const onProgress = ({ phase }: { phase: string }) => {
-			if (phase === 'Read the org') store.adminCreate('Territory2', { Name: 'Sierra', DeveloperName: 'Sierra', Territory2ModelId: modelId, Territory2TypeId: typeId });
+			if (phase === 'Read the org') createSierra(t, modelId, typeId);
 		};
 		const rows = [...BASE, { Territory: 'Rockies', Key: 'Rockies', Parent: 'Mountain', Type: 'District' }];
 		const result = await publishPlan({ connection, plan: { rows }, model, onProgress });
@@ -129,33 +169,11 @@ describe('the check after the last write', () => {
 	}, 60_000);
 	afterAll(() => t?.stop());
 
-	/** A model holding BASE, and a plan that adds one territory to it (one write call). */
-	async function modelWithBase(name: string): Promise<{ rows: PlanRow[]; modelId: string; typeId: string }> {
-		const connection = t.sandbox.passwordLogin();
-		await publishPlan({ connection, plan: { rows: BASE }, model: { developerName: name } });
-		const store = t.sandbox.store;
-		return {
-			rows: [...BASE, { Territory: 'Rockies', Key: 'Rockies', Parent: 'Mountain', Type: 'District' }],
-			modelId: String(store.records('Territory2Model').find((m) => m.DeveloperName === name)!.Id),
-			typeId: String(store.records('Territory2Type').find((x) => x.DeveloperName === 'District')!.Id),
-		};
-	}
-
 	it('a publish begun after this one had written everything is left alone: a note, no second pass that would undo it', async () => {
-		const store = t.sandbox.store;
-		const { rows, modelId, typeId } = await modelWithBase('Later');
-		const clock = store.clock;
+		const { rows, modelId, typeId } = await modelWithBase(t, 'Later');
 		// The other publish's territory is created ten seconds after this run's last write answered (more than the
 		// guard's margin of two seconds plus this run's slowest call).
-		const other = onceAfter(
-			t,
-			(e) => e.write,
-			() => {
-				store.clock = () => new Date(Date.now() + 10_000);
-				store.adminCreate('Territory2', { Name: 'Sierra', DeveloperName: 'Sierra', Territory2ModelId: modelId, Territory2TypeId: typeId });
-				store.clock = clock;
-			},
-		);
+		const other = onceAfter(t, (e) => e.write, () => createSierra(t, modelId, typeId, Date.now() + 10_000));
 		// Overwrite All: a second pass would delete Sierra, which is not in this plan.
 		const result = await publishPlan({ connection: t.sandbox.passwordLogin(), plan: { rows }, model: { developerName: 'Later' }, method: 'overwriteAll' });
 		other.stop();
@@ -165,22 +183,12 @@ describe('the check after the last write', () => {
 		expect(codes(result)).toEqual(expect.arrayContaining(['CHANGED_AFTER_PUBLISH']));
 		expect(codes(result)).not.toContain('OTHER_WRITER');
 		expect(result.warnings.find((w) => w.code === 'CHANGED_AFTER_PUBLISH')?.message).toMatch(/Territory2 Sierra created/);
-		expect(store.records('Territory2').filter((x) => x.Territory2ModelId === modelId).map((x) => x.DeveloperName).sort()).toEqual(['Mountain', 'Pacific', 'Rockies', 'Sierra', 'West']);
+		expect(territoryNames(t, modelId)).toEqual(['Mountain', 'Pacific', 'Rockies', 'Sierra', 'West']);
 	});
 
 	it('a writer whose first record is earlier than this run\'s stops it after its last write (its claim wins)', async () => {
-		const store = t.sandbox.store;
-		const { rows, modelId, typeId } = await modelWithBase('Earlier');
-		const clock = store.clock;
-		const other = onceAfter(
-			t,
-			(e) => e.write,
-			() => {
-				store.clock = () => new Date(Date.now() - 1_000);
-				store.adminCreate('Territory2', { Name: 'Sierra', DeveloperName: 'Sierra', Territory2ModelId: modelId, Territory2TypeId: typeId });
-				store.clock = clock;
-			},
-		);
+		const { rows, modelId, typeId } = await modelWithBase(t, 'Earlier');
+		const other = onceAfter(t, (e) => e.write, () => createSierra(t, modelId, typeId, Date.now() - 1_000));
 		const result = await publishPlan({ connection: t.sandbox.passwordLogin(), plan: { rows }, model: { developerName: 'Earlier' }, method: 'overwriteAll' });
 		other.stop();
 		expect(other.done()).toBe(true);
@@ -190,7 +198,7 @@ describe('the check after the last write', () => {
 
 	it('a check after the last write that cannot be made is a warning: everything was written, the publish is not reported stopped', async () => {
 		const store = t.sandbox.store;
-		const { rows } = await modelWithBase('Unchecked');
+		const { rows } = await modelWithBase(t, 'Unchecked');
 		const meta = store.describe('Territory2Model')!;
 		// After the write, Territory2Model cannot be queried (INVALID_TYPE: not a passing fault) until the test restores it.
 		const other = onceAfter(
@@ -224,25 +232,10 @@ describe('the check after the last write, datetimes to the millisecond', () => {
 	afterAll(() => t?.stop());
 
 	it('a writer just after the last write (within the margin) is taken for a concurrent one: this run goes on and its second pass makes the model the plan', async () => {
-		const store = t.sandbox.store;
-		const connection = t.sandbox.passwordLogin();
-		await publishPlan({ connection, plan: { rows: BASE }, model: { developerName: 'Concurrent' } });
-		const rows = [...BASE, { Territory: 'Rockies', Key: 'Rockies', Parent: 'Mountain', Type: 'District' }];
-		const modelId = String(store.records('Territory2Model').find((m) => m.DeveloperName === 'Concurrent')!.Id);
-		const typeId = String(store.records('Territory2Type').find((x) => x.DeveloperName === 'District')!.Id);
+		const { rows, modelId, typeId } = await modelWithBase(t, 'Concurrent');
 		// Sierra is created a millisecond after this run's Rockies (milliseconds kept: no tie), well within the
 		// margin of the last write.
-		const clock = store.clock;
-		const other = onceAfter(
-			t,
-			(e) => e.write,
-			() => {
-				const rockies = store.records('Territory2').find((x) => x.DeveloperName === 'Rockies' && x.Territory2ModelId === modelId)!;
-				store.clock = () => new Date(new Date(String(rockies.CreatedDate).replace('+0000', 'Z')).getTime() + 1);
-				store.adminCreate('Territory2', { Name: 'Sierra', DeveloperName: 'Sierra', Territory2ModelId: modelId, Territory2TypeId: typeId });
-				store.clock = clock;
-			},
-		);
+		const other = onceAfter(t, (e) => e.write, () => createSierra(t, modelId, typeId, justAfterRockies(t, modelId)));
 		const result = await publishPlan({ connection: t.sandbox.passwordLogin(), plan: { rows }, model: { developerName: 'Concurrent' }, method: 'overwriteAll' });
 		other.stop();
 		expect(other.done()).toBe(true);
@@ -250,7 +243,7 @@ describe('the check after the last write, datetimes to the millisecond', () => {
 		expect(codes(result)).toContain('OTHER_WRITER');
 		expect(codes(result)).not.toContain('CHANGED_AFTER_PUBLISH');
 		// The second pass took Sierra out: the model is the plan (Overwrite All).
-		expect(store.records('Territory2').filter((x) => x.Territory2ModelId === modelId).map((x) => x.DeveloperName).sort()).toEqual(['Mountain', 'Pacific', 'Rockies', 'West']);
+		expect(territoryNames(t, modelId)).toEqual(['Mountain', 'Pacific', 'Rockies', 'West']);
 	});
 
 });
@@ -267,24 +260,12 @@ describe('a reviewed change set that goes on past another writer says so', () =>
 		const connection = t.sandbox.passwordLogin();
 		const model = { developerName: 'Reviewed' };
 		await publishPlan({ connection, plan: { rows: BASE }, model });
-		const store = t.sandbox.store;
-		const modelId = String(store.records('Territory2Model').find((m) => m.DeveloperName === 'Reviewed')!.Id);
-		const typeId = String(store.records('Territory2Type').find((x) => x.DeveloperName === 'District')!.Id);
+		const { modelId, typeId } = idsOf(t, 'Reviewed');
 		const rows = [...BASE, { Territory: 'Rockies', Key: 'Rockies', Parent: 'Mountain', Type: 'District' }];
 		const planned = await planPublish({ connection, plan: { rows }, model, method: 'overwriteAll' });
 		expect(planned.review).not.toBeNull();
-		const other = onceAfter(
-			t,
-			(e) => e.write,
-			() => {
-				// A millisecond after this run's Rockies: later than its claim, within the second of its write.
-				const rockies = store.records('Territory2').find((x) => x.DeveloperName === 'Rockies' && x.Territory2ModelId === modelId)!;
-				const clock = store.clock;
-				store.clock = () => new Date(new Date(String(rockies.CreatedDate).replace('+0000', 'Z')).getTime() + 1);
-				store.adminCreate('Territory2', { Name: 'Sierra', DeveloperName: 'Sierra', Territory2ModelId: modelId, Territory2TypeId: typeId });
-				store.clock = clock;
-			},
-		);
+		// A millisecond after this run's Rockies: later than its claim, within the second of its write.
+		const other = onceAfter(t, (e) => e.write, () => createSierra(t, modelId, typeId, justAfterRockies(t, modelId)));
 		const result = await applyChangeSet({ connection, review: JSON.parse(JSON.stringify(planned.review)) });
 		other.stop();
 		expect(other.done()).toBe(true);
@@ -293,7 +274,7 @@ describe('a reviewed change set that goes on past another writer says so', () =>
 		expect(codes(result)).toContain('OTHER_WRITER');
 		expect(result.warnings.find((w) => w.code === 'OTHER_WRITER')?.message).toMatch(/applied exactly as approved/);
 		// No second pass: Sierra, not in the reviewed change set, is still there.
-		expect(store.records('Territory2').filter((x) => x.Territory2ModelId === modelId).map((x) => x.DeveloperName).sort()).toEqual(['Mountain', 'Pacific', 'Rockies', 'Sierra', 'West']);
+		expect(territoryNames(t, modelId)).toEqual(['Mountain', 'Pacific', 'Rockies', 'Sierra', 'West']);
 	});
 });
 
@@ -310,14 +291,13 @@ describe("a second pass keeps the first pass's claim", () => {
 		// What the first pass created, before anything of the other writer.
 		await publishPlan({ connection, plan: { rows: BASE }, model });
 		const store = t.sandbox.store;
-		const modelId = String(store.records('Territory2Model').find((m) => m.DeveloperName === 'Claimed')!.Id);
-		const typeId = String(store.records('Territory2Type').find((x) => x.DeveloperName === 'District')!.Id);
+		const { modelId, typeId } = idsOf(t, 'Claimed');
 		const firstPass = store.records('Territory2').filter((x) => x.Territory2ModelId === modelId).map((x) => String(x.Id));
 		const org = await connect({ connection });
 		const before = await readGuardState(org, model);
 		// The other writer creates a territory after the second pass read the model; the second pass has written nothing yet.
 		await new Promise((resolve) => setTimeout(resolve, 5));
-		store.adminCreate('Territory2', { Name: 'Sierra', DeveloperName: 'Sierra', Territory2ModelId: modelId, Territory2TypeId: typeId });
+		createSierra(t, modelId, typeId);
 		const own = { changes: [], outcomes: [], created: {}, sent: new Set<string>(), lastWriteAt: null, slowestCallMs: 0 };
 		// The first pass's last write answered after Sierra was made: Sierra's writer began before it (the loser).
 		const later = new Date(Date.now() + 60_000).toISOString().replace('Z', '+0000');
