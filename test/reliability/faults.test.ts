@@ -192,8 +192,8 @@ async function limitHalfWay(org: EngineOrg, rows: PlanRow[], developerName: stri
 	const usedBefore = org.sandbox.apiUsage.used;
 	await org.publish({ plan: { rows }, model: { developerName }, dryRun: true, checkOrg: false });
 	const reads = org.sandbox.apiUsage.used - usedBefore;
-	// 3 packed write calls in all, each after a guard check, plus the guard's first read: 3 reach the first
-	// (the model, its territories and their user and account assignments), the check before the second fails.
+	// Packed write calls, each after a guard check (the guard's first state is the snapshot's): 3 calls reach the
+	// check before the first write call, that call, and the check before the next; the next write call is refused.
 	org.sandbox.apiUsage.max = org.sandbox.apiUsage.used + reads + 3;
 }
 
