@@ -27,10 +27,15 @@ export type OutcomeFields = Pick<PublishSummary, 'status' | 'outcome' | 'problem
 /** The summary's counts, status and outcome line for a change set and what became of its changes. */
 export function describeOutcome(changeSet: ChangeSet, outcomes: ChangeOutcome[], context: OutcomeContext): OutcomeFields {
 	const written = writtenChanges(changeSet, outcomes);
-	const counts = countRecords(written, changeSet);
-	const plan = planCounts(written, changeSet, context.rows ?? []);
-	const failed = outcomes.filter((o) => o.status === 'failed').length;
-	const skipped = outcomes.filter((o) => o.status === 'skipped').length;
+	const byId = changesById(changeSet);
+	const counts = countRecords(written, byId);
+	const plan = planCounts(written, byId, context.rows ?? []);
+	let failed = 0;
+	let skipped = 0;
+	for (const o of outcomes) {
+		if (o.status === 'failed') failed++;
+		else if (o.status === 'skipped') skipped++;
+	}
 	const status = statusOf(context, written.length, failed + skipped);
 	return {
 		status,
@@ -41,10 +46,30 @@ export function describeOutcome(changeSet: ChangeSet, outcomes: ChangeOutcome[],
 	};
 }
 
+/*
+ * Built once per summary, and without copies: at XL (497,000 changes) each Map, Set or list of pairs over
+ * every change was some 20 MB, and the summary built seven of them at once (the worker's peak RSS).
+ */
+
+/** A written change: done, or (a dry run) planned. */
+const isWritten = (o: ChangeOutcome): boolean => o.status === 'done' || o.status === 'planned';
+
 /** The changes that were written (a dry run: that would be), in change-set order. */
 function writtenChanges(changeSet: ChangeSet, outcomes: ChangeOutcome[]): Change[] {
-	const done = new Set(outcomes.filter((o) => o.status === 'done' || o.status === 'planned').map((o) => o.changeId));
-	return changeSet.changes.filter((c) => done.has(c.id));
+	const { changes } = changeSet;
+	// applyChangeSet answers one outcome per change, in change-set order: read side by side.
+	if (outcomes.length === changes.length && outcomes.every((o, i) => o.changeId === changes[i].id)) {
+		return changes.filter((_, i) => isWritten(outcomes[i]));
+	}
+	const done = new Set<string>();
+	for (const o of outcomes) if (isWritten(o)) done.add(o.changeId);
+	return changes.filter((c) => done.has(c.id));
+}
+
+function changesById(changeSet: ChangeSet): Map<string, Change> {
+	const byId = new Map<string, Change>();
+	for (const c of changeSet.changes) byId.set(c.id, c);
+	return byId;
 }
 
 /** The change that creates the record an update writes, when the same change set creates it. */
@@ -52,18 +77,18 @@ function createdBySameRun(change: Change, byId: Map<string, Change>): boolean {
 	return change.action === 'update' && !!change.recordRef && byId.get(change.recordRef)?.action === 'create';
 }
 
-/** object → action → distinct records. */
-function countRecords(written: Change[], changeSet: ChangeSet): Record<string, Record<string, number>> {
-	const byId = new Map(changeSet.changes.map((c) => [c.id, c]));
-	const records: Record<string, Record<string, Set<string>>> = {};
+/** object → action → distinct records. A create is a record of its own (change ids are unique): counted, not kept. */
+function countRecords(written: Change[], byId: Map<string, Change>): Record<string, Record<string, number>> {
+	const records: Record<string, Record<string, Set<string> | number>> = {};
 	for (const change of written) {
 		if (createdBySameRun(change, byId)) continue;
-		const record = change.action === 'create' ? change.id : (change.recordId ?? change.recordRef ?? change.id);
-		((records[change.object] ??= {})[change.action] ??= new Set()).add(record);
+		const actions = (records[change.object] ??= {});
+		if (change.action === 'create') actions.create = ((actions.create as number | undefined) ?? 0) + 1;
+		else ((actions[change.action] ??= new Set()) as Set<string>).add(change.recordId ?? change.recordRef ?? change.id);
 	}
 	const counts: Record<string, Record<string, number>> = {};
 	for (const [object, actions] of Object.entries(records)) {
-		counts[object] = Object.fromEntries(Object.entries(actions).map(([action, ids]) => [action, ids.size]));
+		counts[object] = Object.fromEntries(Object.entries(actions).map(([action, n]) => [action, typeof n === 'number' ? n : n.size]));
 	}
 	return counts;
 }
@@ -71,13 +96,12 @@ function countRecords(written: Change[], changeSet: ChangeSet): Record<string, R
 const isParentChange = (change: Change | undefined): boolean =>
 	change?.object === OBJECTS.territory && change.action === 'update' && change.diff.some((d) => d.field === 'ParentTerritory2Id');
 
-function planCounts(written: Change[], changeSet: ChangeSet, rows: RowOutcome[]): PlanCounts {
-	const byId = new Map(changeSet.changes.map((c) => [c.id, c]));
-	const writtenIds = new Set(written.map((c) => c.id));
+function planCounts(written: Change[], byId: Map<string, Change>, rows: RowOutcome[]): PlanCounts {
 	const territories = { created: 0, updated: 0, moved: 0, deleted: 0, unchanged: 0 };
 	for (const row of rows) {
 		if (row.row === 0) continue;
-		const mine = row.changes.filter((o) => writtenIds.has(o.changeId)).map((o) => byId.get(o.changeId) as Change);
+		// A row's changes are the outcomes the summary is of (rowOutcomes): written as they say.
+		const mine = row.changes.filter(isWritten).map((o) => byId.get(o.changeId) as Change);
 		if (mine.some((c) => c.object === OBJECTS.territory && c.action === 'create')) territories.created++;
 		else if (mine.some(isParentChange)) territories.moved++;
 		else if (mine.length > 0) territories.updated++;

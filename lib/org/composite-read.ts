@@ -17,8 +17,12 @@ import { backoff, isTransient } from './retry';
 
 
 export type ReadRequest = (
-	/** A SOQL query; its answer is every record, all pages followed. */
-	| { kind: 'query'; soql: string }
+	/**
+	 * A SOQL query; its answer is every record, all pages followed. With `each`, every record is handed to
+	 * it as its page arrives and the answer is empty: a large read (the guard's 100,000 territories and rules
+	 * at XL, at every check) then never holds all its raw records at once.
+	 */
+	| { kind: 'query'; soql: string; each?: (record: Record<string, unknown>) => void }
 	/** A GET of a REST path under /services/data (e.g. a describe); its answer is the body. */
 	| { kind: 'get'; path: string }
 ) & {
@@ -102,13 +106,14 @@ async function readOne(org: OrgConnection, request: ReadRequest): Promise<unknow
 
 /** The first page's records plus every later page (2,000 records a page), with no cap. */
 async function allRecords(org: OrgConnection, request: ReadRequest, first: QueryPage): Promise<Record<string, unknown>[]> {
-	const records = [...(first.records ?? [])];
+	const records: Record<string, unknown>[] = [];
+	const each = (request.kind === 'query' && request.each) || ((r: Record<string, unknown>) => void records.push(r));
 	let page = first;
-	while (page.done === false && page.nextRecordsUrl) {
+	for (;;) {
+		for (const r of page.records ?? []) each(r);
+		if (page.done !== false || !page.nextRecordsUrl) return records;
 		page = await restGet<QueryPage>(org, page.nextRecordsUrl, describe(request));
-		for (const r of page.records ?? []) records.push(r);
 	}
-	return records;
 }
 
 interface Failure {

@@ -40,7 +40,7 @@ const ASSIGNMENTS: ReadonlyArray<{ object: string; filter: string }> = [
 const EMPTY_ACTIVITY: GuardActivity = { count: 0, latest: '' };
 
 /** Reads the guarded records of the model the target names (present or not): one Composite call. */
-export async function readGuardState(org: OrgConnection, target: ModelTarget): Promise<GuardState> {
+export async function readGuardState(org: OrgConnection, target: ModelTarget, previous?: GuardState): Promise<GuardState> {
 	let modelWhere: string;
 	let inModel: string;
 	let territoryInModel: string;
@@ -56,20 +56,20 @@ export async function readGuardState(org: OrgConnection, target: ModelTarget): P
 		inModel = `Territory2Model.DeveloperName = ${name}`;
 		territoryInModel = `Territory2.Territory2Model.DeveloperName = ${name}`;
 	}
+	const state: GuardState = { records: {}, activity: {} };
+	// Territories and rules become guarded records page by page (readTogether's `each`): the raw rows of a
+	// large model, read at every check, are not kept.
+	const stamps = new Map<string, string>();
+	const into = (object: string) => (row: Row) => addGuardRecord(state, object, row, stamps, previous);
 	const answers = (await readTogether(org, [
-		{ kind: 'query', soql: `SELECT Id, DeveloperName, State, CreatedDate, SystemModstamp FROM ${OBJECTS.model} WHERE ${modelWhere}` },
-		{ kind: 'query', soql: `SELECT Id, DeveloperName, CreatedDate, SystemModstamp FROM ${OBJECTS.territory} WHERE ${inModel}` },
-		{ kind: 'query', soql: `SELECT Id, DeveloperName, CreatedDate, SystemModstamp FROM ${OBJECTS.rule} WHERE ${inModel}` },
+		{ kind: 'query', soql: `SELECT Id, DeveloperName, State, CreatedDate, SystemModstamp FROM ${OBJECTS.model} WHERE ${modelWhere}`, each: into(OBJECTS.model) },
+		{ kind: 'query', soql: `SELECT Id, DeveloperName, CreatedDate, SystemModstamp FROM ${OBJECTS.territory} WHERE ${inModel}`, each: into(OBJECTS.territory) },
+		{ kind: 'query', soql: `SELECT Id, DeveloperName, CreatedDate, SystemModstamp FROM ${OBJECTS.rule} WHERE ${inModel}`, each: into(OBJECTS.rule) },
 		...ASSIGNMENTS.map(({ object, filter }) => ({
 			kind: 'query' as const,
 			soql: `SELECT COUNT(Id) n, MAX(SystemModstamp) latest FROM ${object} WHERE ${territoryInModel}${filter}`,
 		})),
 	])) as Row[][];
-	const [models, territories, rules] = answers;
-	const state: GuardState = { records: {}, activity: {} };
-	addGuardRecords(state, OBJECTS.model, models);
-	addGuardRecords(state, OBJECTS.territory, territories);
-	addGuardRecords(state, OBJECTS.rule, rules);
 	ASSIGNMENTS.forEach(({ object }, k) => {
 		const row = answers[3 + k][0] ?? {};
 		state.activity[object] = { count: Number(row.n ?? 0), latest: String(row.latest ?? '') };
@@ -82,15 +82,38 @@ export async function readGuardState(org: OrgConnection, target: ModelTarget): P
  * model's State) as guarded records: the one shape of the guard's reads and of the snapshot's (readSnapshotAndGuard).
  */
 export function addGuardRecords(state: GuardState, object: string, rows: readonly Row[]): void {
-	for (const r of rows) {
-		state.records[id15(String(r.Id))] = {
-			object,
-			developerName: String(r.DeveloperName ?? ''),
-			stamp: String(r.SystemModstamp ?? ''),
-			createdDate: String(r.CreatedDate ?? ''),
-			...(object === OBJECTS.model ? { state: String(r.State ?? '') } : {}),
-		};
+	const stamps = new Map<string, string>();
+	for (const r of rows) addGuardRecord(state, object, r, stamps);
+}
+
+/**
+ * One row as a guarded record. `stamps` shares equal datetimes (a publish writes thousands of records in
+ * one second): one string each instead of two per record, in a state of 100,000 records at XL.
+ */
+function addGuardRecord(state: GuardState, object: string, r: Row, stamps: Map<string, string>, previous?: GuardState): void {
+	const id = id15(String(r.Id));
+	// A record unchanged since the previous read (most of them, at every check of a large model) keeps its
+	// object: a state is compared, never changed, once read.
+	const was = previous?.records[id];
+	if (was && was.object === object && was.stamp === r.SystemModstamp && was.developerName === r.DeveloperName && (object !== OBJECTS.model || was.state === r.State)) {
+		state.records[id] = was;
+		return;
 	}
+	state.records[id] = {
+		object,
+		developerName: String(r.DeveloperName ?? ''),
+		stamp: shared(stamps, r.SystemModstamp),
+		createdDate: shared(stamps, r.CreatedDate),
+		...(object === OBJECTS.model ? { state: String(r.State ?? '') } : {}),
+	};
+}
+
+function shared(strings: Map<string, string>, value: unknown): string {
+	const text = String(value ?? '');
+	const known = strings.get(text);
+	if (known !== undefined) return known;
+	strings.set(text, text);
+	return text;
 }
 
 /** The guarded records and assignment activity as one comparable text, in Id order. */
@@ -160,7 +183,13 @@ function sentPerObject(own: OwnWrites): Record<string, number> {
 export function foreignChanges(before: GuardState, now: GuardState, own: OwnWrites, last?: GuardCheckpoint): ForeignChange[] {
 	const attempted = own.changes.filter((c, i) => own.outcomes[i]?.status !== 'planned' && GUARDED.has(c.object));
 	const failed = new Set(own.outcomes.filter((o) => o.status === 'failed').map((o) => o.changeId));
-	const createdIds = new Set(Object.values(own.created).map(id15));
+	// Only the guarded objects' creates: the records compared are theirs (a set of every created Id held
+	// some 500,000 at XL, anew at each check).
+	const createdIds = new Set<string>();
+	for (const c of attempted) {
+		const id = own.created[c.id];
+		if (id) createdIds.add(id15(id));
+	}
 	// By name only for creates whose answer is not known yet (adopted later by key): a create that failed
 	// (DUPLICATE_DEVELOPER_NAME: the other run made that record) or one whose Id is known claims nothing by name.
 	const createdNames = new Set(
@@ -361,7 +390,7 @@ export class ModelGuard {
 		const afterWrites = phase === AFTER_WRITES;
 		let now: GuardState;
 		try {
-			now = await readGuardState(this.org, this.target);
+			now = await readGuardState(this.org, this.target, this.last?.state ?? this.before);
 		} catch (err) {
 			const code = err instanceof OrgError ? err.code : 'UNKNOWN_ERROR';
 			const status = err instanceof OrgError ? err.status : undefined;

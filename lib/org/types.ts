@@ -52,7 +52,7 @@ export interface OwnWrites {
 	/** change id → Id of the record it created. */
 	created: Readonly<Record<string, string>>;
 	/** Ids of the changes sent to the org at least once (their outcome may still be unknown). */
-	sent: ReadonlySet<string>;
+	sent: Pick<ReadonlySet<string>, 'has'>;
 	/** The org's clock (OrgConnection.lastResponseDate) when the last write call answered; null before any. */
 	lastWriteAt: string | null;
 	/** The longest a write call of this run took so far (ms): how long another run's call may take to land. */

@@ -80,6 +80,15 @@ export function depthPhase(base: number, depth: number, direction: 1 | -1 = 1): 
 
 /** A phase number's name (the PHASE key it counts from): how progress, timings and the guard name phases. */
 export function phaseName(phase: number): string {
+	// Asked for every change several times per apply (497,000 changes at XL): a phase is named once.
+	let name = PHASE_NAMES.get(phase);
+	if (name === undefined) PHASE_NAMES.set(phase, (name = nameOfPhase(phase)));
+	return name;
+}
+
+const PHASE_NAMES = new Map<number, string>();
+
+function nameOfPhase(phase: number): string {
 	let best: [string, number] = ['phase', Number.NEGATIVE_INFINITY];
 	for (const [name, base] of Object.entries(PHASE)) {
 		if (base <= phase && base > best[1]) best = [name, base];
