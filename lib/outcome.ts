@@ -27,9 +27,9 @@ export type OutcomeFields = Pick<PublishSummary, 'status' | 'outcome' | 'problem
 /** The summary's counts, status and outcome line for a change set and what became of its changes. */
 export function describeOutcome(changeSet: ChangeSet, outcomes: ChangeOutcome[], context: OutcomeContext): OutcomeFields {
 	const written = writtenChanges(changeSet, outcomes);
-	const byId = changesById(changeSet);
-	const counts = countRecords(written, byId);
-	const plan = planCounts(written, byId, context.rows ?? []);
+	const index = summaryIndex(changeSet);
+	const counts = countRecords(written, index);
+	const plan = planCounts(written, index, context.rows ?? []);
 	let failed = 0;
 	let skipped = 0;
 	for (const o of outcomes) {
@@ -54,34 +54,60 @@ export function describeOutcome(changeSet: ChangeSet, outcomes: ChangeOutcome[],
 /** A written change: done, or (a dry run) planned. */
 const isWritten = (o: ChangeOutcome): boolean => o.status === 'done' || o.status === 'planned';
 
-/** The changes that were written (a dry run: that would be), in change-set order. */
-function writtenChanges(changeSet: ChangeSet, outcomes: ChangeOutcome[]): Change[] {
+/**
+ * The outcome of each change by its index in the change set: side by side when they are in change-set order
+ * (applyChangeSet's, one per change), else through a map of the outcomes' change ids.
+ */
+export function outcomesByIndex(changeSet: ChangeSet, outcomes: readonly ChangeOutcome[]): (i: number) => ChangeOutcome | undefined {
 	const { changes } = changeSet;
-	// applyChangeSet answers one outcome per change, in change-set order: read side by side.
-	if (outcomes.length === changes.length && outcomes.every((o, i) => o.changeId === changes[i].id)) {
-		return changes.filter((_, i) => isWritten(outcomes[i]));
-	}
-	const done = new Set<string>();
-	for (const o of outcomes) if (isWritten(o)) done.add(o.changeId);
-	return changes.filter((c) => done.has(c.id));
+	if (outcomes.length === changes.length && outcomes.every((o, i) => o.changeId === changes[i].id)) return (i) => outcomes[i];
+	const byId = new Map<string, ChangeOutcome>();
+	for (const o of outcomes) byId.set(o.changeId, o);
+	return (i) => byId.get(changes[i].id);
 }
 
-function changesById(changeSet: ChangeSet): Map<string, Change> {
-	const byId = new Map<string, Change>();
-	for (const c of changeSet.changes) byId.set(c.id, c);
-	return byId;
+/** The changes that were written (a dry run: that would be), in change-set order. */
+function writtenChanges(changeSet: ChangeSet, outcomes: ChangeOutcome[]): Change[] {
+	const outcomeOf = outcomesByIndex(changeSet, outcomes);
+	return changeSet.changes.filter((_, i) => {
+		const o = outcomeOf(i);
+		return !!o && isWritten(o);
+	});
+}
+
+/**
+ * What the counts look up by change id: the creates that an update of the same change set targets
+ * (createdBySameRun), and the territory updates (a move, isParentChange). Not every change: at XL a map of
+ * all 497,000 was the largest allocation of the summary.
+ */
+interface SummaryIndex {
+	createsTargeted: ReadonlySet<string>;
+	territoryUpdates: ReadonlyMap<string, Change>;
+}
+
+function summaryIndex(changeSet: ChangeSet): SummaryIndex {
+	const targets = new Set<string>();
+	const territoryUpdates = new Map<string, Change>();
+	for (const c of changeSet.changes) {
+		if (c.action !== 'update') continue;
+		if (c.recordRef) targets.add(c.recordRef);
+		if (c.object === OBJECTS.territory) territoryUpdates.set(c.id, c);
+	}
+	const createsTargeted = new Set<string>();
+	for (const c of changeSet.changes) if (c.action === 'create' && targets.has(c.id)) createsTargeted.add(c.id);
+	return { createsTargeted, territoryUpdates };
 }
 
 /** The change that creates the record an update writes, when the same change set creates it. */
-function createdBySameRun(change: Change, byId: Map<string, Change>): boolean {
-	return change.action === 'update' && !!change.recordRef && byId.get(change.recordRef)?.action === 'create';
+function createdBySameRun(change: Change, index: SummaryIndex): boolean {
+	return change.action === 'update' && !!change.recordRef && index.createsTargeted.has(change.recordRef);
 }
 
 /** object → action → distinct records. A create is a record of its own (change ids are unique): counted, not kept. */
-function countRecords(written: Change[], byId: Map<string, Change>): Record<string, Record<string, number>> {
+function countRecords(written: Change[], index: SummaryIndex): Record<string, Record<string, number>> {
 	const records: Record<string, Record<string, Set<string> | number>> = {};
 	for (const change of written) {
-		if (createdBySameRun(change, byId)) continue;
+		if (createdBySameRun(change, index)) continue;
 		const actions = (records[change.object] ??= {});
 		if (change.action === 'create') actions.create = ((actions.create as number | undefined) ?? 0) + 1;
 		else ((actions[change.action] ??= new Set()) as Set<string>).add(change.recordId ?? change.recordRef ?? change.id);
@@ -96,39 +122,39 @@ function countRecords(written: Change[], byId: Map<string, Change>): Record<stri
 const isParentChange = (change: Change | undefined): boolean =>
 	change?.object === OBJECTS.territory && change.action === 'update' && change.diff.some((d) => d.field === 'ParentTerritory2Id');
 
-function planCounts(written: Change[], byId: Map<string, Change>, rows: RowOutcome[]): PlanCounts {
+function planCounts(written: Change[], index: SummaryIndex, rows: RowOutcome[]): PlanCounts {
 	const territories = { created: 0, updated: 0, moved: 0, deleted: 0, unchanged: 0 };
 	for (const row of rows) {
 		if (row.row === 0) continue;
 		// A row's changes are the outcomes the summary is of (rowOutcomes): written as they say.
-		const mine = row.changes.filter(isWritten).map((o) => byId.get(o.changeId) as Change);
-		if (mine.some((c) => c.object === OBJECTS.territory && c.action === 'create')) territories.created++;
-		else if (mine.some(isParentChange)) territories.moved++;
+		const mine = row.changes.filter(isWritten);
+		if (mine.some((o) => o.object === OBJECTS.territory && o.action === 'create')) territories.created++;
+		else if (mine.some((o) => isParentChange(index.territoryUpdates.get(o.changeId)))) territories.moved++;
 		else if (mine.length > 0) territories.updated++;
 		else if (row.status === 'unchanged') territories.unchanged++;
 	}
 	territories.deleted = written.filter((c) => c.object === OBJECTS.territory && c.action === 'delete').length;
-	return { territories, rules: ruleCounts(written, byId), users: userCounts(written), accounts: accountCounts(written) };
+	return { territories, rules: ruleCounts(written, index), users: userCounts(written), accounts: accountCounts(written) };
 }
 
 /**
  * The rule a change belongs to. An item's label is "<rule DeveloperName> #<SortOrder>", a rule link's
  * "<rule DeveloperName> → <territory key>" (lib/sync/rule-changes.ts); a DeveloperName has no spaces.
  */
-function ruleOf(c: Change, byId: Map<string, Change>): string | null {
-	if (c.object === OBJECTS.rule) return c.action === 'update' && !createdBySameRun(c, byId) ? c.label : null;
+function ruleOf(c: Change, index: SummaryIndex): string | null {
+	if (c.object === OBJECTS.rule) return c.action === 'update' && !createdBySameRun(c, index) ? c.label : null;
 	if (c.object === OBJECTS.ruleItem) return c.label.split(' #')[0];
 	if (c.object === OBJECTS.ruleTerritory) return c.ruleLink?.ruleDeveloperName ?? c.label.split(' → ')[0];
 	return null;
 }
 
-function ruleCounts(written: Change[], byId: Map<string, Change>): PlanCounts['rules'] {
+function ruleCounts(written: Change[], index: SummaryIndex): PlanCounts['rules'] {
 	const created = new Set(written.filter((c) => c.object === OBJECTS.rule && c.action === 'create').map((c) => c.label));
 	const deleted = new Set(written.filter((c) => c.object === OBJECTS.rule && c.action === 'delete').map((c) => c.label));
 	const updated = new Set<string>();
 	// A rule whose items or territories changed (and that is neither new nor gone) is updated.
 	for (const c of written) {
-		const rule = ruleOf(c, byId);
+		const rule = ruleOf(c, index);
 		if (rule !== null && !created.has(rule) && !deleted.has(rule)) updated.add(rule);
 	}
 	return { created: created.size, updated: updated.size, deleted: deleted.size };

@@ -42,7 +42,7 @@ import { developerNameProblem, didYouMean, parseCsv, parseCsvFile, parsePlan } f
 import { LIMITS, OBJECTS } from './salesforce';
 import type { PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 import { diff, planIssuesForDiff, reconcileIssues } from './sync';
-import { describeOutcome } from './outcome';
+import { describeOutcome, outcomesByIndex } from './outcome';
 import { frequentUnknownDomains, groupIssues } from './issue-groups';
 import type { Change, ChangeSet, DiffOptions, OrgDescribe, OrgSnapshot } from './sync/types';
 import { rowIds, rowIdsIndex } from './row-ids';
@@ -506,25 +506,26 @@ export function rowsWithIssues(plan: TerritoryPlan, issues: PlanIssue[]): RowOut
 
 /** Folds change outcomes onto the plan rows they serve; org-only deletes get rows of their own. */
 export function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes: ChangeOutcome[], snapshot: OrgSnapshot): RowOutcome[] {
-	// Filled in a loop: a list of pairs first was 497,000 short-lived arrays at XL.
-	const outcomeById = new Map<string, ChangeOutcome>();
-	for (const o of outcomes) outcomeById.set(o.changeId, o);
-	const changesByRow = new Map<number, Change[]>();
-	const orphans: Change[] = [];
-	for (const change of changeSet.changes) {
-		if (change.rows.length === 0) orphans.push(change);
+	// By change index, not through maps of every change and outcome (497,000 of each at XL).
+	const outcomeOf = outcomesByIndex(changeSet, outcomes);
+	const changesByRow = new Map<number, number[]>();
+	const orphans: number[] = [];
+	changeSet.changes.forEach((change, i) => {
+		if (change.rows.length === 0) orphans.push(i);
 		for (const row of change.rows) {
 			const list = changesByRow.get(row);
-			if (list) list.push(change);
-			else changesByRow.set(row, [change]);
+			if (list) list.push(i);
+			else changesByRow.set(row, [i]);
 		}
-	}
+	});
 	// Built once: rowIds would otherwise index the snapshot again for every row.
 	const idsIndex = rowIdsIndex(snapshot);
 
 	const result: RowOutcome[] = plan.territories.map((t) => {
-		const changes = uniqueChanges(t.rows.flatMap((row) => changesByRow.get(row) ?? []));
-		const own = changes.map((c) => outcomeById.get(c.id)).filter((o): o is ChangeOutcome => !!o);
+		const indexes = uniqueIndexes(t.rows.length === 1 ? (changesByRow.get(t.row) ?? []) : t.rows.flatMap((row) => changesByRow.get(row) ?? []));
+		const changes = indexes.map((i) => changeSet.changes[i]);
+		const outcomeByChange = new Map<Change, ChangeOutcome | undefined>(indexes.map((i, k) => [changes[k], outcomeOf(i)]));
+		const own = indexes.map(outcomeOf).filter((o): o is ChangeOutcome => !!o);
 		const territoryChange = changes.find((c) => c.object === 'Territory2');
 		const failed = own.find((o) => o.status === 'failed');
 		const skipped = own.find((o) => o.status === 'skipped');
@@ -542,14 +543,14 @@ export function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes:
 			territory: t.name,
 			status,
 			...(changes.length ? { action: territoryChange?.action ?? 'update' } : {}),
-			ids: rowIds(t.key, changes, (c) => outcomeById.get(c.id), snapshot, idsIndex),
+			ids: rowIds(t.key, changes, (c) => outcomeByChange.get(c), snapshot, idsIndex),
 			changes: own,
 			...(problem ? { errorCode: problem.errorCode, message: problem.message } : {}),
 		};
 	});
 
-	for (const change of orphans.filter((c) => c.object === 'Territory2' && c.action === 'delete')) {
-		const outcome = outcomeById.get(change.id);
+	const orphanChanges = orphans.map((i) => ({ change: changeSet.changes[i], outcome: outcomeOf(i) }));
+	for (const { change, outcome } of orphanChanges.filter(({ change: c }) => c.object === 'Territory2' && c.action === 'delete')) {
 		if (!outcome) continue;
 		const status: RowOutcomeStatus =
 			outcome.status === 'done' ? 'deleted' : outcome.status === 'planned' ? 'planned' : outcome.status;
@@ -566,8 +567,7 @@ export function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes:
 	}
 	// Other changes that serve no row (the model's create, rules of deleted territories): a failure must
 	// still reach the caller with Salesforce's words, or the rows only say "depends on … which failed".
-	for (const change of orphans.filter((c) => !(c.object === 'Territory2' && c.action === 'delete'))) {
-		const outcome = outcomeById.get(change.id);
+	for (const { change, outcome } of orphanChanges.filter(({ change: c }) => !(c.object === 'Territory2' && c.action === 'delete'))) {
 		if (outcome?.status !== 'failed') continue;
 		result.push({
 			row: 0,
@@ -582,6 +582,9 @@ export function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes:
 	return result;
 }
 
-function uniqueChanges(changes: Change[]): Change[] {
-	return [...new Map(changes.map((c) => [c.id, c])).values()];
+/** The indexes once each, in order (a change lists its row once, but a territory of two rows may hold it twice). */
+function uniqueIndexes(indexes: number[]): number[] {
+	// Short lists (nearly every row) are checked in place; a long one (a territory of thousands of accounts) by a set.
+	if (indexes.length <= 32 && indexes.every((i, k) => indexes.indexOf(i) === k)) return indexes;
+	return [...new Set(indexes)];
 }

@@ -43,7 +43,9 @@ function csvCell(value: unknown): string {
 }
 
 export function toCsv(records: Record<string, unknown>[]): string {
-	const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
+	const names = new Set<string>();
+	for (const r of records) for (const name of Object.keys(r)) names.add(name);
+	const columns = [...names];
 	const lines = [columns.join(',')];
 	for (const r of records) lines.push(columns.map((c) => csvCell(r[c])).join(','));
 	return `${lines.join('\n')}\n`;
@@ -75,23 +77,23 @@ export async function applyBulk(
 	} catch (err) {
 		return { stopped: { code: errorCodeOf(err), message: org.redact(messageOf(err)) } };
 	}
-	// Input records by natural key; duplicates of a key are served in order.
-	const queue = new Map<string, number[]>();
+	// Input records by natural key; duplicates of a key are served in order. A key's first record is a number,
+	// only a repeated key gets a list: an array per record was 200,000 of them for XL's account assignments.
+	const queue = new Map<string, number | number[]>();
 	records.forEach((r, k) => {
 		const key = naturalKeyOf(object, r) ?? `#${k}`;
-		queue.set(key, [...(queue.get(key) ?? []), k]);
+		const had = queue.get(key);
+		queue.set(key, had === undefined ? k : typeof had === 'number' ? [had, k] : [...had, k]);
 	});
-	const results: BulkRowResult[] = records.map(() => ({
-		success: false,
-		id: null,
-		code: 'OUTCOME_UNKNOWN',
-		message: 'The Bulk API job returned no result for this record',
-		unprocessed: true,
-	}));
+	const results: (BulkRowResult | undefined)[] = new Array(records.length);
 	const take = (row: Record<string, unknown>): number | undefined => {
 		const key = naturalKeyOf(object, row);
-		const list = key === null ? undefined : queue.get(key);
-		return list?.shift();
+		const had = key === null ? undefined : queue.get(key);
+		if (typeof had === 'number') {
+			queue.delete(key as string);
+			return had;
+		}
+		return had?.shift();
 	};
 	for (const row of outcome.successfulResults ?? []) {
 		const k = take(row);
@@ -101,5 +103,14 @@ export async function applyBulk(
 		const k = take(row);
 		if (k !== undefined) results[k] = { success: false, id: null, ...parseBulkError(row.sf__Error) };
 	}
-	return { results };
+	return { results: Array.from(results, (r) => r ?? NO_RESULT) };
 }
+
+/** A record the job answered nothing for (shared: results are read, never changed). */
+const NO_RESULT: BulkRowResult = Object.freeze({
+	success: false,
+	id: null,
+	code: 'OUTCOME_UNKNOWN',
+	message: 'The Bulk API job returned no result for this record',
+	unprocessed: true,
+});
