@@ -18,7 +18,7 @@ export interface OutcomeContext {
 	modelCreated: boolean;
 	/** Problems that refused the plan (result.issues.length). */
 	problems: number;
-	/** Row outcomes, when known: territories are counted per plan row. */
+	/** Row outcomes, when known, built from these outcomes (rowOutcomes): territories are counted per plan row. */
 	rows?: RowOutcome[];
 }
 
@@ -46,17 +46,14 @@ export function describeOutcome(changeSet: ChangeSet, outcomes: ChangeOutcome[],
 	};
 }
 
-/*
- * Built once per summary, and without copies: at XL (497,000 changes) each Map, Set or list of pairs over
- * every change was some 20 MB, and the summary built seven of them at once (the worker's peak RSS).
- */
-
 /** A written change: done, or (a dry run) planned. */
 const isWritten = (o: ChangeOutcome): boolean => o.status === 'done' || o.status === 'planned';
 
 /**
  * The outcome of each change by its index in the change set: side by side when they are in change-set order
- * (applyChangeSet's, one per change), else through a map of the outcomes' change ids.
+ * (applyChangeSet's, one per change), else through a map of the outcomes' change ids. The summary and the
+ * row outcomes read by index, built once and without copies: at XL (497,000 changes) each Map, Set or list
+ * of pairs over every change was some 20 MB, and the summary built seven of them at once (the peak RSS).
  */
 export function outcomesByIndex(changeSet: ChangeSet, outcomes: readonly ChangeOutcome[]): (i: number) => ChangeOutcome | undefined {
 	const { changes } = changeSet;

@@ -467,6 +467,7 @@ export interface SummaryContext {
 	modelCreated: boolean;
 	/** For the outcome (lib/outcome.ts): how many problems refused the plan, and the row outcomes. */
 	problems?: number;
+	/** Built from the outcomes summarized (rowOutcomes). */
 	rows?: RowOutcome[];
 }
 
@@ -522,7 +523,7 @@ export function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes:
 	const idsIndex = rowIdsIndex(snapshot);
 
 	const result: RowOutcome[] = plan.territories.map((t) => {
-		const indexes = uniqueIndexes(t.rows.length === 1 ? (changesByRow.get(t.row) ?? []) : t.rows.flatMap((row) => changesByRow.get(row) ?? []));
+		const indexes = uniqueIndexes(t.rows.length === 1 ? (changesByRow.get(t.rows[0]) ?? []) : t.rows.flatMap((row) => changesByRow.get(row) ?? []));
 		const changes = indexes.map((i) => changeSet.changes[i]);
 		const outcomeByChange = new Map<Change, ChangeOutcome | undefined>(indexes.map((i, k) => [changes[k], outcomeOf(i)]));
 		const own = indexes.map(outcomeOf).filter((o): o is ChangeOutcome => !!o);

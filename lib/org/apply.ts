@@ -170,7 +170,7 @@ class Applier {
 			// One push per item: spreading a wave of 200,000 account assignments (XL) into push overflows the stack.
 			for (const wave of this.waves(byPhase.get(phase) ?? [])) for (const w of this.workItems(wave, queue.length)) queue.push(w);
 		}
-		byPhase.clear();
+		byPhase.clear(); // released before the drain, which run() lives through
 		// Phases and waves are no longer one call each: consecutive ones share Composite calls (packCall).
 		await this.drain(queue);
 		if (!this.stopped) await this.checkAfterWrites();
@@ -273,6 +273,7 @@ class Applier {
 	 * Writes the queue, call after call, until nothing is planned or the run stops. Each round: adopt
 	 * creates of unknown outcome, then the special paths for the head of the queue (rule links through the
 	 * Metadata API, large assignment sets through Bulk API 2.0), else one Composite call packed from the head.
+	 * `pending` is trimmed in place: after a stop, run() reads the items left in it.
 	 */
 	private async drain(pending: WorkItem[]): Promise<void> {
 		while (!this.stopped) {
@@ -309,6 +310,10 @@ class Applier {
 		}
 	}
 
+	private isPlanned(w: WorkItem): boolean {
+		return this.outcomes[w.index].status === 'planned';
+	}
+
 	/**
 	 * Drops the settled items from the queue, in place, keeping the order; returns how many remain. In place
 	 * because a new array per call was the apply's largest garbage at XL: two copies of a queue of up to
@@ -318,7 +323,7 @@ class Applier {
 		let kept = 0;
 		for (let i = 0; i < queue.length; i++) {
 			const w = queue[i];
-			if (this.outcomes[w.index].status === 'planned') queue[kept++] = w;
+			if (this.isPlanned(w)) queue[kept++] = w;
 		}
 		queue.length = kept;
 		return kept;
@@ -530,7 +535,6 @@ class Applier {
 			}
 			// The run's items still planned are read in place (pending[k..end)): a copy of each run before each
 			// call was garbage of the size of the run (200,000 account assignments at XL).
-			const planned = (w: WorkItem) => this.outcomes[w.index].status === 'planned';
 			const leftBefore = left;
 			if (guarded && continuing !== checked) {
 				// A phase this call may not carry: its creates are passed, and its updates that wait for an
@@ -542,7 +546,7 @@ class Applier {
 					return r === 'blocked' || r === null;
 				};
 				let all = true;
-				for (let m = k; m < end && all; m++) all = !planned(pending[m]) || passable(pending[m]);
+				for (let m = k; m < end && all; m++) all = !this.isPlanned(pending[m]) || passable(pending[m]);
 				if (!all) break;
 				left = true;
 				k = end;
@@ -556,7 +560,7 @@ class Applier {
 			const room = call.room;
 			for (let m = k; m < end; m++) {
 				const w = pending[m];
-				if (!planned(w)) continue;
+				if (!this.isPlanned(w)) continue;
 				if (run.length > room) break;
 				if (w.unknown || special.has(w)) {
 					barrier = true;
@@ -591,11 +595,9 @@ class Applier {
 
 	/** Whether `run` holds every change of its (named) phase still planned. */
 	private isRestOfPhase(run: PackedRecord<WorkItem>[], pending: WorkItem[]): boolean {
-		const names = new Map<number, string>();
-		const nameOf = (phase: number) => names.get(phase) ?? names.set(phase, phaseName(phase)).get(phase);
-		const name = nameOf(run[0].item.change.phase);
+		const name = phaseName(run[0].item.change.phase);
 		let planned = 0;
-		for (const w of pending) if (this.outcomes[w.index].status === 'planned' && nameOf(w.change.phase) === name) planned++;
+		for (const w of pending) if (this.isPlanned(w) && phaseName(w.change.phase) === name) planned++;
 		return planned === run.length;
 	}
 

@@ -83,7 +83,7 @@ export async function applyBulk(
 	records.forEach((r, k) => {
 		const key = naturalKeyOf(object, r) ?? `#${k}`;
 		const had = queue.get(key);
-		queue.set(key, had === undefined ? k : typeof had === 'number' ? [had, k] : [...had, k]);
+		queue.set(key, had === undefined ? k : typeof had === 'number' ? [had, k] : (had.push(k), had));
 	});
 	const results: (BulkRowResult | undefined)[] = new Array(records.length);
 	const take = (row: Record<string, unknown>): number | undefined => {

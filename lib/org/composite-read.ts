@@ -1,7 +1,8 @@
 /**
  * Independent reads sent together through Composite (`POST /composite`), so that a snapshot costs a
- * few API calls instead of one per query. Each query still returns every record: the first page comes
- * back inside the Composite answer, later pages are followed with plain GETs on nextRecordsUrl.
+ * few API calls instead of one per query. Each query still reads every record (returned, or handed to its
+ * `each`): the first page comes back inside the Composite answer, later pages are followed with plain GETs
+ * on nextRecordsUrl.
  *
  * jsforce never retries a POST, but a Composite call made only of GETs changes nothing, so it is safe
  * to send again: a whole call that fails with a 5xx or a dropped connection is retried, and so is each
@@ -75,8 +76,10 @@ function packCalls(requests: readonly ReadRequest[]): number[][] {
 
 /**
  * Runs the requests in as few calls as Composite allows and returns their answers in the same order:
- * for a query its records (every page), for a get its body. A subrequest that fails for good (a bad
- * field, a missing object) throws an OrgError naming the query, as a plain REST read would.
+ * for a query its records (every page; an empty list when its `each` took them), for a get its body. A
+ * subrequest that fails for good (a bad field, a missing object) throws an OrgError naming the query, as a
+ * plain REST read would; records already handed to an `each` are not taken back, so its caller drops what
+ * it built when this throws.
  */
 export async function readTogether(org: OrgConnection, requests: readonly ReadRequest[]): Promise<unknown[]> {
 	const answers: unknown[] = new Array(requests.length);

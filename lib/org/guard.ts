@@ -57,7 +57,7 @@ export async function readGuardState(org: OrgConnection, target: ModelTarget, pr
 		territoryInModel = `Territory2.Territory2Model.DeveloperName = ${name}`;
 	}
 	const state: GuardState = { records: {}, activity: {} };
-	// Territories and rules become guarded records page by page (readTogether's `each`): the raw rows of a
+	// The model, territories and rules become guarded records page by page (readTogether's `each`): the raw rows of a
 	// large model, read at every check, are not kept.
 	const stamps = new Map<string, string>();
 	const into = (object: string) => (row: Row) => addGuardRecord(state, object, row, stamps, previous);

@@ -16,15 +16,18 @@ export interface SnapshotRefs {
 	accountKeyField?: string;
 }
 
-/** A guarded record: object, DeveloperName, SystemModstamp. */
+/**
+ * A guarded record: object, DeveloperName, SystemModstamp. Read-only: a later read shares the record of
+ * one that did not change (readGuardState's previous state).
+ */
 export interface GuardRecord {
-	object: string;
-	developerName: string;
-	stamp: string;
+	readonly object: string;
+	readonly developerName: string;
+	readonly stamp: string;
 	/** CreatedDate: unlike SystemModstamp it never moves, so two runs compare the same values. */
-	createdDate: string;
+	readonly createdDate: string;
 	/** Territory2Model.State (a model activated under a publish is a change too). */
-	state?: string;
+	readonly state?: string;
 }
 
 /** How many user or account assignments the model has, and when the latest of them last changed. */

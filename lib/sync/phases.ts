@@ -78,6 +78,8 @@ export function depthPhase(base: number, depth: number, direction: 1 | -1 = 1): 
 	return base + direction * Math.min(depth, MAX_PHASE_DEPTH);
 }
 
+const PHASE_NAMES = new Map<number, string>();
+
 /** A phase number's name (the PHASE key it counts from): how progress, timings and the guard name phases. */
 export function phaseName(phase: number): string {
 	// Asked for every change several times per apply (497,000 changes at XL): a phase is named once.
@@ -85,8 +87,6 @@ export function phaseName(phase: number): string {
 	if (name === undefined) PHASE_NAMES.set(phase, (name = nameOfPhase(phase)));
 	return name;
 }
-
-const PHASE_NAMES = new Map<number, string>();
 
 function nameOfPhase(phase: number): string {
 	let best: [string, number] = ['phase', Number.NEGATIVE_INFINITY];

@@ -3,6 +3,7 @@
  * per record (a new territory with a Forecast Manager is one created territory, not a create and an
  * update), the plan's words beside Salesforce's objects, a status word and one plain line.
  */
+import { describeOutcome } from '../../lib/outcome';
 import { SAMPLE_CSV, SAMPLE_ROWS, startEngineOrg, DEMO_USERNAMES as U, type EngineOrg } from '../helpers/engine-org';
 
 let org: EngineOrg;
@@ -92,6 +93,20 @@ describe('changes to an existing model in the plan’s words', () => {
 		const state = org.model(model.developerName);
 		expect(state.parents.Nevada).toBe('Bay_Area');
 		expect(state.territories.find((t) => t.DeveloperName === 'Utah')).toBeUndefined();
+
+		// The same counts from the outcomes in another order (read through a map, not side by side), and one
+		// change fewer when its outcome is missing (not written).
+		const outcomes = result.rows.flatMap((r) => r.changes);
+		const inOrder = result.changeSet.changes.map((c) => outcomes.find((o) => o.changeId === c.id)!);
+		expect(inOrder.every(Boolean)).toBe(true);
+		const context = { dryRun: false, stopped: null, modelCreated: false, problems: 0, rows: result.rows };
+		const counted = describeOutcome(result.changeSet, inOrder, context);
+		expect(counted.counts).toEqual(result.summary.counts);
+		expect(counted.plan).toEqual(result.summary.plan);
+		const reversed = describeOutcome(result.changeSet, [...inOrder].reverse(), context);
+		expect([reversed.counts, reversed.plan, reversed.outcome]).toEqual([counted.counts, counted.plan, counted.outcome]);
+		const withoutUtahDelete = inOrder.filter((o) => !(o.object === 'Territory2' && o.action === 'delete'));
+		expect(describeOutcome(result.changeSet, withoutUtahDelete, context).counts.Territory2).toEqual({ update: 2 });
 	}, 60000);
 });
 
@@ -106,5 +121,24 @@ describe('a refused plan', () => {
 		expect(result.summary.problems).toBe(result.issues.length);
 		expect(result.summary.outcome).toBe(`Refused: ${result.issues.length} problems in the plan; nothing was written`);
 		expect(org.changesSince(before)).toEqual([]);
+	}, 30000);
+});
+
+describe('a territory over several rows (long form)', () => {
+	it('its row outcome lists each of its changes once', async () => {
+		const rows = [
+			{ Territory: 'West', Key: 'West', Type: 'Region', Users: `${U.anaLopez} (Owner)` },
+			{ Territory: 'West', Key: 'West', Users: U.benCarter, 'Postal Codes': '940*' },
+			{ Territory: 'West', Key: 'West', Users: U.davidKim, 'Postal Codes': '941*' },
+		];
+		const dry = await org.publish({ plan: { rows }, model: { developerName: 'Outcome_Long', name: 'Outcome Long' }, dryRun: true });
+		expect(dry.issues).toEqual([]);
+		const west = dry.rows.find((r) => r.key === 'West')!;
+		const ids = west.changes.map((o) => o.changeId);
+		const expected = dry.changeSet.changes.filter((c) => c.rows.some((r) => [2, 3, 4].includes(r))).map((c) => c.id);
+		// The territory's own create lists all three rows: it is there once, not three times.
+		expect(dry.changeSet.changes.find((c) => c.object === 'Territory2')!.rows.length).toBeGreaterThan(1);
+		expect([...ids].sort()).toEqual([...expected].sort());
+		expect(new Set(ids).size).toBe(ids.length);
 	}, 30000);
 });
