@@ -268,6 +268,8 @@ time (it cost 25.7 times with the former scans of every user, account and change
 
 ${diffTable(results)}
 
+${DIFF_TEXT}
+
 ## Targets
 
 ${targetsTable(results)}
@@ -318,7 +320,10 @@ ${targetsTable(results)}
   rules; the bench does not log each call's contents). Missed by one call, the price of stopping only
   between phases.
 - Account assignments at or above BULK_THRESHOLD (10,000) go through Bulk API 2.0: a fixed 7 calls or so
-  (job, upload, close, polls, results) instead of one Composite call per 1,020 records.
+  (job, upload, close, polls, results) instead of one Composite call per 1,020 records. Hence L's and XL's
+  first publishes under the write bound (0.54×, 0.51×): the bound counts every record written at 1,020 a
+  call, while their 50,000 and 250,000 user and account assignments go through two Bulk jobs, 14 calls in all
+  (split in the table of purposes).
 - Reads: the snapshot reads by query, 5 queries per Composite call, and looks users and accounts up by
   value in chunks of 200 (lib/org/soql.ts), so reads of many named users or accounts cost more pages than
   ⌈records ÷ 2,000⌉.
@@ -335,53 +340,49 @@ phase and hierarchy level; it takes 2 write calls now (8 calls with the snapshot
 `;
 }
 
+/** Why XL's parse + validate + diff is where it is (measured 2026-12-02, \`bench/diff-only.ts\`). */
+const DIFF_TEXT = `**XL against the 5-second target.** The parse and the diff are unchanged since 2026-12-02 07:22 UTC (lib/plan;
+lib/sync but for the phase names, which the diff does not ask for). That code measured a median of 3.07 s in
+the bench and 2.6 s with \`npx ts-node --transpile-only bench/diff-only.ts XL 5\` that morning, and 4.2–4.9 s
+with the latter in the hour of this recording (4.18 s at the commit before the memory changes above, 4.90 s
+after them): the shared machine was slower, not the code. Of a rep's time about a third is garbage collection (\`--cpu-prof\`: 5.6 s of 18 s of CPU
+over three reps), as each rep builds a change set of 497,001 changes (about 210 MB) while the last one is
+collected. Met in those separate runs (medians of 4.2–4.9 s), missed by 6 % in this recording: on a machine
+as slow as it was that afternoon the margin is small, and it was 40 % that morning.`;
+
 /**
- * What L's recorded first publish spent its calls on (measured 2026-12-02, bench/call-kinds.ts over the
- * sandbox's request log): the explanation the recording of 04:31 lacked, kept as text because the
- * recorded run cannot be split after the fact.
+ * Where L's and XL's first publishes spend their calls, time and memory (measured 2026-12-02 beside the
+ * recorded run, bench/call-kinds.ts and --trace-gc): kept as text because a recorded run holds no profile.
  */
-const L_CALLS_TEXT = `**L's first publish, recorded at 709 API calls (4.32 × the lower bound), explained.** Split by purpose
-on an idle machine (2026-12-02 07:00 UTC, default latency), the same code (perf10 at d07056e) took **149 calls, 51
-of them writes**, for the same 99,401 records written and the **same 130,388 records read**: 52 guard reads
-(8 Composite calls, 44 later pages), 34 snapshot reads, 51 Composite write calls, and 12 calls of two Bulk API
-2.0 jobs (10,000 user and 40,000 account assignments: create, upload, close, one status poll, three result
-reads each). The recording's 560 further calls read no record and 48 of them wrote (99 write calls for
-the same records): that matches, call for call, what \`apply.ts\` does when a Bulk job's fate is unknown
-(a call of the job failed): each of its 50,000 records is looked up by natural key before it is sent
-again, one query of 100 keys per API call (\`findExisting\`: 100 + 400 queries, finding nothing when the job
-wrote nothing), and then written through Composite (about 49 calls of 1,020 records). The recording kept
-no request log, so this is inferred, not seen; why the jobs failed under its load (16–19) is not known;
-the sandbox then also made the closing request wait 1 ms per record the job wrote (10 s and 40 s; it
-no longer does). The look-ups could go five queries a Composite call (500 → 100 calls); not
-done: the sandbox's 503 faults cannot tell a Composite read from a Composite write, and
-\`test/engine/crash.test.ts\`'s 503s on write calls then also hit the look-ups and fail the run.
+const L_CALLS_TEXT = `**L's first publish, 159 calls.** 34 snapshot reads (the plan's 2,000 users and 20,000 accounts looked
+up by value, 200 a query), 60 guard reads (8 Composite calls and 52 later pages: 128,823 of the 150,827
+records read), 51 Composite write calls and 14 calls of two Bulk API 2.0 jobs (10,000 user and 40,000
+account assignments: create, upload, close, a status poll, three result reads each). The guard reads every
+territory and rule of the model before each of the 7 phases and after the last write (its first state is
+the snapshot's, \`readSnapshotAndGuard\`). **Proposal** (not done: it rebuilds the guard's state from
+differences, and a delete shows only as a count that moved, which then needs the full read to name): after
+its first read, read only what changed since it (\`SystemModstamp >=\` the newest stamp seen, an overlap of a
+second, as Salesforce returns datetimes to the second) plus a \`COUNT()\` of each object to see deletes:
+about one Composite call per check however large the model, some 9 calls instead of 60 at L and 320 at XL.`;
 
-Today's code (with the guard's check after the last write) takes **160 calls** for L's first publish: 61
-guard reads (9 Composite calls and 52 pages: 38 % of the calls, 128,807 of the 150,811 records read), 34
-snapshot reads (the plan's 2,000 users and 20,000 accounts looked up by value: 12 and 20 Composite calls),
-51 writes and 14 Bulk calls. The guard then read every territory and rule of the model (10,000 + 9,800
-records, 5 + 5 pages) before the snapshot, before each of the 7 phases and after the last write; its read
-before the snapshot is gone since (its first state is the snapshot's, \`readSnapshotAndGuard\`), the rest
-stands. **Proposal** (not done: it rebuilds the guard's state from differences, and a delete shows only as a
-count that moved, which then needs the full read to name): after its first read, read only
-what changed since it (\`SystemModstamp >=\` the newest stamp seen, an overlap of a second, as Salesforce
-returns datetimes to the second) plus a \`COUNT()\` of each object to see deletes: one Composite call per
-check however large the model, 9 calls instead of 61 at L (160 → 108), about 9 instead of about 270 at XL.`;
+const XL_TEXT = `**XL, where the first publish's time and memory go.** At the default latency the latency model's waits
+are 273.5 s of its 352 s (663 × 40 ms, and 247,001 records written through Composite × 1 ms; the 250,000
+Bulk records wait nothing), the sandbox's own serving 26.6 s, the engine the rest (CPU, GC, two 2-second
+Bulk polls). At latency 0 (\`--per-request 0 --per-record 0\`) it took 127 s and peaked at 2,063 MB at the start
+of this session, 55–73 s and 1,053–1,106 MB after the changes below (several runs). **Memory**: the engine's
+live heap after a full collection is 430–510 MB during the apply (\`--trace-gc\`: the change set's 497,001
+changes about 210 MB, the writer's outcomes and queue about 90 MB, the plan and its rows about 65 MB); V8
+lets the heap grow to about twice its live size before the next full collection (the worker's heap limit
+is 4 GB, \`--max-old-space-size=4096\`, bench/processes.ts, what Node 20 allows itself by default on a 24 GB
+machine), so the peak RSS follows the garbage made between collections. At the default latency the engine
+idles between calls and V8's memory reducer collects then: 850 MB. Busy at latency 0 it does not, and the
+target is missed there by 3–8 %. What made the garbage, and went (lib/org/apply.ts unless named): two
+copies of the pending queue (up to 497,000 items) before each of some 250 calls (now trimmed in place), a
+copy of each run per call in \`packCall\`, a Set of references per change (90 MB live; now a number) and one
+per resolve, a Set of every sent change id, the phase name recomputed (with \`Object.entries\`) several times
+per change (2 GB allocated per publish; lib/sync/phases.ts), the guard's Set of every created Id and its
+raw rows of 100,000 territories and rules at each check (now converted page by page, unchanged records
+kept, lib/org/guard.ts), and seven maps and sets over every change when the summary and the row outcomes
+were built (lib/outcome.ts, lib/publish.ts). Guard reads are 320 of the 663 calls (9 reads of 50,000
+territories and 49,000 rules) and 294 of the 5 % change's 631: see the proposal above.`;
 
-/** Where the XL first publish's time and memory go (measured 2026-12-02 beside the run's tables). */
-const XL_TEXT = `**XL, where the first publish's time and memory go.** At the default latency (40 ms a request, 1 ms a
-record) the latency model's waits are 273.6 s of its 389 s (664 × 40 ms, and 247,001 records written
-through Composite × 1 ms; the 250,000 Bulk records wait nothing), the sandbox's own serving 28.7 s,
-the engine the rest (CPU, GC, two 2-second Bulk poll waits). Measured at latency 0 (CPU profiles of both
-processes, \`--cpu-prof\`): 87.7 s → 59.7 s after \`packCall\` stopped resolving the whole rest of a run before
-every call (quadratic: 1.2 million resolves for a level of 50,000 territories; dependencyProblem 7.6 s →
-0.7 s); the scan for Bulk changes before every call had gone before it (1.6 s of L's engine CPU, about
-25 × that at XL). Left: the writer's per-call filters of every pending change (\`drain\`, \`adoptExisting\`:
-about 9 s at XL) and GC (10 s). The same run at the start of the session (before both writer changes, on
-a machine loaded by two more benchmarks) took 576 s. **Memory**: the engine's live heap peaks at about
-700 MB (forced collections at each progress step: 150 MB after the snapshot, 700 MB once the change set
-and the writer's state exist); the peak RSS of 1.9–2.6 GB is garbage V8 leaves while the worker may grow
-to 4 GB (\`--max-old-space-size=4096\`, bench/processes.ts): with \`--max-old-space-size=1024\` the XL first
-publish completes at a peak RSS of 1,119 MB (97 s instead of 60 s at latency 0). Guard reads are 321
-of its 664 calls (9 reads of 50,000 territories and 49,000 rules, 25 + 25 pages each) and 343 of the
-5 % change's 680.`;
