@@ -44,7 +44,7 @@ import type { PlanIssue, PlanTerritory, TerritoryPlan } from './plan/types';
 import { diff, planIssuesForDiff, reconcileIssues } from './sync';
 import { describeOutcome, outcomesByIndex } from './outcome';
 import { frequentUnknownDomains, groupIssues } from './issue-groups';
-import type { Change, ChangeSet, DiffOptions, OrgDescribe, OrgSnapshot } from './sync/types';
+import type { ChangeSet, DiffOptions, OrgDescribe, OrgSnapshot } from './sync/types';
 import { rowIds, rowIdsIndex } from './row-ids';
 import { publishConverged } from './converge';
 
@@ -525,8 +525,9 @@ export function rowOutcomes(plan: TerritoryPlan, changeSet: ChangeSet, outcomes:
 	const result: RowOutcome[] = plan.territories.map((t) => {
 		const indexes = uniqueIndexes(t.rows.length === 1 ? (changesByRow.get(t.rows[0]) ?? []) : t.rows.flatMap((row) => changesByRow.get(row) ?? []));
 		const changes = indexes.map((i) => changeSet.changes[i]);
-		const outcomeByChange = new Map<Change, ChangeOutcome | undefined>(indexes.map((i, k) => [changes[k], outcomeOf(i)]));
-		const own = indexes.map(outcomeOf).filter((o): o is ChangeOutcome => !!o);
+		const found = indexes.map(outcomeOf);
+		const outcomeByChange = new Map(changes.map((c, k) => [c, found[k]]));
+		const own = found.filter((o): o is ChangeOutcome => !!o);
 		const territoryChange = changes.find((c) => c.object === 'Territory2');
 		const failed = own.find((o) => o.status === 'failed');
 		const skipped = own.find((o) => o.status === 'skipped');

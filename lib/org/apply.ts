@@ -178,7 +178,7 @@ class Applier {
 			// Stopped with creates whose earlier try may have written them: say so rather than "not attempted"
 			// (a half-written change set must never read as untouched).
 			for (const w of queue) {
-				if (w.change.action === 'create' && w.unknown && this.outcomes[w.index].status === 'planned') {
+				if (w.change.action === 'create' && w.unknown && this.isPlanned(w)) {
 					const err = w.lastError ?? { code: 'OUTCOME_UNKNOWN', message: 'no answer' };
 					this.settle(w.index, 'failed', null, 'OUTCOME_UNKNOWN', `Not confirmed before the run stopped (${err.code}: ${err.message}); a re-run looks the record up before creating it`);
 				}
@@ -407,24 +407,25 @@ class Applier {
 
 	/** What a dependency's outcome means for a change that needs it: null when it may go ahead. */
 	private dependencyProblem(i: number, w: WorkItem, call: CallBuilder<WorkItem> | null, placed: Map<number, WorkItem>): 'blocked' | 'settled' | null {
-		// Its dependencies, references and target in that order, read in place (a Set of them per resolve
-		// was the writer's largest garbage after the queue's copies); one named twice answers the same twice.
-		const change = w.change;
-		for (const dep of change.dependsOn) {
-			const problem = this.problemWith(dep, i, w, call, placed);
+		// Its dependencies, then the references and target refIndexes found (WorkItem.refs), in that order and
+		// without a Set of them per resolve (the writer's largest garbage after the queue's copies); one named
+		// twice answers the same twice.
+		for (const dep of w.change.dependsOn) {
+			const j = this.indexById.get(dep);
+			const problem = j === undefined ? null : this.problemWith(j, i, w, call, placed);
 			if (problem) return problem;
 		}
-		for (const value of Object.values(change.fields)) {
-			const problem = isRecordRef(value) ? this.problemWith(value.$ref, i, w, call, placed) : null;
+		if (typeof w.refs === 'number') return w.refs === NO_REF ? null : this.problemWith(w.refs, i, w, call, placed);
+		for (const j of w.refs) {
+			const problem = this.problemWith(j, i, w, call, placed);
 			if (problem) return problem;
 		}
-		return change.recordRef ? this.problemWith(change.recordRef, i, w, call, placed) : null;
+		return null;
 	}
 
-	/** dependencyProblem for one change it needs (`dep`, a change id). */
-	private problemWith(dep: string, i: number, w: WorkItem, call: CallBuilder<WorkItem> | null, placed: Map<number, WorkItem>): 'blocked' | 'settled' | null {
-		const j = this.indexById.get(dep);
-		if (j === undefined) return null;
+	/** dependencyProblem for one change it needs (index `j`). */
+	private problemWith(j: number, i: number, w: WorkItem, call: CallBuilder<WorkItem> | null, placed: Map<number, WorkItem>): 'blocked' | 'settled' | null {
+		const dep = this.cs.changes[j].id;
 		const o = this.outcomes[j];
 		if (o.status === 'failed' || o.status === 'skipped') {
 			const what = o.status === 'failed' ? 'failed' : 'was skipped';
@@ -519,7 +520,7 @@ class Applier {
 		let k = 0;
 		while (k < pending.length && !call.full) {
 			const head = pending[k];
-			if (this.outcomes[head.index].status !== 'planned') {
+			if (!this.isPlanned(head)) {
 				k++;
 				continue;
 			}
@@ -623,7 +624,7 @@ class Applier {
 		const threshold = this.options.bulkThreshold ?? BULK_THRESHOLD;
 		const bulkRuns = new Map<string, WorkItem[]>();
 		for (const w of pending) {
-			if (this.outcomes[w.index].status !== 'planned' || w.viaComposite) continue;
+			if (!this.isPlanned(w) || w.viaComposite) continue;
 			if (this.options.ruleLinks === 'metadata' && w.change.object === OBJECTS.ruleTerritory) out.add(w);
 			if (w.change.action === 'create' && BULK_OBJECTS.includes(w.change.object) && !w.unknown) {
 				const key = `${w.step}:${w.change.object}`;
@@ -637,7 +638,7 @@ class Applier {
 
 	/** specialItems' conditions on one change, without the count of its run: false means it is not special. */
 	private maySendSpecially(w: WorkItem): boolean {
-		if (this.outcomes[w.index].status !== 'planned' || w.viaComposite) return false;
+		if (!this.isPlanned(w) || w.viaComposite) return false;
 		if (this.options.ruleLinks === 'metadata' && w.change.object === OBJECTS.ruleTerritory) return true;
 		return w.change.action === 'create' && BULK_OBJECTS.includes(w.change.object) && !w.unknown;
 	}
@@ -669,7 +670,7 @@ class Applier {
 
 	/** A head that can neither be sent nor wait (should not happen): fail it rather than loop. */
 	private settleBlockedHead(pending: WorkItem[]): void {
-		const w = pending.find((x) => this.outcomes[x.index].status === 'planned');
+		const w = pending.find((x) => this.isPlanned(x));
 		if (!w) return;
 		this.settle(w.index, 'failed', null, 'DEPENDENCY_ORDER', 'The change could not be scheduled after the changes it depends on');
 	}
@@ -704,7 +705,7 @@ class Applier {
 	private async adoptExisting(pending: WorkItem[]): Promise<void> {
 		const byObject = new Map<SObjectName, WorkItem[]>();
 		for (const w of pending) {
-			if (!(w.change.action === 'create' && w.unknown) || this.outcomes[w.index].status !== 'planned') continue;
+			if (!(w.change.action === 'create' && w.unknown) || !this.isPlanned(w)) continue;
 			const r = this.resolve(w, null, new Map());
 			if (!r || r === 'blocked') continue;
 			w.record = r.record;
@@ -805,7 +806,7 @@ class Applier {
 	private giveUp(items: WorkItem[], failure: { code: string; message: string } | null): void {
 		const { maxTries } = this.org.tuning;
 		for (const w of items) {
-			if (this.outcomes[w.index].status !== 'planned') continue;
+			if (!this.isPlanned(w)) continue;
 			const unknownCreate = w.change.action === 'create' && w.unknown;
 			const err = w.lastError ?? { code: 'OUTCOME_UNKNOWN', message: 'no answer' };
 			this.settle(
