@@ -170,4 +170,19 @@ describe('the latency model', () => {
 		expect(closing).toMatchObject({ method: 'PATCH', recordsWritten: 50, waitMs: 3 });
 		expect(t.sandbox.requestLog.recordsWritten).toBe(80);
 	});
+
+	it('serves requests concurrently: a quick request sent after a slow one answers first', async () => {
+		// The slow one writes 200 records (3 + 200 ms); served one after the other, the quick read (3 ms)
+		// would wait for it.
+		const answered: string[] = [];
+		const slow = conn
+			.sobject('Account')
+			.create(accounts(200, 'Concurrent'))
+			.then(() => answered.push('slow write'));
+		// Sent once the slow one is surely at the sandbox and waiting.
+		await new Promise((r) => setTimeout(r, 60));
+		const quick = conn.query('SELECT Id FROM Account LIMIT 1').then(() => answered.push('quick read'));
+		await Promise.all([slow, quick]);
+		expect(answered).toEqual(['quick read', 'slow write']);
+	});
 });
